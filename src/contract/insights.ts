@@ -1,0 +1,190 @@
+/**
+ * The insights model: what `report --format json` prints (schema `pipeline-insights/report`, versioned by
+ * `schemaVersion`) and what the resolvers return to the UI. Documented in docs/report-schema.md.
+ * Pure data: no methods, JSON-safe, bounded in size (lists are capped by the services that build them).
+ */
+import type { FailureCategory, FailureCause } from '../domain/types';
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+export type TestClassification = 'flaky' | 'broken' | 'fixed' | 'healthy';
+
+export interface PipelineCounts {
+  total: number;
+  successful: number;
+  failed: number;
+  stopped: number;
+  error: number;
+  expired: number;
+}
+
+export interface PipelineHealth extends PipelineCounts {
+  /** successful / (total - stopped), 0..1; undefined with no finished pipelines. */
+  successRate?: number;
+  medianDurationSeconds?: number;
+  p95DurationSeconds?: number;
+  buildMinutes: number;
+  /** Default branch: mean time from the first red pipeline to the next green one, in hours. */
+  mttrHours?: number;
+  /** Build minutes spent per successful deployment pipeline. */
+  buildMinutesPerSuccessfulDeployment?: number;
+  /** Per ISO week (Monday, `YYYY-MM-DD`): runs, success rate, median duration, build minutes. */
+  weekly: { week: string; runs: number; successRate?: number; medianDurationSeconds?: number; buildMinutes: number }[];
+}
+
+export interface StepDurationTrendPoint {
+  week: string;
+  runs: number;
+  p50Seconds?: number;
+}
+
+export interface StepRegression {
+  /** Relative change of the recent median against the baseline median, e.g. 0.25 = 25% slower. */
+  change: number;
+  baselineP50Seconds: number;
+  recentP50Seconds: number;
+  /** First pipeline in the recent window that ran slower than the baseline p95 (build number). */
+  firstAffectedPipeline?: number;
+  since?: string;
+}
+
+export interface StepReport {
+  name: string;
+  runs: number;
+  /** successes / runs, 0..1 */
+  successRate: number;
+  p50Seconds?: number;
+  p95Seconds?: number;
+  queueP50Seconds?: number;
+  queueP95Seconds?: number;
+  reruns: number;
+  buildMinutes: number;
+  sizeMultiplier: number;
+  trend: StepDurationTrendPoint[];
+  regression?: StepRegression;
+}
+
+export interface FailureReport {
+  /** Build number. */
+  pipeline: number;
+  pipelineUuid: string;
+  step: string;
+  /** Step run number (attempt). */
+  attempt: number;
+  category: FailureCategory;
+  cause?: FailureCause;
+  message?: string;
+  fingerprint: string;
+  at: string;
+  commit?: string;
+  branch?: string;
+  /** Link to the Bitbucket result page. */
+  url?: string;
+}
+
+export interface FailureCategoryCount {
+  category: FailureCategory;
+  count: number;
+  share: number;
+}
+
+export interface FingerprintReport {
+  fingerprint: string;
+  category: FailureCategory;
+  cause?: FailureCause;
+  message?: string;
+  count: number;
+  lastSeenAt: string;
+  examples: { pipeline: number; step: string; url?: string }[];
+}
+
+export interface EvidenceItem {
+  kind: 'same-commit' | 'rerun-passed' | 'failure' | 'pass-after-fail' | 'broken-start' | 'fixed' | 'score';
+  detail: string;
+  commit?: string;
+  pipeline?: number;
+  pipelineUuid?: string;
+  attempt?: number;
+  at?: string;
+  url?: string;
+}
+
+export interface TestReport {
+  /** Stable id (hash of the normalised name). */
+  id: string;
+  /** Fully qualified name as Bitbucket reports it. */
+  name: string;
+  step: string;
+  classification: TestClassification;
+  quarantined: boolean;
+  /** 0..1: probability the test fails sometimes but not always. */
+  flakinessScore: number;
+  runs: number;
+  failures: number;
+  lastFailureAt?: string;
+  brokenSince?: { commit: string; pipeline: number; at: string };
+  flakySince?: { commit: string; pipeline: number; at: string };
+  fixedAt?: string;
+  evidence: EvidenceItem[];
+}
+
+export type SuggestionKind =
+  | 'fix-flaky-test'
+  | 'quarantine-flaky-test'
+  | 'fix-broken-test'
+  | 'increase-step-memory'
+  | 'step-regression'
+  | 'add-cache'
+  | 'parallelise-steps'
+  | 'split-test-step'
+  | 'reduce-infrastructure-failures';
+
+export type SuggestionStatus = 'open' | 'in-progress' | 'done' | 'dismissed';
+export type Priority = 'high' | 'medium' | 'low';
+
+export interface Impact {
+  minutesPerWeek?: number;
+  buildMinutesPerWeek?: number;
+  failedPipelinesPerWeek?: number;
+}
+
+export interface Suggestion {
+  id: string;
+  kind: SuggestionKind;
+  title: string;
+  detail: string;
+  priority: Priority;
+  impact: Impact;
+  evidence: string[];
+  status: SuggestionStatus;
+  jiraIssueKey?: string;
+  jiraIssueUrl?: string;
+  /** What it is about: a test id, a step name... */
+  subject?: string;
+}
+
+export interface CriticalPath {
+  pipeline: number;
+  pipelineUuid: string;
+  wallSeconds: number;
+  /** Step names on the path, in order; the step that bounds the wall time is last. */
+  steps: { name: string; seconds: number; queueSeconds?: number }[];
+}
+
+export interface RepoReport {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  generatedAt: string;
+  workspace: string;
+  repository: { slug: string; uuid: string; fullName?: string; defaultBranch?: string };
+  window: { since: string; until: string; branch?: string };
+  pipelines: PipelineHealth;
+  steps: StepReport[];
+  failures: FailureReport[];
+  failureCategories: FailureCategoryCount[];
+  topFingerprints: FingerprintReport[];
+  tests: TestReport[];
+  suggestions: Suggestion[];
+  criticalPath?: CriticalPath;
+  /** Ingestion state: when the last pipeline was recorded, whether a backfill runs. */
+  ingestion: { lastRecordedAt?: string; attempts: number; backfill?: { state: 'running' | 'done'; done: number; total?: number } };
+}

@@ -1,0 +1,102 @@
+/**
+ * The resolver contract: every function the UI may `invoke`, its payload and its result. Imported by both the
+ * resolvers (src/forge/resolvers.ts) and the UI (src/ui/), so the two cannot drift. There is no generic
+ * pass-through to the Bitbucket API: each resolver does one thing and checks on the server that the caller may.
+ */
+import type { RepoReport, SuggestionStatus, TestClassification, EvidenceItem } from './insights';
+import type { WorkspaceSettings } from './settings';
+
+export type PrVerdict = 'known-flaky' | 'quarantined' | 'broken-on-default' | 'new';
+
+export interface PrFailingTest {
+  testId: string;
+  name: string;
+  step: string;
+  verdict: PrVerdict;
+  /** Why this verdict: evidence a reviewer can check. */
+  evidence: EvidenceItem[];
+  flakinessScore?: number;
+}
+
+export interface PrPanel {
+  pullRequestId: number;
+  /** Latest recorded pipeline(s) of the PR's source branch / PR target. */
+  pipelines: { buildNumber: number; uuid: string; result: string; at: string; url?: string }[];
+  failingTests: PrFailingTest[];
+  /** When everything is green: flaky tests this PR's runs hit anyway (passed on rerun). */
+  flakyHits: PrFailingTest[];
+  /** Failed steps without test failures (infrastructure, build...). */
+  otherFailures: { step: string; category: string; message?: string }[];
+}
+
+export interface RepoHealthRow {
+  repoUuid: string;
+  slug: string;
+  monitored: boolean;
+  pipelines: number;
+  successRate?: number;
+  flakyTests: number;
+  brokenTests: number;
+  buildMinutes: number;
+  lastRecordedAt?: string;
+}
+
+export interface BackfillStatus {
+  state: 'idle' | 'running' | 'done' | 'failed';
+  days?: number;
+  reposDone: number;
+  reposTotal: number;
+  pipelinesQueued: number;
+  startedAt?: string;
+  finishedAt?: string;
+  message?: string;
+}
+
+export interface AdminPage {
+  settings: WorkspaceSettings;
+  jiraTokenSet: boolean;
+  repos: RepoHealthRow[];
+  backfill: BackfillStatus;
+}
+
+export type JiraResult =
+  | { mode: 'created'; key: string; url: string }
+  | { mode: 'open-create-screen'; url: string };
+
+export type JiraSubject = { kind: 'suggestion'; id: string } | { kind: 'test'; testId: string };
+
+/** name → [payload, result] */
+export interface ResolverContract {
+  getRepoInsights: [{ branch?: string }, RepoReport];
+  getPullRequestPanel: [Record<string, never>, PrPanel];
+  setQuarantine: [{ testId: string; quarantined: boolean }, { testId: string; quarantined: boolean }];
+  setSuggestionStatus: [{ suggestionId: string; status: SuggestionStatus }, { suggestionId: string; status: SuggestionStatus }];
+  createJiraIssue: [{ subject: JiraSubject }, JiraResult];
+  getAdminPage: [Record<string, never>, AdminPage];
+  saveSettings: [{ settings: WorkspaceSettings }, WorkspaceSettings];
+  saveJiraConnection: [{ site: string; projectKey: string; email: string; apiToken?: string; issueType?: string }, { jiraTokenSet: boolean }];
+  startBackfill: [{ days: number }, BackfillStatus];
+}
+
+export type ResolverName = keyof ResolverContract;
+export type ResolverPayload<N extends ResolverName> = ResolverContract[N][0];
+export type ResolverResult<N extends ResolverName> = ResolverContract[N][1];
+
+/** What a resolver answers on an expected failure (no access, bad input, Jira said no): shown as is to the user. */
+export interface ResolverErrorBody {
+  error: { code: 'forbidden' | 'not-found' | 'invalid' | 'upstream' | 'not-configured'; message: string };
+}
+
+export const RESOLVER_NAMES: readonly ResolverName[] = [
+  'getRepoInsights',
+  'getPullRequestPanel',
+  'setQuarantine',
+  'setSuggestionStatus',
+  'createJiraIssue',
+  'getAdminPage',
+  'saveSettings',
+  'saveJiraConnection',
+  'startBackfill',
+] as const;
+
+export type { TestClassification };
