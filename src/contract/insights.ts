@@ -176,7 +176,8 @@ export interface RepoReport {
   generatedAt: string;
   workspace: string;
   repository: { slug: string; uuid: string; fullName?: string; defaultBranch?: string };
-  window: { since: string; until: string; branch?: string };
+  /** `branches`: branches with recorded runs in the window (most active first), for the UI's branch filter. */
+  window: { since: string; until: string; branch?: string; branches?: string[] };
   pipelines: PipelineHealth;
   steps: StepReport[];
   failures: FailureReport[];

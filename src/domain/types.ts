@@ -54,6 +54,8 @@ export interface Pipeline {
   /** e.g. `pipeline_trigger_push`, `pipeline_trigger_manual`. */
   triggerType?: string;
   createdOn: string;
+  /** When this run (attempt) was created: `run_creation_date`, later than `createdOn` after a rerun. */
+  runCreatedOn?: string;
   completedOn?: string;
   durationSeconds?: number;
   buildSecondsUsed?: number;

@@ -16,3 +16,113 @@ export function nameId(name: string): string {
 export const key = <T>(s: string): Key<T> => s as Key<T>;
 export const prefix = <T>(s: string): KeyPrefix<T> => s as KeyPrefix<T>;
 export const doc = <T>(s: string): DocKey<T> => s as DocKey<T>;
+
+/** The API calls reserved by a workspace in one clock hour (`hourIso` like `2026-01-31T09`): see `src/bitbucket/budget.ts`. */
+export function apiBudget(workspaceId: string, hourIso: string): DocKey<import('../bitbucket/budget').ApiBudgetDoc> {
+  return doc(`budget:${workspaceId.replace(/[{}]/g, '')}:${hourIso}`);
+}
+
+/* ---- Ingestion records (plain entries, expire after the retention window) ---- */
+import type { AttemptRecord, PipelineRunRecord } from '../domain/attempt';
+import type { RepoRef } from '../domain/types';
+import type { WorkspaceSettings } from '../contract/settings';
+import type { BackfillStatus } from '../contract/resolvers';
+import type { SuggestionStatus } from '../contract/insights';
+import type { StepStats } from '../domain/step-stats';
+import type { PipelineStats } from '../domain/pipeline-stats';
+import type { FailureStats } from '../domain/failure-stats';
+import type { StepTrack, TestLabel, TestState } from '../domain/flakiness/types';
+
+const bare = (uuid: string): string => uuid.replace(/[{}]/g, '').toLowerCase();
+/** Sortable compact time for keys: `20260131T090501Z`. */
+export const keyTime = (iso: string): string => iso.replace(/[-:]/g, '').replace(/\.\d+/, '').slice(0, 16);
+
+/** One step attempt, ordered by completion time inside the repository. */
+export function attempt(repo: string, a: Pick<AttemptRecord, 'completedOn' | 'pipelineUuid' | 'stepUuid' | 'runNumber'>): Key<AttemptRecord> {
+  return key(`attempt:${bare(repo)}:${keyTime(a.completedOn)}:${bare(a.pipelineUuid)}:${bare(a.stepUuid)}:${a.runNumber}`);
+}
+export const attemptsOf = (repo: string): KeyPrefix<AttemptRecord> => prefix(`attempt:${bare(repo)}:`);
+
+/** One completed pipeline run (uuid + run number), ordered by creation time. */
+export function pipelineRun(repo: string, r: Pick<PipelineRunRecord, 'createdOn' | 'pipelineUuid' | 'runNumber'>): Key<PipelineRunRecord> {
+  return key(`run:${bare(repo)}:${keyTime(r.createdOn)}:${bare(r.pipelineUuid)}:${r.runNumber}`);
+}
+export const pipelineRunsOf = (repo: string): KeyPrefix<PipelineRunRecord> => prefix(`run:${bare(repo)}:`);
+
+/** What is already recorded of a pipeline: lets reconcile skip it without an API call. */
+export interface PipelineSeen {
+  runNumber: number;
+  /** The pipeline was COMPLETED at this run number and every terminal step attempt was recorded. */
+  complete: boolean;
+  /** step uuid → highest recorded run number */
+  steps: Record<string, number>;
+}
+export const pipelineSeen = (repo: string, pipelineUuid: string): Key<PipelineSeen> =>
+  key(`seen:${bare(repo)}:${bare(pipelineUuid)}`);
+
+/* ---- Exactly-once markers (versioned documents, created in the same transaction as the aggregates) ---- */
+export interface RecordedMark {
+  at: string;
+}
+export const attemptMark = (repo: string, pipelineUuid: string, stepUuid: string, runNumber: number): DocKey<RecordedMark> =>
+  doc(`mark:${bare(repo)}:${bare(pipelineUuid)}:${bare(stepUuid)}:${runNumber}`);
+export const runMark = (repo: string, pipelineUuid: string, runNumber: number): DocKey<RecordedMark> =>
+  doc(`runmark:${bare(repo)}:${bare(pipelineUuid)}:${runNumber}`);
+
+/* ---- Fixed-size aggregates (versioned documents) ---- */
+export const stepStats = (repo: string, stepName: string): DocKey<StepStats> => doc(`stepstats:${bare(repo)}:${nameId(stepName)}`);
+export const pipelineStats = (repo: string): DocKey<PipelineStats> => doc(`pipelinestats:${bare(repo)}`);
+export const failureStats = (repo: string): DocKey<FailureStats> => doc(`failurestats:${bare(repo)}`);
+/** Step names of a repository (bounded), so a report knows which step documents to read. */
+export interface StepCatalog {
+  steps: { id: string; name: string; lastSeenAt: string }[];
+}
+export const stepCatalog = (repo: string): DocKey<StepCatalog> => doc(`steps:${bare(repo)}`);
+
+/* ---- Flaky / broken detector (src/domain/flakiness): one track per step, one state per test that ever failed ---- */
+export const stepTrack = (repo: string, stepName: string): DocKey<StepTrack> => doc(`track:${bare(repo)}:${nameId(stepName)}`);
+export const testState = (repo: string, testId: string): DocKey<TestState> => doc(`test:${bare(repo)}:${testId}`);
+/** The tests of a step that ever failed in the retention window, with their latest label: what pages list. */
+export interface TestIndexEntry {
+  id: string;
+  /** Cut for the index; the full name is in the test state. */
+  name: string;
+  label: TestLabel;
+  score: number;
+  failures: number;
+  lastFailureAt?: string;
+}
+export interface TestIndex {
+  stepName: string;
+  tests: TestIndexEntry[];
+}
+export const testIndex = (repo: string, stepName: string): DocKey<TestIndex> => doc(`testindex:${bare(repo)}:${nameId(stepName)}`);
+
+/* ---- Repositories, settings, user decisions ---- */
+export const repository = (workspace: string, repoUuid: string): Key<RepoRef> => key(`repo:${bare(workspace)}:${bare(repoUuid)}`);
+export const repositoriesOf = (workspace: string): KeyPrefix<RepoRef> => prefix(`repo:${bare(workspace)}:`);
+export const settings = (workspace: string): Key<WorkspaceSettings> => key(`settings:${bare(workspace)}`);
+export const backfill = (workspace: string): DocKey<BackfillStatus> => doc(`backfill:${bare(workspace)}`);
+/** Where the last reconcile sweep of a repository stopped. */
+export interface ReconcileState {
+  /** Pipelines created before this moment, and not listed as unfinished, are all recorded. */
+  watermark?: string;
+  lastSweepAt?: string;
+}
+export const reconcileState = (repo: string): Key<ReconcileState> => key(`reconcile:${bare(repo)}`);
+export interface SuggestionState {
+  status: SuggestionStatus;
+  jiraIssueKey?: string;
+  jiraIssueUrl?: string;
+  updatedAt: string;
+  updatedBy?: string;
+}
+export const suggestionState = (repo: string, suggestionId: string): Key<SuggestionState> =>
+  key(`suggestion:${bare(repo)}:${suggestionId}`);
+export const suggestionStatesOf = (repo: string): KeyPrefix<SuggestionState> => prefix(`suggestion:${bare(repo)}:`);
+export interface QuarantineList {
+  tests: { id: string; name: string; at: string; by?: string }[];
+}
+export const quarantine = (repo: string): DocKey<QuarantineList> => doc(`quarantine:${bare(repo)}`);
+/** The Jira API token lives in Forge's secret store (or an env var locally), never in a plain entry. */
+export const JIRA_TOKEN_SECRET = 'jira-api-token';

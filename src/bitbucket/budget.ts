@@ -1,0 +1,123 @@
+/**
+ * The API budget guard. Forge `asApp` calls to `/2.0/repositories/*` get 1,000 requests per hour per workspace
+ * (DESIGN.md "The budget that binds"); every job of a workspace shares that, so the jobs share one counter per clock
+ * hour in storage and defer work (`BudgetExhaustedError` with `retryAfterSeconds`) instead of burning into 429s.
+ */
+import { apiBudget } from '../storage/keys';
+import { StoreConflictError, type Store } from '../storage/store';
+import { BudgetExhaustedError } from './errors';
+
+export interface ApiBudget {
+  /** Reserve `n` (default 1) calls; throws `BudgetExhaustedError` when the hour's budget cannot cover them. */
+  take(n?: number): Promise<void>;
+}
+
+/** The stored counter of one workspace and clock hour. */
+export interface ApiBudgetDoc {
+  /** Calls reserved so far this hour, by every job of the workspace. */
+  reserved: number;
+}
+
+export const unlimitedBudget: ApiBudget = {
+  take: () => Promise.resolve(),
+};
+
+export interface StoreBudgetOptions {
+  store: Store;
+  /** Workspace slug or UUID: one budget per workspace. */
+  workspaceId: string;
+  /** Default 900 of Bitbucket's 1,000/h, leaving headroom for the UI's resolvers. */
+  limitPerHour?: number;
+  /** Calls reserved per storage write. A process that stops wastes at most `blockSize - 1` calls. */
+  blockSize?: number;
+  maxConflictRetries?: number;
+  now?: () => number;
+}
+
+const HOUR_MS = 3_600_000;
+/** Counters outlive their hour by one hour, then expire. */
+const BUDGET_TTL_SECONDS = 2 * 3600;
+
+/** `2026-01-31T09`: the clock hour (UTC) of `ms`, key-safe. */
+export function hourIso(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 13);
+}
+
+/**
+ * Budget shared through the Store. Reserves calls in blocks kept in memory, so a job writes once per block instead
+ * of once per call; the read-modify-write is a versioned commit, retried on conflict with other jobs.
+ */
+export class StoreBudget implements ApiBudget {
+  private readonly store: Store;
+  private readonly workspaceId: string;
+  private readonly limit: number;
+  private readonly blockSize: number;
+  private readonly maxConflictRetries: number;
+  private readonly now: () => number;
+  private hour = '';
+  private held = 0;
+  /** Serialises `take` calls of this instance: concurrent callers must not double-reserve. */
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(options: StoreBudgetOptions) {
+    this.store = options.store;
+    this.workspaceId = options.workspaceId;
+    this.limit = options.limitPerHour ?? 900;
+    this.blockSize = options.blockSize ?? 10;
+    this.maxConflictRetries = options.maxConflictRetries ?? 8;
+    this.now = options.now ?? Date.now;
+  }
+
+  take(n = 1): Promise<void> {
+    const result = this.queue.then(() => this.takeNow(n));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Calls still held in memory for the current hour (for tests and stats). */
+  get heldCalls(): number {
+    return this.hour === hourIso(this.now()) ? this.held : 0;
+  }
+
+  private async takeNow(n: number): Promise<void> {
+    const nowMs = this.now();
+    const hour = hourIso(nowMs);
+    if (hour !== this.hour) {
+      this.hour = hour;
+      this.held = 0;
+    }
+    if (this.held < n) this.held += await this.reserve(hour, n - this.held, nowMs);
+    this.held -= n;
+  }
+
+  /** Reserve at least `needed` (up to a block) in storage; returns how many were reserved. */
+  private async reserve(hour: string, needed: number, nowMs: number): Promise<number> {
+    const key = apiBudget(this.workspaceId, hour);
+    for (let attempt = 0; ; attempt++) {
+      const current = await this.store.getDoc(key);
+      const reserved = current?.value.reserved ?? 0;
+      const grant = Math.min(Math.max(this.blockSize, needed), this.limit - reserved);
+      if (grant < needed) {
+        throw new BudgetExhaustedError(this.workspaceId, secondsToNextHour(nowMs));
+      }
+      try {
+        await this.store.commit([
+          {
+            kind: 'put',
+            key,
+            value: { reserved: reserved + grant } satisfies ApiBudgetDoc,
+            expectedVersion: current?.version ?? 0,
+            ttlSeconds: BUDGET_TTL_SECONDS,
+          },
+        ]);
+        return grant;
+      } catch (error) {
+        if (!(error instanceof StoreConflictError) || attempt >= this.maxConflictRetries) throw error;
+      }
+    }
+  }
+}
+
+function secondsToNextHour(nowMs: number): number {
+  return Math.max(1, Math.ceil((HOUR_MS - (nowMs % HOUR_MS)) / 1000));
+}

@@ -1,0 +1,330 @@
+/**
+ * Updates of one test's `TestState` for one counted attempt: a failure, or a pass the detector had to look at
+ * (a watched test, or a test that failed earlier on the same commit). All functions return a new state.
+ *
+ * Change points: each branch scope keeps an open run of consecutive failures. A run that reaches the required
+ * length is a regression (`broken`); its failures, and on the default branch every failure since it started, are
+ * taken back out of the flaky posterior, so a regression never reads as flakiness. Shorter runs count as one
+ * failure episode each.
+ */
+import { applyObservation, attemptsBetween, catchUp, decayedWeight } from './decayed-counts';
+import { caughtUpCounts, failureRate, flakinessScore, requiredRunLength } from './flakiness-score';
+import { failuresOnCommit } from './step-track';
+import type {
+  AttemptRef,
+  CommitEntry,
+  CountedFailure,
+  DecayedCounts,
+  DetectorConfig,
+  Evidence,
+  EvidenceKind,
+  FailureRun,
+  Scope,
+  ScopeSeq,
+  TestState,
+  ViewScope,
+} from './types';
+
+/** What the detector knows about the attempt being applied to a test. */
+export interface AttemptContext {
+  /** Sequence numbers including this attempt. */
+  seq: ScopeSeq;
+  scope: Scope;
+  scopeKey: string;
+  ref: AttemptRef;
+  /** The commit's entry before this attempt was recorded, if the commit was seen before. */
+  commitBefore: CommitEntry | undefined;
+  stepSucceededOnRerun: boolean;
+  config: DetectorConfig;
+}
+
+const VIEW_SCOPES: readonly ViewScope[] = ['all', 'default'];
+
+export function newTestState(id: string, name: string, seqBefore: ScopeSeq, config: DetectorConfig): TestState {
+  const empty = (): DecayedCounts => ({ failures: 0, passes: 0, asOf: { default: 0, other: 0 } });
+  // Every counted attempt before the first failure is taken as a pass (see README of the detector: all tests of a
+  // step run in every test-reporting attempt of that step).
+  return {
+    id,
+    name: name.slice(0, config.nameLimit),
+    firstSeen: { ...seqBefore },
+    failures: { default: 0, other: 0 },
+    counts: {
+      default: catchUp(empty(), seqBefore, false, config.decay),
+      all: catchUp(empty(), seqBefore, true, config.decay),
+    },
+    episodes: { default: 0, all: 0 },
+    recentFailures: [],
+    runs: [],
+    flaky: {},
+    evidence: [],
+    quarantined: false,
+  };
+}
+
+function previousSeq(seq: ScopeSeq, scope: Scope): ScopeSeq {
+  return scope === 'default' ? { ...seq, default: seq.default - 1 } : { ...seq, other: seq.other - 1 };
+}
+
+function withCaughtUpCounts(state: TestState, to: ScopeSeq, config: DetectorConfig): TestState {
+  return { ...state, counts: caughtUpCounts(state, to, config) };
+}
+
+function laterOf(a: string | undefined, b: string): string {
+  return a !== undefined && a > b ? a : b;
+}
+
+function sameRef(a: AttemptRef, b: AttemptRef): boolean {
+  return a.pipelineUuid === b.pipelineUuid && a.stepUuid === b.stepUuid && a.runNumber === b.runNumber;
+}
+
+/** Append evidence, keeping the list bounded: plain failures are dropped first, then the oldest items. */
+export function pushEvidence(evidence: Evidence[], ref: AttemptRef, kind: EvidenceKind, limit: number): Evidence[] {
+  if (evidence.some((item) => item.kind === kind && sameRef(item, ref))) return evidence;
+  const next = [...evidence, { ...ref, kind }];
+  while (next.length > limit) {
+    const plainFailure = next.findIndex((item) => item.kind === 'failed');
+    next.splice(plainFailure >= 0 ? plainFailure : 0, 1);
+  }
+  return next;
+}
+
+function addEvidence(state: TestState, ref: AttemptRef, kind: EvidenceKind, config: DetectorConfig): TestState {
+  return { ...state, evidence: pushEvidence(state.evidence, ref, kind, config.evidenceLimit) };
+}
+
+/** Extend the run of this branch scope, or open a new one. */
+function extendRun(state: TestState, ctx: AttemptContext): { runs: FailureRun[]; run: FailureRun; closed?: FailureRun } {
+  const seqInScope = ctx.scope === 'default' ? ctx.seq.default : ctx.seq.other;
+  const existing = state.runs.find((run) => run.scopeKey === ctx.scopeKey);
+  // On the default branch consecutiveness is exact; on other branches the run is closed by the watched-test pass.
+  const consecutive = existing !== undefined && (ctx.scope === 'other' || existing.lastSeq === seqInScope - 1);
+  const others = state.runs.filter((run) => run !== existing);
+  const run: FailureRun =
+    existing && consecutive
+      ? { ...existing, length: existing.length + 1, lastSeq: Math.max(existing.lastSeq, seqInScope), lastAt: laterOf(existing.lastAt, ctx.ref.at) }
+      : { scopeKey: ctx.scopeKey, start: ctx.ref, length: 1, lastSeq: seqInScope, lastAt: ctx.ref.at, broken: false };
+  const runs = boundRuns([...others, run], ctx.config.branchRunsLimit);
+  return existing && !consecutive ? { runs, run, closed: existing } : { runs, run };
+}
+
+/** Keep the default run and the most recently active branch runs. */
+function boundRuns(runs: FailureRun[], limit: number): FailureRun[] {
+  if (runs.length <= limit) return runs;
+  const sorted = [...runs].sort((a, b) =>
+    a.scopeKey === 'default' ? -1 : b.scopeKey === 'default' ? 1 : a.lastAt < b.lastAt ? 1 : -1,
+  );
+  return sorted.slice(0, limit);
+}
+
+/** Count a failure into the posteriors (the default posterior only sees the default branch). */
+function countFailure(state: TestState, ctx: AttemptContext, firstOfEpisode: boolean): TestState {
+  const { config } = ctx;
+  const weight = ctx.scope === 'default' ? 1 : config.otherBranchWeight;
+  const counted: CountedFailure = { seq: ctx.seq, scope: ctx.scope, scopeKey: ctx.scopeKey, weight, at: ctx.ref.at };
+  const episode = firstOfEpisode ? 1 : 0;
+  return {
+    ...state,
+    counts: {
+      all: { ...applyObservation(state.counts.all, 'fail', weight, config.decay), asOf: ctx.seq },
+      default:
+        ctx.scope === 'default'
+          ? { ...applyObservation(state.counts.default, 'fail', 1, config.decay), asOf: ctx.seq }
+          : state.counts.default,
+    },
+    episodes: {
+      all: state.episodes.all + episode,
+      default: state.episodes.default + (ctx.scope === 'default' ? episode : 0),
+    },
+    recentFailures: [...state.recentFailures, counted].slice(-config.recentFailuresLimit),
+    regimeStart: state.regimeStart ?? ctx.ref,
+  };
+}
+
+/** The attempt is counted (sequence moves on) but adds no weight: a failure that belongs to a regression. */
+function countNeutral(state: TestState, ctx: AttemptContext): TestState {
+  const { decay } = ctx.config;
+  return {
+    ...state,
+    counts: {
+      all: { ...applyObservation(state.counts.all, 'fail', 0, decay), asOf: ctx.seq },
+      default:
+        ctx.scope === 'default'
+          ? { ...applyObservation(state.counts.default, 'fail', 0, decay), asOf: ctx.seq }
+          : state.counts.default,
+    },
+  };
+}
+
+/** Take counted failures back out of the posteriors, at the weight decay has left them. */
+function uncountFailures(state: TestState, belongs: (failure: CountedFailure) => boolean, config: DetectorConfig): TestState {
+  const removed = state.recentFailures.filter(belongs);
+  if (removed.length === 0) return state;
+  const subtract = (counts: DecayedCounts, includeOther: boolean): DecayedCounts => {
+    const taken = removed
+      .filter((failure) => includeOther || failure.scope === 'default')
+      .reduce(
+        (sum, failure) =>
+          sum +
+          decayedWeight(
+            includeOther ? failure.weight : 1,
+            attemptsBetween(failure.seq, counts.asOf, includeOther),
+            config.decay,
+          ),
+        0,
+      );
+    return { ...counts, failures: Math.max(0, counts.failures - taken) };
+  };
+  const removedDefault = removed.filter((failure) => failure.scope === 'default');
+  const episodesOf = (failures: CountedFailure[]): number => new Set(failures.map((failure) => failure.scopeKey)).size;
+  return {
+    ...state,
+    counts: { all: subtract(state.counts.all, true), default: subtract(state.counts.default, false) },
+    episodes: {
+      all: Math.max(0, state.episodes.all - episodesOf(removed)),
+      default: Math.max(0, state.episodes.default - episodesOf(removedDefault)),
+    },
+    recentFailures: state.recentFailures.filter((failure) => !belongs(failure)),
+  };
+}
+
+/** A run just reached regression length: label it, and take its failures out of the flaky evidence. */
+function markRegression(state: TestState, run: FailureRun, config: DetectorConfig): TestState {
+  const since = run.start.at;
+  const onDefault = run.scopeKey === 'default';
+  // A default-branch regression also explains failures elsewhere since it began (branches carry the same code).
+  const belongs = (failure: CountedFailure): boolean =>
+    failure.at >= since && (onDefault || failure.scopeKey === run.scopeKey);
+  let next = uncountFailures(state, belongs, config);
+  const flaky = { ...next.flaky };
+  for (const scope of VIEW_SCOPES) {
+    const mark = flaky[scope];
+    if (mark && mark.since.at >= since) delete flaky[scope];
+  }
+  next = { ...next, flaky };
+  if (next.regimeStart && next.regimeStart.at >= since) delete next.regimeStart;
+  if (!onDefault) return next;
+  next = { ...next, broken: run.start };
+  delete next.fixed;
+  return addEvidence(next, run.start, 'broken-since', config);
+}
+
+function runRate(state: TestState, run: FailureRun, config: DetectorConfig): number {
+  const runFailures = (failure: CountedFailure): boolean =>
+    failure.scopeKey === run.scopeKey && failure.at >= run.start.at;
+  return failureRate(uncountFailures(state, runFailures, config).counts.all, config);
+}
+
+function recordHardEvidence(state: TestState, ctx: AttemptContext, ref: AttemptRef, kind: EvidenceKind): TestState {
+  const next: TestState = {
+    ...state,
+    hardEvidence: { at: laterOf(state.hardEvidence?.at, ctx.ref.at), seq: ctx.seq, onDefault: ctx.scope === 'default' },
+  };
+  return addEvidence(next, ref, kind, ctx.config);
+}
+
+function hardEvidenceHolds(state: TestState, scope: ViewScope, now: ScopeSeq, config: DetectorConfig): boolean {
+  const hard = state.hardEvidence;
+  if (!hard || (scope === 'default' && !hard.onDefault)) return false;
+  return attemptsBetween(hard.seq, now, scope === 'all') <= config.hardEvidenceHold;
+}
+
+/** Hysteresis, recovery side: a flaky mark ends once the score is low and no hard evidence is recent. */
+export function flakyMarksAfterRecovery(
+  state: TestState,
+  counts: { default: DecayedCounts; all: DecayedCounts },
+  now: ScopeSeq,
+  config: DetectorConfig,
+): TestState['flaky'] {
+  const flaky = { ...state.flaky };
+  for (const scope of VIEW_SCOPES) {
+    if (!flaky[scope]) continue;
+    const recovered = flakinessScore(counts[scope], config) < config.recoveryScore;
+    if (recovered && !hardEvidenceHolds(state, scope, now, config)) delete flaky[scope];
+  }
+  return flaky;
+}
+
+function applyRecovery(state: TestState, now: ScopeSeq, config: DetectorConfig): TestState {
+  const flaky = flakyMarksAfterRecovery(state, state.counts, now, config);
+  const next = { ...state, flaky };
+  const healthy = !flaky.all && !flaky.default && state.broken === undefined;
+  // A recovered test starts a new regime: the next flaky label dates from its next failure.
+  if (healthy && (state.flaky.all || state.flaky.default)) delete next.regimeStart;
+  return next;
+}
+
+/** Hysteresis, alarm side. */
+function applyAlarm(state: TestState, ctx: AttemptContext): TestState {
+  const { config } = ctx;
+  let next = state;
+  for (const scope of VIEW_SCOPES) {
+    if (next.flaky[scope]) continue;
+    const hard = hardEvidenceHolds(next, scope, ctx.seq, config);
+    const enoughData = next.episodes[scope] >= config.minEpisodes;
+    const alarmed = enoughData && flakinessScore(next.counts[scope], config) >= config.alarmScore;
+    if (!hard && !alarmed) continue;
+    const since = next.regimeStart ?? ctx.ref;
+    next = { ...next, flaky: { ...next.flaky, [scope]: { since } } };
+    if (scope === 'all') next = addEvidence(next, since, 'flaky-since', config);
+  }
+  return next;
+}
+
+/** The test failed in this attempt. */
+export function observeFailure(state: TestState, ctx: AttemptContext): TestState {
+  const { config } = ctx;
+  let next = applyRecovery(withCaughtUpCounts(state, previousSeq(ctx.seq, ctx.scope), config), previousSeq(ctx.seq, ctx.scope), config);
+  next = {
+    ...next,
+    failures: {
+      default: next.failures.default + (ctx.scope === 'default' ? 1 : 0),
+      other: next.failures.other + (ctx.scope === 'other' ? 1 : 0),
+    },
+    lastFailureAt: laterOf(next.lastFailureAt, ctx.ref.at),
+  };
+  const { runs, run, closed } = extendRun(next, ctx);
+  next = { ...next, runs };
+  if (closed?.broken && closed.scopeKey === 'default') next = closeRegression(next, ctx);
+  const inRegression = run.broken || (ctx.scope === 'other' && next.broken !== undefined);
+  next = inRegression ? countNeutral(next, ctx) : countFailure(next, ctx, run.length === 1);
+  if (!run.broken && run.length >= requiredRunLength(runRate(next, run, config), config)) {
+    const brokenRun = { ...run, broken: true };
+    next = { ...next, runs: next.runs.map((existing) => (existing === run ? brokenRun : existing)) };
+    next = markRegression(next, brokenRun, config);
+  }
+  next = addEvidence(next, ctx.ref, 'failed', config);
+  const before = ctx.commitBefore;
+  const failedBefore = before ? failuresOnCommit(before, state.id) : undefined;
+  if (before && failedBefore !== undefined && before.attempts > failedBefore) {
+    // It passed in an earlier-recorded attempt on this very commit (whatever the arrival order).
+    next = recordHardEvidence(next, ctx, before.cleanRef ?? before.lastRef, 'passed-same-commit');
+  }
+  return applyAlarm(next, ctx);
+}
+
+/** The default-branch regression is over: the test passes again. */
+function closeRegression(state: TestState, ctx: AttemptContext): TestState {
+  const next: TestState = { ...state, fixed: { ref: ctx.ref, seq: ctx.seq.default } };
+  delete next.broken;
+  return addEvidence(next, ctx.ref, 'fixed', ctx.config);
+}
+
+/** The test passed in this attempt, and the detector had a reason to look (watched, or failed on this commit). */
+export function observePass(state: TestState, ctx: AttemptContext): TestState {
+  const { config } = ctx;
+  let next = withCaughtUpCounts(state, ctx.seq, config);
+  const run = next.runs.find((existing) => existing.scopeKey === ctx.scopeKey);
+  // A pass older than the run's first failure is a late event from before it: it does not end the run.
+  if (run && ctx.ref.at >= run.start.at) {
+    next = { ...next, runs: next.runs.filter((existing) => existing !== run) };
+    if (run.broken && run.scopeKey === 'default') next = closeRegression(next, ctx);
+  }
+  const failedHere = ctx.commitBefore ? (failuresOnCommit(ctx.commitBefore, state.id) ?? 0) : 0;
+  if (failedHere > 0) {
+    const kind: EvidenceKind = ctx.stepSucceededOnRerun ? 'step-passed-on-rerun' : 'passed-same-commit';
+    next = recordHardEvidence(next, ctx, ctx.ref, kind);
+  }
+  next = applyRecovery(next, ctx.seq, config);
+  return applyAlarm(next, ctx);
+}

@@ -1,0 +1,253 @@
+/**
+ * The ingestion path of one pipeline, shared by the Forge queue consumer, the reconcile sweep and `sync`:
+ * fetch the pipeline and its steps, then for each completed step attempt not recorded yet fetch only what it needs
+ * (the test-report summary; the failed test cases only when the summary has failures; the log tail only when the
+ * step failed), normalise it into one AttemptRecord and record it exactly once with the aggregates.
+ *
+ * API calls per pipeline, the floor of DESIGN.md "The budget that binds": 1 (pipeline) + 1 (steps) + 1 summary per
+ * step that ran tests + test-case pages for steps with failures + 1 log tail per failed step.
+ */
+import {
+  isDeploymentStep,
+  isTerminalStep,
+  MAX_FAILED_TESTS_PER_ATTEMPT,
+  pipelineBranch,
+  queueSeconds,
+  type AttemptRecord,
+  type FailedTestRef,
+  type PipelineRunRecord,
+} from '../domain/attempt';
+import { classifyFailure } from '../domain/failures/classify';
+import { displayTestName, testId } from '../domain/test-identity';
+import type { Pipeline, RepoRef, Step, TestCase, TestReportSummary } from '../domain/types';
+import * as keys from '../storage/keys';
+import { readDocs } from '../storage/read-docs';
+import type { ServiceContext } from './context';
+import { recordAttempt } from './record-attempt';
+import { recordRun } from './record-run';
+
+export interface IngestJob {
+  repo: RepoRef;
+  /** Known from deployment events and listings. */
+  pipelineUuid?: string;
+  /** Known from build-status events, which carry only the build number in their URL. */
+  buildNumber?: number;
+  /** Why the job exists: for logs and benchmarks only. */
+  reason: 'build-status' | 'deployment' | 'reconcile' | 'sync' | 'backfill';
+}
+
+export interface IngestOutcome {
+  attemptsRecorded: number;
+  attemptsDuplicate: number;
+  runRecorded: boolean;
+  /** The pipeline was already fully recorded at this run number: nothing fetched beyond the pipeline. */
+  alreadyComplete: boolean;
+  completed: boolean;
+}
+
+export interface IngestOptions {
+  retentionDays: number;
+}
+
+/**
+ * A step that reported no tests this many times in a row is not asked for a summary when it succeeds (a green
+ * step without tests says nothing about tests); it is asked again when it fails, and every PROBE_EVERY-th run.
+ */
+const NO_REPORT_STREAK = 3;
+const PROBE_EVERY = 10;
+
+export async function ingestPipeline(ctx: ServiceContext, job: IngestJob, opts: IngestOptions): Promise<IngestOutcome> {
+  const { store, client } = ctx;
+  const repo = job.repo;
+  const pipeline = await fetchPipeline(ctx, job);
+  const seenKey = keys.pipelineSeen(repo.repoUuid, pipeline.uuid);
+  const seen = await store.get(seenKey);
+  const outcome: IngestOutcome = {
+    attemptsRecorded: 0,
+    attemptsDuplicate: 0,
+    runRecorded: false,
+    alreadyComplete: false,
+    completed: pipeline.status === 'COMPLETED',
+  };
+  if (seen?.complete && seen.runNumber === pipeline.runNumber) {
+    outcome.alreadyComplete = true;
+    return outcome;
+  }
+  const steps = await client.listSteps(repo, pipeline.uuid);
+  const terminal = steps.filter(isTerminalStep);
+  const marks = await readDocs(
+    store,
+    Object.fromEntries(terminal.map((s) => [`${s.uuid}:${s.runNumber}`, keys.attemptMark(repo.repoUuid, pipeline.uuid, s.uuid, s.runNumber)])),
+  );
+  const record = { retentionDays: opts.retentionDays, now: ctx.now };
+  for (const step of terminal) {
+    if (marks[`${step.uuid}:${step.runNumber}`]) continue;
+    const attempt = await buildAttempt(ctx, repo, pipeline, step, steps);
+    const result = await recordAttempt(store, attempt, record);
+    if (result === 'recorded') outcome.attemptsRecorded += 1;
+    else outcome.attemptsDuplicate += 1;
+  }
+  if (pipeline.status === 'COMPLETED' && pipeline.result) {
+    const run = runRecord(repo, pipeline, steps);
+    outcome.runRecorded = (await recordRun(store, run, record)) === 'recorded';
+  }
+  await store.set(
+    seenKey,
+    {
+      runNumber: pipeline.runNumber,
+      complete: pipeline.status === 'COMPLETED',
+      steps: Object.fromEntries(terminal.map((s) => [s.uuid, s.runNumber])),
+    },
+    { ttlSeconds: opts.retentionDays * 86_400 },
+  );
+  ctx.log.info(
+    `pipeline #${pipeline.buildNumber} of ${repo.fullName ?? repo.repoSlug}: ${outcome.attemptsRecorded} attempt(s) recorded`,
+  );
+  return outcome;
+}
+
+/** How far back a build number is looked for: events arrive within minutes, so the first page nearly always has it. */
+const BUILD_NUMBER_PAGES = 3;
+
+async function fetchPipeline(ctx: ServiceContext, job: IngestJob): Promise<Pipeline> {
+  if (job.pipelineUuid) return ctx.client.getPipeline(job.repo, job.pipelineUuid);
+  if (job.buildNumber === undefined) throw new InvalidJobError('an ingest job needs a pipeline uuid or a build number');
+  // The listing carries the same fields as a single GET, so finding the pipeline here costs no extra call.
+  let pageUrl: string | undefined;
+  for (let page = 0; page < BUILD_NUMBER_PAGES; page++) {
+    const listed = await ctx.client.listPipelinesPage(job.repo, { sort: '-created_on', pagelen: 50, pageUrl });
+    const found = listed.pipelines.find((p) => p.buildNumber === job.buildNumber);
+    if (found) return found;
+    if (!listed.next || listed.pipelines.every((p) => p.buildNumber < (job.buildNumber ?? 0))) break;
+    pageUrl = listed.next;
+  }
+  throw new InvalidJobError(`pipeline #${job.buildNumber} not found in ${job.repo.fullName ?? job.repo.repoSlug}`);
+}
+
+/** A job that can never succeed (no such pipeline): dropped with a clear log line, not retried forever. */
+export class InvalidJobError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidJobError';
+  }
+}
+
+async function shouldAskForTests(ctx: ServiceContext, repo: RepoRef, step: Step): Promise<boolean> {
+  if (step.result !== 'SUCCESSFUL') return true;
+  const stats = await ctx.store.getDoc(keys.stepStats(repo.repoUuid, step.name));
+  const streak = stats?.value.noReportStreak ?? 0;
+  return streak < NO_REPORT_STREAK || (stats?.value.runs ?? 0) % PROBE_EVERY === 0;
+}
+
+async function fetchTests(
+  ctx: ServiceContext,
+  repo: RepoRef,
+  step: Step,
+): Promise<{ summary?: TestReportSummary; failed: TestCase[] }> {
+  if (!(await shouldAskForTests(ctx, repo, step))) return { failed: [] };
+  const summary = await ctx.client.getTestReportSummary(repo, step.pipelineUuid, step.uuid);
+  if (!summary || summary.failed + summary.error === 0) return { summary, failed: [] };
+  const cases = await ctx.client.listTestCases(repo, step.pipelineUuid, step.uuid);
+  return { summary, failed: cases.filter((c) => c.status === 'FAILED' || c.status === 'ERROR') };
+}
+
+function failedRefs(failed: TestCase[]): { refs: FailedTestRef[]; omitted: number } {
+  const byId = new Map<string, FailedTestRef>();
+  for (const c of failed) {
+    const id = testId(c.name);
+    if (!byId.has(id)) {
+      byId.set(id, {
+        id,
+        name: displayTestName(c.name),
+        ...(c.status === 'ERROR' ? { errored: true } : {}),
+        ...(c.message ? { message: c.message.slice(0, 500) } : {}),
+      });
+    }
+  }
+  const refs = [...byId.values()].sort((x, y) => x.id.localeCompare(y.id));
+  return { refs: refs.slice(0, MAX_FAILED_TESTS_PER_ATTEMPT), omitted: Math.max(0, refs.length - MAX_FAILED_TESTS_PER_ATTEMPT) };
+}
+
+async function buildAttempt(
+  ctx: ServiceContext,
+  repo: RepoRef,
+  pipeline: Pipeline,
+  step: Step,
+  allSteps: Step[],
+): Promise<AttemptRecord> {
+  const tests = await fetchTests(ctx, repo, step);
+  const failed = step.result !== 'SUCCESSFUL';
+  const log = failed ? await ctx.client.getLogTail(repo, pipeline.uuid, step.uuid) : undefined;
+  const { refs, omitted } = failedRefs(tests.failed);
+  const branch = pipelineBranch(pipeline);
+  const completedOn = step.completedOn ?? pipeline.completedOn ?? ctx.now().toISOString();
+  const failure = failed
+    ? classifyFailure({
+        stepResult: step.result ?? 'UNKNOWN',
+        logTail: log?.text,
+        tests: tests.summary,
+        failedTestCount: refs.length + omitted,
+        errorKey: step.errorKey ?? pipeline.errorKey,
+        errorMessage: step.errorMessage ?? pipeline.errorMessage,
+        maxTimeMinutes: step.maxTimeMinutes,
+        durationSeconds: step.durationSeconds,
+        stepName: step.name,
+      })
+    : undefined;
+  return {
+    repoUuid: repo.repoUuid,
+    pipelineUuid: pipeline.uuid,
+    buildNumber: pipeline.buildNumber,
+    pipelineRunNumber: pipeline.runNumber,
+    stepUuid: step.uuid,
+    stepName: step.name,
+    runNumber: step.runNumber,
+    isRerun: step.isRerun,
+    result: step.result ?? 'UNKNOWN',
+    commit: pipeline.target.commit,
+    branch,
+    isDefaultBranch: isDefaultBranch(repo, pipeline),
+    pullRequestId: pipeline.target.pullRequestId,
+    pipelineCreatedOn: pipeline.createdOn,
+    startedOn: step.startedOn,
+    completedOn,
+    durationSeconds: step.durationSeconds,
+    queueSeconds: queueSeconds(step, allSteps, pipeline),
+    buildSecondsUsed: step.buildSecondsUsed,
+    sizeMultiplier: step.sizeMultiplier,
+    maxTimeMinutes: step.maxTimeMinutes,
+    tests: tests.summary,
+    failedTests: refs,
+    failedTestsOmitted: omitted,
+    failure,
+    logRead: log !== undefined,
+  };
+}
+
+function isDefaultBranch(repo: RepoRef, pipeline: Pipeline): boolean {
+  if (pipeline.target.pullRequestId !== undefined) return false;
+  const branch = pipeline.target.refName;
+  if (!branch || (pipeline.target.refType && pipeline.target.refType !== 'branch' && pipeline.target.refType !== 'named_branch')) {
+    return false;
+  }
+  return repo.defaultBranch ? branch === repo.defaultBranch : ['main', 'master'].includes(branch);
+}
+
+function runRecord(repo: RepoRef, pipeline: Pipeline, steps: Step[]): PipelineRunRecord {
+  return {
+    repoUuid: repo.repoUuid,
+    pipelineUuid: pipeline.uuid,
+    buildNumber: pipeline.buildNumber,
+    runNumber: pipeline.runNumber,
+    result: pipeline.result ?? 'UNKNOWN',
+    commit: pipeline.target.commit,
+    branch: pipelineBranch(pipeline),
+    isDefaultBranch: isDefaultBranch(repo, pipeline),
+    pullRequestId: pipeline.target.pullRequestId,
+    createdOn: pipeline.createdOn,
+    completedOn: pipeline.completedOn,
+    durationSeconds: pipeline.durationSeconds,
+    buildSecondsUsed: pipeline.buildSecondsUsed,
+    deployed: steps.some((s) => isDeploymentStep(s) && s.result === 'SUCCESSFUL'),
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * The safety net that makes ingestion independent of events: list a repository's recent pipelines, newest run
+ * first (`-run_creation_date`, so "rerun failed steps" brings a pipeline back to the top), and enqueue every
+ * pipeline with completed work not recorded yet. A watermark remembers how far back everything is recorded, so an
+ * idle sweep costs one API call per repository.
+ */
+import type { Pipeline, RepoRef } from '../domain/types';
+import * as keys from '../storage/keys';
+import type { ServiceContext } from './context';
+import type { IngestJob } from './ingest-pipeline';
+
+export interface ReconcileOptions {
+  /** Never look further back than this. */
+  since: Date;
+  enqueue: (jobs: IngestJob[]) => Promise<void>;
+  reason: IngestJob['reason'];
+  /** Cap on pages per sweep: a large backfill continues in the next sweep. */
+  maxPages?: number;
+}
+
+export interface ReconcileOutcome {
+  listed: number;
+  enqueued: number;
+  pages: number;
+  /** Stopped at maxPages with older pipelines left to list. */
+  truncated: boolean;
+}
+
+/** Events can lag by minutes: re-list this much before the watermark. */
+const OVERLAP_MS = 60 * 60 * 1000;
+const STAGES_WITH_WORK_DONE = new Set(['PAUSED', 'HALTED']);
+
+const runTime = (p: Pipeline): string => p.runCreatedOn ?? p.createdOn;
+
+export async function reconcileRepository(ctx: ServiceContext, repo: RepoRef, opts: ReconcileOptions): Promise<ReconcileOutcome> {
+  const stateKey = keys.reconcileState(repo.repoUuid);
+  const state = (await ctx.store.get(stateKey)) ?? {};
+  const floor = Math.max(opts.since.getTime(), state.watermark ? Date.parse(state.watermark) - OVERLAP_MS : 0);
+  const outcome: ReconcileOutcome = { listed: 0, enqueued: 0, pages: 0, truncated: false };
+  let pending: string | undefined; // oldest run time not known to be fully recorded
+  let newest: string | undefined;
+  let pageUrl: string | undefined;
+  const maxPages = opts.maxPages ?? 50;
+
+  for (;;) {
+    const page = await ctx.client.listPipelinesPage(repo, { sort: '-run_creation_date', pagelen: 100, pageUrl });
+    outcome.pages += 1;
+    const inWindow = page.pipelines.filter((p) => Date.parse(runTime(p)) >= floor);
+    outcome.listed += inWindow.length;
+    for (const p of inWindow) if (!newest || runTime(p) > newest) newest = runTime(p);
+    const jobs = await jobsFor(ctx, repo, inWindow, opts.reason);
+    for (const p of inWindow) {
+      const unfinished = p.status !== 'COMPLETED';
+      if ((unfinished || jobs.some((j) => j.pipelineUuid === p.uuid)) && (!pending || runTime(p) < pending)) pending = runTime(p);
+    }
+    if (jobs.length) await opts.enqueue(jobs);
+    outcome.enqueued += jobs.length;
+    const reachedFloor = inWindow.length < page.pipelines.length;
+    if (reachedFloor || !page.next) break;
+    if (outcome.pages >= maxPages) {
+      outcome.truncated = true;
+      break;
+    }
+    pageUrl = page.next;
+  }
+  const watermark = outcome.truncated ? state.watermark : (pending ?? newest ?? state.watermark);
+  await ctx.store.set(stateKey, { watermark, lastSweepAt: ctx.now().toISOString() });
+  return outcome;
+}
+
+/** Pipelines worth a job: completed and not fully recorded at this run number, or paused with finished steps. */
+async function jobsFor(ctx: ServiceContext, repo: RepoRef, pipelines: Pipeline[], reason: IngestJob['reason']): Promise<IngestJob[]> {
+  const jobs: IngestJob[] = [];
+  for (let i = 0; i < pipelines.length; i += 25) {
+    const batch = pipelines.slice(i, i + 25);
+    const seen = await ctx.store.getMany(batch.map((p) => keys.pipelineSeen(repo.repoUuid, p.uuid)));
+    for (const p of batch) {
+      const s = seen.get(keys.pipelineSeen(repo.repoUuid, p.uuid));
+      const done = s?.complete && s.runNumber === p.runNumber;
+      const paused = p.status === 'IN_PROGRESS' && p.stage !== undefined && STAGES_WITH_WORK_DONE.has(p.stage);
+      const worth = p.status === 'COMPLETED' ? !done : paused && s?.runNumber !== p.runNumber;
+      if (worth) jobs.push({ repo, pipelineUuid: p.uuid, reason });
+    }
+  }
+  return jobs;
+}

@@ -1,0 +1,75 @@
+/**
+ * Records one completed step attempt exactly once: the attempt's marker, the step and failure aggregates and the
+ * detector's documents go in ONE conditional transaction, so a duplicate delivery, a retry after a crash or a
+ * concurrent consumer can neither skip nor double-count it. On a conflict everything is re-read and recomputed.
+ */
+import type { AttemptRecord } from '../domain/attempt';
+import { applyAttemptToStepStats, emptyStepStats } from '../domain/step-stats';
+import { applyFailure, emptyFailureStats } from '../domain/failure-stats';
+import * as keys from '../storage/keys';
+import type { DocKey, DocOp, Store, Versioned } from '../storage/store';
+import { commitWithRetry } from './commit-with-retry';
+import { readDocs } from '../storage/read-docs';
+import { planTestUpdates } from './test-tracking';
+
+export type RecordOutcome = 'recorded' | 'duplicate';
+
+const MAX_CATALOG_STEPS = 60;
+/** Forge: at most 25 operations per transaction. */
+const MAX_OPS = 25;
+
+export interface RecordOptions {
+  retentionDays: number;
+  now: () => Date;
+}
+
+function put<T>(key: DocKey<T>, value: T, expectedVersion: number, ttlSeconds?: number): DocOp {
+  return { kind: 'put', key, value, expectedVersion, ...(ttlSeconds ? { ttlSeconds } : {}) };
+}
+
+export async function recordAttempt(store: Store, a: AttemptRecord, opts: RecordOptions): Promise<RecordOutcome> {
+  const ttlSeconds = opts.retentionDays * 86_400;
+  const repo = a.repoUuid;
+  const markKey = keys.attemptMark(repo, a.pipelineUuid, a.stepUuid, a.runNumber);
+  const statsKey = keys.stepStats(repo, a.stepName);
+  const failuresKey = keys.failureStats(repo);
+  const catalogKey = keys.stepCatalog(repo);
+
+  const committed = await commitWithRetry(store, async () => {
+    const { mark, stats, failures, catalog } = await readDocs(store, {
+      mark: markKey,
+      stats: statsKey,
+      failures: failuresKey,
+      catalog: catalogKey,
+    });
+    if (mark) return undefined;
+    const ops: DocOp[] = [
+      put(markKey, { at: opts.now().toISOString() }, 0, ttlSeconds),
+      put(statsKey, applyAttemptToStepStats(stats?.value ?? emptyStepStats(a.stepName), a), stats?.version ?? 0),
+    ];
+    if (a.result !== 'SUCCESSFUL' && a.failure) {
+      ops.push(put(failuresKey, applyFailure(failures?.value ?? emptyFailureStats(), a), failures?.version ?? 0));
+    }
+    const catalogOp = updateCatalog(catalog, a);
+    if (catalogOp) ops.push(catalogOp);
+    ops.push(...(await planTestUpdates(store, a, MAX_OPS - ops.length)));
+    return ops;
+  });
+  // Written after the commit, and again on a duplicate: a crash between the two leaves the aggregates counted
+  // once and the record restored by the redelivery.
+  await store.set(keys.attempt(repo, a), a, { ttlSeconds });
+  return committed ? 'recorded' : 'duplicate';
+}
+
+/** The step catalog changes only when a new step name appears, or a known one has not been seen for a day. */
+function updateCatalog(current: Versioned<keys.StepCatalog> | undefined, a: AttemptRecord): DocOp | undefined {
+  const id = keys.nameId(a.stepName);
+  const steps = current?.value.steps ?? [];
+  const known = steps.find((s) => s.id === id);
+  if (known && Date.parse(a.completedOn) - Date.parse(known.lastSeenAt) < 86_400_000) return undefined;
+  if (known && a.completedOn <= known.lastSeenAt) return undefined;
+  const next = [{ id, name: a.stepName, lastSeenAt: a.completedOn }, ...steps.filter((s) => s.id !== id)]
+    .sort((x, y) => y.lastSeenAt.localeCompare(x.lastSeenAt))
+    .slice(0, MAX_CATALOG_STEPS);
+  return put(keys.stepCatalog(a.repoUuid), { steps: next }, current?.version ?? 0);
+}
