@@ -3,13 +3,17 @@
  * simulated step histories with known truth, and prints precision, recall, detection delay, how broken tests are
  * labelled, outage false alarms, and the storage cost per attempt.
  *
+ * Two scenarios: the default simulation (failed steps are sometimes rerun, some feature-branch commits also run a
+ * pull-request pipeline, so same-commit evidence exists), and one without any rerun or second pipeline, where the
+ * score alone must find flaky tests.
+ *
  * Options: `--seeds 5` (number of seeds), `--days 60`, `--tests 300`.
  */
 import { currentView } from '../src/domain/flakiness/test-view';
 import { observeAttempt, testsToLoad } from '../src/domain/flakiness/detector';
 import type { StepTrack, TestState } from '../src/domain/flakiness/types';
 import { DEFAULT_DETECTOR_CONFIG } from '../src/domain/flakiness/types';
-import { simulateHistory, type SimulatedHistory, type TestTruth } from './simulate-history';
+import { simulateHistory, type SimulatedHistory, type SimulationOptions, type TestTruth } from './simulate-history';
 
 const FLAKY_KINDS = new Set(['flaky-low', 'flaky-moderate', 'becomes-flaky']);
 const DAY_MS = 86_400_000;
@@ -21,6 +25,8 @@ interface Flag {
 
 interface MethodResult {
   flaggedFlaky: Map<string, Flag>;
+  /** Tests whose first flaky label came with same-commit hard evidence. */
+  flaggedByHardEvidence: Set<string>;
   labelledBroken: Set<string>;
 }
 
@@ -38,6 +44,7 @@ function runDetector(history: SimulatedHistory): DetectorRun {
   let track: StepTrack | undefined;
   const result: DetectorRun = {
     flaggedFlaky: new Map(),
+    flaggedByHardEvidence: new Set(),
     labelledBroken: new Set(),
     reads: 0,
     writes: 0,
@@ -58,7 +65,10 @@ function runDetector(history: SimulatedHistory): DetectorRun {
       store.set(id, state);
       result.maxStateBytes = Math.max(result.maxStateBytes, JSON.stringify(state).length);
       const view = currentView(track, state, config);
-      if (view.label === 'flaky' && !result.flaggedFlaky.has(id)) result.flaggedFlaky.set(id, { index, at: Date.parse(obs.at) });
+      if (view.label === 'flaky' && !result.flaggedFlaky.has(id)) {
+        result.flaggedFlaky.set(id, { index, at: Date.parse(obs.at) });
+        if (state.hardEvidence) result.flaggedByHardEvidence.add(id);
+      }
       if (view.label === 'broken') result.labelledBroken.add(id);
     }
   });
@@ -79,7 +89,7 @@ function runSameCommitBaseline(history: SimulatedHistory): MethodResult {
       if (failures < entry.attempts && !flaggedFlaky.has(id)) flaggedFlaky.set(id, { index, at: Date.parse(obs.at) });
     }
   });
-  return { flaggedFlaky, labelledBroken: new Set() };
+  return { flaggedFlaky, flaggedByHardEvidence: new Set(flaggedFlaky.keys()), labelledBroken: new Set() };
 }
 
 /** Baseline (b): flaky once the failure rate over the last 50 attempts exceeds 30% (at least 5 attempts seen). */
@@ -96,7 +106,7 @@ function runRateBaseline(history: SimulatedHistory): MethodResult {
       if (window.length >= 5 && rate > 0.3 && !flaggedFlaky.has(id)) flaggedFlaky.set(id, { index, at: Date.parse(obs.at) });
     }
   });
-  return { flaggedFlaky, labelledBroken: new Set() };
+  return { flaggedFlaky, flaggedByHardEvidence: new Set(), labelledBroken: new Set() };
 }
 
 interface Truth {
@@ -130,6 +140,8 @@ interface Scores {
   delayDaysMean: number;
   delayDaysMedian: number;
   brokenAsBroken: number;
+  /** Share of true detections whose first label came with same-commit hard evidence. */
+  byHardEvidence: number;
   stableFlagged: number;
   stableFlaggedByOutage: number;
 }
@@ -161,7 +173,7 @@ function score(history: SimulatedHistory, truth: Truth, result: MethodResult): S
   const brokenAsBroken = broken.filter((test) => result.labelledBroken.has(test.id) && !result.flaggedFlaky.has(test.id));
   const stableFlagged = flagged.filter((test) => test.kind === 'stable');
   return {
-    precision: flagged.length === 0 ? 1 : truePositives.length / flagged.length,
+    precision: flagged.length === 0 ? Number.NaN : truePositives.length / flagged.length,
     recallVisible: visible.length === 0 ? 1 : detectedVisible.length / visible.length,
     recallAll: flakyTests.length === 0 ? 1 : flakyTests.filter((test) => result.flaggedFlaky.has(test.id)).length / flakyTests.length,
     delayAttemptsMean: mean(delays.map((d) => d.attempts)),
@@ -169,6 +181,8 @@ function score(history: SimulatedHistory, truth: Truth, result: MethodResult): S
     delayDaysMean: mean(delays.map((d) => d.days)),
     delayDaysMedian: median(delays.map((d) => d.days)),
     brokenAsBroken: broken.length === 0 ? 1 : brokenAsBroken.length / broken.length,
+    byHardEvidence:
+      truePositives.length === 0 ? Number.NaN : truePositives.filter((test) => result.flaggedByHardEvidence.has(test.id)).length / truePositives.length,
     stableFlagged: stableFlagged.length,
     // A stable test with fewer than two visible failures can only have been flagged because of outage failures.
     stableFlaggedByOutage: stableFlagged.filter((test) => (truth.visibleFailures.get(test.id) ?? 0) < 2).length,
@@ -193,6 +207,7 @@ function printTable(label: string, rows: Scores[]): void {
     'delayDaysMean',
     'delayDaysMedian',
     'brokenAsBroken',
+    'byHardEvidence',
     'stableFlagged',
     'stableFlaggedByOutage',
   ];
@@ -200,21 +215,27 @@ function printTable(label: string, rows: Scores[]): void {
   console.log(`\n${label}`);
   for (const key of keys) {
     const values = rows.map((row) => row[key]).filter((value) => !Number.isNaN(value));
+    if (values.length === 0) {
+      console.log(`  ${key.padEnd(22)} - (nothing to measure)`);
+      continue;
+    }
     const worst = lowerIsBetter.has(key) ? Math.max(...values) : Math.min(...values);
     console.log(`  ${key.padEnd(22)} mean ${fmt(mean(values)).padStart(8)}   worst ${fmt(worst).padStart(8)}   per seed ${values.map((v) => fmt(v, 2)).join(' ')}`);
   }
 }
 
-function main(): void {
-  const seeds = argument('seeds', 5);
-  const days = argument('days', 60);
-  const tests = argument('tests', 300);
+const SCENARIOS: { label: string; options: Partial<SimulationOptions> }[] = [
+  { label: 'reruns and pull-request pipelines (same-commit evidence exists)', options: {} },
+  { label: 'no reruns, no second pipeline per commit (score only)', options: { pullRequestShare: 0, rerunShare: 0 } },
+];
+
+function runScenario(label: string, options: Partial<SimulationOptions>, seeds: number): void {
   const detector: Scores[] = [];
   const sameCommit: Scores[] = [];
   const rate: Scores[] = [];
   const cost = { reads: 0, writes: 0, attempts: 0, counted: 0, maxTrack: 0, maxState: 0 };
   for (let seed = 1; seed <= seeds; seed++) {
-    const history = simulateHistory(seed, { days, tests });
+    const history = simulateHistory(seed, options);
     const truth = truthOf(history);
     const run = runDetector(history);
     detector.push(score(history, truth, run));
@@ -227,7 +248,8 @@ function main(): void {
     cost.maxTrack = Math.max(cost.maxTrack, run.maxTrackBytes);
     cost.maxState = Math.max(cost.maxState, run.maxStateBytes);
   }
-  console.log(`Detection benchmark: ${seeds} seeds, ${days} days, ${tests} tests per step, ${cost.attempts} attempts in all (${cost.counted} counted)`);
+  console.log(`\n=== Scenario: ${label}`);
+  console.log(`${seeds} seeds, ${cost.attempts} attempts in all (${cost.counted} counted)`);
   printTable('Detector', detector);
   printTable('Baseline (a): failed and passed on one commit', sameCommit);
   printTable('Baseline (b): failure rate over the last 50 attempts above 30%', rate);
@@ -236,6 +258,15 @@ function main(): void {
   console.log(`  TestStates written ${fmt(cost.writes / cost.attempts)}`);
   console.log(`  max StepTrack  ${cost.maxTrack} bytes (JSON)`);
   console.log(`  max TestState  ${cost.maxState} bytes (JSON)`);
+}
+
+function main(): void {
+  const seeds = argument('seeds', 5);
+  const days = argument('days', 60);
+  const tests = argument('tests', 300);
+  console.log(`Detection benchmark: ${days} days per history, ${tests} tests per step`);
+  console.log('Delays are from the first visible failure (negative: labelled before any failure outside an outage).');
+  for (const scenario of SCENARIOS) runScenario(scenario.label, { ...scenario.options, days, tests }, seeds);
 }
 
 main();

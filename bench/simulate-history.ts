@@ -49,6 +49,10 @@ export interface SimulationOptions {
   broken: number;
   /** Share of attempts delivered late (up to 8 positions after their turn). */
   outOfOrderShare: number;
+  /** Share of feature-branch commits that also run a pull-request pipeline (a second pipeline, same commit). */
+  pullRequestShare: number;
+  /** Chance that a step that failed on tests is rerun on the same commit (outages are rerun twice as often). */
+  rerunShare: number;
 }
 
 export const DEFAULT_SIMULATION: Readonly<Omit<SimulationOptions, 'seed'>> = Object.freeze({
@@ -60,6 +64,8 @@ export const DEFAULT_SIMULATION: Readonly<Omit<SimulationOptions, 'seed'>> = Obj
   becomesFlaky: 4,
   broken: 6,
   outOfOrderShare: 0.03,
+  pullRequestShare: 0.4,
+  rerunShare: 0.3,
 });
 
 /** Small, fast, seeded PRNG (mulberry32): the same seed gives the same history. */
@@ -216,6 +222,7 @@ function runPipeline(
   history: { stepName: string; tests: TestTruth[] },
   ctx: PipelineContext,
   infraBurst: boolean,
+  rerunShare: number,
 ): SimulatedAttempt[] {
   const attempts: SimulatedAttempt[] = [];
   let at = ctx.at;
@@ -231,7 +238,7 @@ function runPipeline(
       outage: infra || mass,
     });
     const failed = infra || failing.length > 0;
-    const rerunChance = infra || mass ? 0.6 : 0.3;
+    const rerunChance = infra || mass ? Math.min(1, 2 * rerunShare) : rerunShare;
     if (!failed || rng() >= rerunChance) break;
     at += Math.floor(between(rng, 5, 40) * 60_000);
   }
@@ -295,7 +302,7 @@ export function simulateHistory(seed: number, overrides: Partial<SimulationOptio
         if (--branch.commitsLeft <= 0) branches.splice(branches.indexOf(branch), 1);
       }
       const commit = hex(rng, 40);
-      const pipelineCount = !onMain && rng() < 0.4 ? 2 : 1;
+      const pipelineCount = !onMain && rng() < options.pullRequestShare ? 2 : 1;
       for (let k = 0; k < pipelineCount; k++) {
         const ctx: PipelineContext = {
           code,
@@ -305,7 +312,7 @@ export function simulateHistory(seed: number, overrides: Partial<SimulationOptio
           stepUuid: uuid(rng),
           at: at + k * 60_000 + Math.floor(between(rng, 3, 12) * 60_000),
         };
-        attempts.push(...runPipeline(rng, history, ctx, infraBurst));
+        attempts.push(...runPipeline(rng, history, ctx, infraBurst, options.rerunShare));
       }
     }
   }

@@ -132,6 +132,8 @@ const MAX_REDIRECTS = 3;
 const ANNOTATIONS_PER_CALL = 100;
 const ANNOTATIONS_PER_REPORT = 1000;
 const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
+/** Only JSON resources ask for JSON: the log and `src` endpoints serve raw text. */
+const ACCEPT_JSON: Record<string, string> = { accept: 'application/json' };
 
 interface SendRequest {
   endpoint: string;
@@ -351,12 +353,12 @@ export class BitbucketClient {
   }
 
   private async getJson(endpoint: string, resource: string, url: string): Promise<unknown> {
-    const response = await this.send({ endpoint, method: 'GET', url });
+    const response = await this.send({ endpoint, method: 'GET', url, headers: ACCEPT_JSON });
     return parseJsonBody(resource, response.body);
   }
 
   private async getJsonOrUndefined(endpoint: string, resource: string, url: string): Promise<unknown> {
-    const response = await this.send({ endpoint, method: 'GET', url, accept: [404] });
+    const response = await this.send({ endpoint, method: 'GET', url, headers: ACCEPT_JSON, accept: [404] });
     return response.status === 404 ? undefined : parseJsonBody(resource, response.body);
   }
 
@@ -420,7 +422,7 @@ export class BitbucketClient {
 }
 
 function jsonBody(value: unknown): { body: string; headers: Record<string, string> } {
-  return { body: JSON.stringify(value), headers: { 'content-type': 'application/json' } };
+  return { body: JSON.stringify(value), headers: { ...ACCEPT_JSON, 'content-type': 'application/json' } };
 }
 
 function parseJsonBody(resource: string, body: string): unknown {

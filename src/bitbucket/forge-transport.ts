@@ -6,7 +6,7 @@
  */
 import api, { assumeTrustedRoute, fetch as forgeFetch, routeFromAbsolute, type APIResponse, type RequestInit, type Route } from '@forge/api';
 import { TransportError } from './errors';
-import { DEFAULT_TIMEOUT_MS, headersToRecord, isAbsoluteUrl, type HttpRequest, type HttpResponse, type Transport } from './transport';
+import { DEFAULT_TIMEOUT_MS, headersToRecord, isAbsoluteUrl, stringProp, type HttpRequest, type HttpResponse, type Transport } from './transport';
 
 /** The two `@forge/api` calls used, so tests can pass a scripted fake. */
 export interface ForgeFetchApi {
@@ -32,7 +32,7 @@ export class ForgeTransport implements Transport {
   async request(req: HttpRequest): Promise<HttpResponse> {
     const init: RequestInit = {
       method: req.method,
-      headers: { accept: 'application/json', ...req.headers },
+      headers: { ...req.headers },
       body: req.body,
       redirect: 'manual',
       signal: AbortSignal.timeout(req.timeoutMs ?? this.timeoutMs),
@@ -58,7 +58,8 @@ export class ForgeTransport implements Transport {
 
 function toTransportError(req: HttpRequest, error: unknown): TransportError {
   if (error instanceof TransportError) return error;
-  const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-  const reason = timedOut ? 'timed out' : error instanceof Error ? error.name : 'network error';
+  const name = stringProp(error, 'name');
+  const timedOut = name === 'TimeoutError' || name === 'AbortError';
+  const reason = timedOut ? 'timed out' : (name ?? 'network error');
   return new TransportError(req.method, req.url, reason, timedOut, { cause: error });
 }

@@ -4,7 +4,7 @@
  * without them. Redirects are never followed here (`redirect: 'manual'`); the client decides.
  */
 import { TransportError } from './errors';
-import { DEFAULT_TIMEOUT_MS, headersToRecord, isAbsoluteUrl, type HttpRequest, type HttpResponse, type Transport } from './transport';
+import { DEFAULT_TIMEOUT_MS, headersToRecord, isAbsoluteUrl, stringProp, type HttpRequest, type HttpResponse, type Transport } from './transport';
 
 export const DEFAULT_API_URL = 'https://api.bitbucket.org/2.0';
 
@@ -48,7 +48,7 @@ export class HttpTransport implements Transport {
 
   async request(req: HttpRequest): Promise<HttpResponse> {
     const url = isAbsoluteUrl(req.url) ? req.url : `${this.baseUrl}${req.url.startsWith('/') ? '' : '/'}${req.url}`;
-    const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
+    const headers: Record<string, string> = { ...req.headers };
     if (this.#authorization !== undefined && new URL(url).origin === this.origin) {
       headers.authorization = this.#authorization;
     }
@@ -80,15 +80,18 @@ function authorizationHeader(auth: HttpAuth): string | undefined {
   }
 }
 
-/** Names the failure by kind and code only: fetch errors never carry headers, and we add none. */
+/**
+ * Names the failure by kind and code only: fetch errors never carry headers, and we add none. Read by shape, not
+ * `instanceof`: fetch's errors may come from another realm (Jest's sandbox, Forge's runtime).
+ */
 function toTransportError(req: HttpRequest, url: string, error: unknown, timeoutMs: number): TransportError {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-    return new TransportError(req.method, url, `timed out after ${timeoutMs} ms`, true);
+  const name = stringProp(error, 'name');
+  if (name === 'TimeoutError' || name === 'AbortError') {
+    return new TransportError(req.method, url, `timed out after ${timeoutMs} ms`, true, { cause: error });
   }
-  const cause = error instanceof Error ? error.cause : undefined;
-  const code = cause instanceof Error && 'code' in cause && typeof cause.code === 'string' ? cause.code : undefined;
-  const reason = code ?? (error instanceof Error ? error.message : 'network error');
-  return new TransportError(req.method, url, reason, false);
+  const cause = error !== null && typeof error === 'object' && 'cause' in error ? error.cause : undefined;
+  const reason = stringProp(cause, 'code') ?? stringProp(cause, 'message') ?? stringProp(error, 'message') ?? 'network error';
+  return new TransportError(req.method, url, reason, false, { cause: error });
 }
 
 /**

@@ -44,3 +44,10 @@ export function headersToRecord(headers: { forEach(cb: (value: string, key: stri
   });
   return out;
 }
+
+/** A string property of an unknown error, read by shape: errors from fetch may come from another realm. */
+export function stringProp(value: unknown, prop: string): string | undefined {
+  if (value === null || typeof value !== 'object' || !(prop in value)) return undefined;
+  const found: unknown = (value as Record<string, unknown>)[prop];
+  return typeof found === 'string' ? found : undefined;
+}

@@ -73,7 +73,19 @@ export interface PipelineRunRecord {
   buildSecondsUsed?: number;
   /** A step that deploys (name or deployment environment) succeeded in this run. */
   deployed: boolean;
+  /** Step timings of this run (bounded), for the critical path. */
+  steps: StepTiming[];
 }
+
+export interface StepTiming {
+  name: string;
+  startedOn?: string;
+  completedOn?: string;
+  durationSeconds?: number;
+  result: StepResult;
+}
+
+export const MAX_STEP_TIMINGS = 40;
 
 export function attemptId(a: { pipelineUuid: Uuid; stepUuid: Uuid; runNumber: number }): string {
   return `${a.pipelineUuid}:${a.stepUuid}:${a.runNumber}`;

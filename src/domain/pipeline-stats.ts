@@ -39,6 +39,8 @@ export interface PipelineStats {
   lastRecordedAt?: string;
   /** Distinct branches seen recently (bounded), for the branch filter. */
   branches: string[];
+  /** The newest completed run, for the critical path. */
+  latestRun?: PipelineRunRecord;
 }
 
 const zero = (): PipelineCounters => ({
@@ -116,5 +118,6 @@ export function applyRunToPipelineStats(stats: PipelineStats, r: PipelineRunReco
     recovery: applyRecovery(stats.recovery, r),
     lastRecordedAt: !stats.lastRecordedAt || (r.completedOn ?? r.createdOn) > stats.lastRecordedAt ? (r.completedOn ?? r.createdOn) : stats.lastRecordedAt,
     branches,
+    latestRun: !stats.latestRun || r.createdOn >= stats.latestRun.createdOn ? r : stats.latestRun,
   };
 }

@@ -11,6 +11,7 @@ import {
   isDeploymentStep,
   isTerminalStep,
   MAX_FAILED_TESTS_PER_ATTEMPT,
+  MAX_STEP_TIMINGS,
   pipelineBranch,
   queueSeconds,
   type AttemptRecord,
@@ -249,5 +250,12 @@ function runRecord(repo: RepoRef, pipeline: Pipeline, steps: Step[]): PipelineRu
     durationSeconds: pipeline.durationSeconds,
     buildSecondsUsed: pipeline.buildSecondsUsed,
     deployed: steps.some((s) => isDeploymentStep(s) && s.result === 'SUCCESSFUL'),
+    steps: steps.slice(0, MAX_STEP_TIMINGS).map((s) => ({
+      name: s.name,
+      startedOn: s.startedOn,
+      completedOn: s.completedOn,
+      durationSeconds: s.durationSeconds,
+      result: s.result ?? 'UNKNOWN',
+    })),
   };
 }

@@ -26,14 +26,26 @@ export function repositoryJson(ws: SimWorkspace, repo: SimRepo, apiUrl: string):
     created_on: repo.createdOn,
     updated_on: ws.now,
     mainbranch: { type: 'branch', name: repo.mainBranch },
-    workspace: { type: 'workspace', uuid: wrapUuid(ws.uuid), slug: ws.slug, name: ws.name, links: { html: href(`${WEB}/${ws.slug}/`) } },
+    workspace: {
+      type: 'workspace',
+      uuid: wrapUuid(ws.uuid),
+      slug: ws.slug,
+      name: ws.name,
+      links: { html: href(`${WEB}/${ws.slug}/`) },
+    },
     links: { self: href(`${apiUrl}/repositories/${fullName}`), html: href(`${WEB}/${fullName}`) },
   };
 }
 
 function repositoryRef(ws: SimWorkspace, repo: SimRepo): Json {
   const fullName = `${ws.slug}/${repo.slug}`;
-  return { type: 'repository', name: repo.name, full_name: fullName, uuid: wrapUuid(repo.uuid), links: { html: href(`${WEB}/${fullName}`) } };
+  return {
+    type: 'repository',
+    name: repo.name,
+    full_name: fullName,
+    uuid: wrapUuid(repo.uuid),
+    links: { html: href(`${WEB}/${fullName}`) },
+  };
 }
 
 function commitJson(ws: SimWorkspace, repo: SimRepo, hash: string): Json {
@@ -82,7 +94,11 @@ function pipelineStateJson(view: PipelineView): Json {
   return {
     type: 'pipeline_state_completed',
     name: 'COMPLETED',
-    result: { name: result, type: `pipeline_state_completed_${result.toLowerCase()}`, ...(error ? { error: { type: 'pipeline_error', ...error } } : {}) },
+    result: {
+      name: result,
+      type: `pipeline_state_completed_${result.toLowerCase()}`,
+      ...(error ? { error: { type: 'pipeline_error', ...error } } : {}),
+    },
   };
 }
 
@@ -142,7 +158,11 @@ export function stepJson(pipeline: SimPipeline, view: StepView): Json {
     name: step.name,
     run_number: attempt?.runNumber ?? 1,
     pipeline: { type: 'pipeline', uuid: wrapUuid(pipeline.uuid) },
-    trigger: { type: attempt?.trigger ?? (step.manual ? 'pipeline_step_trigger_manual' : 'pipeline_step_trigger_automatic') },
+    trigger: {
+      type:
+        attempt?.trigger ??
+        (step.manual ? 'pipeline_step_trigger_manual' : 'pipeline_step_trigger_automatic'),
+    },
     state: stepStateJson(view),
     image: { name: step.image },
     [step.maxTimeField]: step.maxTimeMinutes,

@@ -18,9 +18,10 @@ export const PHRASES = {
 } as const;
 
 const DEPENDENCY: Record<Stack, string> = {
-  node: 'npm ERR! code ETARGET\nnpm ERR! notarget No matching version found for @acme/design-tokens@^4.2.0.\nnpm ERR! notarget In most cases you or one of your dependencies are requesting\nnpm ERR! notarget a package version that doesn\'t exist.',
+  node: "npm ERR! code ETARGET\nnpm ERR! notarget No matching version found for @acme/design-tokens@^4.2.0.\nnpm ERR! notarget In most cases you or one of your dependencies are requesting\nnpm ERR! notarget a package version that doesn't exist.",
   java: '[ERROR] Failed to execute goal on project payments-api: Could not resolve dependencies for project com.acme:payments-api:jar:2.14.0-SNAPSHOT: Could not find artifact com.acme:ledger-client:jar:3.1.0 in central (https://repo.maven.apache.org/maven2)',
-  shell: 'Error: Failed to query available provider packages\nCould not retrieve the list of available versions for provider hashicorp/aws: no available releases match the given constraints ~> 6.40',
+  shell:
+    'Error: Failed to query available provider packages\nCould not retrieve the list of available versions for provider hashicorp/aws: no available releases match the given constraints ~> 6.40',
 };
 
 const COMPILE: Record<Stack, string[]> = {
@@ -31,13 +32,16 @@ const COMPILE: Record<Stack, string[]> = {
   java: [
     '[ERROR] COMPILATION ERROR :\n[ERROR] /opt/atlassian/pipelines/agent/build/src/main/java/com/acme/payments/refunds/RefundService.java:[142,31] cannot find symbol\n  symbol:   method settle(java.math.BigDecimal)\n  location: class com.acme.payments.ledger.Ledger',
   ],
-  shell: ['Error: Unsupported argument\n  on modules/dns/main.tf line 14, in resource "aws_route53_record" "api":\n  14:   ttl_seconds = 300'],
+  shell: [
+    'Error: Unsupported argument\n  on modules/dns/main.tf line 14, in resource "aws_route53_record" "api":\n  14:   ttl_seconds = 300',
+  ],
 };
 
 const LINT: Record<Stack, string> = {
   node: "/opt/atlassian/pipelines/agent/build/src/search/SearchBox.tsx\n  41:7  error  'query' is assigned a value but never used  @typescript-eslint/no-unused-vars\n\n✖ 1 problem (1 error, 0 warnings)",
   java: '[ERROR] src/main/java/com/acme/payments/fraud/FraudClient.java:[58,5] (imports) UnusedImports: Unused import - java.util.Optional.\n[ERROR] You have 1 Checkstyle violation.',
-  shell: 'In scripts/rotate-keys.sh line 23:\naws iam delete-access-key --access-key-id $OLD_KEY\n                                         ^------^ SC2086 (info): Double quote to prevent globbing and word splitting.',
+  shell:
+    'In scripts/rotate-keys.sh line 23:\naws iam delete-access-key --access-key-id $OLD_KEY\n                                         ^------^ SC2086 (info): Double quote to prevent globbing and word splitting.',
 };
 
 export function failureFor(kind: SimFailureKind, stack: Stack, rng: Rng, maxTimeMinutes = 120): SimFailure {
@@ -57,7 +61,11 @@ export function failureFor(kind: SimFailureKind, stack: Stack, rng: Rng, maxTime
     case 'lint':
       return { kind, phrase: LINT[stack] };
     case 'service-outage':
-      return { kind, phrase: 'Error: connect ECONNREFUSED 127.0.0.1:5432 (service container "postgres" exited with code 137)' };
+      return {
+        kind,
+        phrase:
+          'Error: connect ECONNREFUSED 127.0.0.1:5432 (service container "postgres" exited with code 137)',
+      };
     case 'test-failure':
       return { kind, phrase: testSummaryPhrase(stack) };
   }

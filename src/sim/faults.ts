@@ -48,10 +48,16 @@ export class FaultInjector {
 }
 
 /** Bodies the way each failure arrives from Bitbucket's edge: 429 is plain text with no Retry-After. */
-export function faultBody(kind: Exclude<FaultKind, 'timeout' | 'truncated'>): { contentType: string; body: string } {
+export function faultBody(kind: Exclude<FaultKind, 'timeout' | 'truncated'>): {
+  contentType: string;
+  body: string;
+} {
   switch (kind) {
     case '429':
-      return { contentType: 'text/plain; charset=utf-8', body: 'Rate limit for this resource has been exceeded' };
+      return {
+        contentType: 'text/plain; charset=utf-8',
+        body: 'Rate limit for this resource has been exceeded',
+      };
     case '500':
       return {
         contentType: 'application/json; charset=utf-8',
@@ -60,6 +66,9 @@ export function faultBody(kind: Exclude<FaultKind, 'timeout' | 'truncated'>): { 
     case '502':
       return { contentType: 'text/html', body: '<html><body><h1>502 Bad Gateway</h1></body></html>' };
     case '503':
-      return { contentType: 'text/html', body: '<html><body><h1>503 Service Unavailable</h1>Back soon.</body></html>' };
+      return {
+        contentType: 'text/html',
+        body: '<html><body><h1>503 Service Unavailable</h1>Back soon.</body></html>',
+      };
   }
 }

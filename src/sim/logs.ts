@@ -31,7 +31,10 @@ function installOutput(stack: Stack, rng: Rng): string[] {
   if (stack === 'node') {
     return [
       '+ npm ci',
-      ...Array.from({ length: 40 }, (_, i) => `npm WARN deprecated package-${i}@1.${i}.0: this version is no longer supported`),
+      ...Array.from(
+        { length: 40 },
+        (_, i) => `npm WARN deprecated package-${i}@1.${i}.0: this version is no longer supported`,
+      ),
       `added ${rng.int(1300, 1500)} packages, and audited ${rng.int(1500, 1600)} packages in ${rng.int(30, 70)}s`,
       '',
       `${rng.int(150, 200)} packages are looking for funding`,
@@ -43,10 +46,16 @@ function installOutput(stack: Stack, rng: Rng): string[] {
   if (stack === 'java') {
     return Array.from(
       { length: 180 },
-      (_, i) => `Downloaded from central: https://repo.maven.apache.org/maven2/org/example/lib-${i}/2.${i % 9}.0/lib-${i}-2.${i % 9}.0.jar (${rng.int(10, 900)} kB at ${rng.int(1, 9)}.${rng.int(0, 9)} MB/s)`,
+      (_, i) =>
+        `Downloaded from central: https://repo.maven.apache.org/maven2/org/example/lib-${i}/2.${i % 9}.0/lib-${i}-2.${i % 9}.0.jar (${rng.int(10, 900)} kB at ${rng.int(1, 9)}.${rng.int(0, 9)} MB/s)`,
     );
   }
-  return ['+ terraform init -input=false', 'Initializing provider plugins...', '- Installing hashicorp/aws v6.40.0...', 'Terraform has been successfully initialized!'];
+  return [
+    '+ terraform init -input=false',
+    'Initializing provider plugins...',
+    '- Installing hashicorp/aws v6.40.0...',
+    'Terraform has been successfully initialized!',
+  ];
 }
 
 function testOutput(repo: SimRepo, attempt: SimAttempt, rng: Rng): string[] {
@@ -61,7 +70,10 @@ function testOutput(repo: SimRepo, attempt: SimAttempt, rng: Rng): string[] {
     if (failure) lines.push(...failure.message.split('\n').map((l) => `    ${l}`));
   }
   const passed = (repo.suites[tests.suite]?.length ?? 0) - tests.failed.length;
-  lines.push('', `Tests:       ${tests.failed.length} failed, ${passed} passed, ${passed + tests.failed.length} total`);
+  lines.push(
+    '',
+    `Tests:       ${tests.failed.length} failed, ${passed} passed, ${passed + tests.failed.length} total`,
+  );
   return lines;
 }
 
@@ -77,7 +89,13 @@ function verboseOutput(rng: Rng, start: number, targetBytes: number): string[] {
   return lines;
 }
 
-export function stepLog(repo: SimRepo, pipeline: SimPipeline, step: SimStep, attempt: SimAttempt, stack: Stack): string {
+export function stepLog(
+  repo: SimRepo,
+  pipeline: SimPipeline,
+  step: SimStep,
+  attempt: SimAttempt,
+  stack: Stack,
+): string {
   const rng = createRng(`${step.uuid}:${attempt.runNumber}`);
   const start = Date.parse(attempt.startedOn);
   const lines = [...preamble(repo, pipeline, step)];
@@ -85,7 +103,8 @@ export function stepLog(repo: SimRepo, pipeline: SimPipeline, step: SimStep, att
     lines.push(`Error response from daemon: ${attempt.failure.phrase}`);
     return lines.join('\n') + '\n';
   }
-  if (step.name === 'Install' || attempt.failure?.kind === 'dependency-install') lines.push(...installOutput(stack, rng));
+  if (step.name === 'Install' || attempt.failure?.kind === 'dependency-install')
+    lines.push(...installOutput(stack, rng));
   lines.push(...testOutput(repo, attempt, rng));
   if (stack === 'java' && step.name === 'Integration tests' && attempt.result !== 'NOT_RUN') {
     lines.push(...verboseOutput(rng, start, VERBOSE_LOG_BYTES));

@@ -54,9 +54,7 @@ export interface SimTestRun {
 }
 
 export type SimStepTrigger =
-  | 'pipeline_step_trigger_automatic'
-  | 'pipeline_step_trigger_manual'
-  | 'pipeline_step_trigger_redeploy';
+  'pipeline_step_trigger_automatic' | 'pipeline_step_trigger_manual' | 'pipeline_step_trigger_redeploy';
 
 export interface SimAttempt {
   runNumber: number;

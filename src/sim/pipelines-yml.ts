@@ -9,8 +9,14 @@ const SCRIPTS: Record<Stack, Record<string, string[]>> = {
   node: {
     Install: ['npm ci'],
     Lint: ['npm ci', 'npm run lint'],
-    'Unit tests': ['npm ci', 'npx jest --ci --reporters=default --reporters=jest-junit --selectProjects unit'],
-    'Integration tests': ['npm ci', 'npx jest --ci --reporters=default --reporters=jest-junit --selectProjects integration'],
+    'Unit tests': [
+      'npm ci',
+      'npx jest --ci --reporters=default --reporters=jest-junit --selectProjects unit',
+    ],
+    'Integration tests': [
+      'npm ci',
+      'npx jest --ci --reporters=default --reporters=jest-junit --selectProjects integration',
+    ],
     Build: ['npm ci', 'npm run build'],
     'Deploy to staging': ['pipe: atlassian/aws-s3-deploy:1.6.0'],
   },
@@ -42,7 +48,10 @@ function stepDefinition(repo: RepoSpec, step: StepSpec, defaultImage: string): s
   if (step.deployment) lines.push(`        deployment: ${step.deployment.toLowerCase()}`);
   if (step.suite === 'integration') lines.push('        services:', '          - postgres');
   if (repo.stack === 'java' && step.name !== 'Install') lines.push('        caches:', '          - maven');
-  lines.push('        script:', ...(SCRIPTS[repo.stack][step.name] ?? ['echo "nothing to do"']).map((c) => `          - ${c}`));
+  lines.push(
+    '        script:',
+    ...(SCRIPTS[repo.stack][step.name] ?? ['echo "nothing to do"']).map((c) => `          - ${c}`),
+  );
   return lines;
 }
 
@@ -66,7 +75,13 @@ export function pipelinesYml(repo: RepoSpec): string {
   const featureSteps = repo.steps.filter((s) => !s.defaultBranchOnly);
   const lines = [`image: ${defaultImage}`, '', 'definitions:'];
   if (repo.steps.some((s) => s.suite === 'integration')) {
-    lines.push('  services:', '    postgres:', '      image: postgres:16', '      variables:', '        POSTGRES_PASSWORD: $DB_PASSWORD');
+    lines.push(
+      '  services:',
+      '    postgres:',
+      '      image: postgres:16',
+      '      variables:',
+      '        POSTGRES_PASSWORD: $DB_PASSWORD',
+    );
   }
   lines.push('  steps:');
   for (const step of repo.steps) lines.push(...stepDefinition(repo, step, defaultImage));

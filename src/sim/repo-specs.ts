@@ -66,7 +66,15 @@ export const DEFAULT_REPOS: RepoSpec[] = [
     steps: [
       { name: 'Install', group: 0, baseSeconds: 75, size: 1, maxTimeMinutes: 120, image: NODE_IMAGE },
       { name: 'Lint', group: 1, baseSeconds: 42, size: 1, maxTimeMinutes: 120, image: NODE_IMAGE },
-      { name: 'Unit tests', group: 2, baseSeconds: 230, size: 2, maxTimeMinutes: 30, image: NODE_IMAGE, suite: 'unit' },
+      {
+        name: 'Unit tests',
+        group: 2,
+        baseSeconds: 230,
+        size: 2,
+        maxTimeMinutes: 30,
+        image: NODE_IMAGE,
+        suite: 'unit',
+      },
       {
         name: 'Integration tests',
         group: 2,
@@ -109,7 +117,15 @@ export const DEFAULT_REPOS: RepoSpec[] = [
     steps: [
       { name: 'Install', group: 0, baseSeconds: 110, size: 1, maxTimeMinutes: 120, image: JAVA_IMAGE },
       { name: 'Lint', group: 1, baseSeconds: 60, size: 1, maxTimeMinutes: 120, image: JAVA_IMAGE },
-      { name: 'Unit tests', group: 2, baseSeconds: 340, size: 2, maxTimeMinutes: 60, image: JAVA_IMAGE, suite: 'unit' },
+      {
+        name: 'Unit tests',
+        group: 2,
+        baseSeconds: 340,
+        size: 2,
+        maxTimeMinutes: 60,
+        image: JAVA_IMAGE,
+        suite: 'unit',
+      },
       {
         name: 'Integration tests',
         group: 2,
@@ -144,7 +160,15 @@ export const DEFAULT_REPOS: RepoSpec[] = [
     issueKey: 'OPS',
     steps: [
       { name: 'Lint', group: 0, baseSeconds: 25, size: 1, maxTimeMinutes: 120, image: SHELL_IMAGE },
-      { name: 'Unit tests', group: 1, baseSeconds: 35, size: 1, maxTimeMinutes: 120, image: SHELL_IMAGE, suite: 'unit' },
+      {
+        name: 'Unit tests',
+        group: 1,
+        baseSeconds: 35,
+        size: 1,
+        maxTimeMinutes: 120,
+        image: SHELL_IMAGE,
+        suite: 'unit',
+      },
       { name: 'Build', group: 2, baseSeconds: 50, size: 1, maxTimeMinutes: 120, image: SHELL_IMAGE },
       {
         name: 'Deploy to staging',

@@ -39,7 +39,10 @@ export class Router {
   }
 
   /** The matching route with its params; `undefined` when nothing matches (a 404). */
-  match(method: string, path: string): { name: string; handler: Handler; params: Record<string, string> } | undefined {
+  match(
+    method: string,
+    path: string,
+  ): { name: string; handler: Handler; params: Record<string, string> } | undefined {
     const segments = path.split('/').filter(Boolean).map(safeDecode);
     for (const route of this.routes) {
       if (route.method !== method || route.parts.length !== segments.length) continue;
@@ -64,5 +67,9 @@ function safeDecode(segment: string): string {
 }
 
 export function json(status: number, value: unknown): SimResponse {
-  return { status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(value) };
+  return {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+    body: JSON.stringify(value),
+  };
 }

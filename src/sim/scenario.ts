@@ -96,7 +96,9 @@ function newRepo(spec: RepoSpec, rng: Rng, start: number): SimRepo {
     createdOn: iso(start - 400 * DAY),
     suites: {
       ...(spec.unitTests > 0 ? { unit: makeSuite(rng, spec.stack, 'unit', spec.unitTests) } : {}),
-      ...(spec.integrationTests > 0 ? { integration: makeSuite(rng, spec.stack, 'integration', spec.integrationTests) } : {}),
+      ...(spec.integrationTests > 0
+        ? { integration: makeSuite(rng, spec.stack, 'integration', spec.integrationTests) }
+        : {}),
     },
     pipelines: [],
     brokenYmlCommits: [],
@@ -111,16 +113,42 @@ function incidents(specs: RepoSpec[], start: number, days: number): SimIncident[
   for (const spec of specs) {
     const has = (name: string): boolean => spec.steps.some((s) => s.name === name);
     if (has('Install')) {
-      plan.push({ repo: spec.slug, at: at(0.2), kind: 'dependency-install', stepName: 'Install', branch: 'any' });
-      plan.push({ repo: spec.slug, at: at(0.7), kind: 'dependency-install', stepName: 'Install', branch: 'any' });
+      plan.push({
+        repo: spec.slug,
+        at: at(0.2),
+        kind: 'dependency-install',
+        stepName: 'Install',
+        branch: 'any',
+      });
+      plan.push({
+        repo: spec.slug,
+        at: at(0.7),
+        kind: 'dependency-install',
+        stepName: 'Install',
+        branch: 'any',
+      });
     }
-    if (has('Build')) plan.push({ repo: spec.slug, at: at(0.13), kind: 'compile', stepName: 'Build', branch: 'feature' });
-    if (spec.stack === 'node') plan.push({ repo: spec.slug, at: at(0.37), kind: 'config-error', branch: 'feature' });
+    if (has('Build'))
+      plan.push({ repo: spec.slug, at: at(0.13), kind: 'compile', stepName: 'Build', branch: 'feature' });
+    if (spec.stack === 'node')
+      plan.push({ repo: spec.slug, at: at(0.37), kind: 'config-error', branch: 'feature' });
     if (spec.stack === 'java' && has('Integration tests')) {
-      plan.push({ repo: spec.slug, at: at(0.5), kind: 'time-limit', stepName: 'Integration tests', branch: 'any' });
+      plan.push({
+        repo: spec.slug,
+        at: at(0.5),
+        kind: 'time-limit',
+        stepName: 'Integration tests',
+        branch: 'any',
+      });
     }
     if (spec.stack === 'shell' && has('Build')) {
-      plan.push({ repo: spec.slug, at: at(0.3), kind: 'docker-rate-limit', stepName: 'Build', branch: 'any' });
+      plan.push({
+        repo: spec.slug,
+        at: at(0.3),
+        kind: 'docker-rate-limit',
+        stepName: 'Build',
+        branch: 'any',
+      });
     }
   }
   return plan.map((i) => ({ ...i, consumed: false }));
@@ -131,7 +159,13 @@ function plantedFacts(specs: RepoSpec[], start: number, days: number, now: numbe
   const repoState: SimPlanted['repoState'] = {};
   const slowingSince: Record<string, string> = {};
   for (const spec of specs) {
-    repoState[spec.slug] = { mainHead: '0'.repeat(40), mainCommits: 0, nextPullRequestId: 1, openBranches: [], branchCounter: 0 };
+    repoState[spec.slug] = {
+      mainHead: '0'.repeat(40),
+      mainCommits: 0,
+      nextPullRequestId: 1,
+      openBranches: [],
+      branchCounter: 0,
+    };
     if (spec.plant.slowingStep) slowingSince[spec.slug] = iso(now - Math.min(14, days / 2) * DAY);
   }
   return {
@@ -196,7 +230,12 @@ function plantTests(ws: SimWorkspace, repo: SimRepo, rng: Rng, start: number, da
   if (spec.plant.brokenForCommits !== undefined) {
     for (const test of pickTests(rng, unit, 1, taken)) {
       const plan: SimBrokenPlan = {
-        truth: { repo: repo.slug, fullyQualifiedName: test.fullyQualifiedName, suite: 'unit', brokenForCommits: spec.plant.brokenForCommits },
+        truth: {
+          repo: repo.slug,
+          fullyQualifiedName: test.fullyQualifiedName,
+          suite: 'unit',
+          brokenForCommits: spec.plant.brokenForCommits,
+        },
         breakAfter: dayAt(12),
       };
       ws.planted.broken.push(plan);
@@ -209,7 +248,8 @@ function forcedPushes(spec: RepoSpec, now: number): ForcedPush[] {
   const forced: ForcedPush[] = [];
   if (spec.stack === 'node') forced.push({ at: now - 6 * MINUTE, branch: 'default' });
   if (spec.stack === 'java') forced.push({ at: now - 11 * MINUTE, branch: 'feature' });
-  if (spec.steps.some((s) => s.manual)) forced.push({ at: now - 3 * HOUR, branch: 'default', manualDelayMs: 5 * HOUR });
+  if (spec.steps.some((s) => s.manual))
+    forced.push({ at: now - 3 * HOUR, branch: 'default', manualDelayMs: 5 * HOUR });
   return forced;
 }
 
@@ -218,7 +258,9 @@ function rerunOldFailures(ctx: RepoContext, from: number, to: number): void {
   const candidates = ctx.repo.pipelines.filter((p) => {
     if (p.rerunsOn.length > 0 || p.configError) return false;
     const view = pipelineView(p, from);
-    return view.state === 'COMPLETED' && view.result !== 'SUCCESSFUL' && Date.parse(view.completedOn ?? '') < from;
+    return (
+      view.state === 'COMPLETED' && view.result !== 'SUCCESSFUL' && Date.parse(view.completedOn ?? '') < from
+    );
   });
   for (const pipeline of candidates.slice(-2)) {
     rerunFailedSteps(ctx, pipeline, from + Math.floor(ctx.rng.next() * (to - from) * 0.5));
@@ -233,20 +275,35 @@ export function computeTruth(ws: SimWorkspace): SimTruth {
     const visible = repo.pipelines.filter((p) => isVisible(p, now));
     repos[repo.slug] = {
       flakyTests: ws.planted.flaky.filter((f) => f.repo === repo.slug && (!f.sinceTime || f.sinceCommit)),
-      brokenTests: ws.planted.broken.filter((b) => b.truth.repo === repo.slug && b.truth.brokenAtCommit).map((b) => b.truth),
+      brokenTests: ws.planted.broken
+        .filter((b) => b.truth.repo === repo.slug && b.truth.brokenAtCommit)
+        .map((b) => b.truth),
       failures: ws.planted.failures.filter((f) => f.repo === repo.slug && Date.parse(f.at) <= now),
       pipelines: visible.map((p) => pipelineTruth(p, now)),
-      oomSteps: spec?.plant.oomStep ? [{ stepName: spec.plant.oomStep.name, rate: spec.plant.oomStep.rate }] : [],
+      oomSteps: spec?.plant.oomStep
+        ? [{ stepName: spec.plant.oomStep.name, rate: spec.plant.oomStep.rate }]
+        : [],
       slowingSteps:
         spec?.plant.slowingStep && ws.planted.slowingSince[repo.slug]
-          ? [{ stepName: spec.plant.slowingStep, dailyGrowth: 0.02, since: ws.planted.slowingSince[repo.slug] ?? '' }]
+          ? [
+              {
+                stepName: spec.plant.slowingStep,
+                dailyGrowth: 0.02,
+                since: ws.planted.slowingSince[repo.slug] ?? '',
+              },
+            ]
           : [],
       sameCommitReruns: sameCommitReruns(visible),
       stepReruns: visible.flatMap((p) =>
         p.steps.flatMap((s) =>
           s.attempts
             .filter((a) => a.trigger === 'pipeline_step_trigger_redeploy' && Date.parse(a.scheduledOn) <= now)
-            .map((a) => ({ pipelineUuid: p.uuid, buildNumber: p.buildNumber, stepName: s.name, runNumber: a.runNumber })),
+            .map((a) => ({
+              pipelineUuid: p.uuid,
+              buildNumber: p.buildNumber,
+              stepName: s.name,
+              runNumber: a.runNumber,
+            })),
         ),
       ),
     };
@@ -254,7 +311,10 @@ export function computeTruth(ws: SimWorkspace): SimTruth {
   return { repos, infraBursts: ws.planted.infraBursts, hostileTestName: ws.planted.hostileTestName };
 }
 
-function pipelineTruth(p: SimWorkspace['repos'][number]['pipelines'][number], now: number): SimRepoTruth['pipelines'][number] {
+function pipelineTruth(
+  p: SimWorkspace['repos'][number]['pipelines'][number],
+  now: number,
+): SimRepoTruth['pipelines'][number] {
   const view = pipelineView(p, now);
   return {
     uuid: p.uuid,
@@ -272,7 +332,9 @@ function pipelineTruth(p: SimWorkspace['repos'][number]['pipelines'][number], no
         runNumber: a.runNumber,
         result: a.result,
         completedOn: a.completedOn,
-        overwritten: i < done.length - 1 || s.attempts.some((later) => later.runNumber > a.runNumber && Date.parse(later.scheduledOn) <= now),
+        overwritten:
+          i < done.length - 1 ||
+          s.attempts.some((later) => later.runNumber > a.runNumber && Date.parse(later.scheduledOn) <= now),
       }));
     }),
   };

@@ -26,8 +26,20 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const AUTHORS = ['Priya Raman', 'Jonas Weber', 'Aiko Tanaka', 'Mateo García', 'Chloé Martin', 'Sam Okafor'];
-const BRANCH_TOPICS = ['checkout-retry', 'dark-mode', 'refund-limits', 'cache-headers', 'upgrade-deps', 'audit-log',
-  'fix-rounding', 'new-onboarding', 'rate-limiter', 'split-bundles', 'iban-validation', 'dns-cutover'];
+const BRANCH_TOPICS = [
+  'checkout-retry',
+  'dark-mode',
+  'refund-limits',
+  'cache-headers',
+  'upgrade-deps',
+  'audit-log',
+  'fix-rounding',
+  'new-onboarding',
+  'rate-limiter',
+  'split-bundles',
+  'iban-validation',
+  'dns-cutover',
+];
 
 export interface RepoContext {
   ws: SimWorkspace;
@@ -46,8 +58,7 @@ export interface ForcedPush {
 }
 
 type SimEvent =
-  | { at: number; kind: 'push'; forced?: ForcedPush }
-  | { at: number; kind: 'rerun-pipeline'; of: SimPipeline };
+  { at: number; kind: 'push'; forced?: ForcedPush } | { at: number; kind: 'rerun-pipeline'; of: SimPipeline };
 
 const iso = (t: number): string => new Date(t).toISOString();
 
@@ -73,7 +84,8 @@ export function simulateWindow(ctx: RepoContext, from: number, to: number, force
   while (queue.length > 0) {
     const event = queue.shift();
     if (!event) break;
-    const created = event.kind === 'push' ? push(ctx, event.at, event.forced) : rerunPipeline(ctx, event.of, event.at);
+    const created =
+      event.kind === 'push' ? push(ctx, event.at, event.forced) : rerunPipeline(ctx, event.of, event.at);
     const follow = created ? afterFailure(ctx, created) : undefined;
     if (follow && follow.at <= to) {
       const index = queue.findIndex((e) => e.at > follow.at);
@@ -99,7 +111,12 @@ function pushDefault(ctx: RepoContext, at: number, forced?: ForcedPush): SimPipe
   state.mainHead = newCommit(ctx);
   state.mainCommits += 1;
   markBrokenCommits(ctx, at);
-  const target: SimTarget = { kind: 'branch', branch: ctx.repo.mainBranch, commit: state.mainHead, selector: 'default' };
+  const target: SimTarget = {
+    kind: 'branch',
+    branch: ctx.repo.mainBranch,
+    commit: state.mainHead,
+    selector: 'default',
+  };
   return createPipeline(ctx, at, target, 'PUSH', state.mainCommits, forced?.manualDelayMs);
 }
 
@@ -109,12 +126,20 @@ function markBrokenCommits(ctx: RepoContext, at: number): void {
     if (plan.breakIndex === undefined && at >= Date.parse(plan.breakAfter)) {
       plan.breakIndex = ctx.state.mainCommits;
       plan.truth.brokenAtCommit = ctx.state.mainHead;
-    } else if (plan.breakIndex !== undefined && ctx.state.mainCommits === plan.breakIndex + plan.truth.brokenForCommits) {
+    } else if (
+      plan.breakIndex !== undefined &&
+      ctx.state.mainCommits === plan.breakIndex + plan.truth.brokenForCommits
+    ) {
       plan.truth.fixedAtCommit = ctx.state.mainHead;
     }
   }
   for (const flaky of ctx.ws.planted.flaky) {
-    if (flaky.repo === ctx.repo.slug && flaky.sinceTime && !flaky.sinceCommit && at >= Date.parse(flaky.sinceTime)) {
+    if (
+      flaky.repo === ctx.repo.slug &&
+      flaky.sinceTime &&
+      !flaky.sinceCommit &&
+      at >= Date.parse(flaky.sinceTime)
+    ) {
       flaky.sinceCommit = ctx.state.mainHead;
       flaky.sinceTime = iso(at);
     }
@@ -141,7 +166,13 @@ function pushFeature(ctx: RepoContext, at: number): SimPipeline | undefined {
   }
   const target: SimTarget =
     branch.pullRequestId === undefined
-      ? { kind: 'branch', branch: branch.name, commit: branch.head, selector: 'branches', pattern: 'feature/*' }
+      ? {
+          kind: 'branch',
+          branch: branch.name,
+          commit: branch.head,
+          selector: 'branches',
+          pattern: 'feature/*',
+        }
       : {
           kind: 'pullrequest',
           pullRequestId: branch.pullRequestId,
@@ -287,7 +318,8 @@ function runStep(
     : step.manual
       ? 'pipeline_step_trigger_manual'
       : 'pipeline_step_trigger_automatic';
-  const result = outcome.failure?.kind === 'system-error' ? 'ERROR' : outcome.failure ? 'FAILED' : 'SUCCESSFUL';
+  const result =
+    outcome.failure?.kind === 'system-error' ? 'ERROR' : outcome.failure ? 'FAILED' : 'SUCCESSFUL';
   const attempt: SimAttempt = {
     runNumber,
     scheduledOn: iso(step.manual ? triggeredAt : ready),
@@ -304,7 +336,8 @@ function runStep(
       ? { error: { key: 'agent.system.error', message: outcome.failure.phrase } }
       : {}),
   };
-  if (outcome.failure) recordFailure(ctx, pipeline, step.name, runNumber, outcome.failure.kind, outcome.failure.phrase, start);
+  if (outcome.failure)
+    recordFailure(ctx, pipeline, step.name, runNumber, outcome.failure.kind, outcome.failure.phrase, start);
   return attempt;
 }
 
@@ -351,8 +384,19 @@ function takeIncident(
   return true;
 }
 
-function dueIncident(ctx: RepoContext, spec: StepSpec, at: number, onDefault: boolean): SimFailureKind | undefined {
-  const kinds: SimFailureKind[] = ['dependency-install', 'compile', 'time-limit', 'docker-rate-limit', 'lint'];
+function dueIncident(
+  ctx: RepoContext,
+  spec: StepSpec,
+  at: number,
+  onDefault: boolean,
+): SimFailureKind | undefined {
+  const kinds: SimFailureKind[] = [
+    'dependency-install',
+    'compile',
+    'time-limit',
+    'docker-rate-limit',
+    'lint',
+  ];
   for (const kind of kinds) if (takeIncident(ctx, at, kind, spec.name, onDefault)) return kind;
   return undefined;
 }
@@ -363,12 +407,18 @@ function inBurst(ctx: RepoContext, at: number): boolean {
 
 /** Duration multiplier of a step that gets slower each day over the planted window. */
 function slowdown(ctx: RepoContext, spec: StepSpec, at: number): number {
-  const slowing = ctx.spec.plant.slowingStep === spec.name ? ctx.ws.planted.slowingSince[ctx.repo.slug] : undefined;
+  const slowing =
+    ctx.spec.plant.slowingStep === spec.name ? ctx.ws.planted.slowingSince[ctx.repo.slug] : undefined;
   if (!slowing || at < Date.parse(slowing)) return 1;
   return Math.pow(1.02, (at - Date.parse(slowing)) / DAY);
 }
 
-function randomFailure(ctx: RepoContext, spec: StepSpec, at: number, onDefault: boolean): SimFailureKind | undefined {
+function randomFailure(
+  ctx: RepoContext,
+  spec: StepSpec,
+  at: number,
+  onDefault: boolean,
+): SimFailureKind | undefined {
   const { rng } = ctx;
   if (inBurst(ctx, at) && rng.chance(0.45)) {
     if (spec.suite === 'integration' && rng.chance(0.4)) return 'service-outage';
@@ -416,13 +466,23 @@ function decideOutcome(ctx: RepoContext, pipeline: SimPipeline, spec: StepSpec, 
   return { seconds, tests, failure: failureFor('test-failure', ctx.spec.stack, ctx.rng) };
 }
 
-function testRun(ctx: RepoContext, pipeline: SimPipeline, suite: string, at: number, outage: boolean): SimTestRun {
+function testRun(
+  ctx: RepoContext,
+  pipeline: SimPipeline,
+  suite: string,
+  at: number,
+  outage: boolean,
+): SimTestRun {
   const { rng } = ctx;
   const failed: SimFailedTest[] = [];
   if (outage) {
     for (const test of ctx.repo.suites[suite] ?? []) {
       if (!test.skipped && rng.chance(0.6)) {
-        failed.push({ fullyQualifiedName: test.fullyQualifiedName, status: 'ERROR', message: OUTAGE_TEST_MESSAGE });
+        failed.push({
+          fullyQualifiedName: test.fullyQualifiedName,
+          status: 'ERROR',
+          message: OUTAGE_TEST_MESSAGE,
+        });
       }
     }
     return { suite, failed };
@@ -431,7 +491,11 @@ function testRun(ctx: RepoContext, pipeline: SimPipeline, suite: string, at: num
     if (flaky.repo !== ctx.repo.slug || flaky.suite !== suite) continue;
     if (flaky.sinceTime && (!flaky.sinceCommit || at < Date.parse(flaky.sinceTime))) continue;
     if (rng.chance(flaky.rate)) {
-      failed.push({ fullyQualifiedName: flaky.fullyQualifiedName, status: 'FAILED', message: testFailureMessage(ctx.spec.stack, rng) });
+      failed.push({
+        fullyQualifiedName: flaky.fullyQualifiedName,
+        status: 'FAILED',
+        message: testFailureMessage(ctx.spec.stack, rng),
+      });
     }
   }
   for (const plan of ctx.ws.planted.broken) {
@@ -442,7 +506,8 @@ function testRun(ctx: RepoContext, pipeline: SimPipeline, suite: string, at: num
       failed.push({
         fullyQualifiedName: plan.truth.fullyQualifiedName,
         status: 'FAILED',
-        message: 'Error: expect(received).toEqual(expected) // deep equality\n\n- Expected  - 1\n+ Received  + 1\n\n-   "currency": "EUR",\n+   "currency": "eur",',
+        message:
+          'Error: expect(received).toEqual(expected) // deep equality\n\n- Expected  - 1\n+ Received  + 1\n\n-   "currency": "EUR",\n+   "currency": "eur",',
       });
     }
   }
@@ -466,7 +531,9 @@ function afterFailure(ctx: RepoContext, pipeline: SimPipeline): SimEvent | undef
 /** "Rerun failed steps": same pipeline and build number; the failed and skipped steps get a new attempt. */
 export function rerunFailedSteps(ctx: RepoContext, pipeline: SimPipeline, at: number): void {
   const names = new Set(
-    pipeline.steps.filter((s) => s.attempts[s.attempts.length - 1]?.result !== 'SUCCESSFUL').map((s) => s.name),
+    pipeline.steps
+      .filter((s) => s.attempts[s.attempts.length - 1]?.result !== 'SUCCESSFUL')
+      .map((s) => s.name),
   );
   if (names.size === 0) return;
   pipeline.rerunsOn.push(iso(at));

@@ -51,7 +51,10 @@ function pipelineResult(steps: StepView[]): SimPipelineResult {
 }
 
 function maxIso(values: string[]): string | undefined {
-  return values.reduce<string | undefined>((max, v) => (max === undefined || ms(v) > ms(max) ? v : max), undefined);
+  return values.reduce<string | undefined>(
+    (max, v) => (max === undefined || ms(v) > ms(max) ? v : max),
+    undefined,
+  );
 }
 
 export function isVisible(pipeline: SimPipeline, now: number): boolean {
@@ -82,11 +85,25 @@ export function pipelineView(pipeline: SimPipeline, now: number): PipelineView {
     .filter((t): t is string => t !== undefined && ms(t) <= now && ms(t) >= ms(base.runCreationDate))
     .reduce((min, t) => Math.min(min, ms(t)), Number.POSITIVE_INFINITY);
   const since = Number.isFinite(firstStart) ? firstStart : now;
-  if (running) return { ...base, state: 'IN_PROGRESS', stage: 'RUNNING', durationSeconds: Math.round((now - since) / 1000) };
+  if (running)
+    return {
+      ...base,
+      state: 'IN_PROGRESS',
+      stage: 'RUNNING',
+      durationSeconds: Math.round((now - since) / 1000),
+    };
   if (steps.some((s) => s.step.manual && !s.attempt)) {
-    return { ...base, state: 'IN_PROGRESS', stage: 'PAUSED', durationSeconds: Math.round((now - since) / 1000) };
+    return {
+      ...base,
+      state: 'IN_PROGRESS',
+      stage: 'PAUSED',
+      durationSeconds: Math.round((now - since) / 1000),
+    };
   }
-  const completedOn = maxIso(steps.flatMap((s) => (s.attempt ? [s.attempt.completedOn] : []))) ?? pipeline.createdOn;
-  const durationSeconds = Number.isFinite(firstStart) ? Math.max(0, Math.round((ms(completedOn) - firstStart) / 1000)) : 0;
+  const completedOn =
+    maxIso(steps.flatMap((s) => (s.attempt ? [s.attempt.completedOn] : []))) ?? pipeline.createdOn;
+  const durationSeconds = Number.isFinite(firstStart)
+    ? Math.max(0, Math.round((ms(completedOn) - firstStart) / 1000))
+    : 0;
   return { ...base, state: 'COMPLETED', result: pipelineResult(steps), completedOn, durationSeconds };
 }

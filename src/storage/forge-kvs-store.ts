@@ -16,11 +16,11 @@ import type { TransactionBuilder } from '@forge/kvs/out/interfaces/transaction';
 import { z } from 'zod';
 import {
   checkBatchSize,
+  checkDocOps,
   checkKey,
   checkPrefix,
   checkQueryLimit,
   checkTtl,
-  checkUniqueKeys,
   checkValue,
   FORGE_KVS_LIMITS,
 } from './limits';
@@ -134,21 +134,6 @@ function toVersioned<T>(key: string, record: DocRecord<T>): Versioned<T> {
   return { value: record.data, version: version.data };
 }
 
-function validateOps(ops: DocOp[]): void {
-  checkBatchSize(ops.length, 'commit');
-  checkUniqueKeys(
-    ops.map((op) => op.key),
-    'commit',
-  );
-  for (const op of ops) {
-    checkKey(op.key);
-    if (op.kind === 'put') {
-      checkValue(op.key, op.value);
-      checkTtl(op.key, op.ttlSeconds);
-    }
-  }
-}
-
 export class ForgeKvsStore implements Store {
   private readonly kvs: KvsClient;
 
@@ -215,7 +200,7 @@ export class ForgeKvsStore implements Store {
   }
 
   async commit(ops: DocOp[]): Promise<void> {
-    validateOps(ops);
+    checkDocOps(ops);
     if (ops.length === 0) return;
     const transaction = this.kvs.transact();
     for (const op of ops) {
@@ -241,17 +226,25 @@ export class ForgeKvsStore implements Store {
    */
   private async mismatchedKeys(ops: DocOp[]): Promise<string[]> {
     const current = await this.getDocs(ops.map((op) => op.key));
-    const moved = ops.filter((op) => (current.get(op.key)?.version ?? 0) !== op.expectedVersion).map((op) => op.key);
+    const moved = ops
+      .filter((op) => (current.get(op.key)?.version ?? 0) !== op.expectedVersion)
+      .map((op) => op.key);
     return moved.length > 0 ? moved : ops.map((op) => op.key);
   }
 
-  private async batchRead<T>(keys: string[], entityName: string | undefined, what: string): Promise<Map<string, T>> {
+  private async batchRead<T>(
+    keys: string[],
+    entityName: string | undefined,
+    what: string,
+  ): Promise<Map<string, T>> {
     checkBatchSize(keys.length, what);
     keys.forEach(checkKey);
     const unique = [...new Set(keys)];
     const found = new Map<string, T>();
     if (unique.length === 0) return found;
-    const items = unique.map((key): BatchGetItem => (entityName === undefined ? { key } : { key, entityName }));
+    const items = unique.map((key): BatchGetItem =>
+      entityName === undefined ? { key } : { key, entityName },
+    );
     const result = await this.kvs.batchGet<T>(items);
     const failures = result.failedKeys
       .filter((failed) => !isNotFoundCode(failed.error.code))

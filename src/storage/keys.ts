@@ -19,7 +19,7 @@ export const doc = <T>(s: string): DocKey<T> => s as DocKey<T>;
 
 /** The API calls reserved by a workspace in one clock hour (`hourIso` like `2026-01-31T09`): see `src/bitbucket/budget.ts`. */
 export function apiBudget(workspaceId: string, hourIso: string): DocKey<import('../bitbucket/budget').ApiBudgetDoc> {
-  return doc(`budget:${workspaceId.replace(/[{}]/g, '')}:${hourIso}`);
+  return doc(`budget:${workspaceId.replace(/[{}]/g, '').toLowerCase()}:${hourIso}`);
 }
 
 /* ---- Ingestion records (plain entries, expire after the retention window) ---- */
@@ -124,5 +124,14 @@ export interface QuarantineList {
   tests: { id: string; name: string; at: string; by?: string }[];
 }
 export const quarantine = (repo: string): DocKey<QuarantineList> => doc(`quarantine:${bare(repo)}`);
+/** The repository's parsed `bitbucket-pipelines.yml`, refreshed at most daily and re-parsed only when it changed. */
+export interface StoredPipelinesConfig {
+  fetchedAt: string;
+  ref: string;
+  sha256?: string;
+  config?: import('../domain/analysis/pipelines-config').PipelinesConfig;
+  error?: string;
+}
+export const pipelinesConfig = (repo: string): Key<StoredPipelinesConfig> => key(`config:${bare(repo)}`);
 /** The Jira API token lives in Forge's secret store (or an env var locally), never in a plain entry. */
 export const JIRA_TOKEN_SECRET = 'jira-api-token';

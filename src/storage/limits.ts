@@ -3,7 +3,7 @@
  * reject fails the same way locally.
  * Source: https://developer.atlassian.com/platform/forge/runtime-reference/storage-api/ and the KVS error tables.
  */
-import { StoreLimitError } from './store';
+import { StoreLimitError, type DocOp } from './store';
 
 export const FORGE_KVS_LIMITS = {
   maxKeyLength: 500,
@@ -36,7 +36,9 @@ export function checkKey(key: string): void {
     );
   }
   if (!FORGE_KVS_LIMITS.keyPattern.test(key) || key.trim().length === 0) {
-    throw new StoreLimitError(`key limit: key ${describeKey(key)} has characters outside [a-zA-Z0-9:._\\s-#]`);
+    throw new StoreLimitError(
+      `key limit: key ${describeKey(key)} has characters outside [a-zA-Z0-9:._\\s-#]`,
+    );
   }
 }
 
@@ -90,7 +92,9 @@ export function checkQueryLimit(limit: number): void {
 /** `what` names the call ("getMany", "commit") so the message says which batch was too big. */
 export function checkBatchSize(count: number, what: string): void {
   if (count > FORGE_KVS_LIMITS.maxBatchOps) {
-    throw new StoreLimitError(`batch limit: ${what} with ${count} operations exceeds ${FORGE_KVS_LIMITS.maxBatchOps}`);
+    throw new StoreLimitError(
+      `batch limit: ${what} with ${count} operations exceeds ${FORGE_KVS_LIMITS.maxBatchOps}`,
+    );
   }
 }
 
@@ -111,5 +115,21 @@ export function checkTtl(key: string, ttlSeconds: number | undefined): void {
     throw new StoreLimitError(
       `TTL limit: ${ttlSeconds} s is outside 1..${FORGE_KVS_LIMITS.maxTtlSeconds} (1 year) for key ${describeKey(key)}`,
     );
+  }
+}
+
+/** Everything `commit` must satisfy before it runs: batch size, unique keys, and each op's key, value and TTL. */
+export function checkDocOps(ops: readonly DocOp[]): void {
+  checkBatchSize(ops.length, 'commit');
+  checkUniqueKeys(
+    ops.map((op) => op.key),
+    'commit',
+  );
+  for (const op of ops) {
+    checkKey(op.key);
+    if (op.kind === 'put') {
+      checkValue(op.key, op.value);
+      checkTtl(op.key, op.ttlSeconds);
+    }
   }
 }

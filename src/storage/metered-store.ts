@@ -51,7 +51,10 @@ export class MeteredStore implements Store {
 
   async getMany<T>(keys: Key<T>[]): Promise<Map<string, T>> {
     const found = await this.inner.getMany(keys);
-    this.countRead(keys.length, sumBytes(found, (value) => value));
+    this.countRead(
+      keys.length,
+      sumBytes(found, (value) => value),
+    );
     return found;
   }
 
@@ -74,7 +77,10 @@ export class MeteredStore implements Store {
 
   async query<T>(prefix: KeyPrefix<T>, options?: { limit?: number; cursor?: string }): Promise<Page<T>> {
     const page = await this.inner.query(prefix, options);
-    this.countRead(1, page.items.reduce((sum, item) => sum + entryBytes(item.key, item.value), 0));
+    this.countRead(
+      1,
+      page.items.reduce((sum, item) => sum + entryBytes(item.key, item.value), 0),
+    );
     return page;
   }
 
@@ -86,7 +92,10 @@ export class MeteredStore implements Store {
 
   async getDocs<T>(keys: DocKey<T>[]): Promise<Map<string, Versioned<T>>> {
     const found = await this.inner.getDocs(keys);
-    this.countRead(keys.length, sumBytes(found, (doc) => doc.value));
+    this.countRead(
+      keys.length,
+      sumBytes(found, (doc) => doc.value),
+    );
     return found;
   }
 

@@ -10,11 +10,11 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   checkBatchSize,
+  checkDocOps,
   checkKey,
   checkPrefix,
   checkQueryLimit,
   checkTtl,
-  checkUniqueKeys,
   checkValue,
   FORGE_KVS_LIMITS,
 } from './limits';
@@ -144,7 +144,9 @@ export class SqliteStore implements Store {
       `INSERT INTO entries (ns, key, value, version, expires_at) VALUES (@ns, @key, @value, @version, @expiresAt)
        ON CONFLICT (ns, key) DO UPDATE SET value = excluded.value, version = excluded.version, expires_at = excluded.expires_at`,
     );
-    this.remove = this.db.prepare<{ ns: Namespace; key: string }>('DELETE FROM entries WHERE ns = @ns AND key = @key');
+    this.remove = this.db.prepare<{ ns: Namespace; key: string }>(
+      'DELETE FROM entries WHERE ns = @ns AND key = @key',
+    );
     this.selectPage = this.db.prepare<
       { from: string; below: string; after: string; now: number; limit: number },
       Pick<Row, 'key' | 'value'>
@@ -214,7 +216,13 @@ export class SqliteStore implements Store {
     checkQueryLimit(limit);
     const after = options?.cursor === undefined ? '' : decodeCursor(options.cursor, prefix);
     // One row more than asked tells whether another page exists without a second query.
-    const rows = this.selectPage.all({ from: prefix, below: prefix + KEY_CEILING, after, now: this.now(), limit: limit + 1 });
+    const rows = this.selectPage.all({
+      from: prefix,
+      below: prefix + KEY_CEILING,
+      after,
+      now: this.now(),
+      limit: limit + 1,
+    });
     const pageRows = rows.slice(0, limit);
     const items = pageRows.map((row) => ({ key: row.key, value: decodeStored<T>(row.value) }));
     const last = pageRows[pageRows.length - 1];
@@ -240,18 +248,7 @@ export class SqliteStore implements Store {
   }
 
   async commit(ops: DocOp[]): Promise<void> {
-    checkBatchSize(ops.length, 'commit');
-    checkUniqueKeys(
-      ops.map((op) => op.key),
-      'commit',
-    );
-    for (const op of ops) {
-      checkKey(op.key);
-      if (op.kind === 'put') {
-        checkValue(op.key, op.value);
-        checkTtl(op.key, op.ttlSeconds);
-      }
-    }
+    checkDocOps(ops);
     // IMMEDIATE takes the write lock before the version checks, so no other writer can slip in between.
     this.db.transaction(() => this.applyChecked(ops)).immediate();
   }
@@ -259,7 +256,9 @@ export class SqliteStore implements Store {
   private applyChecked(ops: DocOp[]): void {
     const now = this.now();
     const mismatched = ops
-      .filter((op) => (this.selectLive.get({ ns: 'doc', key: op.key, now })?.version ?? 0) !== op.expectedVersion)
+      .filter(
+        (op) => (this.selectLive.get({ ns: 'doc', key: op.key, now })?.version ?? 0) !== op.expectedVersion,
+      )
       .map((op) => op.key);
     if (mismatched.length > 0) throw new StoreConflictError(mismatched);
     for (const op of ops) {
@@ -268,7 +267,13 @@ export class SqliteStore implements Store {
     }
   }
 
-  private write(ns: Namespace, key: string, value: unknown, version: number, ttlSeconds: number | undefined): void {
+  private write(
+    ns: Namespace,
+    key: string,
+    value: unknown,
+    version: number,
+    ttlSeconds: number | undefined,
+  ): void {
     checkKey(key);
     checkValue(key, value);
     checkTtl(key, ttlSeconds);

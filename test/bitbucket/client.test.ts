@@ -53,6 +53,7 @@ describe('paths and pagination', () => {
     const next = `${API}${BASE}/pipelines?page=2&pagelen=100&sort=-created_on`;
     const t = ScriptedTransport.script({
       expect: PIPELINES_FIRST.replace('?sort', '?target.branch=main&sort'),
+      headers: { accept: 'application/json', authorization: null },
       reply: json(200, aPage([aPipeline()], next)),
     });
     const { client } = clientOn(t);

@@ -33,26 +33,43 @@ describe('FakeKvs', () => {
     const tx = fake.transact();
     for (const item of items) tx.set(item.key, item.value);
     await expect(tx.execute()).rejects.toBeInstanceOf(ForgeKvsAPIError);
-    await expect(fake.transact().set('t:1', 1).delete('t:1').execute()).rejects.toBeInstanceOf(ForgeKvsAPIError);
+    await expect(fake.transact().set('t:1', 1).delete('t:1').execute()).rejects.toBeInstanceOf(
+      ForgeKvsAPIError,
+    );
     expect(fake.service.plainKeys()).toEqual([]);
   });
 
   it('checks entity values against the declared attribute types', async () => {
-    await expect(fake.entity('doc').set('d:1', { version: 1.5, data: 'x' })).rejects.toMatchObject({ code: 'INVALID_ENTITY_VALUE' });
-    await expect(fake.entity('doc').set('d:1', { version: 1, extra: true })).rejects.toMatchObject({ code: 'INVALID_ENTITY_VALUE' });
+    await expect(fake.entity('doc').set('d:1', { version: 1.5, data: 'x' })).rejects.toMatchObject({
+      code: 'INVALID_ENTITY_VALUE',
+    });
+    await expect(fake.entity('doc').set('d:1', { version: 1, extra: true })).rejects.toMatchObject({
+      code: 'INVALID_ENTITY_VALUE',
+    });
     await expect(fake.entity('undeclared').set('d:1', { a: 1 })).rejects.toBeInstanceOf(ForgeKvsAPIError);
   });
 
   it('applies a transaction only when every condition holds', async () => {
     await fake.entity('doc').set('c:1', { version: 3, data: 'v3' });
-    const atVersion = (v: number) => new Filter<{ version: number }>().and('version', FilterConditions.equalTo(v));
+    const atVersion = (v: number) =>
+      new Filter<{ version: number }>().and('version', FilterConditions.equalTo(v));
     const failing = fake
       .transact()
-      .set('c:2', { version: 1, data: 'new' }, { entityName: 'doc', conditions: new Filter<{ version: number }>().and('version', FilterConditions.notExists()) })
+      .set(
+        'c:2',
+        { version: 1, data: 'new' },
+        {
+          entityName: 'doc',
+          conditions: new Filter<{ version: number }>().and('version', FilterConditions.notExists()),
+        },
+      )
       .set('c:1', { version: 3, data: 'lost' }, { entityName: 'doc', conditions: atVersion(2) });
     await expect(failing.execute()).rejects.toMatchObject({ responseDetails: { status: 409 } });
     expect(await fake.entity('doc').get('c:2')).toBeUndefined();
-    await fake.transact().set('c:1', { version: 4, data: 'v4' }, { entityName: 'doc', conditions: atVersion(3) }).execute();
+    await fake
+      .transact()
+      .set('c:1', { version: 4, data: 'v4' }, { entityName: 'doc', conditions: atVersion(3) })
+      .execute();
     expect(await fake.entity('doc').get('c:1')).toEqual({ version: 4, data: 'v4' });
   });
 
@@ -93,8 +110,12 @@ describe('FakeQueue', () => {
     const queue = new FakeQueue<Ingest>('ingest');
     const many = Array.from({ length: 51 }, (_, i) => ({ body: { pipeline: `p${i}` } }));
     await expect(queue.push(many)).rejects.toBeInstanceOf(TooManyEventsError);
-    await expect(queue.push({ body: { pipeline: 'x'.repeat(201 * 1024) } })).rejects.toBeInstanceOf(PayloadTooBigError);
-    await expect(queue.push({ body: { pipeline: 'late' }, delayInSeconds: 901 })).rejects.toThrow(/between 0 and 900/);
+    await expect(queue.push({ body: { pipeline: 'x'.repeat(201 * 1024) } })).rejects.toBeInstanceOf(
+      PayloadTooBigError,
+    );
+    await expect(queue.push({ body: { pipeline: 'late' }, delayInSeconds: 901 })).rejects.toThrow(
+      /between 0 and 900/,
+    );
     expect(queue.pushes).toHaveLength(0);
     await queue.push(many.slice(0, 50));
     expect(queue.size()).toBe(50);
@@ -125,7 +146,10 @@ describe('FakeQueue', () => {
       attempts.push(event.retryContext?.retryCount);
       if (attempts.length === 1) throw new Error('boom');
       if (attempts.length === 2) {
-        return new InvocationError({ retryAfter: 30, retryReason: InvocationErrorCode.FUNCTION_UPSTREAM_RATE_LIMITED });
+        return new InvocationError({
+          retryAfter: 30,
+          retryReason: InvocationErrorCode.FUNCTION_UPSTREAM_RATE_LIMITED,
+        });
       }
       return undefined;
     });

@@ -16,7 +16,9 @@ import { StoreConflictError } from '../../src/storage/store';
 import { FakeKvs } from '../support/forge-fakes';
 import { describeStoreContract } from './store-contract';
 
-describeStoreContract('ForgeKvsStore over FakeKvs', (now) => ({ store: new ForgeKvsStore({ kvs: new FakeKvs({ now }) }) }));
+describeStoreContract('ForgeKvsStore over FakeKvs', (now) => ({
+  store: new ForgeKvsStore({ kvs: new FakeKvs({ now }) }),
+}));
 
 function apiError(status: number, code: string): ForgeKvsAPIError {
   return new ForgeKvsAPIError({ status, statusText: '' }, { code, message: code });
@@ -70,7 +72,10 @@ describe('ForgeKvsStore against Forge behaviour', () => {
     const original = fake.batchGet.bind(fake);
     jest.spyOn(fake, 'batchGet').mockImplementationOnce(async (items) => {
       const result = await original(items);
-      return { ...result, failedKeys: [{ key: 'a:1', error: { code: 'INTERNAL_SERVER_ERROR', message: 'x' } }] };
+      return {
+        ...result,
+        failedKeys: [{ key: 'a:1', error: { code: 'INTERNAL_SERVER_ERROR', message: 'x' } }],
+      };
     });
     await expect(store.getMany([key<number>('a:1')])).rejects.toBeInstanceOf(KvsBatchReadError);
   });
@@ -107,7 +112,10 @@ describe('doc entity declaration', () => {
     properties: z.object({
       name: z.object({ pattern: z.string(), minLength: z.number(), maxLength: z.number() }),
       attributes: z.object({
-        patternProperties: z.record(z.string(), z.object({ properties: z.object({ type: z.object({ enum: z.array(z.string()) }) }) })),
+        patternProperties: z.record(
+          z.string(),
+          z.object({ properties: z.object({ type: z.object({ enum: z.array(z.string()) }) }) }),
+        ),
       }),
     }),
   });

@@ -17,7 +17,13 @@ describe('MeteredStore', () => {
   it('counts each write once with the UTF-8 bytes of key and JSON value', async () => {
     await metered.set(key<{ s: string }>('w:1'), { s: 'é' }); // 3 + {"s":"é"} = 3 + 10
     await metered.delete(key('w:1')); // key only
-    expect(metered.stats()).toEqual({ reads: 0, writes: 2, bytesWritten: 13 + 3, bytesRead: 0, conflicts: 0 });
+    expect(metered.stats()).toEqual({
+      reads: 0,
+      writes: 2,
+      bytesWritten: 13 + 3,
+      bytesRead: 0,
+      conflicts: 0,
+    });
   });
 
   it('counts reads per key for batches and per page for queries, bytes only for what came back', async () => {
@@ -28,7 +34,13 @@ describe('MeteredStore', () => {
     await metered.get(key<number>('r:missing'));
     await metered.getMany([key<number>('r:1'), key<number>('r:2'), key<number>('r:3')]); // 2 × 5
     await metered.query(prefix<number>('r:'), { limit: 1 }); // one page, one item: 5
-    expect(metered.stats()).toEqual({ reads: 6, writes: 0, bytesWritten: 0, bytesRead: 5 + 10 + 5, conflicts: 0 });
+    expect(metered.stats()).toEqual({
+      reads: 6,
+      writes: 0,
+      bytesWritten: 0,
+      bytesRead: 5 + 10 + 5,
+      conflicts: 0,
+    });
   });
 
   it('counts every committed op as a write, and a conflicted commit as a conflict with no writes', async () => {
@@ -38,15 +50,15 @@ describe('MeteredStore', () => {
       { kind: 'put', key: a, value: 1, expectedVersion: 0 },
       { kind: 'put', key: b, value: 22, expectedVersion: 0 },
     ]);
-    await expect(metered.commit([{ kind: 'put', key: a, value: 2, expectedVersion: 0 }])).rejects.toBeInstanceOf(
-      StoreConflictError,
-    );
+    await expect(
+      metered.commit([{ kind: 'put', key: a, value: 2, expectedVersion: 0 }]),
+    ).rejects.toBeInstanceOf(StoreConflictError);
     await metered.getDocs([a, b]);
     expect(metered.stats()).toEqual({
       reads: 2,
       writes: 2,
-      bytesWritten: 4 + 1 + 4 + 2,
-      bytesRead: 4 + 1 + 4 + 2,
+      bytesWritten: 3 + 1 + 3 + 2,
+      bytesRead: 3 + 1 + 3 + 2,
       conflicts: 1,
     });
   });

@@ -40,7 +40,9 @@ describe('SqliteStore on disk', () => {
     writeFileSync(blocker, 'x');
     const path = join(blocker, 'store', 'insights.db');
     expect(() => new SqliteStore({ path })).toThrow(StoreOpenError);
-    expect(() => new SqliteStore({ path })).toThrow(/cannot open the store at .*not-a-folder\/store\/insights\.db/);
+    expect(() => new SqliteStore({ path })).toThrow(
+      /cannot open the store at .*not-a-folder\/store\/insights\.db/,
+    );
   });
 
   it('sweeps expired rows on open so the file does not grow with dead entries', async () => {
@@ -76,9 +78,9 @@ describe('SqliteStore cursors', () => {
     await store.set(key<number>('b:0'), 0);
     const page = await store.query(prefix<number>('a:'), { limit: 1 });
     expect(page.cursor).toBeDefined();
-    await expect(store.query(prefix<number>('b:'), { limit: 1, cursor: page.cursor ?? '' })).rejects.toBeInstanceOf(
-      InvalidCursorError,
-    );
+    await expect(
+      store.query(prefix<number>('b:'), { limit: 1, cursor: page.cursor ?? '' }),
+    ).rejects.toBeInstanceOf(InvalidCursorError);
     store.close();
   });
 });

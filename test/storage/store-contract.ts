@@ -27,13 +27,22 @@ function barrier(parties: number): () => Promise<void> {
 }
 
 /** Read-modify-write of a counter document, retried on conflict, as ingest consumers do. */
-async function increment(store: Store, counter: DocKey<number>, beforeWrite: () => Promise<void>): Promise<number> {
+async function increment(
+  store: Store,
+  counter: DocKey<number>,
+  beforeWrite: () => Promise<void>,
+): Promise<number> {
   for (let attempt = 1; ; attempt++) {
     const current = await store.getDoc(counter);
     if (attempt === 1) await beforeWrite();
     try {
       await store.commit([
-        { kind: 'put', key: counter, value: (current?.value ?? 0) + 1, expectedVersion: current?.version ?? 0 },
+        {
+          kind: 'put',
+          key: counter,
+          value: (current?.value ?? 0) + 1,
+          expectedVersion: current?.version ?? 0,
+        },
       ]);
       return attempt;
     } catch (error) {
@@ -122,7 +131,10 @@ export function describeStoreContract(name: string, makeStore: (now: () => numbe
         const sizes: number[] = [];
         let cursor: string | undefined;
         do {
-          const page = await store.query(prefix<number>('q:a:'), { limit: 10, ...(cursor ? { cursor } : {}) });
+          const page = await store.query(prefix<number>('q:a:'), {
+            limit: 10,
+            ...(cursor ? { cursor } : {}),
+          });
           sizes.push(page.items.length);
           seen.push(...page.items.map((item) => item.key));
           cursor = page.cursor;
@@ -167,7 +179,11 @@ export function describeStoreContract(name: string, makeStore: (now: () => numbe
       it('rejects values over 240 KiB and writes nothing', async () => {
         const k = key<string>('big:1');
         await rejects(store.set(k, 'x'.repeat(241 * 1024)));
-        await rejects(store.commit([{ kind: 'put', key: doc<string>('big:2'), value: 'x'.repeat(241 * 1024), expectedVersion: 0 }]));
+        await rejects(
+          store.commit([
+            { kind: 'put', key: doc<string>('big:2'), value: 'x'.repeat(241 * 1024), expectedVersion: 0 },
+          ]),
+        );
         expect(await store.get(k)).toBeUndefined();
         expect(await store.getDoc(doc<string>('big:2'))).toBeUndefined();
         // 245,758 characters plus the two quotes of its JSON is exactly 240 KiB.
@@ -234,9 +250,9 @@ export function describeStoreContract(name: string, makeStore: (now: () => numbe
       it('creating an existing document or deleting at a wrong version conflicts', async () => {
         const d = doc<number>('c:exists');
         await store.commit([{ kind: 'put', key: d, value: 1, expectedVersion: 0 }]);
-        await expect(store.commit([{ kind: 'put', key: d, value: 9, expectedVersion: 0 }])).rejects.toBeInstanceOf(
-          StoreConflictError,
-        );
+        await expect(
+          store.commit([{ kind: 'put', key: d, value: 9, expectedVersion: 0 }]),
+        ).rejects.toBeInstanceOf(StoreConflictError);
         await expect(store.commit([{ kind: 'delete', key: d, expectedVersion: 5 }])).rejects.toBeInstanceOf(
           StoreConflictError,
         );
@@ -248,7 +264,9 @@ export function describeStoreContract(name: string, makeStore: (now: () => numbe
           { kind: 'put', key: doc<string>('g:1'), value: 'one', expectedVersion: 0 },
           { kind: 'put', key: doc<string>('g:2'), value: 'two', expectedVersion: 0 },
         ]);
-        await store.commit([{ kind: 'put', key: doc<string>('g:2'), value: 'two again', expectedVersion: 1 }]);
+        await store.commit([
+          { kind: 'put', key: doc<string>('g:2'), value: 'two again', expectedVersion: 1 },
+        ]);
         const found = await store.getDocs([doc<string>('g:1'), doc<string>('g:2'), doc<string>('g:3')]);
         expect(Object.fromEntries(found)).toEqual({
           'g:1': { value: 'one', version: 1 },
@@ -258,7 +276,9 @@ export function describeStoreContract(name: string, makeStore: (now: () => numbe
 
       it('keeps documents and plain entries with the same key apart', async () => {
         await store.set(key<string>('same:1'), 'plain');
-        await store.commit([{ kind: 'put', key: doc<string>('same:1'), value: 'document', expectedVersion: 0 }]);
+        await store.commit([
+          { kind: 'put', key: doc<string>('same:1'), value: 'document', expectedVersion: 0 },
+        ]);
         expect(await store.get(key<string>('same:1'))).toBe('plain');
         expect(await store.getDoc(doc<string>('same:1'))).toEqual({ value: 'document', version: 1 });
         await store.delete(key<string>('same:1'));
@@ -277,7 +297,10 @@ export function describeStoreContract(name: string, makeStore: (now: () => numbe
       it('two consumers incrementing the same counter both land, one after a retry', async () => {
         const counter = doc<number>('counter:runs');
         const bothRead = barrier(2);
-        const attempts = await Promise.all([increment(store, counter, bothRead), increment(store, counter, bothRead)]);
+        const attempts = await Promise.all([
+          increment(store, counter, bothRead),
+          increment(store, counter, bothRead),
+        ]);
         expect(await store.getDoc(counter)).toEqual({ value: 2, version: 2 });
         expect([...attempts].sort()).toEqual([1, 2]);
       });

@@ -126,11 +126,20 @@ const queryRequest = z.object({
   limit: z.number().optional(),
   after: z.string().optional(),
   where: z
-    .array(z.object({ property: z.literal('key'), condition: z.literal('BEGINS_WITH'), values: z.tuple([z.union([z.string(), z.number()])]) }))
+    .array(
+      z.object({
+        property: z.literal('key'),
+        condition: z.literal('BEGINS_WITH'),
+        values: z.tuple([z.union([z.string(), z.number()])]),
+      }),
+    )
     .optional(),
 });
 const filterItem = z.object({ property: z.string(), condition: z.string(), values: z.array(z.unknown()) });
-const conditionsSchema = z.object({ and: z.array(filterItem).optional(), or: z.array(filterItem).optional() });
+const conditionsSchema = z.object({
+  and: z.array(filterItem).optional(),
+  or: z.array(filterItem).optional(),
+});
 const transactionRequest = z.object({
   set: z.array(setRequest.extend({ conditions: conditionsSchema.optional() })).optional(),
   delete: z.array(keyRequest.extend({ conditions: conditionsSchema.optional() })).optional(),
@@ -144,13 +153,15 @@ const TTL_UNIT_SECONDS = { SECONDS: 1, MINUTES: 60, HOURS: 3600, DAYS: 86_400 } 
 
 function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
   const parsed = schema.safeParse(body);
-  if (!parsed.success) throw badRequest('BAD_REQUEST', `Provided request body is invalid: ${parsed.error.message}`);
+  if (!parsed.success)
+    throw badRequest('BAD_REQUEST', `Provided request body is invalid: ${parsed.error.message}`);
   return parsed.data;
 }
 
 function checkKeyRules(key: string): void {
   if (key.length === 0) throw badRequest('EMPTY_KEY', 'Key cannot be empty.');
-  if (key.length > FORGE_KVS_LIMITS.maxKeyLength) throw badRequest('KEY_TOO_LONG', `Key is longer than 500: ${key.length}`);
+  if (key.length > FORGE_KVS_LIMITS.maxKeyLength)
+    throw badRequest('KEY_TOO_LONG', `Key is longer than 500: ${key.length}`);
   if (!FORGE_KVS_LIMITS.keyPattern.test(key) || key.trim().length === 0) {
     throw badRequest('INVALID_KEY', 'The provided key does not match the regex');
   }
@@ -163,7 +174,8 @@ function valueDepth(value: unknown): number {
 
 function checkValueRules(value: unknown, maxBytes: number): void {
   if (value === undefined) throw badRequest('BAD_REQUEST', 'A value is required.');
-  if (jsonBytes(value) > maxBytes) throw badRequest('MAX_SIZE', 'The provided value has exceeded the maximum size limit.');
+  if (jsonBytes(value) > maxBytes)
+    throw badRequest('MAX_SIZE', 'The provided value has exceeded the maximum size limit.');
   if (valueDepth(value) > FORGE_KVS_LIMITS.maxValueDepth) {
     throw badRequest('MAX_DEPTH', 'The provided value has exceeded the maximum object depth (32) limit.');
   }
@@ -180,7 +192,10 @@ function ttlMillis(options: SetRequest['options']): number | undefined {
 
 function checkBatch(count: number, what: string): void {
   if (count > FORGE_KVS_LIMITS.maxBatchOps) {
-    throw badRequest('BAD_REQUEST', `${what} accepts at most ${FORGE_KVS_LIMITS.maxBatchOps} items, got ${count}`);
+    throw badRequest(
+      'BAD_REQUEST',
+      `${what} accepts at most ${FORGE_KVS_LIMITS.maxBatchOps} items, got ${count}`,
+    );
   }
 }
 
@@ -229,7 +244,10 @@ function clauseHolds(item: Record<string, unknown> | undefined, clause: FilterIt
 
 function conditionsHold(item: Record<string, unknown> | undefined, conditions: Conditions): boolean {
   if (conditions.and !== undefined && conditions.or !== undefined) {
-    throw badRequest('INVALID_FILTER_OPERATORS_COMBINATION', 'Filter operators "and" and "or" cannot be present at the same level.');
+    throw badRequest(
+      'INVALID_FILTER_OPERATORS_COMBINATION',
+      'Filter operators "and" and "or" cannot be present at the same level.',
+    );
   }
   if (conditions.and !== undefined) return conditions.and.every((clause) => clauseHolds(item, clause));
   if (conditions.or !== undefined) return conditions.or.some((clause) => clauseHolds(item, clause));
@@ -278,7 +296,8 @@ export class FakeKvsService {
   private readonly plain = new Map<string, StoredItem>();
   private readonly secrets = new Map<string, StoredItem>();
   private readonly entities = new Map<string, Map<string, StoredItem>>();
-  private readonly failures: { operation: KvsOperation | 'any'; failure: KvsFailure; remaining: number }[] = [];
+  private readonly failures: { operation: KvsOperation | 'any'; failure: KvsFailure; remaining: number }[] =
+    [];
 
   constructor(options: FakeKvsOptions) {
     this.now = options.now ?? Date.now;
@@ -288,7 +307,11 @@ export class FakeKvsService {
   /** The next `times` requests of `operation` (or of any operation) fail with `failure` and change nothing. */
   failNext(
     operation: KvsOperation | 'any',
-    failure: KvsFailure = { status: 500, code: 'INTERNAL_SERVER_ERROR', message: 'An internal server error has occurred' },
+    failure: KvsFailure = {
+      status: 500,
+      code: 'INTERNAL_SERVER_ERROR',
+      message: 'An internal server error has occurred',
+    },
     times = 1,
   ): void {
     this.failures.push({ operation, failure, remaining: times });
@@ -310,14 +333,18 @@ export class FakeKvsService {
     this.calls.push(operation);
     const injected = this.takeFailure(operation);
     if (injected !== undefined) {
-      return jsonResponse(injected.status, { code: injected.code, message: injected.message ?? injected.code });
+      return jsonResponse(injected.status, {
+        code: injected.code,
+        message: injected.message ?? injected.code,
+      });
     }
     try {
       const body: unknown = typeof init?.body === 'string' ? JSON.parse(init.body) : undefined;
       const answer = this.handle(operation, body);
       return answer === undefined ? new Response(null, { status: 204 }) : jsonResponse(200, answer);
     } catch (error) {
-      if (error instanceof KvsRequestError) return jsonResponse(error.status, { code: error.code, message: error.message });
+      if (error instanceof KvsRequestError)
+        return jsonResponse(error.status, { code: error.code, message: error.message });
       throw error;
     }
   };
@@ -355,7 +382,12 @@ export class FakeKvsService {
       case 'entity/delete': {
         const request = parseBody(keyRequest, body);
         checkKeyRules(request.key);
-        const table = operation === 'delete' ? this.plain : operation === 'secret/delete' ? this.secrets : this.entityTable(request.entityName);
+        const table =
+          operation === 'delete'
+            ? this.plain
+            : operation === 'secret/delete'
+              ? this.secrets
+              : this.entityTable(request.entityName);
         table.delete(request.key);
         return undefined;
       }
@@ -371,12 +403,18 @@ export class FakeKvsService {
         this.transact(parseBody(transactionRequest, body));
         return undefined;
       case 'entity/query':
-        throw new KvsRequestError(501, 'NOT_IMPLEMENTED', 'The fake KVS service does not model entity index queries.');
+        throw new KvsRequestError(
+          501,
+          'NOT_IMPLEMENTED',
+          'The fake KVS service does not model entity index queries.',
+        );
     }
   }
 
   private live(item: StoredItem | undefined): StoredItem | undefined {
-    return item !== undefined && (item.expiresAt === undefined || item.expiresAt > this.now()) ? item : undefined;
+    return item !== undefined && (item.expiresAt === undefined || item.expiresAt > this.now())
+      ? item
+      : undefined;
   }
 
   private describe(key: string, item: StoredItem): Record<string, unknown> {
@@ -433,12 +471,16 @@ export class FakeKvsService {
   private checkEntityValue(entityName: string | undefined, value: unknown): void {
     if (entityName === undefined) return;
     const attributes = this.entityTypes[entityName];
-    if (attributes === undefined) throw badRequest('INVALID_ENTITY_TYPE', `Entity ${entityName} is not declared`);
+    if (attributes === undefined)
+      throw badRequest('INVALID_ENTITY_TYPE', `Entity ${entityName} is not declared`);
     if (!isRecord(value)) throw badRequest('INVALID_ENTITY_VALUE', 'Entity values must be objects.');
     for (const [name, attributeValue] of Object.entries(value)) {
       const declared = attributes[name];
       if (declared === undefined || !attributeMatches(declared.type, attributeValue)) {
-        throw badRequest('INVALID_ENTITY_VALUE', `Attribute ${name} does not match the declared entity ${entityName}`);
+        throw badRequest(
+          'INVALID_ENTITY_VALUE',
+          `Attribute ${name} does not match the declared entity ${entityName}`,
+        );
       }
     }
   }
@@ -472,7 +514,11 @@ export class FakeKvsService {
       const item = this.live(this.entityTable(entityName).get(key));
       const scope = entityName === undefined ? {} : { entityName };
       if (item === undefined) {
-        failedKeys.push({ key, ...scope, error: { code: 'KEY_NOT_FOUND', message: 'Provided key does not exist' } });
+        failedKeys.push({
+          key,
+          ...scope,
+          error: { code: 'KEY_NOT_FOUND', message: 'Provided key does not exist' },
+        });
       } else {
         successfulKeys.push({ ...this.describe(key, item), ...scope });
       }
@@ -504,7 +550,10 @@ export class FakeKvsService {
       checkKeyRules(key);
       this.entityTable(entityName).delete(key);
     }
-    return { successfulKeys: items.map(({ key, entityName }) => ({ key, ...(entityName ? { entityName } : {}) })), failedKeys: [] };
+    return {
+      successfulKeys: items.map(({ key, entityName }) => ({ key, ...(entityName ? { entityName } : {}) })),
+      failedKeys: [],
+    };
   }
 
   /** Validates everything, then checks every condition, then writes: all or nothing. */
@@ -519,7 +568,8 @@ export class FakeKvsService {
     for (const op of all) {
       checkKeyRules(op.key);
       const scoped = `${op.entityName ?? ''}/${op.key}`;
-      if (seen.has(scoped)) throw badRequest('BAD_REQUEST', `Key ${op.key} is used more than once in the transaction`);
+      if (seen.has(scoped))
+        throw badRequest('BAD_REQUEST', `Key ${op.key} is used more than once in the transaction`);
       seen.add(scoped);
       if (op.conditions !== undefined && op.entityName === undefined) {
         throw badRequest('BAD_REQUEST', 'Conditions apply to custom entities only.');
@@ -530,9 +580,15 @@ export class FakeKvsService {
       this.checkEntityValue(op.entityName, op.value);
       ttlMillis(op.options);
     }
-    const failed = all.filter((op) => op.conditions !== undefined && !this.conditionHolds(op.entityName, op.key, op.conditions));
+    const failed = all.filter(
+      (op) => op.conditions !== undefined && !this.conditionHolds(op.entityName, op.key, op.conditions),
+    );
     if (failed.length > 0) {
-      throw new KvsRequestError(409, FAKE_KVS_CODES.conditionFailed, 'Transaction cancelled: a condition was not met');
+      throw new KvsRequestError(
+        409,
+        FAKE_KVS_CODES.conditionFailed,
+        'Transaction cancelled: a condition was not met',
+      );
     }
     for (const op of sets) this.setOne(this.entityTable(op.entityName), op, FORGE_KVS_LIMITS.maxValueBytes);
     for (const op of deletes) this.entityTable(op.entityName).delete(op.key);
@@ -545,8 +601,21 @@ export class FakeKvsService {
 }
 
 const OPERATIONS: readonly KvsOperation[] = [
-  'get', 'set', 'delete', 'query', 'secret/get', 'secret/set', 'secret/delete', 'entity/get', 'entity/set',
-  'entity/delete', 'entity/query', 'batch/get', 'batch/set', 'batch/delete', 'transaction',
+  'get',
+  'set',
+  'delete',
+  'query',
+  'secret/get',
+  'secret/set',
+  'secret/delete',
+  'entity/get',
+  'entity/set',
+  'entity/delete',
+  'entity/query',
+  'batch/get',
+  'batch/set',
+  'batch/delete',
+  'transaction',
 ];
 
 function isOperation(name: string): name is KvsOperation {
@@ -607,7 +676,11 @@ interface Pending<T extends Body> {
 /** `new InvocationError()` returns a plain `{ _retry, retryOptions }` object, so it is recognised by shape. */
 const retryRequestSchema = z.object({
   _retry: z.literal(true),
-  retryOptions: z.object({ retryAfter: z.number(), retryReason: z.string(), retryData: z.unknown().optional() }),
+  retryOptions: z.object({
+    retryAfter: z.number(),
+    retryReason: z.string(),
+    retryData: z.unknown().optional(),
+  }),
 });
 
 /** Seconds before a consumer that threw is tried again (Forge backs off; the exact delay is not documented). */
@@ -695,7 +768,12 @@ export class FakeQueue<T extends Body = Body> {
 
   private enqueueCopy(original: Pending<T>): void {
     this.sequence += 1;
-    this.pending.push({ ...original, event: structuredClone(original.event), sequence: this.sequence, decided: true });
+    this.pending.push({
+      ...original,
+      event: structuredClone(original.event),
+      sequence: this.sequence,
+      decided: true,
+    });
   }
 
   private async deliver(

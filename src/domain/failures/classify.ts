@@ -14,9 +14,15 @@
  *
  * One pass over the tail, every rule tested once per line (lines capped at `MAX_LINE_CHARS`): linear in log size.
  */
-import type { FailureCategory, FailureCause, FailureClassification, StepResult, TestReportSummary } from '../types';
+import type {
+  FailureCategory,
+  FailureCause,
+  FailureClassification,
+  StepResult,
+  TestReportSummary,
+} from '../types';
 import { fingerprint, normaliseMessage } from './fingerprint';
-import { cleanLine, isWarningLine, splitLines } from './log-lines';
+import { cleanLine, isShellSourceLine, isWarningLine, splitLines } from './log-lines';
 import { FAILURE_RULES, type FailureRule } from './patterns';
 
 export interface ClassifyFailureInput {
@@ -30,6 +36,7 @@ export interface ClassifyFailureInput {
   errorMessage?: string;
   maxTimeMinutes?: number;
   durationSeconds?: number;
+  /** For callers' context only: a step's name is no evidence of why it failed, so it never decides a category. */
   stepName?: string;
 }
 
@@ -39,11 +46,27 @@ const MAX_MESSAGE_CHARS = 300;
 /** No rule can match a line shorter than its shortest phrase (`Killed`). */
 const MIN_MATCHABLE_CHARS = 6;
 
+/** A rule list, strongest first, with a case-insensitive alternation of all its patterns as a cheap gate. */
+interface RuleSet {
+  rules: readonly FailureRule[];
+  /** A superset of the rules, run once per line: the common line that matches nothing costs one execution. */
+  gate: RegExp;
+}
+
+function ruleSet(rules: readonly FailureRule[]): RuleSet {
+  const strongestFirst = [...rules].sort((a, b) => b.priority - a.priority);
+  const gate = new RegExp(strongestFirst.map((rule) => `(?:${rule.pattern.source})`).join('|'), 'i');
+  return { rules: strongestFirst, gate };
+}
+
+const ALL_RULES = ruleSet(FAILURE_RULES);
+/** Once the last decisive line is found and left behind, only override phrases can still change the verdict. */
+const OVERRIDE_RULES = ruleSet(FAILURE_RULES.filter((rule) => rule.strength === 'override'));
 /**
- * All rules as one case-insensitive alternation: a superset gate run once per line, so the common line that matches
- * nothing costs one regex execution instead of one per rule.
+ * A warning line never overrides: a download that was retried, or a memory warning, did not fail the step. It may
+ * still be decisive, as tools such as Prettier print their verdict at warning level.
  */
-const ANY_RULE = new RegExp(FAILURE_RULES.map((rule) => `(?:${rule.pattern.source})`).join('|'), 'i');
+const DECISIVE_RULES = ruleSet(FAILURE_RULES.filter((rule) => rule.strength === 'decisive'));
 
 interface LineMatch {
   rule: FailureRule;
@@ -59,21 +82,21 @@ interface Verdict {
 }
 
 export function classifyFailure(input: ClassifyFailureInput): FailureClassification {
-  const verdict =
-    apiVerdict(input) ?? logVerdict(input.logTail) ?? testReportVerdict(input) ?? { category: 'unknown' };
+  const verdict = apiVerdict(input) ??
+    logVerdict(input.logTail) ??
+    testReportVerdict(input) ?? { category: 'unknown' };
   return withFingerprint(verdict);
 }
 
 function withFingerprint(verdict: Verdict): FailureClassification {
   const basis = verdict.message ?? verdict.rule ?? verdict.cause ?? '';
-  const result: FailureClassification = {
+  return {
     category: verdict.category,
+    ...(verdict.cause !== undefined ? { cause: verdict.cause } : {}),
+    ...(verdict.rule !== undefined ? { rule: verdict.rule } : {}),
+    ...(verdict.message !== undefined ? { message: verdict.message } : {}),
     fingerprint: fingerprint(verdict.category, normaliseMessage(basis)),
   };
-  if (verdict.cause !== undefined) result.cause = verdict.cause;
-  if (verdict.message !== undefined) result.message = verdict.message;
-  if (verdict.rule !== undefined) result.rule = verdict.rule;
-  return result;
 }
 
 function apiVerdict(input: ClassifyFailureInput): Verdict | undefined {
@@ -103,7 +126,7 @@ function ranForWholeTimeLimit({ maxTimeMinutes, durationSeconds }: ClassifyFailu
 function apiErrorVerdict(errorKey?: string, errorMessage?: string): Verdict | undefined {
   const text = [errorKey, errorMessage].filter((part) => part !== undefined && part !== '').join(': ');
   if (text === '') return undefined;
-  const match = strongestRuleFor(cleanLine(text));
+  const match = strongestRuleFor(cleanLine(text), ALL_RULES);
   if (match === undefined) return undefined;
   return verdictFrom(match, truncate(errorMessage ?? text));
 }
@@ -131,17 +154,28 @@ function scanTail(logTail: string): TailScan {
     const raw = lines[index] ?? '';
     if (raw.length < MIN_MATCHABLE_CHARS) continue;
     const line = cleanLine(raw);
-    if (!ANY_RULE.test(line) || isWarningLine(line)) continue;
-    const rule = strongestRuleFor(line);
+    const rules = rulesFor(
+      line,
+      scan.lastDecisiveIndex >= 0 && scan.lastDecisiveIndex - index > MESSAGE_WINDOW_LINES,
+    );
+    if (rules === undefined || !rules.gate.test(line) || isShellSourceLine(line)) continue;
+    const rule = strongestRuleFor(line, rules, lines.length - 1 - index);
     if (rule === undefined) continue;
     recordMatch(scan, { rule, lineIndex: index, line });
   }
   return scan;
 }
 
+function rulesFor(line: string, pastDecisiveWindow: boolean): RuleSet | undefined {
+  const warning = isWarningLine(line);
+  if (pastDecisiveWindow) return warning ? undefined : OVERRIDE_RULES;
+  return warning ? DECISIVE_RULES : ALL_RULES;
+}
+
 function recordMatch(scan: TailScan, match: LineMatch): void {
   if (match.rule.strength === 'override') {
-    if (scan.override === undefined || match.rule.priority > scan.override.rule.priority) scan.override = match;
+    if (scan.override === undefined || match.rule.priority > scan.override.rule.priority)
+      scan.override = match;
     return;
   }
   if (scan.lastDecisiveIndex < 0) scan.lastDecisiveIndex = match.lineIndex;
@@ -160,13 +194,15 @@ function mostTellingNear(decisive: readonly LineMatch[], lastIndex: number): Lin
     .reduce((best, match) => (match.rule.priority > best.rule.priority ? match : best), last);
 }
 
-/** The highest-priority rule matching one line; the first in table order among equals. */
-function strongestRuleFor(line: string): FailureRule | undefined {
-  let best: FailureRule | undefined;
-  for (const rule of FAILURE_RULES) {
-    if ((best === undefined || rule.priority > best.priority) && rule.pattern.test(line)) best = rule;
-  }
-  return best;
+/**
+ * The highest-priority rule matching one line (the set is sorted strongest first; table order among equals), leaving
+ * out weak rules when the line is further from the end than they allow.
+ */
+function strongestRuleFor(line: string, { rules }: RuleSet, linesFromEnd = 0): FailureRule | undefined {
+  return rules.find(
+    (rule) =>
+      (rule.withinLastLines === undefined || linesFromEnd < rule.withinLastLines) && rule.pattern.test(line),
+  );
 }
 
 function testReportVerdict(input: ClassifyFailureInput): Verdict | undefined {

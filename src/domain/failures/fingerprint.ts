@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { FailureCategory } from '../types';
-import { stripAnsi } from './log-lines';
+import { cleanLine } from './log-lines';
 
 /** Longer input is cut first: a fingerprint needs the start of a message, and this bounds the work. */
 const MAX_INPUT_CHARS = 1000;
@@ -19,8 +19,16 @@ const BEFORE_PATHS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uuid>'],
   [/\b\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?\b/g, '<ip>'],
   [/\b([a-z][a-z0-9+.-]{0,20}:\/\/[^\s/'"<>()]{1,200})\/[^\s'"<>()]*/gi, '$1/<path>'],
-  [/(?:\/tmp|\/var\/folders|\/private\/var|[A-Za-z]:\\(?:[^\\\s]{1,100}\\){0,6}Temp)[^\s'"()[\]<>,;]{0,300}/g, '<tmp>'],
+  [
+    /(?:\/tmp|\/var\/folders|\/private\/var|[A-Za-z]:\\(?:[^\\\s]{1,100}\\){0,6}Temp)[^\s'"()[\]<>,;]{0,300}/g,
+    '<tmp>',
+  ],
   [/\b(localhost|0\.0\.0\.0|\[::1?\]):\d{1,5}\b/g, '$1:<port>'],
+  // A host name, told from a file name by two dots or a common top-level domain, then a port.
+  [
+    /\b((?:[a-z0-9-]{1,63}\.){2,6}[a-z]{2,24}|[a-z0-9-]{1,63}\.(?:com|org|net|io|dev|co|cloud|internal|local)):\d{2,5}\b/gi,
+    '$1:<port>',
+  ],
 ];
 
 /** Applied after paths are shortened, so a hash or number inside a directory name has already gone with it. */
@@ -29,7 +37,8 @@ const AFTER_PATHS: ReadonlyArray<readonly [RegExp, string]> = [
   [/(\.[A-Za-z]{1,10})(?::\d+(?::\d+)?|\(\d+(?:,\d+)?\)|:\[\d+,\d+\])/g, '$1:<line>'],
   [/\b(?:\d+h)?(?:\d+m)?\d+(?:\.\d+)?(?:ms|s)\b/g, '<duration>'],
   [/\b\d+(?:\.\d+)? ?(?:ms|millis(?:econds)?|secs?|seconds?|mins?|minutes?|hours?)\b/gi, '<duration>'],
-  [/\d+(?:\.\d+)?/g, '<n>'],
+  // Digits inside a word are part of a name or an error code (`TS2322`, `C2065`, `plan2_test`): kept.
+  [/\b\d+(?:\.\d+)?\b/g, '<n>'],
   [/\s+/g, ' '],
 ];
 
@@ -41,14 +50,15 @@ function applyAll(text: string, replacements: ReadonlyArray<readonly [RegExp, st
 const TOKEN_SPLIT = /([\s'"()[\]{}<>,;`]+)/;
 
 /**
- * A token with a path separator becomes its file name (`/builds/ws/src/app/MainTest.java:[4,26]` → `MainTest.java:[4,26]`),
- * or `<path>` when it names a directory. URLs keep their scheme and host (handled by the URL replacement first).
+ * An absolute path becomes its file name (`/builds/ws/src/app/MainTest.java:[4,26]` → `MainTest.java:[4,26]`), or
+ * `<path>` when it names a directory: the build directory differs between runners. Relative paths (`src/a.ts`),
+ * package names (`@acme/ui-kit`) and URLs (handled before) are stable across runs and tell failures apart: kept.
  */
 function shortenPath(token: string): string {
-  if (!/[\\/]/.test(token) || /^[a-z][a-z0-9+.-]*:\/\//i.test(token) || token.startsWith('<')) return token;
+  if (!/^(?:\/|~\/|[A-Za-z]:\\)/.test(token)) return token;
   const parts = token.split(/[\\/]/).filter((part) => part.length > 0);
   const last = parts[parts.length - 1];
-  if (last === undefined) return token;
+  if (last === undefined) return '<path>';
   return /\.[A-Za-z][A-Za-z0-9]{0,9}(?:[:(]|$)/.test(last) ? last : '<path>';
 }
 
@@ -60,12 +70,12 @@ function shortenPaths(text: string): string {
 }
 
 /**
- * The shape of a failure message without what changes from run to run: ANSI colours, timestamps, durations,
+ * The shape of a failure message without what changes from run to run: ANSI colours, CI line prefixes, timestamps, durations,
  * numbers, hex hashes (≥ 7 chars), UUIDs, IPs, ports, temp dirs and directory parts of paths. Error codes
  * (`TS2322`, `C2065`), identifiers, quotes and words are kept.
  */
 export function normaliseMessage(line: string): string {
-  const text = stripAnsi(line.length > MAX_INPUT_CHARS ? line.slice(0, MAX_INPUT_CHARS) : line);
+  const text = cleanLine(line.length > MAX_INPUT_CHARS ? line.slice(0, MAX_INPUT_CHARS) : line);
   const shortened = shortenPaths(applyAll(text, BEFORE_PATHS));
   return applyAll(shortened, AFTER_PATHS).trim().slice(0, MAX_OUTPUT_CHARS);
 }

@@ -15,7 +15,7 @@
  *
  * Every pattern runs on one line of at most `MAX_LINE_CHARS` characters, so each must be linear in line length:
  * no nested quantifiers, bounded wildcards (`.{0,120}`), and an anchor or a literal before any leading repetition.
- * The Bitbucket Pipelines phrases come from Atlassian's troubleshooting pages as collected in PLATFORM.md.
+ * The Bitbucket Pipelines phrases are those listed in PLATFORM.md ("Failure phrases seen in Pipelines logs").
  */
 import type { FailureCategory, FailureCause } from '../types';
 
@@ -32,6 +32,11 @@ export interface FailureRule {
   /** Higher is stronger; see the module comment for where it matters. */
   readonly priority: number;
   readonly description: string;
+  /**
+   * Weak evidence counts only this close to the end of the tail: a `command not found` early in a log is usually a
+   * harmless probe, while one that fails the step (`set -e`) is among its last lines.
+   */
+  readonly withinLastLines?: number;
 }
 
 /** Lines are cut to this length before matching: no telling CI message is longer, and it bounds regex cost. */
@@ -135,7 +140,8 @@ const infrastructureRules: readonly FailureRule[] = [
     id: 'agent-channel-closed',
     category: 'infrastructure',
     cause: 'runner',
-    pattern: /\bChannelClosedException\b|\bRemoting channel (?:is )?closed\b|\bCannot contact \S{1,200}: java\./,
+    pattern:
+      /\bChannelClosedException\b|\bRemoting channel (?:is )?closed\b|\bCannot contact \S{1,200}: java\./,
     strength: 'override',
     priority: 75,
     description: 'The controller lost its connection to the build agent (Jenkins-style)',
@@ -150,7 +156,7 @@ const timeoutRules: readonly FailureRule[] = [
     pattern: /Exceeded build time limit of \d+ minutes/i,
     strength: 'override',
     priority: 70,
-    description: "Pipelines stopped the step at its max-time (default 120 minutes)",
+    description: 'Pipelines stopped the step at its max-time (default 120 minutes)',
   },
   {
     id: 'job-timed-out',
@@ -160,7 +166,8 @@ const timeoutRules: readonly FailureRule[] = [
       /\b(?:job|build|step|action|task|stage|workflow|pipeline)\b.{0,120}?\btimed out after \d+(?:\.\d+)? ?(?:m|min|mins|minutes?|h|hours?)\b|\bBuild timed out \(after \d+ minutes\)/i,
     strength: 'override',
     priority: 70,
-    description: 'The CI system timed out the job or step (the limit is in minutes or hours, not a test timeout)',
+    description:
+      'The CI system timed out the job or step (the limit is in minutes or hours, not a test timeout)',
   },
   {
     id: 'job-max-run-time',
@@ -188,7 +195,8 @@ const timeoutRules: readonly FailureRule[] = [
     pattern: /^\s*(?:Error|FATAL|fatal|level=fatal)\b:?.{0,200}?\bcontext deadline exceeded\s*$/,
     strength: 'decisive',
     priority: 20,
-    description: 'A tool gave up waiting as a whole (`Error: context deadline exceeded` as the final verdict)',
+    description:
+      'A tool gave up waiting as a whole (`Error: context deadline exceeded` as the final verdict)',
   },
 ];
 
@@ -207,7 +215,8 @@ const networkRules: readonly FailureRule[] = [
     id: 'network-tls-handshake',
     category: 'infrastructure',
     cause: 'network',
-    pattern: /\b(?:TLS|SSL) handshake (?:timeout|timed out|failed)\b|SSL_ERROR_SYSCALL|gnutls_handshake\(\) failed/i,
+    pattern:
+      /\b(?:TLS|SSL) handshake (?:timeout|timed out|failed)\b|SSL_ERROR_SYSCALL|gnutls_handshake\(\) failed/i,
     strength: 'override',
     priority: 60,
     description: 'A TLS handshake failed or timed out',
@@ -253,7 +262,8 @@ const networkRules: readonly FailureRule[] = [
     id: 'network-npm',
     category: 'infrastructure',
     cause: 'network',
-    pattern: /npm (?:ERR!|error) code (?:EAI_AGAIN|ENOTFOUND|ECONNREFUSED)\b|npm (?:ERR!|error) network request to \S{1,300} failed/,
+    pattern:
+      /npm (?:ERR!|error) code (?:EAI_AGAIN|ENOTFOUND|ECONNREFUSED)\b|npm (?:ERR!|error) network request to \S{1,300} failed/,
     strength: 'override',
     priority: 60,
     description: 'npm could not reach its registry',
@@ -265,7 +275,8 @@ const networkRules: readonly FailureRule[] = [
     pattern: /\b(?:502 Bad Gateway|503 Service (?:Temporarily )?Unavailable|504 Gateway Time-?out)\b/i,
     strength: 'decisive',
     priority: 30,
-    description: 'A registry or service answered 502/503/504 (decisive only: a deploy health check says this too)',
+    description:
+      'A registry or service answered 502/503/504 (decisive only: a deploy health check says this too)',
   },
 ];
 
@@ -303,10 +314,12 @@ const configurationRules: readonly FailureRule[] = [
     id: 'variable-unbound',
     category: 'configuration',
     cause: 'missing-config',
-    pattern: /\b[A-Za-z_][A-Za-z0-9_]{0,100}: unbound variable\b|\$\{?[A-Za-z_][A-Za-z0-9_]{0,100}\}?: parameter (?:null or )?not set/,
+    pattern:
+      /\b[A-Za-z_][A-Za-z0-9_]{0,100}: unbound variable\b|\$\{?[A-Za-z_][A-Za-z0-9_]{0,100}\}?: parameter (?:null or )?not set/,
     strength: 'decisive',
     priority: 45,
-    description: 'A script under `set -u` used a variable that is not defined (a missing repository variable)',
+    description:
+      'A script under `set -u` used a variable that is not defined (a missing repository variable)',
   },
   {
     id: 'variable-not-set',
@@ -322,7 +335,8 @@ const configurationRules: readonly FailureRule[] = [
     id: 'docker-image-not-found',
     category: 'configuration',
     cause: 'invalid-config',
-    pattern: /pull access denied for \S{1,200}|\bmanifest (?:for \S{1,200} )?unknown\b|repository does not exist or may require 'docker login'/,
+    pattern:
+      /pull access denied for \S{1,200}|\bmanifest (?:for \S{1,200} )?unknown\b|repository does not exist or may require 'docker login'/,
     strength: 'decisive',
     priority: 40,
     description: 'The step or service image name is wrong or private without credentials',
@@ -331,9 +345,11 @@ const configurationRules: readonly FailureRule[] = [
     id: 'command-not-found',
     category: 'configuration',
     cause: 'missing-config',
-    pattern: /: command not found\s*$|\bcommand not found: \S|is not recognized as an internal or external command/,
+    pattern:
+      /: command not found\s*$|\bcommand not found: \S|is not recognized as an internal or external command/,
     strength: 'decisive',
     priority: 15,
+    withinLastLines: 20,
     description: 'The step image lacks a tool the script calls',
   },
 ];
@@ -362,7 +378,8 @@ const deploymentRules: readonly FailureRule[] = [
     id: 'terraform-apply-failed',
     category: 'deployment',
     cause: 'deploy',
-    pattern: /\bError applying plan\b|(?:^|│\s{0,4})Error: (?:creating|updating|deleting|modifying|waiting for)\b|\bError: error (?:creating|updating|deleting)\b/,
+    pattern:
+      /\bError applying plan\b|(?:^|│\s{0,4})Error: (?:creating|updating|deleting|modifying|waiting for)\b|\bError: error (?:creating|updating|deleting)\b/,
     strength: 'decisive',
     priority: 45,
     description: 'terraform apply failed to create, update or delete a resource',
@@ -381,7 +398,8 @@ const deploymentRules: readonly FailureRule[] = [
     id: 'deployment-failed',
     category: 'deployment',
     cause: 'deploy',
-    pattern: /\bDeployment (?:failed|was unsuccessful|has failed)\b|\bFailed to deploy\b|\bRollout failed\b|\bPush rejected\b|\bERROR: \(gcloud\.[\w.]{0,80}deploy\)/i,
+    pattern:
+      /\bDeployment (?:failed|was unsuccessful|has failed)\b|\bFailed to deploy\b|\bRollout failed\b|\bPush rejected\b|\bERROR: \(gcloud\.[\w.]{0,80}deploy\)/i,
     strength: 'decisive',
     priority: 40,
     description: 'A deploy tool or Pipelines pipe reports the deployment failed',
@@ -540,7 +558,8 @@ const buildRules: readonly FailureRule[] = [
     id: 'bundler-compile-error',
     category: 'build',
     cause: 'compile',
-    pattern: /Module not found: Error: Can't resolve|^Failed to compile\.|\berror during build:|\bBuild failed with \d+ errors?\b/,
+    pattern:
+      /Module not found: Error: Can't resolve|^Failed to compile\.|\berror during build:|\bBuild failed with \d+ errors?\b/,
     strength: 'decisive',
     priority: 33,
     description: 'webpack, Vite or esbuild could not build the bundle',
@@ -604,7 +623,8 @@ const testRules: readonly FailureRule[] = [
       /^\s*Tests:\s+[1-9]\d* failed\b|^\s*Test (?:Suites|Files):?\s+[1-9]\d* failed\b|^\s*=+ .{0,200}?\b[1-9]\d* (?:failed|errors?)\b.{0,200}?=+\s*$|^\s*[1-9]\d* failed(?:, \d+ (?:passed|skipped|deselected|xfailed|xpassed|warnings?|errors?))* in \d|Tests run: \d+, Failures: (?:[1-9]\d*, Errors: \d+|\d+, Errors: [1-9])|\b\d+ tests? completed, [1-9]\d* failed|^\s*[1-9]\d* failing\s*$|\b\d+ examples?, [1-9]\d* failures?\b|\b\d+ (?:runs|tests), \d+ assertions, (?:[1-9]\d* failures, \d+ errors|\d+ failures, [1-9]\d* errors)|Tests: \d+, Assertions: \d+, (?:Failures|Errors): [1-9]|test result: FAILED\b|\bFailed!\s+-\s+Failed:\s+[1-9]|(?:^|\s-\s+)Failed:\s+[1-9]\d*\s*$|Executed \d+ of \d+ \([1-9]\d* FAILED\)|\*\* TEST FAILED \*\*/,
     strength: 'decisive',
     priority: 30,
-    description: 'A test runner summary with failures (jest, vitest, pytest, JUnit, Gradle, mocha, RSpec, minitest, PHPUnit, cargo, dotnet, mozharness, karma, xcodebuild)',
+    description:
+      'A test runner summary with failures (jest, vitest, pytest, JUnit, Gradle, mocha, RSpec, minitest, PHPUnit, cargo, dotnet, mozharness, karma, xcodebuild)',
   },
   {
     id: 'test-task-failed',
@@ -623,7 +643,8 @@ const testRules: readonly FailureRule[] = [
     pattern: /\btest[\w./-]{0,200}(?: \d+\/\d+)? failed!?\s*$/i,
     strength: 'decisive',
     priority: 15,
-    description: 'A test target or shard is reported failed ("test_ops 3/4 failed!", "integration tests failed")',
+    description:
+      'A test target or shard is reported failed ("test_ops 3/4 failed!", "integration tests failed")',
   },
 ];
 

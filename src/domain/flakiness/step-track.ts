@@ -15,6 +15,9 @@ import type {
   WatchedTest,
 } from './types';
 
+/** Branch names are cut in scope keys to keep the watched list small; longer names rarely differ only at the end. */
+const BRANCH_KEY_LIMIT = 60;
+
 export function newStepTrack(stepName: string): StepTrack {
   return {
     stepName,
@@ -34,7 +37,7 @@ export function scopeOf(obs: TestObservation): Scope {
  * (the author broke the test, then fixed it) interleaves with passes elsewhere and would otherwise look flaky.
  */
 export function scopeKeyOf(obs: TestObservation): string {
-  return obs.isDefaultBranch ? 'default' : `branch:${obs.branch.slice(0, 100)}`;
+  return obs.isDefaultBranch ? 'default' : `branch:${obs.branch.slice(0, BRANCH_KEY_LIMIT)}`;
 }
 
 export function attemptRefOf(obs: TestObservation): AttemptRef {

@@ -56,7 +56,7 @@ export function newTestState(id: string, name: string, seqBefore: ScopeSeq, conf
     episodes: { default: 0, all: 0 },
     recentFailures: [],
     runs: [],
-    flaky: {},
+    flaky: { default: false, all: false },
     evidence: [],
     quarantined: false,
   };
@@ -93,18 +93,26 @@ function addEvidence(state: TestState, ref: AttemptRef, kind: EvidenceKind, conf
   return { ...state, evidence: pushEvidence(state.evidence, ref, kind, config.evidenceLimit) };
 }
 
-/** Extend the run of this branch scope, or open a new one. */
-function extendRun(state: TestState, ctx: AttemptContext): { runs: FailureRun[]; run: FailureRun; closed?: FailureRun } {
+/** Extend the run of this branch scope, or open a new one (returning the run it replaces, if any). */
+function extendRun(
+  state: TestState,
+  ctx: AttemptContext,
+  repeat: boolean,
+): { runs: FailureRun[]; run: FailureRun; closed?: FailureRun } {
   const seqInScope = ctx.scope === 'default' ? ctx.seq.default : ctx.seq.other;
   const existing = state.runs.find((run) => run.scopeKey === ctx.scopeKey);
   // On the default branch consecutiveness is exact; on other branches the run is closed by the watched-test pass.
-  const consecutive = existing !== undefined && (ctx.scope === 'other' || existing.lastSeq === seqInScope - 1);
+  const consecutive =
+    existing !== undefined && (ctx.scope === 'other' || repeat || existing.lastSeq === seqInScope - 1);
   const others = state.runs.filter((run) => run !== existing);
-  const run: FailureRun =
-    existing && consecutive
-      ? { ...existing, length: existing.length + 1, lastSeq: Math.max(existing.lastSeq, seqInScope), lastAt: laterOf(existing.lastAt, ctx.ref.at) }
-      : { scopeKey: ctx.scopeKey, start: ctx.ref, length: 1, lastSeq: seqInScope, lastAt: ctx.ref.at, broken: false };
-  const runs = boundRuns([...others, run], ctx.config.branchRunsLimit);
+  let run: FailureRun;
+  if (existing && consecutive) {
+    run = { ...existing, length: existing.length + 1, lastSeq: Math.max(existing.lastSeq, seqInScope), lastAt: laterOf(existing.lastAt, ctx.ref.at) };
+  } else {
+    run = { scopeKey: ctx.scopeKey, startAt: ctx.ref.at, length: 1, lastSeq: seqInScope, lastAt: ctx.ref.at, broken: false };
+    if (ctx.scope === 'default') run.start = ctx.ref;
+  }
+  const runs = boundRuns([...others, run], ctx.config.runsLimit);
   return existing && !consecutive ? { runs, run, closed: existing } : { runs, run };
 }
 
@@ -117,24 +125,22 @@ function boundRuns(runs: FailureRun[], limit: number): FailureRun[] {
   return sorted.slice(0, limit);
 }
 
+function failureWeight(scopeKey: string, config: DetectorConfig): number {
+  return scopeKey === 'default' ? 1 : config.otherBranchWeight;
+}
+
 /** Count a failure into the posteriors (the default posterior only sees the default branch). */
-function countFailure(state: TestState, ctx: AttemptContext, firstOfEpisode: boolean): TestState {
+function countFailure(state: TestState, ctx: AttemptContext): TestState {
   const { config } = ctx;
-  const weight = ctx.scope === 'default' ? 1 : config.otherBranchWeight;
-  const counted: CountedFailure = { seq: ctx.seq, scope: ctx.scope, scopeKey: ctx.scopeKey, weight, at: ctx.ref.at };
-  const episode = firstOfEpisode ? 1 : 0;
+  const counted: CountedFailure = { seq: ctx.seq, scopeKey: ctx.scopeKey, at: ctx.ref.at };
   return {
     ...state,
     counts: {
-      all: { ...applyObservation(state.counts.all, 'fail', weight, config.decay), asOf: ctx.seq },
+      all: { ...applyObservation(state.counts.all, 'fail', failureWeight(ctx.scopeKey, config), config.decay), asOf: ctx.seq },
       default:
         ctx.scope === 'default'
           ? { ...applyObservation(state.counts.default, 'fail', 1, config.decay), asOf: ctx.seq }
           : state.counts.default,
-    },
-    episodes: {
-      all: state.episodes.all + episode,
-      default: state.episodes.default + (ctx.scope === 'default' ? episode : 0),
     },
     recentFailures: [...state.recentFailures, counted].slice(-config.recentFailuresLimit),
     regimeStart: state.regimeStart ?? ctx.ref,
@@ -156,33 +162,47 @@ function countNeutral(state: TestState, ctx: AttemptContext): TestState {
   };
 }
 
+/** A run ended with a pass: a short one is a closed failure episode, a regression is fixed. */
+function closeRun(state: TestState, run: FailureRun, ctx: AttemptContext): TestState {
+  const next: TestState = { ...state, runs: state.runs.filter((existing) => existing.scopeKey !== run.scopeKey || existing.startAt !== run.startAt) };
+  if (run.broken) return run.scopeKey === 'default' ? closeRegression(next, ctx) : next;
+  const onDefault = run.scopeKey === 'default' ? 1 : 0;
+  return { ...next, episodes: { all: next.episodes.all + 1, default: next.episodes.default + onDefault } };
+}
+
+/** The default-branch regression is over: the test passes again. */
+function closeRegression(state: TestState, ctx: AttemptContext): TestState {
+  if (!state.broken) return state;
+  const next: TestState = { ...state, fixed: { ref: ctx.ref, seq: ctx.seq.default, brokenSince: state.broken } };
+  delete next.broken;
+  return next;
+}
+
 /** Take counted failures back out of the posteriors, at the weight decay has left them. */
 function uncountFailures(state: TestState, belongs: (failure: CountedFailure) => boolean, config: DetectorConfig): TestState {
   const removed = state.recentFailures.filter(belongs);
   if (removed.length === 0) return state;
   const subtract = (counts: DecayedCounts, includeOther: boolean): DecayedCounts => {
     const taken = removed
-      .filter((failure) => includeOther || failure.scope === 'default')
-      .reduce(
-        (sum, failure) =>
-          sum +
-          decayedWeight(
-            includeOther ? failure.weight : 1,
-            attemptsBetween(failure.seq, counts.asOf, includeOther),
-            config.decay,
-          ),
-        0,
-      );
+      .filter((failure) => includeOther || failure.scopeKey === 'default')
+      .reduce((sum, failure) => {
+        const weight = includeOther ? failureWeight(failure.scopeKey, config) : 1;
+        return sum + decayedWeight(weight, attemptsBetween(failure.seq, counts.asOf, includeOther), config.decay);
+      }, 0);
     return { ...counts, failures: Math.max(0, counts.failures - taken) };
   };
-  const removedDefault = removed.filter((failure) => failure.scope === 'default');
-  const episodesOf = (failures: CountedFailure[]): number => new Set(failures.map((failure) => failure.scopeKey)).size;
+  // Failures of runs already closed were counted as episodes; those episodes go too.
+  const closedKeys = new Set(
+    removed
+      .filter((failure) => !state.runs.some((run) => run.scopeKey === failure.scopeKey && failure.at >= run.startAt))
+      .map((failure) => failure.scopeKey),
+  );
   return {
     ...state,
     counts: { all: subtract(state.counts.all, true), default: subtract(state.counts.default, false) },
     episodes: {
-      all: Math.max(0, state.episodes.all - episodesOf(removed)),
-      default: Math.max(0, state.episodes.default - episodesOf(removedDefault)),
+      all: Math.max(0, state.episodes.all - closedKeys.size),
+      default: Math.max(0, state.episodes.default - (closedKeys.has('default') ? 1 : 0)),
     },
     recentFailures: state.recentFailures.filter((failure) => !belongs(failure)),
   };
@@ -190,28 +210,26 @@ function uncountFailures(state: TestState, belongs: (failure: CountedFailure) =>
 
 /** A run just reached regression length: label it, and take its failures out of the flaky evidence. */
 function markRegression(state: TestState, run: FailureRun, config: DetectorConfig): TestState {
-  const since = run.start.at;
+  const since = run.startAt;
   const onDefault = run.scopeKey === 'default';
   // A default-branch regression also explains failures elsewhere since it began (branches carry the same code).
   const belongs = (failure: CountedFailure): boolean =>
     failure.at >= since && (onDefault || failure.scopeKey === run.scopeKey);
   let next = uncountFailures(state, belongs, config);
-  const flaky = { ...next.flaky };
-  for (const scope of VIEW_SCOPES) {
-    const mark = flaky[scope];
-    if (mark && mark.since.at >= since) delete flaky[scope];
+  if (next.regimeStart && next.regimeStart.at >= since) {
+    // The flaky label, if any, rested on what is now known to be a regression.
+    next = { ...next, flaky: { all: false, default: false } };
+    delete next.regimeStart;
   }
-  next = { ...next, flaky };
-  if (next.regimeStart && next.regimeStart.at >= since) delete next.regimeStart;
-  if (!onDefault) return next;
+  if (!onDefault || !run.start) return next;
   next = { ...next, broken: run.start };
   delete next.fixed;
-  return addEvidence(next, run.start, 'broken-since', config);
+  return next;
 }
 
 function runRate(state: TestState, run: FailureRun, config: DetectorConfig): number {
   const runFailures = (failure: CountedFailure): boolean =>
-    failure.scopeKey === run.scopeKey && failure.at >= run.start.at;
+    failure.scopeKey === run.scopeKey && failure.at >= run.startAt;
   return failureRate(uncountFailures(state, runFailures, config).counts.all, config);
 }
 
@@ -229,8 +247,8 @@ function hardEvidenceHolds(state: TestState, scope: ViewScope, now: ScopeSeq, co
   return attemptsBetween(hard.seq, now, scope === 'all') <= config.hardEvidenceHold;
 }
 
-/** Hysteresis, recovery side: a flaky mark ends once the score is low and no hard evidence is recent. */
-export function flakyMarksAfterRecovery(
+/** Hysteresis, recovery side: a flaky label ends once the score is low and no hard evidence is recent. */
+export function flakyAfterRecovery(
   state: TestState,
   counts: { default: DecayedCounts; all: DecayedCounts },
   now: ScopeSeq,
@@ -240,41 +258,59 @@ export function flakyMarksAfterRecovery(
   for (const scope of VIEW_SCOPES) {
     if (!flaky[scope]) continue;
     const recovered = flakinessScore(counts[scope], config) < config.recoveryScore;
-    if (recovered && !hardEvidenceHolds(state, scope, now, config)) delete flaky[scope];
+    if (recovered && !hardEvidenceHolds(state, scope, now, config)) flaky[scope] = false;
   }
   return flaky;
 }
 
 function applyRecovery(state: TestState, now: ScopeSeq, config: DetectorConfig): TestState {
-  const flaky = flakyMarksAfterRecovery(state, state.counts, now, config);
+  const flaky = flakyAfterRecovery(state, state.counts, now, config);
   const next = { ...state, flaky };
-  const healthy = !flaky.all && !flaky.default && state.broken === undefined;
-  // A recovered test starts a new regime: the next flaky label dates from its next failure.
-  if (healthy && (state.flaky.all || state.flaky.default)) delete next.regimeStart;
+  const recovered = (state.flaky.all || state.flaky.default) && !flaky.all && !flaky.default;
+  // A recovered test starts a new regime: a later flaky label dates from its next failure.
+  if (recovered) delete next.regimeStart;
   return next;
 }
 
-/** Hysteresis, alarm side. */
+/** Hysteresis, alarm side: hard evidence, or a high score over at least `minEpisodes` closed episodes. */
 function applyAlarm(state: TestState, ctx: AttemptContext): TestState {
   const { config } = ctx;
   let next = state;
   for (const scope of VIEW_SCOPES) {
     if (next.flaky[scope]) continue;
     const hard = hardEvidenceHolds(next, scope, ctx.seq, config);
-    const enoughData = next.episodes[scope] >= config.minEpisodes;
+    const needed = next.episodes.default > 0 ? config.minEpisodes : config.minEpisodesOffDefault;
+    const enoughData = next.episodes[scope] >= needed;
     const alarmed = enoughData && flakinessScore(next.counts[scope], config) >= config.alarmScore;
     if (!hard && !alarmed) continue;
     const since = next.regimeStart ?? ctx.ref;
-    next = { ...next, flaky: { ...next.flaky, [scope]: { since } } };
-    if (scope === 'all') next = addEvidence(next, since, 'flaky-since', config);
+    next = { ...next, regimeStart: since, flaky: { ...next.flaky, [scope]: true } };
   }
   return next;
+}
+
+/**
+ * The test failed again on a commit where it failed in every earlier attempt (a rerun, or a second pipeline):
+ * the same failure of the same code, so it neither starts a new episode nor adds weight; it only extends a run
+ * that is still open.
+ */
+function repeatsOnCommit(state: TestState, ctx: AttemptContext): boolean {
+  const commit = ctx.commitBefore;
+  const failedBefore = commit ? failuresOnCommit(commit, state.id) : undefined;
+  return commit !== undefined && failedBefore !== undefined && failedBefore > 0 && failedBefore >= commit.attempts;
+}
+
+function passedOnCommit(state: TestState, ctx: AttemptContext): boolean {
+  const commit = ctx.commitBefore;
+  const failedBefore = commit ? failuresOnCommit(commit, state.id) : undefined;
+  return commit !== undefined && failedBefore !== undefined && commit.attempts > failedBefore;
 }
 
 /** The test failed in this attempt. */
 export function observeFailure(state: TestState, ctx: AttemptContext): TestState {
   const { config } = ctx;
-  let next = applyRecovery(withCaughtUpCounts(state, previousSeq(ctx.seq, ctx.scope), config), previousSeq(ctx.seq, ctx.scope), config);
+  const before = previousSeq(ctx.seq, ctx.scope);
+  let next = applyRecovery(withCaughtUpCounts(state, before, config), before, config);
   next = {
     ...next,
     failures: {
@@ -283,31 +319,26 @@ export function observeFailure(state: TestState, ctx: AttemptContext): TestState
     },
     lastFailureAt: laterOf(next.lastFailureAt, ctx.ref.at),
   };
-  const { runs, run, closed } = extendRun(next, ctx);
+  const repeat = repeatsOnCommit(next, ctx);
+  const open = next.runs.find((existing) => existing.scopeKey === ctx.scopeKey);
+  if (repeat && !open) return addEvidence(countNeutral(next, ctx), ctx.ref, 'failed', config);
+  const { runs, run, closed } = extendRun(next, ctx, repeat);
   next = { ...next, runs };
-  if (closed?.broken && closed.scopeKey === 'default') next = closeRegression(next, ctx);
+  // A default run that was not followed by this failure ended with a pass the detector did not load.
+  if (closed) next = closeRun({ ...next, runs: [...next.runs, closed] }, closed, ctx);
   const inRegression = run.broken || (ctx.scope === 'other' && next.broken !== undefined);
-  next = inRegression ? countNeutral(next, ctx) : countFailure(next, ctx, run.length === 1);
+  next = inRegression || repeat ? countNeutral(next, ctx) : countFailure(next, ctx);
   if (!run.broken && run.length >= requiredRunLength(runRate(next, run, config), config)) {
     const brokenRun = { ...run, broken: true };
     next = { ...next, runs: next.runs.map((existing) => (existing === run ? brokenRun : existing)) };
     next = markRegression(next, brokenRun, config);
   }
   next = addEvidence(next, ctx.ref, 'failed', config);
-  const before = ctx.commitBefore;
-  const failedBefore = before ? failuresOnCommit(before, state.id) : undefined;
-  if (before && failedBefore !== undefined && before.attempts > failedBefore) {
+  if (ctx.commitBefore && passedOnCommit(state, ctx)) {
     // It passed in an earlier-recorded attempt on this very commit (whatever the arrival order).
-    next = recordHardEvidence(next, ctx, before.cleanRef ?? before.lastRef, 'passed-same-commit');
+    next = recordHardEvidence(next, ctx, ctx.commitBefore.ref, 'passed-same-commit');
   }
   return applyAlarm(next, ctx);
-}
-
-/** The default-branch regression is over: the test passes again. */
-function closeRegression(state: TestState, ctx: AttemptContext): TestState {
-  const next: TestState = { ...state, fixed: { ref: ctx.ref, seq: ctx.seq.default } };
-  delete next.broken;
-  return addEvidence(next, ctx.ref, 'fixed', ctx.config);
 }
 
 /** The test passed in this attempt, and the detector had a reason to look (watched, or failed on this commit). */
@@ -316,10 +347,7 @@ export function observePass(state: TestState, ctx: AttemptContext): TestState {
   let next = withCaughtUpCounts(state, ctx.seq, config);
   const run = next.runs.find((existing) => existing.scopeKey === ctx.scopeKey);
   // A pass older than the run's first failure is a late event from before it: it does not end the run.
-  if (run && ctx.ref.at >= run.start.at) {
-    next = { ...next, runs: next.runs.filter((existing) => existing !== run) };
-    if (run.broken && run.scopeKey === 'default') next = closeRegression(next, ctx);
-  }
+  if (run && ctx.ref.at >= run.startAt) next = closeRun(next, run, ctx);
   const failedHere = ctx.commitBefore ? (failuresOnCommit(ctx.commitBefore, state.id) ?? 0) : 0;
   if (failedHere > 0) {
     const kind: EvidenceKind = ctx.stepSucceededOnRerun ? 'step-passed-on-rerun' : 'passed-same-commit';

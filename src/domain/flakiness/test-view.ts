@@ -4,8 +4,8 @@
  */
 import { attemptsBetween } from './decayed-counts';
 import { caughtUpCounts, failureRate, flakinessScore } from './flakiness-score';
-import { flakyMarksAfterRecovery } from './test-state';
-import type { DetectorConfig, StepTrack, TestLabel, TestState, TestView, ViewScope } from './types';
+import { flakyAfterRecovery } from './test-state';
+import type { DetectorConfig, Evidence, StepTrack, TestLabel, TestState, TestView, ViewScope } from './types';
 import { DEFAULT_DETECTOR_CONFIG } from './types';
 
 const BRANCH_PREFIX = 'branch:';
@@ -21,6 +21,14 @@ function labelOf(
   return flaky ? 'flaky' : 'healthy';
 }
 
+function labelEvidence(state: TestState, flaky: boolean): Evidence[] {
+  const derived: Evidence[] = [];
+  if (flaky && state.regimeStart) derived.push({ ...state.regimeStart, kind: 'flaky-since' });
+  if (state.broken) derived.push({ ...state.broken, kind: 'broken-since' });
+  if (state.fixed) derived.push({ ...state.fixed.brokenSince, kind: 'broken-since' }, { ...state.fixed.ref, kind: 'fixed' });
+  return [...derived, ...state.evidence];
+}
+
 /** The test as of the track's latest counted attempt, for default-branch attempts only or for all of them. */
 export function currentView(
   track: StepTrack,
@@ -29,10 +37,9 @@ export function currentView(
   scope: ViewScope = 'all',
 ): TestView {
   const counts = caughtUpCounts(state, track.seq, config);
-  const flaky = flakyMarksAfterRecovery(state, counts, track.seq, config);
-  const mark = flaky[scope];
+  const flaky = flakyAfterRecovery(state, counts, track.seq, config)[scope];
   const view: TestView = {
-    label: labelOf(state, track, mark !== undefined, config),
+    label: labelOf(state, track, flaky, config),
     score: flakinessScore(counts[scope], config),
     failureRate: failureRate(counts[scope], config),
     runs: attemptsBetween(state.firstSeen, track.seq, scope === 'all'),
@@ -41,11 +48,11 @@ export function currentView(
       .filter((run) => run.broken && run.scopeKey.startsWith(BRANCH_PREFIX))
       .map((run) => run.scopeKey.slice(BRANCH_PREFIX.length)),
     quarantined: state.quarantined,
-    evidence: state.evidence,
+    evidence: labelEvidence(state, flaky),
   };
   if (state.lastFailureAt) view.lastFailureAt = state.lastFailureAt;
   if (state.broken) view.brokenSince = state.broken;
   if (state.fixed) view.fixedAt = state.fixed.ref;
-  if (mark) view.flakySince = mark.since;
+  if (flaky && state.regimeStart) view.flakySince = state.regimeStart;
   return view;
 }

@@ -171,9 +171,13 @@ export interface TestState {
   hardEvidence?: { at: string; seq: ScopeSeq; onDefault: boolean };
   /** Open default-branch regression. */
   broken?: AttemptRef;
-  /** Last default-branch fix and the default sequence number at that time. */
-  fixed?: { ref: AttemptRef; seq: number };
+  /** Last default-branch fix, the default sequence number at that time, and where the regression began. */
+  fixed?: { ref: AttemptRef; seq: number; brokenSince: AttemptRef };
   lastFailureAt?: string;
+  /**
+   * Failures and same-commit hard evidence, bounded. The `broken-since`, `fixed` and `flaky-since` items are not
+   * stored twice: views derive them from `broken`, `fixed` and `regimeStart`.
+   */
   evidence: Evidence[];
   /** User decision; does not change the computed label. */
   quarantined: boolean;
@@ -195,6 +199,7 @@ export interface TestView {
   /** Branches where the test currently fails on every attempt (a regression on that branch, not flakiness). */
   brokenOnBranches: string[];
   quarantined: boolean;
+  /** Label evidence first (flaky since, broken since, fixed), then failures and same-commit evidence. */
   evidence: Evidence[];
 }
 
@@ -216,6 +221,11 @@ export interface DetectorConfig {
   recoveryScore: number;
   /** Counted failure episodes (runs of consecutive failures) needed for a flaky label without hard evidence. */
   minEpisodes: number;
+  /**
+   * Closed episodes needed when none is on the default branch: a feature-branch failure may be the author's own
+   * change being fixed, so branch-only evidence must repeat more often.
+   */
+  minEpisodesOffDefault: number;
   /** Counted attempts during which same-commit hard evidence keeps a test flaky whatever its score. */
   hardEvidenceHold: number;
   /** Weight of a failure on a non-default branch (default-branch failures weigh 1). */
@@ -252,6 +262,7 @@ export const DEFAULT_DETECTOR_CONFIG: Readonly<DetectorConfig> = Object.freeze({
   alarmScore: 0.8,
   recoveryScore: 0.4,
   minEpisodes: 2,
+  minEpisodesOffDefault: 3,
   hardEvidenceHold: 500,
   otherBranchWeight: 0.5,
   brokenRunLength: 3,
@@ -259,11 +270,11 @@ export const DEFAULT_DETECTOR_CONFIG: Readonly<DetectorConfig> = Object.freeze({
   fixedHold: 50,
   massFailureShare: 0.3,
   massFailureMinTests: 5,
-  commitsLimit: 24,
+  commitsLimit: 20,
   commitFailedTestsLimit: 10,
-  watchedLimit: 64,
-  evidenceLimit: 8,
-  recentFailuresLimit: 8,
+  watchedLimit: 48,
+  evidenceLimit: 5,
+  recentFailuresLimit: 5,
   runsLimit: 3,
-  nameLimit: 200,
+  nameLimit: 160,
 });

@@ -42,7 +42,7 @@ function reconcile(store: DocStore, data: unknown): void {
 
 /**
  * Answers like Forge's `invoke`: the resolver's result, or the error body a resolver answered with (the UI shows
- * it as is). Only a transport failure rejects.
+ * it as is). An unexpected resolver failure rejects, as a resolver that throws does on Forge.
  */
 async function invoke(deps: BridgeDeps, data: unknown): Promise<unknown> {
   const { functionKey, payload } = (data ?? {}) as { functionKey?: unknown; payload?: unknown };
@@ -53,9 +53,10 @@ async function invoke(deps: BridgeDeps, data: unknown): Promise<unknown> {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  const answer = (await response.json().catch(() => undefined)) as { result?: unknown; error?: unknown } | undefined;
-  if (answer === undefined) throw new Error(`invoke ${functionKey} failed: HTTP ${response.status}`);
-  return response.ok ? answer.result : { error: answer.error };
+  const answer = (await response.json().catch(() => undefined)) as { result?: unknown; error?: { code?: unknown } } | undefined;
+  if (response.ok && answer !== undefined) return answer.result;
+  if (answer?.error && answer.error.code !== 'internal') return { error: answer.error };
+  throw new Error(`There was an error invoking the function - ${functionKey} (HTTP ${response.status})`);
 }
 
 /** `router.open(url)` / `router.navigate(url)`: external links open in a new tab, as Bitbucket does after asking. */

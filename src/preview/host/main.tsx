@@ -11,7 +11,6 @@ import { UI_KIT_COMPONENTS } from './component-map';
 import { PreviewApp } from './preview-app';
 
 declare global {
-  // eslint-disable-next-line no-var
   var __bridge: { callBridge: (command: string, data?: unknown) => Promise<unknown> } | undefined;
 }
 

@@ -1,5 +1,6 @@
 /** Scopes the Tests tab to one branch; "All branches" is the repository-wide view. */
 import { Label, Select, Stack } from '@forge/react';
+import { optionValue } from './form-events';
 
 const ALL_BRANCHES = { label: 'All branches', value: '' };
 
@@ -25,12 +26,4 @@ export function BranchFilter({
       />
     </Stack>
   );
-}
-
-/** The host hands back the chosen option object (or null when cleared). */
-export function optionValue(option: unknown): string {
-  if (typeof option === 'object' && option !== null && 'value' in option && typeof option.value === 'string') {
-    return option.value;
-  }
-  return '';
 }

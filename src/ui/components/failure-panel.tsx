@@ -4,7 +4,7 @@
  */
 import { DonutChart, DynamicTable, Heading, Inline, Stack, Text } from '@forge/react';
 import type { FailureCategoryCount, FingerprintReport, RepoReport } from '../../contract/insights';
-import { formatCount, formatPercent, formatRelative } from '../format';
+import { formatCount, formatPercent, formatRelative, isolate } from '../format';
 import { CATEGORY_TEXT, CategoryLozenge } from './labels';
 import { PipelineLink } from './pipeline-link';
 import { EmptyNotice } from './status-messages';
@@ -93,7 +93,7 @@ function Examples({ examples }: { examples: FingerprintReport['examples'] }) {
           key={`${example.pipeline}-${example.step}`}
           pipeline={example.pipeline}
           url={example.url}
-          label={`#${example.pipeline} ${example.step}`}
+          label={`#${example.pipeline} ${isolate(example.step)}`}
         />
       ))}
     </Inline>

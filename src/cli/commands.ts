@@ -1,0 +1,125 @@
+/** The CLI's commands: argument checks, then the shared services. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { daysAgo } from '../domain/time';
+import { openLocalRuntime, type LocalRuntime } from '../local/runtime';
+import { runSync } from '../local/sync';
+import { buildRepoReport } from '../services/repo-report';
+import { knownRepositories } from '../services/sweep';
+import type { Logger } from '../services/context';
+import { renderReport, type ReportFormat } from '../report/render';
+import { runDemo } from './demo';
+import { runServe } from './serve';
+
+export class UsageError extends Error {}
+
+export interface CliValues {
+  workspace?: string;
+  repo?: string[];
+  since?: string;
+  branch?: string;
+  period?: string;
+  format?: string;
+  output?: string;
+  'data-dir'?: string;
+  stats?: string;
+  port?: string;
+  'no-serve'?: boolean;
+}
+
+const stderrLogger: Logger = {
+  info: () => undefined,
+  warn: (m) => process.stderr.write(`warning: ${m}\n`),
+};
+
+export const DEFAULT_DATA_DIR = '.pipeline-insights';
+const DEFAULT_SINCE_DAYS = 30;
+
+export function parseSince(value: string | undefined, now: Date): Date {
+  if (!value) return daysAgo(now, DEFAULT_SINCE_DAYS);
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) throw new UsageError(`--since must be an ISO date such as 2026-01-31, not "${value.slice(0, 40)}"`);
+  return d;
+}
+
+const PERIOD_DAYS = { day: 1, week: 7, month: 30 } as const;
+
+function parsePeriod(value: string | undefined): keyof typeof PERIOD_DAYS | undefined {
+  if (value === undefined) return undefined;
+  if (value in PERIOD_DAYS) return value as keyof typeof PERIOD_DAYS;
+  throw new UsageError('--period must be day, week or month');
+}
+
+function parseFormat(value: string | undefined): ReportFormat {
+  const f = value ?? 'text';
+  if (f === 'text' || f === 'json' || f === 'html') return f;
+  throw new UsageError('--format must be text, json or html');
+}
+
+function need(value: string | undefined, flag: string): string {
+  if (!value) throw new UsageError(`${flag} is required`);
+  return value;
+}
+
+export function openRuntime(values: CliValues): LocalRuntime {
+  return openLocalRuntime({ dataDir: path.resolve(values['data-dir'] ?? DEFAULT_DATA_DIR), log: stderrLogger });
+}
+
+export async function syncCommand(rt: LocalRuntime, values: CliValues, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+  const workspace = need(values.workspace, '--workspace');
+  const since = parseSince(values.since, rt.now());
+  const result = await runSync(rt, {
+    workspace,
+    repoSlugs: values.repo,
+    since,
+    progress: Boolean(process.stderr.isTTY) && !process.env.CI,
+  });
+  if (values.stats) writeFileSync(values.stats, `${JSON.stringify(result.stats, null, 2)}\n`);
+  const s = result.stats;
+  out.write(
+    `synced ${result.repos.length} repositories of ${workspace}: ${s.pipelines} pipelines, ${s.attempts} step attempts recorded, ` +
+      `${s.apiCalls} API calls (${s.apiRetries} retries)\n`,
+  );
+  for (const f of result.failures) {
+    process.stderr.write(`pipeline-insights: could not ingest a pipeline of ${f.job.repo.repoSlug}: ${String((f.error as Error).message ?? f.error)}\n`);
+  }
+  return result.failures.length ? 1 : 0;
+}
+
+export async function reportCommand(rt: LocalRuntime, values: CliValues, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+  const workspace = need(values.workspace, '--workspace');
+  const slug = need(values.repo?.[0], '--repo');
+  const format = parseFormat(values.format);
+  const period = parsePeriod(values.period);
+  const now = rt.now();
+  const since = period ? daysAgo(now, PERIOD_DAYS[period]) : parseSince(values.since, now);
+  const repo = (await knownRepositories(rt, workspace)).find((r) => r.repoSlug === slug || r.repoUuid === slug);
+  if (!repo) throw new UsageError(`nothing recorded for ${workspace}/${slug}: run \`sync --workspace ${workspace} --repo ${slug}\` first`);
+  const report = await buildRepoReport(rt.store, { workspace, repo, since, until: now, branch: values.branch, webUrl: 'https://bitbucket.org' });
+  const text = renderReport(report, format, period);
+  if (values.output) {
+    mkdirSync(path.dirname(path.resolve(values.output)), { recursive: true });
+    writeFileSync(values.output, text);
+  } else out.write(text);
+  return 0;
+}
+
+export async function runCommand(command: string, values: CliValues): Promise<number> {
+  switch (command) {
+    case 'sync':
+    case 'report': {
+      const rt = openRuntime(values);
+      try {
+        return command === 'sync' ? await syncCommand(rt, values) : await reportCommand(rt, values);
+      } finally {
+        rt.close();
+      }
+    }
+    case 'serve':
+      return runServe(values);
+    case 'demo':
+      return runDemo(values);
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}

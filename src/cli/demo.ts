@@ -1,0 +1,50 @@
+/**
+ * `demo` (what `npm start` runs): a simulated Bitbucket workspace on 127.0.0.1, ingested through the real sync
+ * path (HTTP client, retries, local queue, SQLite store), its report printed, then the app's pages served.
+ */
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { generateWorkspace, startSimServer } from '../sim';
+import { openLocalRuntime } from '../local/runtime';
+import { runSync } from '../local/sync';
+import { buildRepoReport } from '../services/repo-report';
+import { knownRepositories } from '../services/sweep';
+import { daysAgo } from '../domain/time';
+import { renderText } from '../report/text';
+import type { CliValues } from './commands';
+import { serveUntilStopped } from './serve';
+
+export const DEMO_SEED = 20261127;
+export const DEMO_WORKSPACE = 'acme';
+
+export async function runDemo(values: CliValues): Promise<number> {
+  const dataDir = path.resolve(values['data-dir'] ?? path.join('.pipeline-insights', 'demo'));
+  // A fresh simulated history each run: the demo's store is rebuilt, never mixed with a real workspace's.
+  rmSync(path.join(dataDir, 'store.db'), { force: true });
+  rmSync(path.join(dataDir, 'store.db-wal'), { force: true });
+  rmSync(path.join(dataDir, 'store.db-shm'), { force: true });
+  const now = new Date();
+  const workspace = generateWorkspace({ seed: DEMO_SEED, now, days: 30 });
+  const sim = await startSimServer({ workspace });
+  const rt = openLocalRuntime({ dataDir, apiUrl: sim.apiUrl, env: {}, log: { info: () => undefined, warn: () => undefined }, now: () => now });
+  try {
+    process.stderr.write(`simulated workspace "${DEMO_WORKSPACE}" on ${sim.apiUrl}; ingesting 30 days of pipelines…\n`);
+    const result = await runSync(rt, { workspace: DEMO_WORKSPACE, since: daysAgo(now, 30), progress: Boolean(process.stderr.isTTY) && !process.env.CI });
+    const s = result.stats;
+    process.stdout.write(
+      `ingested ${s.pipelines} pipelines (${s.attempts} step attempts) with ${s.apiCalls} API calls; ` +
+        `${s.storage.writes} storage writes, ${(s.storage.bytesWritten / 1024).toFixed(0)} KiB written\n\n`,
+    );
+    for (const repo of await knownRepositories(rt, DEMO_WORKSPACE)) {
+      const report = await buildRepoReport(rt.store, { workspace: DEMO_WORKSPACE, repo, since: daysAgo(now, 30), until: now, webUrl: 'https://bitbucket.org' });
+      process.stdout.write(`${renderText(report)}\n`);
+    }
+  } finally {
+    rt.close();
+  }
+  if (values['no-serve']) {
+    await sim.close();
+    return 0;
+  }
+  return serveUntilStopped({ dataDir, port: values.port, onClose: () => sim.close(), now: () => now });
+}

@@ -1,0 +1,223 @@
+/**
+ * Suggestions: rules over the aggregates (and the parsed `bitbucket-pipelines.yml`) that turn findings into work,
+ * each with a priority and an estimate of what it saves. Ids are stable (kind + subject), so a status a person set
+ * survives recomputation. Estimates are deliberately simple and say what they assume in `evidence`.
+ */
+import { createHash } from 'node:crypto';
+import type { Impact, Priority, StepReport, Suggestion, SuggestionKind, TestReport } from '../../contract/insights';
+import type { FailureStats } from '../failure-stats';
+import type { StepStats } from '../step-stats';
+import type { PipelinesConfig } from './pipelines-config';
+
+export interface SuggestionInput {
+  steps: StepReport[];
+  stepStats: StepStats[];
+  tests: TestReport[];
+  failures: FailureStats;
+  /** Weeks the rates are computed over (≥ 1). */
+  weeks: number;
+  config?: PipelinesConfig;
+  defaultBranch?: string;
+}
+
+export const SUGGESTION_RULES = {
+  oomKillsForMoreMemory: 2,
+  slowTestStepSeconds: 10 * 60,
+  infraFailuresPerWeek: 2,
+  /** Share of an install step a dependency cache typically saves. */
+  cacheSaving: 0.4,
+};
+
+export function suggestionId(kind: SuggestionKind, subject: string): string {
+  return createHash('sha256').update(`${kind}\u0000${subject}`).digest('hex').slice(0, 12);
+}
+
+const r1 = (n: number): number => Math.round(n * 10) / 10;
+const minutes = (seconds: number | undefined): number => (seconds ?? 0) / 60;
+
+function make(kind: SuggestionKind, subject: string, s: Omit<Suggestion, 'id' | 'kind' | 'status' | 'subject'>): Suggestion {
+  return { id: suggestionId(kind, subject), kind, subject, status: 'open', ...s };
+}
+
+const priorityOf = (impact: Impact): Priority => {
+  const failed = impact.failedPipelinesPerWeek ?? 0;
+  const mins = impact.minutesPerWeek ?? 0;
+  if (failed >= 3 || mins >= 120) return 'high';
+  if (failed >= 1 || mins >= 30) return 'medium';
+  return 'low';
+};
+
+function testSuggestions(input: SuggestionInput, stepByName: Map<string, StepReport>): Suggestion[] {
+  const out: Suggestion[] = [];
+  for (const t of input.tests) {
+    if (t.quarantined) continue;
+    const step = stepByName.get(t.step);
+    const stepMinutes = minutes(step?.p50Seconds);
+    if (t.classification === 'flaky') {
+      const perWeek = t.failures / input.weeks;
+      const impact: Impact = { failedPipelinesPerWeek: r1(perWeek), minutesPerWeek: r1(perWeek * stepMinutes), buildMinutesPerWeek: r1(perWeek * stepMinutes) };
+      out.push(
+        make('fix-flaky-test', t.id, {
+          title: `Fix or quarantine flaky test ${t.name.slice(0, 120)}`,
+          detail: `Failed ${t.failures} of ${t.runs} runs (flakiness ${(t.flakinessScore * 100).toFixed(0)}%). Each failure costs a rerun of "${t.step}".`,
+          priority: priorityOf(impact),
+          impact,
+          evidence: t.evidence.slice(0, 3).map((e) => e.detail),
+        }),
+      );
+    } else if (t.classification === 'broken' && t.brokenSince) {
+      const runsPerWeek = (step?.runs ?? 0) / input.weeks;
+      const impact: Impact = { failedPipelinesPerWeek: r1(runsPerWeek), minutesPerWeek: r1(runsPerWeek * stepMinutes) };
+      out.push(
+        make('fix-broken-test', t.id, {
+          title: `Fix broken test ${t.name.slice(0, 120)}`,
+          detail: `Failing on every run of "${t.step}" since commit ${t.brokenSince.commit.slice(0, 12)} (pipeline #${t.brokenSince.pipeline}).`,
+          priority: 'high',
+          impact,
+          evidence: [`broken since pipeline #${t.brokenSince.pipeline} at ${t.brokenSince.at}`],
+        }),
+      );
+    }
+  }
+  return out;
+}
+
+function stepSuggestions(input: SuggestionInput, stepByName: Map<string, StepReport>): Suggestion[] {
+  const out: Suggestion[] = [];
+  for (const stats of input.stepStats) {
+    const step = stepByName.get(stats.stepName);
+    if (!step) continue;
+    const runsPerWeek = step.runs / input.weeks;
+    if (stats.oomKills.count >= SUGGESTION_RULES.oomKillsForMoreMemory) {
+      const perWeek = stats.oomKills.count / input.weeks;
+      const next = stats.sizeMultiplier >= 2 ? `${stats.sizeMultiplier * 2}x` : '2x';
+      const impact: Impact = { failedPipelinesPerWeek: r1(perWeek), minutesPerWeek: r1(perWeek * minutes(step.p50Seconds)) };
+      out.push(
+        make('increase-step-memory', stats.stepName, {
+          title: `Give "${stats.stepName}" more memory (size: ${next})`,
+          detail: `Killed for exceeding its memory limit ${stats.oomKills.count} times. A ${next} step has twice the memory and costs twice the build minutes per run, less than rerunning killed runs.`,
+          priority: priorityOf(impact),
+          impact,
+          evidence: [`${stats.oomKills.count} out-of-memory kills, last at ${stats.oomKills.lastAt ?? 'unknown'}`],
+        }),
+      );
+    }
+    if (step.regression) {
+      const extra = step.regression.recentP50Seconds - step.regression.baselineP50Seconds;
+      const impact: Impact = { minutesPerWeek: r1((extra / 60) * runsPerWeek), buildMinutesPerWeek: r1((extra / 60) * runsPerWeek * stats.sizeMultiplier) };
+      out.push(
+        make('step-regression', stats.stepName, {
+          title: `"${stats.stepName}" got ${(step.regression.change * 100).toFixed(0)}% slower`,
+          detail: `Median ${step.regression.baselineP50Seconds}s → ${step.regression.recentP50Seconds}s${step.regression.firstAffectedPipeline ? `, first slow run in pipeline #${step.regression.firstAffectedPipeline}` : ''}.`,
+          priority: priorityOf(impact),
+          impact,
+          evidence: [`baseline median ${step.regression.baselineP50Seconds}s, recent median ${step.regression.recentP50Seconds}s`],
+        }),
+      );
+    }
+  }
+  return out;
+}
+
+function configSuggestions(input: SuggestionInput, stepByName: Map<string, StepReport>): Suggestion[] {
+  const config = input.config;
+  if (!config) return [];
+  const out: Suggestion[] = [];
+  const seen = new Set<string>();
+  for (const cs of config.steps) {
+    const step = stepByName.get(cs.name);
+    if (!step || seen.has(cs.name)) continue;
+    seen.add(cs.name);
+    const runsPerWeek = step.runs / input.weeks;
+    const missing = cs.installs.filter((tool) => !cs.caches.some((c) => c.startsWith(tool === 'python' ? 'pip' : tool)));
+    if (missing.length && step.p50Seconds) {
+      const saved = minutes(step.p50Seconds) * SUGGESTION_RULES.cacheSaving * runsPerWeek;
+      const impact: Impact = { minutesPerWeek: r1(saved), buildMinutesPerWeek: r1(saved) };
+      out.push(
+        make('add-cache', cs.name, {
+          title: `Cache ${missing.join(', ')} dependencies in "${cs.name}"`,
+          detail: `The step installs dependencies without a cache (add \`caches: [${missing.map((m) => (m === 'python' ? 'pip' : m)).join(', ')}]\`).`,
+          priority: priorityOf(impact),
+          impact,
+          evidence: [`median ${step.p50Seconds}s over ${step.runs} runs; saving assumed ${SUGGESTION_RULES.cacheSaving * 100}% of the step`],
+        }),
+      );
+    }
+    if (cs.runsTests && !cs.parallel && (step.p50Seconds ?? 0) >= SUGGESTION_RULES.slowTestStepSeconds) {
+      const saved = (minutes(step.p50Seconds) / 2) * runsPerWeek;
+      out.push(
+        make('split-test-step', cs.name, {
+          title: `Split "${cs.name}" into parallel shards`,
+          detail: `The test step takes ${Math.round(minutes(step.p50Seconds))} minutes at the median; two shards in a parallel group halve the wait.`,
+          priority: priorityOf({ minutesPerWeek: saved }),
+          impact: { minutesPerWeek: r1(saved) },
+          evidence: [`median ${step.p50Seconds}s, p95 ${step.p95Seconds ?? '?'}s`],
+        }),
+      );
+    }
+  }
+  // Sequential test steps next to each other in one pipeline can run in a parallel group.
+  const sequentialTests = config.steps.filter((s) => s.runsTests && !s.parallel);
+  for (let i = 1; i < sequentialTests.length; i++) {
+    const a = sequentialTests[i - 1];
+    const b = sequentialTests[i];
+    if (!a || !b || a.pipeline !== b.pipeline || b.index !== a.index + 1) continue;
+    const sa = stepByName.get(a.name);
+    const sb = stepByName.get(b.name);
+    if (!sa?.p50Seconds || !sb?.p50Seconds) continue;
+    const saved = (Math.min(sa.p50Seconds, sb.p50Seconds) / 60) * (Math.min(sa.runs, sb.runs) / input.weeks);
+    out.push(
+      make('parallelise-steps', `${a.pipeline}:${a.name}+${b.name}`, {
+        title: `Run "${a.name}" and "${b.name}" in parallel`,
+        detail: `Both run tests one after the other in the ${a.pipeline} pipeline; a parallel group saves the shorter one's time on every run.`,
+        priority: priorityOf({ minutesPerWeek: saved }),
+        impact: { minutesPerWeek: r1(saved) },
+        evidence: [`"${a.name}" median ${sa.p50Seconds}s, "${b.name}" median ${sb.p50Seconds}s`],
+      }),
+    );
+  }
+  return out;
+}
+
+function infrastructureSuggestions(input: SuggestionInput): Suggestion[] {
+  const byCause = new Map<string, number>();
+  for (const f of input.failures.fingerprints) {
+    if (f.category !== 'infrastructure' || !f.cause || f.cause === 'out-of-memory') continue;
+    byCause.set(f.cause, (byCause.get(f.cause) ?? 0) + f.count);
+  }
+  const out: Suggestion[] = [];
+  for (const [cause, count] of byCause) {
+    const perWeek = count / input.weeks;
+    if (perWeek < SUGGESTION_RULES.infraFailuresPerWeek) continue;
+    const advice: Record<string, string> = {
+      'docker-rate-limit': 'Authenticate image pulls to Docker Hub (repository variables for the image credentials) or mirror the images.',
+      network: 'Retry network-bound commands and cache downloads so a network blip does not fail the build.',
+      'system-error': 'Bitbucket system errors: rerun automatically and check status.bitbucket.org when they cluster.',
+      'disk-full': 'Clean build outputs between commands or use a larger step size.',
+      runner: 'Check the self-hosted runners: they went offline during runs.',
+    };
+    out.push(
+      make('reduce-infrastructure-failures', cause, {
+        title: `Reduce ${cause} failures (${count} in the window)`,
+        detail: advice[cause] ?? 'Infrastructure failures are not the code’s fault but cost reruns.',
+        priority: priorityOf({ failedPipelinesPerWeek: perWeek }),
+        impact: { failedPipelinesPerWeek: r1(perWeek) },
+        evidence: [`${count} failures classified infrastructure/${cause}`],
+      }),
+    );
+  }
+  return out;
+}
+
+const PRIORITY_ORDER: Record<Priority, number> = { high: 0, medium: 1, low: 2 };
+const weight = (s: Suggestion): number => (s.impact.failedPipelinesPerWeek ?? 0) * 30 + (s.impact.minutesPerWeek ?? 0);
+
+export function suggest(input: SuggestionInput): Suggestion[] {
+  const stepByName = new Map(input.steps.map((s) => [s.name, s]));
+  return [
+    ...testSuggestions(input, stepByName),
+    ...stepSuggestions(input, stepByName),
+    ...configSuggestions(input, stepByName),
+    ...infrastructureSuggestions(input),
+  ].sort((a, b) => PRIORITY_ORDER[a.priority] - PRIORITY_ORDER[b.priority] || weight(b) - weight(a));
+}

@@ -1,0 +1,35 @@
+/**
+ * One place that decides what a failed ingest job means: come back later (rate limit, budget, network, a conflict
+ * storm, a truncated body) or give up for good (no such pipeline, no access). The Forge consumer turns the first
+ * into an InvocationError with `retryAfter`; the local queue sleeps and retries.
+ */
+import {
+  AuthError,
+  BitbucketHttpError,
+  BudgetExhaustedError,
+  MalformedResponseError,
+  NotFoundError,
+  RateLimitedError,
+  TransportError,
+} from '../bitbucket/errors';
+import { StoreConflictError } from '../storage/store';
+import { InvalidJobError } from './ingest-pipeline';
+
+export type JobErrorKind = 'rate-limited' | 'transient' | 'final';
+
+export interface JobErrorVerdict {
+  kind: JobErrorKind;
+  retryAfterSeconds?: number;
+}
+
+export function judgeJobError(error: unknown): JobErrorVerdict {
+  if (error instanceof RateLimitedError || error instanceof BudgetExhaustedError) {
+    return { kind: 'rate-limited', retryAfterSeconds: Math.max(1, error.retryAfterSeconds) };
+  }
+  if (error instanceof AuthError || error instanceof NotFoundError || error instanceof InvalidJobError) return { kind: 'final' };
+  if (error instanceof TransportError || error instanceof StoreConflictError || error instanceof MalformedResponseError) {
+    return { kind: 'transient', retryAfterSeconds: 5 };
+  }
+  if (error instanceof BitbucketHttpError && error.status >= 500) return { kind: 'transient', retryAfterSeconds: 10 };
+  return { kind: 'final' };
+}

@@ -1,0 +1,290 @@
+/**
+ * Builds the insights of one repository (the `RepoReport` of src/contract/insights.ts) from the fixed-size
+ * aggregates, with a bounded number of storage reads whatever the history length: the pipeline, failure and step
+ * documents, the detector's track and test index per step, and the states of at most MAX_TESTS listed tests.
+ * The CLI report and the resolvers both call this.
+ */
+import {
+  REPORT_SCHEMA_VERSION,
+  type EvidenceItem,
+  type FailureReport,
+  type PipelineHealth,
+  type RepoReport,
+  type Suggestion,
+  type TestReport,
+} from '../contract/insights';
+import { criticalPath } from '../domain/analysis/critical-path';
+import { stepReport } from '../domain/analysis/step-analysis';
+import { suggest } from '../domain/analysis/suggestions';
+import type { FailureStats } from '../domain/failure-stats';
+import { emptyFailureStats } from '../domain/failure-stats';
+import { currentView } from '../domain/flakiness/test-view';
+import { DEFAULT_DETECTOR_CONFIG, type DetectorConfig, type Evidence, type StepTrack, type TestState } from '../domain/flakiness/types';
+import { mergeHistograms, quantile, type Histogram } from '../domain/histogram';
+import { emptyPipelineStats, type PipelineStats, type PipelineWeek } from '../domain/pipeline-stats';
+import type { StepStats } from '../domain/step-stats';
+import { weekOf } from '../domain/time';
+import type { FailureCategory, RepoRef } from '../domain/types';
+import * as keys from '../storage/keys';
+import type { Store } from '../storage/store';
+
+/** Tests listed per report: the non-healthy ones first, then the most recently failed. */
+export const MAX_TESTS = 200;
+
+export interface ReportOptions {
+  workspace: string;
+  repo: RepoRef;
+  since: Date;
+  until: Date;
+  /** Scope the tests and failures to one branch. */
+  branch?: string;
+  detector?: DetectorConfig;
+  /** Bitbucket web base for links, e.g. `https://bitbucket.org`. */
+  webUrl?: string;
+}
+
+const resultUrl = (o: ReportOptions, buildNumber: number): string | undefined =>
+  o.webUrl && o.repo.fullName ? `${o.webUrl}/${o.repo.fullName}/pipelines/results/${buildNumber}` : undefined;
+
+function health(stats: PipelineStats, sinceWeek: string): PipelineHealth {
+  const weeks = stats.weeks.filter((w) => w.week >= sinceWeek);
+  const sum = (f: (w: PipelineWeek) => number): number => weeks.reduce((n, w) => n + f(w), 0);
+  const counts = {
+    total: sum((w) => w.runs),
+    successful: sum((w) => w.successful),
+    failed: sum((w) => w.failed),
+    stopped: sum((w) => w.stopped),
+    error: sum((w) => w.error),
+    expired: sum((w) => w.expired),
+  };
+  const finished = counts.total - counts.stopped;
+  const duration = weeks.reduce<Histogram>((h, w) => mergeHistograms(h, w.duration), []);
+  const buildMinutes = Math.round(sum((w) => w.buildSeconds) / 60);
+  const deployments = sum((w) => w.deployments);
+  const median = quantile(duration, 0.5);
+  const p95 = quantile(duration, 0.95);
+  return {
+    ...counts,
+    ...(finished > 0 ? { successRate: counts.successful / finished } : {}),
+    ...(median !== undefined ? { medianDurationSeconds: Math.round(median) } : {}),
+    ...(p95 !== undefined ? { p95DurationSeconds: Math.round(p95) } : {}),
+    buildMinutes,
+    ...(stats.recovery.recoveries > 0
+      ? { mttrHours: Math.round((stats.recovery.totalRecoveryHours / stats.recovery.recoveries) * 10) / 10 }
+      : {}),
+    ...(deployments > 0 ? { buildMinutesPerSuccessfulDeployment: Math.round(buildMinutes / deployments) } : {}),
+    weekly: weeks.map((w) => {
+      const m = quantile(w.duration, 0.5);
+      const fin = w.runs - w.stopped;
+      return {
+        week: w.week,
+        runs: w.runs,
+        ...(fin > 0 ? { successRate: w.successful / fin } : {}),
+        ...(m !== undefined ? { medianDurationSeconds: Math.round(m) } : {}),
+        buildMinutes: Math.round(w.buildSeconds / 60),
+      };
+    }),
+  };
+}
+
+function failureSection(stats: FailureStats, o: ReportOptions, sinceWeek: string) {
+  const since = o.since.toISOString();
+  const failures: FailureReport[] = stats.recent
+    .filter((f) => f.at >= since && (!o.branch || f.branch === o.branch))
+    .map((f) => ({
+      pipeline: f.buildNumber,
+      pipelineUuid: f.pipelineUuid,
+      step: f.step,
+      attempt: f.attempt,
+      category: f.category,
+      ...(f.cause ? { cause: f.cause } : {}),
+      ...(f.message ? { message: f.message } : {}),
+      fingerprint: f.fingerprint,
+      at: f.at,
+      ...(f.commit ? { commit: f.commit } : {}),
+      ...(f.branch ? { branch: f.branch } : {}),
+      ...(resultUrl(o, f.buildNumber) ? { url: resultUrl(o, f.buildNumber) } : {}),
+    }));
+  const byCategory = new Map<FailureCategory, number>();
+  for (const w of stats.weeks.filter((x) => x.week >= sinceWeek)) {
+    for (const [c, n] of Object.entries(w.byCategory) as [FailureCategory, number][]) byCategory.set(c, (byCategory.get(c) ?? 0) + n);
+  }
+  const total = [...byCategory.values()].reduce((a, b) => a + b, 0);
+  return {
+    failures,
+    failureCategories: [...byCategory.entries()]
+      .map(([category, count]) => ({ category, count, share: total ? count / total : 0 }))
+      .sort((a, b) => b.count - a.count),
+    topFingerprints: stats.fingerprints
+      .filter((f) => f.lastSeenAt >= since)
+      .slice(0, 20)
+      .map((f) => ({
+        fingerprint: f.fingerprint,
+        category: f.category,
+        ...(f.cause ? { cause: f.cause } : {}),
+        ...(f.message ? { message: f.message } : {}),
+        count: f.count,
+        lastSeenAt: f.lastSeenAt,
+        examples: f.examples.map((e) => ({ pipeline: e.buildNumber, step: e.step, ...(resultUrl(o, e.buildNumber) ? { url: resultUrl(o, e.buildNumber) } : {}) })),
+      })),
+  };
+}
+
+const EVIDENCE_TEXT: Record<Evidence['kind'], string> = {
+  failed: 'failed',
+  'passed-same-commit': 'passed on a commit where it also failed',
+  'step-passed-on-rerun': 'step passed when rerun after this test failed',
+  'broken-since': 'started failing on every run',
+  fixed: 'passed again after a broken run',
+  'flaky-since': 'started failing intermittently',
+};
+const EVIDENCE_KIND: Record<Evidence['kind'], EvidenceItem['kind']> = {
+  failed: 'failure',
+  'passed-same-commit': 'same-commit',
+  'step-passed-on-rerun': 'rerun-passed',
+  'broken-since': 'broken-start',
+  fixed: 'fixed',
+  'flaky-since': 'failure',
+};
+
+function evidenceItems(list: Evidence[], o: ReportOptions): EvidenceItem[] {
+  return list.map((e) => ({
+    kind: EVIDENCE_KIND[e.kind],
+    detail: `${EVIDENCE_TEXT[e.kind]}: pipeline #${e.buildNumber}, attempt ${e.runNumber}, commit ${e.commit.slice(0, 12)}`,
+    commit: e.commit,
+    pipeline: e.buildNumber,
+    pipelineUuid: e.pipelineUuid,
+    attempt: e.runNumber,
+    at: e.at,
+    ...(resultUrl(o, e.buildNumber) ? { url: resultUrl(o, e.buildNumber) } : {}),
+  }));
+}
+
+function testReport(
+  state: TestState,
+  track: StepTrack,
+  stepName: string,
+  quarantined: Set<string>,
+  o: ReportOptions,
+): TestReport {
+  const scope = o.branch && o.repo.defaultBranch && o.branch === o.repo.defaultBranch ? 'default' : 'all';
+  const view = currentView(track, state, o.detector ?? DEFAULT_DETECTOR_CONFIG, scope);
+  const ref = (r: { commit: string; buildNumber: number; at: string } | undefined) =>
+    r ? { commit: r.commit, pipeline: r.buildNumber, at: r.at } : undefined;
+  const evidence = evidenceItems(view.evidence, o);
+  evidence.push({
+    kind: 'score',
+    detail: `score ${(view.score * 100).toFixed(0)}% from ${view.failures} counted failure(s) in ${view.runs} run(s); decayed failure rate ${(view.failureRate * 100).toFixed(2)}%`,
+  });
+  return {
+    id: state.id,
+    name: state.name,
+    step: stepName,
+    classification: view.label,
+    quarantined: quarantined.has(state.id),
+    flakinessScore: Math.round(view.score * 1000) / 1000,
+    runs: view.runs,
+    failures: view.failures,
+    ...(view.lastFailureAt ? { lastFailureAt: view.lastFailureAt } : {}),
+    ...(view.brokenSince ? { brokenSince: ref(view.brokenSince) } : {}),
+    ...(view.flakySince ? { flakySince: ref(view.flakySince) } : {}),
+    ...(view.fixedAt ? { fixedAt: view.fixedAt.at } : {}),
+    evidence,
+  };
+}
+
+async function loadTests(store: Store, o: ReportOptions, steps: { id: string; name: string }[], quarantined: Set<string>): Promise<TestReport[]> {
+  const repo = o.repo.repoUuid;
+  const tracks = await store.getDocs(steps.map((s) => keys.stepTrack(repo, s.name)));
+  const indexes = await store.getDocs(steps.map((s) => keys.testIndex(repo, s.name)));
+  const candidates: { id: string; step: string; lastFailureAt?: string; interesting: boolean }[] = [];
+  for (const s of steps) {
+    for (const t of indexes.get(keys.testIndex(repo, s.name))?.value.tests ?? []) {
+      candidates.push({ id: t.id, step: s.name, lastFailureAt: t.lastFailureAt, interesting: t.label !== 'healthy' || quarantined.has(t.id) });
+    }
+  }
+  const since = o.since.toISOString();
+  const chosen = candidates
+    .filter((c) => c.interesting || (c.lastFailureAt ?? '') >= since)
+    .sort((a, b) => Number(b.interesting) - Number(a.interesting) || (b.lastFailureAt ?? '').localeCompare(a.lastFailureAt ?? ''))
+    .slice(0, MAX_TESTS);
+  const out: TestReport[] = [];
+  for (let i = 0; i < chosen.length; i += 25) {
+    const batch = chosen.slice(i, i + 25);
+    const states = await store.getDocs(batch.map((c) => keys.testState(repo, c.id)));
+    for (const c of batch) {
+      const state = states.get(keys.testState(repo, c.id))?.value;
+      const track = tracks.get(keys.stepTrack(repo, c.step))?.value;
+      if (state && track) out.push(testReport(state, track, c.step, quarantined, o));
+    }
+  }
+  const order = { broken: 0, flaky: 1, fixed: 2, healthy: 3 };
+  // Tests that failed in the window stay listed even when healthy now; healthy ones that did not are dropped.
+  return out
+    .filter((t) => t.classification !== 'healthy' || (t.lastFailureAt ?? '') >= since || t.quarantined)
+    .sort((a, b) => order[a.classification] - order[b.classification] || b.flakinessScore - a.flakinessScore);
+}
+
+export async function buildRepoReport(store: Store, o: ReportOptions): Promise<RepoReport> {
+  const repo = o.repo.repoUuid;
+  const sinceWeek = weekOf(o.since.toISOString());
+  const [pipelineDoc, failureDoc, catalogDoc, quarantineDoc, configEntry] = await Promise.all([
+    store.getDoc(keys.pipelineStats(repo)),
+    store.getDoc(keys.failureStats(repo)),
+    store.getDoc(keys.stepCatalog(repo)),
+    store.getDoc(keys.quarantine(repo)),
+    store.get(keys.pipelinesConfig(repo)),
+  ]);
+  const pipelineStats = pipelineDoc?.value ?? emptyPipelineStats();
+  const failureStats = failureDoc?.value ?? emptyFailureStats();
+  const steps = catalogDoc?.value.steps ?? [];
+  const stepDocs = await store.getDocs(steps.map((s) => keys.stepStats(repo, s.name)));
+  const stepStats = steps.map((s) => stepDocs.get(keys.stepStats(repo, s.name))?.value).filter((s): s is StepStats => !!s);
+  const stepReports = stepStats.map((s) => stepReport(s, sinceWeek)).filter((s) => s.runs > 0);
+  const quarantined = new Set((quarantineDoc?.value.tests ?? []).map((t) => t.id));
+  const tests = await loadTests(store, o, steps, quarantined);
+  const failures = failureSection(failureStats, o, sinceWeek);
+  const weeks = Math.max(1, (o.until.getTime() - o.since.getTime()) / (7 * 86_400_000));
+  const suggestions = await withStatuses(
+    store,
+    repo,
+    suggest({ steps: stepReports, stepStats, tests, failures: failureStats, weeks, config: configEntry?.config, defaultBranch: o.repo.defaultBranch }),
+  );
+  const path = pipelineStats.latestRun ? criticalPath(pipelineStats.latestRun) : undefined;
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    generatedAt: o.until.toISOString(),
+    workspace: o.workspace,
+    repository: {
+      slug: o.repo.repoSlug,
+      uuid: repo,
+      ...(o.repo.fullName ? { fullName: o.repo.fullName } : {}),
+      ...(o.repo.defaultBranch ? { defaultBranch: o.repo.defaultBranch } : {}),
+    },
+    window: { since: o.since.toISOString(), until: o.until.toISOString(), ...(o.branch ? { branch: o.branch } : {}), branches: pipelineStats.branches },
+    pipelines: health(pipelineStats, sinceWeek),
+    steps: stepReports,
+    ...failures,
+    tests,
+    suggestions,
+    ...(path ? { criticalPath: path } : {}),
+    ingestion: { ...(pipelineStats.lastRecordedAt ? { lastRecordedAt: pipelineStats.lastRecordedAt } : {}), attempts: stepStats.reduce((n, s) => n + s.runs, 0) },
+  };
+}
+
+/** A status a person set (and a Jira link) survives recomputation: suggestions have stable ids. */
+async function withStatuses(store: Store, repo: string, suggestions: Suggestion[]): Promise<Suggestion[]> {
+  const states = new Map<string, keys.SuggestionState>();
+  let cursor: string | undefined;
+  do {
+    const page = await store.query(keys.suggestionStatesOf(repo), { limit: 100, cursor });
+    for (const item of page.items) states.set(item.key.slice(item.key.lastIndexOf(':') + 1), item.value);
+    cursor = page.cursor;
+  } while (cursor);
+  return suggestions.map((s) => {
+    const st = states.get(s.id);
+    return st
+      ? { ...s, status: st.status, ...(st.jiraIssueKey ? { jiraIssueKey: st.jiraIssueKey } : {}), ...(st.jiraIssueUrl ? { jiraIssueUrl: st.jiraIssueUrl } : {}) }
+      : s;
+  });
+}

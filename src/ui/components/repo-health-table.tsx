@@ -1,0 +1,49 @@
+/** Every repository's health side by side, so an admin sees where pipelines hurt most. Hook-free cells. */
+import { DynamicTable, Lozenge } from '@forge/react';
+import type { RepoHealthRow } from '../../contract/resolvers';
+import { formatCount, formatMinutes, formatPercent, formatRelative } from '../format';
+import { EmptyNotice } from './status-messages';
+import { UntrustedText } from './untrusted-text';
+
+const HEAD = {
+  cells: [
+    { key: 'repo', content: 'Repository', isSortable: true },
+    { key: 'monitored', content: 'Monitored', isSortable: true },
+    { key: 'pipelines', content: 'Pipelines', isSortable: true },
+    { key: 'success', content: 'Success rate', isSortable: true },
+    { key: 'flaky', content: 'Flaky tests', isSortable: true },
+    { key: 'broken', content: 'Broken tests', isSortable: true },
+    { key: 'minutes', content: 'Build minutes', isSortable: true },
+    { key: 'last', content: 'Last recorded', isSortable: true },
+  ],
+};
+
+export function RepoHealthTable({ repos }: { repos: RepoHealthRow[] }) {
+  if (repos.length === 0) {
+    return (
+      <EmptyNotice
+        header="No repositories yet"
+        description="Repositories appear here once one of them runs a pipeline, or after a backfill."
+      />
+    );
+  }
+  const rows = [...repos]
+    .sort((a, b) => b.brokenTests - a.brokenTests || b.flakyTests - a.flakyTests || a.slug.localeCompare(b.slug))
+    .map((repo) => ({
+      key: repo.repoUuid,
+      cells: [
+        { key: repo.slug, content: <UntrustedText text={repo.slug} /> },
+        {
+          key: repo.monitored ? 1 : 0,
+          content: repo.monitored ? <Lozenge appearance="success">Monitored</Lozenge> : <Lozenge>Not monitored</Lozenge>,
+        },
+        { key: repo.pipelines, content: formatCount(repo.pipelines) },
+        { key: repo.successRate ?? -1, content: formatPercent(repo.successRate) },
+        { key: repo.flakyTests, content: formatCount(repo.flakyTests) },
+        { key: repo.brokenTests, content: formatCount(repo.brokenTests) },
+        { key: repo.buildMinutes, content: formatMinutes(repo.buildMinutes) },
+        { key: repo.lastRecordedAt ? Date.parse(repo.lastRecordedAt) : 0, content: formatRelative(repo.lastRecordedAt) },
+      ],
+    }));
+  return <DynamicTable caption="Repository health" head={HEAD} rows={rows} rowsPerPage={25} />;
+}
