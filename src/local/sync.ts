@@ -50,7 +50,7 @@ export async function runSync(rt: LocalRuntime, opts: SyncOptions): Promise<Sync
     },
     classify: (error) => {
       const verdict = judgeJobError(error);
-      return verdict.kind === 'final' ? {} : { retryAfterSeconds: verdict.retryAfterSeconds };
+      return verdict.kind === 'final' || verdict.kind === 'unexpected' ? {} : { retryAfterSeconds: verdict.retryAfterSeconds };
     },
     maxWaitSeconds: 30,
     onDone: () => bar?.increment(1, { repo: currentRepo }),

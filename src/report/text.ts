@@ -1,40 +1,67 @@
-/** The report as plain text for a terminal: the health overview, then steps, tests, failures and suggestions. */
+/**
+ * The report as plain text for a terminal: the health overview, then steps, tests, failures and suggestions. With a
+ * period (`--period day|week|month`) the health overview leads a summary of what is new or worth acting on.
+ */
 import type { RepoReport } from '../contract/insights';
-import type { ReportPeriod } from './render';
+import { cut, duration, pct, savings } from './format';
+import { summarise, type PeriodSummary, type ReportPeriod } from './summary';
 
-const pct = (n: number | undefined): string => (n === undefined ? '–' : `${(n * 100).toFixed(1)}%`);
-export function duration(seconds: number | undefined): string {
-  if (seconds === undefined) return '–';
-  const s = Math.round(seconds);
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  return m < 60 ? `${m}m ${String(s % 60).padStart(2, '0')}s` : `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
-}
-const cut = (s: string, n: number): string => {
-  const flat = s.replace(/[\u0000-\u001f\u007f]/g, ' ');
-  return flat.length > n ? `${flat.slice(0, n - 1)}…` : flat;
-};
+export { duration } from './format';
 
 function table(rows: string[][]): string[] {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
   return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ').trimEnd());
 }
 
-export function renderText(r: RepoReport, period?: ReportPeriod): string {
+function healthLines(r: RepoReport): string[] {
   const p = r.pipelines;
-  const lines: string[] = [];
-  const title = r.repository.fullName ?? `${r.workspace}/${r.repository.slug}`;
-  lines.push(`Pipeline insights — ${title}${period ? ` (${period} summary)` : ''}`);
-  lines.push(`window ${r.window.since.slice(0, 10)} → ${r.window.until.slice(0, 10)}${r.window.branch ? `, branch ${r.window.branch}` : ''}`);
-  lines.push('');
-  lines.push(
+  return [
     `Pipelines: ${p.total} (${p.successful} successful, ${p.failed} failed, ${p.error} error, ${p.stopped} stopped)  success ${pct(p.successRate)}`,
-  );
-  lines.push(
     `Duration: median ${duration(p.medianDurationSeconds)}, p95 ${duration(p.p95DurationSeconds)}  build minutes ${p.buildMinutes}` +
       `${p.mttrHours !== undefined ? `  MTTR ${p.mttrHours} h` : ''}` +
       `${p.buildMinutesPerSuccessfulDeployment !== undefined ? `  ${p.buildMinutesPerSuccessfulDeployment} build min per deployment` : ''}`,
-  );
+  ];
+}
+
+function summaryLines(r: RepoReport, s: PeriodSummary): string[] {
+  const lines = [`Summary of the last ${s.period} (${s.since.slice(0, 10)} → ${s.until.slice(0, 10)})`, ...healthLines(r).map((l) => `  ${l}`)];
+  lines.push('', s.newFlakyTests.length ? `  New flaky tests (${s.newFlakyTests.length})` : '  New flaky tests: none');
+  for (const t of s.newFlakyTests) {
+    const since = t.flakySince ? ` since #${t.flakySince.pipeline} (${t.flakySince.at.slice(0, 10)})` : '';
+    lines.push(`    ${cut(t.name, 90)} — ${cut(t.step, 40)}, ${t.failures}/${t.runs} failed, score ${t.flakinessScore.toFixed(2)}${since}`);
+  }
+  lines.push(s.regressions.length ? `  Regressions (${s.regressions.length})` : '  Regressions: none');
+  for (const st of s.regressions) {
+    const g = st.regression;
+    if (!g) continue;
+    const first = g.firstAffectedPipeline !== undefined ? `, first slow in #${g.firstAffectedPipeline}` : '';
+    lines.push(
+      `    ${cut(st.name, 40)} +${(g.change * 100).toFixed(0)}% slower: p50 ${duration(g.baselineP50Seconds)} → ${duration(g.recentP50Seconds)}${first}`,
+    );
+  }
+  lines.push(s.topFailures.length ? '  Top failures' : '  Top failures: none');
+  for (const f of s.topFailures) {
+    const examples = f.examples.length ? ` (${f.examples.map((e) => `#${e.pipeline}`).join(', ')})` : '';
+    lines.push(`    ${String(f.count).padStart(4)}× ${f.category}${f.cause ? `/${f.cause}` : ''}: ${cut(f.message ?? '(no message)', 90)}${examples}`);
+  }
+  if (s.topSuggestions.length) {
+    const total = savings(s.savings);
+    lines.push(`  Top suggestions${total ? ` — together save ${total}` : ''}`);
+    for (const sg of s.topSuggestions) {
+      const impact = savings(sg.impact);
+      lines.push(`    [${sg.priority}] ${cut(sg.title, 90)}${impact ? ` — saves ${impact}` : ''}`);
+    }
+  } else lines.push('  Top suggestions: none');
+  return lines;
+}
+
+export function renderText(r: RepoReport, period?: ReportPeriod): string {
+  const lines: string[] = [];
+  const title = r.repository.fullName ?? `${r.workspace}/${r.repository.slug}`;
+  lines.push(`Pipeline insights — ${cut(title, 120)}${period ? ` (${period} summary)` : ''}`);
+  lines.push(`window ${r.window.since.slice(0, 10)} → ${r.window.until.slice(0, 10)}${r.window.branch ? `, branch ${cut(r.window.branch, 80)}` : ''}`);
+  lines.push('');
+  lines.push(...(period ? summaryLines(r, summarise(r, period)) : healthLines(r)));
   if (r.steps.length) {
     lines.push('', 'Steps');
     lines.push(
@@ -79,12 +106,7 @@ export function renderText(r: RepoReport, period?: ReportPeriod): string {
   if (r.suggestions.length) {
     lines.push('', 'Suggestions');
     for (const s of r.suggestions.slice(0, 10)) {
-      const impact = [
-        s.impact.minutesPerWeek ? `${s.impact.minutesPerWeek} min/week` : '',
-        s.impact.failedPipelinesPerWeek ? `${s.impact.failedPipelinesPerWeek} failed pipelines/week` : '',
-      ]
-        .filter(Boolean)
-        .join(', ');
+      const impact = savings(s.impact);
       lines.push(`  [${s.priority}] ${cut(s.title, 100)}${impact ? ` — saves ${impact}` : ''}${s.status !== 'open' ? ` (${s.status})` : ''}`);
     }
   }

@@ -15,7 +15,8 @@ import {
 import { StoreConflictError } from '../storage/store';
 import { InvalidJobError } from './ingest-pipeline';
 
-export type JobErrorKind = 'rate-limited' | 'transient' | 'final';
+/** `final`: a known condition no retry will fix; `unexpected`: a bug or an unknown failure, rethrown so Forge retries and records it. */
+export type JobErrorKind = 'rate-limited' | 'transient' | 'final' | 'unexpected';
 
 export interface JobErrorVerdict {
   kind: JobErrorKind;
@@ -31,5 +32,6 @@ export function judgeJobError(error: unknown): JobErrorVerdict {
     return { kind: 'transient', retryAfterSeconds: 5 };
   }
   if (error instanceof BitbucketHttpError && error.status >= 500) return { kind: 'transient', retryAfterSeconds: 10 };
-  return { kind: 'final' };
+  if (error instanceof BitbucketHttpError) return { kind: 'final' };
+  return { kind: 'unexpected' };
 }

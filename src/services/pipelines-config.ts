@@ -10,13 +10,14 @@ import type { ServiceContext } from './context';
 
 const REFRESH_MS = 24 * 3600 * 1000;
 
-export async function refreshPipelinesConfig(ctx: ServiceContext, repo: RepoRef): Promise<void> {
+export async function refreshPipelinesConfig(ctx: ServiceContext, repo: RepoRef, commit: string | undefined): Promise<void> {
+  if (!commit) return;
   const key = keys.pipelinesConfig(repo.repoUuid);
   const stored = await ctx.store.get(key);
   const now = ctx.now();
   if (stored && now.getTime() - Date.parse(stored.fetchedAt) < REFRESH_MS) return;
-  const ref = repo.defaultBranch ?? 'HEAD';
-  const text = await ctx.client.getFileAtCommit(repo, ref, 'bitbucket-pipelines.yml');
+  const ref = commit;
+  const text = await ctx.client.getFileOnBranch(repo, ref, 'bitbucket-pipelines.yml');
   const sha256 = text === undefined ? undefined : createHash('sha256').update(text).digest('hex');
   if (stored && sha256 === stored.sha256) {
     await ctx.store.set(key, { ...stored, fetchedAt: now.toISOString() });

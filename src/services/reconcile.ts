@@ -24,6 +24,8 @@ export interface ReconcileOutcome {
   pages: number;
   /** Stopped at maxPages with older pipelines left to list. */
   truncated: boolean;
+  /** Commit of the newest listed default-branch pipeline: where `bitbucket-pipelines.yml` is read. */
+  defaultBranchCommit?: string;
 }
 
 /** Events can lag by minutes: re-list this much before the watermark. */
@@ -48,6 +50,9 @@ export async function reconcileRepository(ctx: ServiceContext, repo: RepoRef, op
     const inWindow = page.pipelines.filter((p) => Date.parse(runTime(p)) >= floor);
     outcome.listed += inWindow.length;
     for (const p of inWindow) if (!newest || runTime(p) > newest) newest = runTime(p);
+    outcome.defaultBranchCommit ??= inWindow.find(
+      (p) => p.target.commit && p.target.pullRequestId === undefined && p.target.refName === (repo.defaultBranch ?? 'main'),
+    )?.target.commit;
     const jobs = await jobsFor(ctx, repo, inWindow, opts.reason);
     for (const p of inWindow) {
       const unfinished = p.status !== 'COMPLETED';

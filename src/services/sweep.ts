@@ -42,7 +42,7 @@ export async function sweepWorkspace(ctx: ServiceContext, opts: SweepOptions): P
   for (const repo of repos) {
     await ctx.store.set(keys.repository(opts.workspace, repo.repoUuid), repo);
     const outcome = await reconcileRepository(ctx, repo, { since: opts.since, enqueue: opts.enqueue, reason: opts.reason });
-    await refreshPipelinesConfig(ctx, repo);
+    await refreshPipelinesConfig(ctx, repo, outcome.defaultBranchCommit);
     outcomes.push(outcome);
     opts.onRepo?.(repo, outcome);
   }

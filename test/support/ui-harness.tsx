@@ -15,25 +15,30 @@ import type { ResolverErrorBody, ResolverName, ResolverPayload, ResolverResult }
 
 // ---- Scripted resolvers -------------------------------------------------------------------------------------------
 
+/** A failure fits any resolver's script. */
+export type Failure = { kind: 'error'; body: ResolverErrorBody; delayMs?: number } | { kind: 'throw'; message: string; delayMs?: number };
+
 export type Reply<N extends ResolverName> =
   | { kind: 'ok'; result: ResolverResult<N>; delayMs?: number }
-  | { kind: 'error'; body: ResolverErrorBody; delayMs?: number }
-  | { kind: 'throw'; message: string; delayMs?: number }
+  | Failure
   | { kind: 'held'; promise: Promise<ResolverResult<N>> };
 
 type Responder<N extends ResolverName> = Reply<N> | Reply<N>[] | ((payload: ResolverPayload<N>) => Reply<N>);
 export type Script = { [N in ResolverName]?: Responder<N> };
 
-export const ok = <N extends ResolverName>(result: ResolverResult<N>, delayMs?: number): Reply<N> => ({
+/** The resolver's answer; checked against the contract where it is placed in a `Script`. */
+export const ok = <T,>(result: T, delayMs?: number): { kind: 'ok'; result: T; delayMs?: number } => ({
   kind: 'ok',
   result,
   delayMs,
 });
-export const fails = <N extends ResolverName>(
-  code: ResolverErrorBody['error']['code'],
-  message: string,
-): Reply<N> => ({ kind: 'error', body: { error: { code, message } } });
-export const crashes = <N extends ResolverName>(message: string): Reply<N> => ({ kind: 'throw', message });
+/** The resolver answers a `ResolverErrorBody` (an expected failure: no access, Jira said no...). */
+export const fails = (code: ResolverErrorBody['error']['code'], message: string): Failure => ({
+  kind: 'error',
+  body: { error: { code, message } },
+});
+/** `invoke` itself rejects (resolver crashed, timed out, network). */
+export const crashes = (message: string): Failure => ({ kind: 'throw', message });
 
 /** A reply the test releases itself, to look at the page while the call is in flight. */
 export function held<N extends ResolverName>(): { reply: Reply<N>; resolve: (result: ResolverResult<N>) => void } {
@@ -234,6 +239,16 @@ export class Scope {
 
   buttons(label: string): UiNode[] {
     return ['Button', 'LoadingButton', 'LinkButton'].flatMap((type) => this.all(type, (node) => textOf(node) === label));
+  }
+
+  /** The container a Heading titles: the element whose direct child is that Heading. */
+  section(heading: string): Scope {
+    const found: UiNode[] = [];
+    walk(this.tree(), (node) => {
+      if (node.children.some((child) => child.type === 'Heading' && textOf(child) === heading)) found.push(node);
+    });
+    if (found.length !== 1) throw new Error(`Expected one section titled "${heading}", found ${found.length}`);
+    return new Scope(() => found[0] as UiNode);
   }
 
   within(node: UiNode): Scope {

@@ -104,8 +104,12 @@ describe('repository page', () => {
         { week: '2026-03-09', minutes: 1470 },
       ]);
 
-      const fixFirst = overview.allByText(/One|one|Medium|done/).map((node) => overview.within(node).text());
-      expect(fixFirst).toEqual([expect.stringContaining('High one'), expect.stringContaining('Medium big'), expect.stringContaining('Medium small')]);
+      const fixFirst = overview.section('Fix these first').all('Inline').map((row) => overview.within(row).text());
+      expect(fixFirst).toEqual([
+        expect.stringMatching(/^High \u2068High one\u2069 Saves/),
+        expect.stringMatching(/^Medium \u2068Medium big\u2069 Saves 90 min of waiting/),
+        expect.stringMatching(/^Medium \u2068Medium small\u2069/),
+      ]);
     });
 
     it('says when trends will appear instead of drawing a one-week chart', async () => {

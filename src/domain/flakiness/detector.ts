@@ -20,7 +20,8 @@
  * - Excluded attempts (infrastructure, mass failure, no tests, unnamed failures) do not move the counters, so they
  *   count neither as failures nor as passes.
  */
-import { observeFailure, observePass, newTestState, type AttemptContext } from './test-state';
+import type { AttemptContext } from './attempt-context';
+import { observeFailure, observePass, newTestState } from './test-state';
 import {
   advanceSeq,
   attemptRefOf,

@@ -7,16 +7,17 @@
  * taken back out of the flaky posterior, so a regression never reads as flakiness. Shorter runs count as one
  * failure episode each.
  */
+import { laterOf, type AttemptContext } from './attempt-context';
 import { applyObservation, attemptsBetween, catchUp, decayedWeight } from './decayed-counts';
+import { pushEvidence } from './evidence';
+import { continuesRun, extendRun, openRunOf, withoutRun } from './failure-runs';
 import { caughtUpCounts, failureRate, flakinessScore, requiredRunLength } from './flakiness-score';
 import { failuresOnCommit } from './step-track';
 import type {
   AttemptRef,
-  CommitEntry,
   CountedFailure,
   DecayedCounts,
   DetectorConfig,
-  Evidence,
   EvidenceKind,
   FailureRun,
   Scope,
@@ -25,25 +26,13 @@ import type {
   ViewScope,
 } from './types';
 
-/** What the detector knows about the attempt being applied to a test. */
-export interface AttemptContext {
-  /** Sequence numbers including this attempt. */
-  seq: ScopeSeq;
-  scope: Scope;
-  scopeKey: string;
-  ref: AttemptRef;
-  /** The commit's entry before this attempt was recorded, if the commit was seen before. */
-  commitBefore: CommitEntry | undefined;
-  stepSucceededOnRerun: boolean;
-  config: DetectorConfig;
-}
 
 const VIEW_SCOPES: readonly ViewScope[] = ['all', 'default'];
 
 export function newTestState(id: string, name: string, seqBefore: ScopeSeq, config: DetectorConfig): TestState {
   const empty = (): DecayedCounts => ({ failures: 0, passes: 0, asOf: { default: 0, other: 0 } });
-  // Every counted attempt before the first failure is taken as a pass (see README of the detector: all tests of a
-  // step run in every test-reporting attempt of that step).
+  // Every counted attempt before the first failure is taken as a pass (see detector.ts: all tests of a step run
+  // in every test-reporting attempt of that step).
   return {
     id,
     name: name.slice(0, config.nameLimit),
@@ -62,6 +51,10 @@ export function newTestState(id: string, name: string, seqBefore: ScopeSeq, conf
   };
 }
 
+function addEvidence(state: TestState, ref: AttemptRef, kind: EvidenceKind, config: DetectorConfig): TestState {
+  return { ...state, evidence: pushEvidence(state.evidence, ref, kind, config.evidenceLimit) };
+}
+
 function previousSeq(seq: ScopeSeq, scope: Scope): ScopeSeq {
   return scope === 'default' ? { ...seq, default: seq.default - 1 } : { ...seq, other: seq.other - 1 };
 }
@@ -70,60 +63,6 @@ function withCaughtUpCounts(state: TestState, to: ScopeSeq, config: DetectorConf
   return { ...state, counts: caughtUpCounts(state, to, config) };
 }
 
-function laterOf(a: string | undefined, b: string): string {
-  return a !== undefined && a > b ? a : b;
-}
-
-function sameRef(a: AttemptRef, b: AttemptRef): boolean {
-  return a.pipelineUuid === b.pipelineUuid && a.stepUuid === b.stepUuid && a.runNumber === b.runNumber;
-}
-
-/** Append evidence, keeping the list bounded: plain failures are dropped first, then the oldest items. */
-export function pushEvidence(evidence: Evidence[], ref: AttemptRef, kind: EvidenceKind, limit: number): Evidence[] {
-  if (evidence.some((item) => item.kind === kind && sameRef(item, ref))) return evidence;
-  const next = [...evidence, { ...ref, kind }];
-  while (next.length > limit) {
-    const plainFailure = next.findIndex((item) => item.kind === 'failed');
-    next.splice(plainFailure >= 0 ? plainFailure : 0, 1);
-  }
-  return next;
-}
-
-function addEvidence(state: TestState, ref: AttemptRef, kind: EvidenceKind, config: DetectorConfig): TestState {
-  return { ...state, evidence: pushEvidence(state.evidence, ref, kind, config.evidenceLimit) };
-}
-
-/** Extend the run of this branch scope, or open a new one (returning the run it replaces, if any). */
-function extendRun(
-  state: TestState,
-  ctx: AttemptContext,
-  repeat: boolean,
-): { runs: FailureRun[]; run: FailureRun; closed?: FailureRun } {
-  const seqInScope = ctx.scope === 'default' ? ctx.seq.default : ctx.seq.other;
-  const existing = state.runs.find((run) => run.scopeKey === ctx.scopeKey);
-  // On the default branch consecutiveness is exact; on other branches the run is closed by the watched-test pass.
-  const consecutive =
-    existing !== undefined && (ctx.scope === 'other' || repeat || existing.lastSeq === seqInScope - 1);
-  const others = state.runs.filter((run) => run !== existing);
-  let run: FailureRun;
-  if (existing && consecutive) {
-    run = { ...existing, length: existing.length + 1, lastSeq: Math.max(existing.lastSeq, seqInScope), lastAt: laterOf(existing.lastAt, ctx.ref.at) };
-  } else {
-    run = { scopeKey: ctx.scopeKey, startAt: ctx.ref.at, length: 1, lastSeq: seqInScope, lastAt: ctx.ref.at, broken: false };
-    if (ctx.scope === 'default') run.start = ctx.ref;
-  }
-  const runs = boundRuns([...others, run], ctx.config.runsLimit);
-  return existing && !consecutive ? { runs, run, closed: existing } : { runs, run };
-}
-
-/** Keep the default run and the most recently active branch runs. */
-function boundRuns(runs: FailureRun[], limit: number): FailureRun[] {
-  if (runs.length <= limit) return runs;
-  const sorted = [...runs].sort((a, b) =>
-    a.scopeKey === 'default' ? -1 : b.scopeKey === 'default' ? 1 : a.lastAt < b.lastAt ? 1 : -1,
-  );
-  return sorted.slice(0, limit);
-}
 
 function failureWeight(scopeKey: string, config: DetectorConfig): number {
   return scopeKey === 'default' ? 1 : config.otherBranchWeight;
@@ -164,7 +103,7 @@ function countNeutral(state: TestState, ctx: AttemptContext): TestState {
 
 /** A run ended with a pass: a short one is a closed failure episode, a regression is fixed. */
 function closeRun(state: TestState, run: FailureRun, ctx: AttemptContext): TestState {
-  const next: TestState = { ...state, runs: state.runs.filter((existing) => existing.scopeKey !== run.scopeKey || existing.startAt !== run.startAt) };
+  const next: TestState = { ...state, runs: withoutRun(state.runs, run) };
   if (run.broken) return run.scopeKey === 'default' ? closeRegression(next, ctx) : next;
   const onDefault = run.scopeKey === 'default' ? 1 : 0;
   return { ...next, episodes: { all: next.episodes.all + 1, default: next.episodes.default + onDefault } };
@@ -320,12 +259,12 @@ export function observeFailure(state: TestState, ctx: AttemptContext): TestState
     lastFailureAt: laterOf(next.lastFailureAt, ctx.ref.at),
   };
   const repeat = repeatsOnCommit(next, ctx);
-  const open = next.runs.find((existing) => existing.scopeKey === ctx.scopeKey);
+  const open = openRunOf(next.runs, ctx.scopeKey);
   if (repeat && !open) return addEvidence(countNeutral(next, ctx), ctx.ref, 'failed', config);
-  const { runs, run, closed } = extendRun(next, ctx, repeat);
+  // A default run not continued by this failure ended with a pass the detector did not load.
+  if (open && !continuesRun(open, ctx, repeat)) next = closeRun(next, open, ctx);
+  const { runs, run } = extendRun(next.runs, ctx);
   next = { ...next, runs };
-  // A default run that was not followed by this failure ended with a pass the detector did not load.
-  if (closed) next = closeRun({ ...next, runs: [...next.runs, closed] }, closed, ctx);
   const inRegression = run.broken || (ctx.scope === 'other' && next.broken !== undefined);
   next = inRegression || repeat ? countNeutral(next, ctx) : countFailure(next, ctx);
   if (!run.broken && run.length >= requiredRunLength(runRate(next, run, config), config)) {
@@ -345,7 +284,7 @@ export function observeFailure(state: TestState, ctx: AttemptContext): TestState
 export function observePass(state: TestState, ctx: AttemptContext): TestState {
   const { config } = ctx;
   let next = withCaughtUpCounts(state, ctx.seq, config);
-  const run = next.runs.find((existing) => existing.scopeKey === ctx.scopeKey);
+  const run = openRunOf(next.runs, ctx.scopeKey);
   // A pass older than the run's first failure is a late event from before it: it does not end the run.
   if (run && ctx.ref.at >= run.startAt) next = closeRun(next, run, ctx);
   const failedHere = ctx.commitBefore ? (failuresOnCommit(ctx.commitBefore, state.id) ?? 0) : 0;

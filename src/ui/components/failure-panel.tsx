@@ -8,6 +8,7 @@ import { formatCount, formatPercent, formatRelative, isolate } from '../format';
 import { CATEGORY_TEXT, CategoryLozenge } from './labels';
 import { PipelineLink } from './pipeline-link';
 import { EmptyNotice } from './status-messages';
+import { cellKey, timeKey } from './table-keys';
 import { UntrustedText } from './untrusted-text';
 
 export function FailurePanel({ report }: { report: RepoReport }) {
@@ -70,11 +71,11 @@ function FingerprintTable({ fingerprints }: { fingerprints: FingerprintReport[] 
     .map((print) => ({
       key: print.fingerprint,
       cells: [
-        { key: print.fingerprint, content: <UntrustedText text={print.message ?? 'No message in the log tail'} /> },
-        { key: print.category, content: <CategoryLozenge category={print.category} /> },
-        { key: print.count, content: formatCount(print.count) },
-        { key: Date.parse(print.lastSeenAt) || 0, content: formatRelative(print.lastSeenAt) },
-        { key: 'examples', content: <Examples examples={print.examples} /> },
+        { key: cellKey('message', print.fingerprint), content: <UntrustedText text={print.message ?? 'No message in the log tail'} /> },
+        { key: cellKey('category', CATEGORY_TEXT[print.category]), content: <CategoryLozenge category={print.category} /> },
+        { key: cellKey('count', print.count), content: formatCount(print.count) },
+        { key: cellKey('lastSeen', timeKey(print.lastSeenAt)), content: formatRelative(print.lastSeenAt) },
+        { key: cellKey('examples', print.fingerprint), content: <Examples examples={print.examples} /> },
       ],
     }));
   return (

@@ -7,6 +7,7 @@ import type { PrFailingTest, PrVerdict } from '../../contract/resolvers';
 import { formatPercent } from '../format';
 import { EvidenceList } from './evidence-list';
 import { VERDICT, VerdictLozenge } from './labels';
+import { cellKey } from './table-keys';
 import { UntrustedText } from './untrusted-text';
 
 const URGENCY: Record<PrVerdict, number> = { new: 0, 'broken-on-default': 1, 'known-flaky': 2, quarantined: 3 };
@@ -25,9 +26,9 @@ export function PrFailingTests({ tests, caption }: { tests: PrFailingTest[]; cap
     .map((test) => ({
       key: test.testId,
       cells: [
-        { key: test.name, content: <TestCell test={test} /> },
-        { key: URGENCY[test.verdict], content: <VerdictCell test={test} /> },
-        { key: 'evidence', content: <EvidenceList items={test.evidence} /> },
+        { key: cellKey('test', test.name), content: <TestCell test={test} /> },
+        { key: cellKey('verdict', URGENCY[test.verdict]), content: <VerdictCell test={test} /> },
+        { key: cellKey('evidence', test.testId), content: <EvidenceList items={test.evidence} /> },
       ],
     }));
   return <DynamicTable caption={caption} head={HEAD} rows={rows} rowsPerPage={10} />;

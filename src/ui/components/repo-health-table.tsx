@@ -3,6 +3,7 @@ import { DynamicTable, Lozenge } from '@forge/react';
 import type { RepoHealthRow } from '../../contract/resolvers';
 import { formatCount, formatMinutes, formatPercent, formatRelative } from '../format';
 import { EmptyNotice } from './status-messages';
+import { cellKey, timeKey } from './table-keys';
 import { UntrustedText } from './untrusted-text';
 
 const HEAD = {
@@ -32,17 +33,17 @@ export function RepoHealthTable({ repos }: { repos: RepoHealthRow[] }) {
     .map((repo) => ({
       key: repo.repoUuid,
       cells: [
-        { key: repo.slug, content: <UntrustedText text={repo.slug} /> },
+        { key: cellKey('repo', repo.slug), content: <UntrustedText text={repo.slug} /> },
         {
-          key: repo.monitored ? 1 : 0,
+          key: cellKey('monitored', repo.monitored ? 1 : 0),
           content: repo.monitored ? <Lozenge appearance="success">Monitored</Lozenge> : <Lozenge>Not monitored</Lozenge>,
         },
-        { key: repo.pipelines, content: formatCount(repo.pipelines) },
-        { key: repo.successRate ?? -1, content: formatPercent(repo.successRate) },
-        { key: repo.flakyTests, content: formatCount(repo.flakyTests) },
-        { key: repo.brokenTests, content: formatCount(repo.brokenTests) },
-        { key: repo.buildMinutes, content: formatMinutes(repo.buildMinutes) },
-        { key: repo.lastRecordedAt ? Date.parse(repo.lastRecordedAt) : 0, content: formatRelative(repo.lastRecordedAt) },
+        { key: cellKey('pipelines', repo.pipelines), content: formatCount(repo.pipelines) },
+        { key: cellKey('success', (repo.successRate ?? 0) * 1000), content: formatPercent(repo.successRate) },
+        { key: cellKey('flaky', repo.flakyTests), content: formatCount(repo.flakyTests) },
+        { key: cellKey('broken', repo.brokenTests), content: formatCount(repo.brokenTests) },
+        { key: cellKey('minutes', repo.buildMinutes), content: formatMinutes(repo.buildMinutes) },
+        { key: cellKey('last', timeKey(repo.lastRecordedAt)), content: formatRelative(repo.lastRecordedAt) },
       ],
     }));
   return <DynamicTable caption="Repository health" head={HEAD} rows={rows} rowsPerPage={25} />;

@@ -2,6 +2,7 @@
 import { DynamicTable, Lozenge, Stack, Text } from '@forge/react';
 import type { StepRegression, StepReport } from '../../contract/insights';
 import { formatChange, formatCount, formatDuration, formatMinutes, formatPercent } from '../format';
+import { cellKey } from './table-keys';
 import { UntrustedText } from './untrusted-text';
 
 const HEAD = {
@@ -24,18 +25,18 @@ export function StepTable({ steps }: { steps: StepReport[] }) {
     .map((step) => ({
       key: step.name,
       cells: [
-        { key: step.name, content: <StepName step={step} /> },
-        { key: step.runs, content: formatCount(step.runs) },
-        { key: step.successRate, content: formatPercent(step.successRate) },
-        { key: step.p50Seconds ?? -1, content: formatDuration(step.p50Seconds) },
-        { key: step.p95Seconds ?? -1, content: formatDuration(step.p95Seconds) },
+        { key: cellKey('name', step.name), content: <StepName step={step} /> },
+        { key: cellKey('runs', step.runs), content: formatCount(step.runs) },
+        { key: cellKey('success', step.successRate * 1000), content: formatPercent(step.successRate) },
+        { key: cellKey('p50', step.p50Seconds ?? 0), content: formatDuration(step.p50Seconds) },
+        { key: cellKey('p95', step.p95Seconds ?? 0), content: formatDuration(step.p95Seconds) },
         {
-          key: step.queueP50Seconds ?? -1,
+          key: cellKey('queue', step.queueP50Seconds ?? 0),
           content: `${formatDuration(step.queueP50Seconds)} / ${formatDuration(step.queueP95Seconds)}`,
         },
-        { key: step.reruns, content: formatCount(step.reruns) },
-        { key: step.buildMinutes, content: formatMinutes(step.buildMinutes) },
-        { key: step.regression?.change ?? 0, content: <RegressionCell regression={step.regression} /> },
+        { key: cellKey('reruns', step.reruns), content: formatCount(step.reruns) },
+        { key: cellKey('minutes', step.buildMinutes), content: formatMinutes(step.buildMinutes) },
+        { key: cellKey('trend', (step.regression?.change ?? 0) * 1000), content: <RegressionCell regression={step.regression} /> },
       ],
     }));
   return <DynamicTable caption="Steps" head={HEAD} rows={rows} rowsPerPage={25} />;

@@ -13,6 +13,7 @@ import { JiraAction } from './jira-action';
 import { PRIORITY_RANK, PriorityLozenge, STATUS_TEXT } from './labels';
 import { savingsText, savingsWeight } from './savings';
 import { ActionError, EmptyNotice } from './status-messages';
+import { cellKey } from './table-keys';
 import { UntrustedText } from './untrusted-text';
 
 const STATUSES: SuggestionStatus[] = ['open', 'in-progress', 'done', 'dismissed'];
@@ -61,11 +62,11 @@ export function SuggestionList({ suggestions }: { suggestions: Suggestion[] }) {
       return {
         key: suggestion.id,
         cells: [
-          { key: PRIORITY_RANK[suggestion.priority], content: <PriorityLozenge priority={suggestion.priority} /> },
-          { key: 'suggestion', content: <SuggestionText suggestion={suggestion} /> },
-          { key: savingsWeight(suggestion.impact), content: savingsText(suggestion.impact) },
+          { key: cellKey('priority', PRIORITY_RANK[suggestion.priority]), content: <PriorityLozenge priority={suggestion.priority} /> },
+          { key: cellKey('suggestion', suggestion.id), content: <SuggestionText suggestion={suggestion} /> },
+          { key: cellKey('savings', savingsWeight(suggestion.impact)), content: savingsText(suggestion.impact) },
           {
-            key: STATUSES.indexOf(status),
+            key: cellKey('status', STATUSES.indexOf(status)),
             content: (
               <StatusSelect
                 id={suggestion.id}
@@ -76,7 +77,7 @@ export function SuggestionList({ suggestions }: { suggestions: Suggestion[] }) {
             ),
           },
           {
-            key: 'jira',
+            key: cellKey('jira', suggestion.id),
             content: (
               <SuggestionJira suggestion={suggestion} state={jira.states[jiraSubjectKey({ kind: 'suggestion', id: suggestion.id })]} onCreate={() => jira.create({ kind: 'suggestion', id: suggestion.id })} />
             ),

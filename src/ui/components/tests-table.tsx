@@ -10,6 +10,7 @@ import type { JiraState } from '../use-jira-issues';
 import { EvidenceList } from './evidence-list';
 import { JiraAction } from './jira-action';
 import { ClassificationLozenge, QuarantinedLozenge } from './labels';
+import { cellKey, timeKey } from './table-keys';
 import { UntrustedText } from './untrusted-text';
 
 export interface TestsTableProps {
@@ -49,16 +50,16 @@ export function TestsTable(props: TestsTableProps) {
   const rows = sortForReading(props.tests).map((test) => ({
     key: test.id,
     cells: [
-      { key: test.name, content: <TestName test={test} /> },
+      { key: cellKey('name', test.name), content: <TestName test={test} /> },
       {
-        key: READING_ORDER[test.classification],
+        key: cellKey('label', READING_ORDER[test.classification]),
         content: <TestLabels test={test} quarantined={props.isQuarantined(test)} />,
       },
-      { key: test.flakinessScore, content: formatPercent(test.flakinessScore) },
-      { key: test.failures, content: `${formatCount(test.failures)} of ${formatCount(test.runs)} runs` },
-      { key: test.lastFailureAt ? Date.parse(test.lastFailureAt) : 0, content: formatRelative(test.lastFailureAt) },
-      { key: 'evidence', content: <EvidenceList items={test.evidence} /> },
-      { key: 'actions', content: <TestActions test={test} {...props} /> },
+      { key: cellKey('score', test.flakinessScore * 1000), content: formatPercent(test.flakinessScore) },
+      { key: cellKey('failures', test.failures), content: `${formatCount(test.failures)} of ${formatCount(test.runs)} runs` },
+      { key: cellKey('lastFailure', timeKey(test.lastFailureAt)), content: formatRelative(test.lastFailureAt) },
+      { key: cellKey('evidence', test.id), content: <EvidenceList items={test.evidence} /> },
+      { key: cellKey('actions', test.id), content: <TestActions test={test} {...props} /> },
     ],
   }));
   return <DynamicTable caption="Tests" head={HEAD} rows={rows} rowsPerPage={20} isLoading={props.isLoading} />;

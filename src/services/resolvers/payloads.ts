@@ -1,0 +1,61 @@
+/** The payload of every resolver, validated at the boundary: the UI is not trusted to send what the contract says. */
+import { z } from 'zod';
+import type { ResolverName } from '../../contract/resolvers';
+
+const empty = z.object({}).strict();
+const testId = z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/);
+const suggestionId = z.string().min(1).max(120).regex(/^[A-Za-z0-9._-]+$/);
+const uuid = z.string().regex(/^\{?[0-9a-fA-F-]{36}\}?$/);
+const site = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .transform((s) => s.replace(/^https?:\/\//, '').replace(/\/+$/, ''))
+  .pipe(z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'Enter the Jira site as acme.atlassian.net'));
+const projectKey = z.string().trim().regex(/^[A-Z][A-Z0-9_]{0,19}$/, 'A Jira project key is upper case, like OPS');
+const issueType = z.string().trim().min(1).max(60);
+
+export const jiraSettingsSchema = z.object({ site, projectKey, email: z.string().trim().email().optional(), issueType: issueType.optional() });
+
+export const settingsSchema = z
+  .object({
+    monitoredRepos: z.array(uuid).max(500),
+    branchScope: z.enum(['default', 'all']),
+    flakyAlarmThreshold: z.number().min(0.05).max(0.99),
+    flakyRecoveryThreshold: z.number().min(0.01).max(0.98),
+    retentionDays: z.number().int().min(7).max(365),
+    codeInsights: z.boolean(),
+    publishQuarantine: z.boolean(),
+    jira: jiraSettingsSchema.optional(),
+  })
+  .strict()
+  .refine((s) => s.flakyRecoveryThreshold < s.flakyAlarmThreshold, 'The recovery threshold must be below the alarm threshold');
+
+export const PAYLOADS = {
+  getRepoInsights: z.object({ branch: z.string().min(1).max(255).optional() }).strict(),
+  getPullRequestPanel: empty,
+  setQuarantine: z.object({ testId, quarantined: z.boolean() }).strict(),
+  setSuggestionStatus: z.object({ suggestionId, status: z.enum(['open', 'in-progress', 'done', 'dismissed']) }).strict(),
+  createJiraIssue: z
+    .object({
+      subject: z.discriminatedUnion('kind', [
+        z.object({ kind: z.literal('suggestion'), id: suggestionId }).strict(),
+        z.object({ kind: z.literal('test'), testId }).strict(),
+      ]),
+    })
+    .strict(),
+  getAdminPage: empty,
+  saveSettings: z.object({ settings: settingsSchema }).strict(),
+  saveJiraConnection: z
+    .object({
+      site,
+      projectKey,
+      email: z.string().trim().email(),
+      apiToken: z.string().min(1).max(1000).optional(),
+      issueType: issueType.optional(),
+    })
+    .strict(),
+  startBackfill: z.object({ days: z.number().int().min(1).max(365) }).strict(),
+} satisfies Record<ResolverName, z.ZodType>;
+
+export type Payload<N extends ResolverName> = z.output<(typeof PAYLOADS)[N]>;

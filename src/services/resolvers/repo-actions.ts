@@ -1,0 +1,92 @@
+/** Repository-scoped resolvers: insights, the PR panel, quarantine, suggestion status. */
+import type { RepoReport, Suggestion, SuggestionStatus } from '../../contract/insights';
+import { DEFAULT_SETTINGS, type WorkspaceSettings } from '../../contract/settings';
+import { BitbucketError } from '../../bitbucket/errors';
+import { daysAgo } from '../../domain/time';
+import type { RepoRef } from '../../domain/types';
+import * as keys from '../../storage/keys';
+import { commitWithRetry } from '../commit-with-retry';
+import { buildRepoReport } from '../repo-report';
+import { ResolverError } from './errors';
+import type { ResolverDeps } from './host';
+
+export const QUARANTINE_VARIABLE = 'PIPELINE_INSIGHTS_QUARANTINE';
+export const REPORT_WINDOW_DAYS = 30;
+const WEB_URL = 'https://bitbucket.org';
+const MAX_QUARANTINED = 200;
+
+export async function readSettings(deps: ResolverDeps): Promise<WorkspaceSettings> {
+  return { ...DEFAULT_SETTINGS, ...(await deps.store.get(keys.settings(deps.workspace))) };
+}
+
+export async function repoReport(deps: ResolverDeps, repo: RepoRef, branch?: string): Promise<RepoReport> {
+  const now = deps.now();
+  return buildRepoReport(deps.store, {
+    workspace: deps.workspace,
+    repo,
+    since: daysAgo(now, REPORT_WINDOW_DAYS),
+    until: now,
+    ...(branch ? { branch } : {}),
+    webUrl: WEB_URL,
+  });
+}
+
+export async function setQuarantine(
+  deps: ResolverDeps,
+  repo: RepoRef,
+  accountId: string,
+  p: { testId: string; quarantined: boolean },
+): Promise<{ testId: string; quarantined: boolean }> {
+  const state = await deps.store.getDoc(keys.testState(repo.repoUuid, p.testId));
+  if (!state) throw new ResolverError('not-found', 'No failure of this test is recorded in this repository.');
+  const docKey = keys.quarantine(repo.repoUuid);
+  let names: string[] = [];
+  await commitWithRetry(deps.store, async () => {
+    const current = await deps.store.getDoc(docKey);
+    const tests = current?.value.tests ?? [];
+    names = tests.map((t) => t.name);
+    const listed = tests.some((t) => t.id === p.testId);
+    if (listed === p.quarantined) return undefined;
+    const next = p.quarantined
+      ? [...tests, { id: p.testId, name: state.value.name, at: deps.now().toISOString(), by: accountId }]
+      : tests.filter((t) => t.id !== p.testId);
+    if (next.length > MAX_QUARANTINED) throw new ResolverError('invalid', `At most ${MAX_QUARANTINED} tests can be quarantined in a repository.`);
+    names = next.map((t) => t.name);
+    return [{ kind: 'put', key: docKey, value: { tests: next }, expectedVersion: current?.version ?? 0 }];
+  });
+  await publishQuarantine(deps, repo, names);
+  return { testId: p.testId, quarantined: p.quarantined };
+}
+
+/**
+ * The quarantine list as a repository variable, so a pipeline script can skip those tests. Published on every
+ * toggle (also a no-op one), which repairs a variable a failed earlier publish left stale.
+ */
+async function publishQuarantine(deps: ResolverDeps, repo: RepoRef, names: string[]): Promise<void> {
+  if (!deps.client || !(await readSettings(deps)).publishQuarantine) return;
+  try {
+    await deps.client.setPipelineVariable(repo, QUARANTINE_VARIABLE, JSON.stringify(names));
+  } catch (error) {
+    if (!(error instanceof BitbucketError)) throw error;
+    throw new ResolverError('upstream', `The quarantine is saved, but Bitbucket refused the ${QUARANTINE_VARIABLE} variable: ${error.message}`);
+  }
+}
+
+export async function findSuggestion(deps: ResolverDeps, repo: RepoRef, suggestionId: string): Promise<Suggestion> {
+  const suggestion = (await repoReport(deps, repo)).suggestions.find((s) => s.id === suggestionId);
+  if (!suggestion) throw new ResolverError('not-found', 'This suggestion no longer applies to the repository.');
+  return suggestion;
+}
+
+export async function setSuggestionStatus(
+  deps: ResolverDeps,
+  repo: RepoRef,
+  accountId: string,
+  p: { suggestionId: string; status: SuggestionStatus },
+): Promise<{ suggestionId: string; status: SuggestionStatus }> {
+  await findSuggestion(deps, repo, p.suggestionId);
+  const stateKey = keys.suggestionState(repo.repoUuid, p.suggestionId);
+  const current = await deps.store.get(stateKey);
+  await deps.store.set(stateKey, { ...current, status: p.status, updatedAt: deps.now().toISOString(), updatedBy: accountId });
+  return { suggestionId: p.suggestionId, status: p.status };
+}
