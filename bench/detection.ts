@@ -13,7 +13,12 @@ import { currentView } from '../src/domain/flakiness/test-view';
 import { observeAttempt, testsToLoad } from '../src/domain/flakiness/detector';
 import type { StepTrack, TestState } from '../src/domain/flakiness/types';
 import { DEFAULT_DETECTOR_CONFIG } from '../src/domain/flakiness/types';
-import { simulateHistory, type SimulatedHistory, type SimulationOptions, type TestTruth } from './simulate-history';
+import {
+  simulateHistory,
+  type SimulatedHistory,
+  type SimulationOptions,
+  type TestTruth,
+} from './simulate-history';
 
 const FLAKY_KINDS = new Set(['flaky-low', 'flaky-moderate', 'becomes-flaky']);
 const DAY_MS = 86_400_000;
@@ -86,7 +91,8 @@ function runSameCommitBaseline(history: SimulatedHistory): MethodResult {
     for (const { id } of obs.failedTests) entry.failed.set(id, (entry.failed.get(id) ?? 0) + 1);
     byCommit.set(obs.commit, entry);
     for (const [id, failures] of entry.failed) {
-      if (failures < entry.attempts && !flaggedFlaky.has(id)) flaggedFlaky.set(id, { index, at: Date.parse(obs.at) });
+      if (failures < entry.attempts && !flaggedFlaky.has(id))
+        flaggedFlaky.set(id, { index, at: Date.parse(obs.at) });
     }
   });
   return { flaggedFlaky, flaggedByHardEvidence: new Set(flaggedFlaky.keys()), labelledBroken: new Set() };
@@ -103,7 +109,8 @@ function runRateBaseline(history: SimulatedHistory): MethodResult {
       window.push(failed.has(id));
       if (window.length > 50) window.shift();
       const rate = window.filter(Boolean).length / window.length;
-      if (window.length >= 5 && rate > 0.3 && !flaggedFlaky.has(id)) flaggedFlaky.set(id, { index, at: Date.parse(obs.at) });
+      if (window.length >= 5 && rate > 0.3 && !flaggedFlaky.has(id))
+        flaggedFlaky.set(id, { index, at: Date.parse(obs.at) });
     }
   });
   return { flaggedFlaky, flaggedByHardEvidence: new Set(), labelledBroken: new Set() };
@@ -117,7 +124,11 @@ interface Truth {
 
 /** Failures a person could see: those of attempts that are not outages. */
 function truthOf(history: SimulatedHistory): Truth {
-  const truth: Truth = { visibleFailures: new Map(), firstVisibleFailure: new Map(), outageFailures: new Map() };
+  const truth: Truth = {
+    visibleFailures: new Map(),
+    firstVisibleFailure: new Map(),
+    outageFailures: new Map(),
+  };
   history.attempts.forEach(({ obs, outage }, index) => {
     for (const { id } of obs.failedTests) {
       if (outage) {
@@ -125,7 +136,8 @@ function truthOf(history: SimulatedHistory): Truth {
         continue;
       }
       truth.visibleFailures.set(id, (truth.visibleFailures.get(id) ?? 0) + 1);
-      if (!truth.firstVisibleFailure.has(id)) truth.firstVisibleFailure.set(id, { index, at: Date.parse(obs.at) });
+      if (!truth.firstVisibleFailure.has(id))
+        truth.firstVisibleFailure.set(id, { index, at: Date.parse(obs.at) });
     }
   });
   return truth;
@@ -169,23 +181,34 @@ function score(history: SimulatedHistory, truth: Truth, result: MethodResult): S
     const first = truth.firstVisibleFailure.get(test.id);
     return flag && first ? [{ attempts: flag.index - first.index, days: (flag.at - first.at) / DAY_MS }] : [];
   });
-  const broken = history.tests.filter((test) => test.kind === 'broken' && (truth.visibleFailures.get(test.id) ?? 0) > 0);
-  const brokenAsBroken = broken.filter((test) => result.labelledBroken.has(test.id) && !result.flaggedFlaky.has(test.id));
+  const broken = history.tests.filter(
+    (test) => test.kind === 'broken' && (truth.visibleFailures.get(test.id) ?? 0) > 0,
+  );
+  const brokenAsBroken = broken.filter(
+    (test) => result.labelledBroken.has(test.id) && !result.flaggedFlaky.has(test.id),
+  );
   const stableFlagged = flagged.filter((test) => test.kind === 'stable');
   return {
     precision: flagged.length === 0 ? Number.NaN : truePositives.length / flagged.length,
     recallVisible: visible.length === 0 ? 1 : detectedVisible.length / visible.length,
-    recallAll: flakyTests.length === 0 ? 1 : flakyTests.filter((test) => result.flaggedFlaky.has(test.id)).length / flakyTests.length,
+    recallAll:
+      flakyTests.length === 0
+        ? 1
+        : flakyTests.filter((test) => result.flaggedFlaky.has(test.id)).length / flakyTests.length,
     delayAttemptsMean: mean(delays.map((d) => d.attempts)),
     delayAttemptsMedian: median(delays.map((d) => d.attempts)),
     delayDaysMean: mean(delays.map((d) => d.days)),
     delayDaysMedian: median(delays.map((d) => d.days)),
     brokenAsBroken: broken.length === 0 ? 1 : brokenAsBroken.length / broken.length,
     byHardEvidence:
-      truePositives.length === 0 ? Number.NaN : truePositives.filter((test) => result.flaggedByHardEvidence.has(test.id)).length / truePositives.length,
+      truePositives.length === 0
+        ? Number.NaN
+        : truePositives.filter((test) => result.flaggedByHardEvidence.has(test.id)).length /
+          truePositives.length,
     stableFlagged: stableFlagged.length,
     // A stable test with fewer than two visible failures can only have been flagged because of outage failures.
-    stableFlaggedByOutage: stableFlagged.filter((test) => (truth.visibleFailures.get(test.id) ?? 0) < 2).length,
+    stableFlaggedByOutage: stableFlagged.filter((test) => (truth.visibleFailures.get(test.id) ?? 0) < 2)
+      .length,
   };
 }
 
@@ -211,7 +234,14 @@ function printTable(label: string, rows: Scores[]): void {
     'stableFlagged',
     'stableFlaggedByOutage',
   ];
-  const lowerIsBetter = new Set<keyof Scores>(['delayAttemptsMean', 'delayAttemptsMedian', 'delayDaysMean', 'delayDaysMedian', 'stableFlagged', 'stableFlaggedByOutage']);
+  const lowerIsBetter = new Set<keyof Scores>([
+    'delayAttemptsMean',
+    'delayAttemptsMedian',
+    'delayDaysMean',
+    'delayDaysMedian',
+    'stableFlagged',
+    'stableFlaggedByOutage',
+  ]);
   console.log(`\n${label}`);
   for (const key of keys) {
     const values = rows.map((row) => row[key]).filter((value) => !Number.isNaN(value));
@@ -220,13 +250,18 @@ function printTable(label: string, rows: Scores[]): void {
       continue;
     }
     const worst = lowerIsBetter.has(key) ? Math.max(...values) : Math.min(...values);
-    console.log(`  ${key.padEnd(22)} mean ${fmt(mean(values)).padStart(8)}   worst ${fmt(worst).padStart(8)}   per seed ${values.map((v) => fmt(v, 2)).join(' ')}`);
+    console.log(
+      `  ${key.padEnd(22)} mean ${fmt(mean(values)).padStart(8)}   worst ${fmt(worst).padStart(8)}   per seed ${values.map((v) => fmt(v, 2)).join(' ')}`,
+    );
   }
 }
 
 const SCENARIOS: { label: string; options: Partial<SimulationOptions> }[] = [
   { label: 'reruns and pull-request pipelines (same-commit evidence exists)', options: {} },
-  { label: 'no reruns, no second pipeline per commit (score only)', options: { pullRequestShare: 0, rerunShare: 0 } },
+  {
+    label: 'no reruns, no second pipeline per commit (score only)',
+    options: { pullRequestShare: 0, rerunShare: 0 },
+  },
 ];
 
 function runScenario(label: string, options: Partial<SimulationOptions>, seeds: number): void {
@@ -265,7 +300,9 @@ function main(): void {
   const days = argument('days', 60);
   const tests = argument('tests', 300);
   console.log(`Detection benchmark: ${days} days per history, ${tests} tests per step`);
-  console.log('Delays are from the first visible failure (negative: labelled before any failure outside an outage).');
+  console.log(
+    'Delays are from the first visible failure (negative: labelled before any failure outside an outage).',
+  );
   for (const scenario of SCENARIOS) runScenario(scenario.label, { ...scenario.options, days, tests }, seeds);
 }
 

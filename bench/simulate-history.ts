@@ -84,7 +84,10 @@ type Rng = () => number;
 
 function hex(rng: Rng, length: number): string {
   let out = '';
-  while (out.length < length) out += Math.floor(rng() * 0x100000000).toString(16).padStart(8, '0');
+  while (out.length < length)
+    out += Math.floor(rng() * 0x100000000)
+      .toString(16)
+      .padStart(8, '0');
   return out.slice(0, length);
 }
 
@@ -121,7 +124,11 @@ function makeTests(rng: Rng, options: SimulationOptions, expectedMainCommits: nu
   return kinds.map((kind, index) => {
     const fromMain = Math.floor(between(rng, 0.1, 0.75) * expectedMainCommits);
     const rate =
-      kind === 'flaky-low' ? between(rng, 0.005, 0.02) : kind === 'flaky-moderate' ? between(rng, 0.05, 0.2) : between(rng, 0.02, 0.1);
+      kind === 'flaky-low'
+        ? between(rng, 0.005, 0.02)
+        : kind === 'flaky-moderate'
+          ? between(rng, 0.05, 0.2)
+          : between(rng, 0.02, 0.1);
     return {
       id: hex(rng, 16),
       name: `com.example.module${index % 17}.Feature${index}Test.test${index}`,
@@ -151,7 +158,8 @@ interface CodeState {
 }
 
 function failsDeterministically(test: TestTruth, index: number, code: CodeState): boolean {
-  if (test.kind === 'broken' && code.mainIndex >= test.fromMain && code.mainIndex < test.fixedAtMain) return true;
+  if (test.kind === 'broken' && code.mainIndex >= test.fromMain && code.mainIndex < test.fixedAtMain)
+    return true;
   const window = code.branchRef?.breaks.get(index);
   return window !== undefined && code.branchCommit >= window[0] && code.branchCommit < window[1];
 }
@@ -164,7 +172,8 @@ function isFlakyAt(test: TestTruth, code: CodeState): boolean {
 function failingTests(rng: Rng, tests: TestTruth[], code: CodeState): number[] {
   const failing: number[] = [];
   tests.forEach((test, index) => {
-    if (failsDeterministically(test, index, code) || (isFlakyAt(test, code) && rng() < test.rate)) failing.push(index);
+    if (failsDeterministically(test, index, code) || (isFlakyAt(test, code) && rng() < test.rate))
+      failing.push(index);
   });
   return failing;
 }
@@ -253,7 +262,13 @@ function newBranch(rng: Rng, serial: number, mainIndex: number, testCount: numbe
     const from = Math.floor(rng() * commits);
     breaks.set(Math.floor(rng() * testCount), [from, from + 1 + Math.floor(rng() * 3)]);
   }
-  return { name: `feature/change-${serial}`, forkMain: mainIndex, commitsLeft: commits, commitIndex: 0, breaks };
+  return {
+    name: `feature/change-${serial}`,
+    forkMain: mainIndex,
+    commitsLeft: commits,
+    commitIndex: 0,
+    breaks,
+  };
 }
 
 /** Deliver a small share of attempts late, as events and the reconcile sweep do. */
@@ -283,7 +298,10 @@ export function simulateHistory(seed: number, overrides: Partial<SimulationOptio
     const weekend = day % 7 >= 5;
     const pipelines = Math.round(options.pipelinesPerDay * (weekend ? 0.2 : 1));
     // Sorted start times, so that commit order on every branch follows time.
-    const times = Array.from({ length: pipelines }, () => start + day * 86_400_000 + Math.floor(between(rng, 8, 19) * 3_600_000));
+    const times = Array.from(
+      { length: pipelines },
+      () => start + day * 86_400_000 + Math.floor(between(rng, 8, 19) * 3_600_000),
+    );
     times.sort((a, b) => a - b);
     for (const at of times) {
       // Infrastructure bursts: a runner or registry outage lasting one to three hours.
@@ -295,9 +313,16 @@ export function simulateHistory(seed: number, overrides: Partial<SimulationOptio
         mainIndex++;
         code = { isDefault: true, branch: 'main', mainIndex, branchCommit: 0 };
       } else {
-        if (branches.length < 5) branches.push(newBranch(rng, ++branchSerial, mainIndex, history.tests.length));
+        if (branches.length < 5)
+          branches.push(newBranch(rng, ++branchSerial, mainIndex, history.tests.length));
         const branch = pick(rng, branches);
-        code = { isDefault: false, branch: branch.name, mainIndex: branch.forkMain, branchRef: branch, branchCommit: branch.commitIndex };
+        code = {
+          isDefault: false,
+          branch: branch.name,
+          mainIndex: branch.forkMain,
+          branchRef: branch,
+          branchCommit: branch.commitIndex,
+        };
         branch.commitIndex++;
         if (--branch.commitsLeft <= 0) branches.splice(branches.indexOf(branch), 1);
       }

@@ -45,12 +45,6 @@ export function commitSegment(commit: string): string {
   return commit.toLowerCase();
 }
 
-/** A branch name in place of a commit (`src/{branch}/...` reads the branch's head), as one encoded segment. */
-export function branchSegment(branch: string): string {
-  if (!branch.trim() || branch === '.' || branch === '..') throw new RangeError(`not a branch name: ${JSON.stringify(branch.slice(0, 60))}`);
-  return encodeURIComponent(branch);
-}
-
 /** `dir/bitbucket-pipelines.yml` → `dir/bitbucket-pipelines.yml` with each segment encoded; `..` is refused. */
 export function filePathSegments(path: string): string {
   const parts = path.split('/').filter((p) => p !== '');

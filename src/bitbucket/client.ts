@@ -7,7 +7,6 @@
 import type { Pipeline, RepoRef, Step, TestCase, TestReportSummary } from '../domain/types';
 import { uuidPathSegment } from '../domain/uuid';
 import {
-  branchSegment,
   commitSegment,
   filePathSegments,
   pathSegment,
@@ -280,13 +279,6 @@ export class BitbucketClient {
   /** A file's text at a commit (e.g. `bitbucket-pipelines.yml`); undefined when the file does not exist there. */
   async getFileAtCommit(repo: RepoRef, commit: string, path: string): Promise<string | undefined> {
     const url = `${repoPath(repo)}/src/${commitSegment(commit)}/${filePathSegments(path)}`;
-    const response = await this.send({ endpoint: 'src.get', method: 'GET', url, accept: [404] });
-    return response.status === 404 ? undefined : response.body;
-  }
-
-  /** A file's text at the head of a branch; undefined when the file does not exist there. */
-  async getFileOnBranch(repo: RepoRef, branch: string, path: string): Promise<string | undefined> {
-    const url = `${repoPath(repo)}/src/${branchSegment(branch)}/${filePathSegments(path)}`;
     const response = await this.send({ endpoint: 'src.get', method: 'GET', url, accept: [404] });
     return response.status === 404 ? undefined : response.body;
   }

@@ -46,5 +46,5 @@ export async function runDemo(values: CliValues): Promise<number> {
     await sim.close();
     return 0;
   }
-  return serveUntilStopped({ dataDir, port: values.port, onClose: () => sim.close(), now: () => now });
+  return serveUntilStopped({ dataDir, port: values.port, apiUrl: sim.apiUrl, env: {}, onClose: () => sim.close(), now: () => now });
 }

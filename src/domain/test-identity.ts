@@ -24,6 +24,14 @@ export function testId(name: string): string {
   return createHash('sha256').update(normaliseTestName(name), 'utf8').digest('hex').slice(0, 16);
 }
 
+/**
+ * The id a test is tracked under: its name within its step. The detector's counters follow one step's attempts, so
+ * the same test run by two steps (a matrix, a shard) is tracked as two tests.
+ */
+export function stepTestId(stepName: string, name: string): string {
+  return createHash('sha256').update(`${stepName}\u0000${normaliseTestName(name)}`, 'utf8').digest('hex').slice(0, 16);
+}
+
 /** A readable name for storage, cut at Bitbucket's field limit. */
 export function displayTestName(name: string): string {
   return name.replace(/\s+/g, ' ').trim().slice(0, MAX_NAME);

@@ -13,6 +13,7 @@ export function duration(seconds: number | undefined): string {
 
 /** Control characters become spaces; longer than `n` characters is cut with an ellipsis. */
 export function cut(s: string, n: number): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what this removes
   const flat = s.replace(/[\u0000-\u001f\u007f]/g, ' ');
   return flat.length > n ? `${flat.slice(0, n - 1)}…` : flat;
 }

@@ -6,7 +6,6 @@
  */
 import type {
   FingerprintReport,
-  Priority,
   RepoReport,
   StepReport,
   Suggestion,
@@ -123,7 +122,7 @@ function charts(r: RepoReport): string {
     r.failureCategories.map((c) => ({ label: c.category, value: c.count, note: `${c.count} (${pct(c.share)})` })),
   );
   return `<div class="charts">
-<figure>${'<figcaption>Pipelines per week</figcaption>'}${runs}</figure>
+<figure><figcaption>Pipelines per week</figcaption>${runs}</figure>
 <figure><figcaption>Median duration per week</figcaption>${median}</figure>
 <figure><figcaption>Failure categories</figcaption>${categories}</figure>
 </div>`;
@@ -212,15 +211,13 @@ function fingerprintsTable(fps: FingerprintReport[]): string {
 <tbody>${rows.join('\n')}</tbody></table></div>`;
 }
 
-const PRIORITY_LABEL: Record<Priority, string> = { high: 'high', medium: 'medium', low: 'low' };
-
 function suggestion(s: Suggestion): string {
   const impact = savings(s.impact);
   const build = s.impact.buildMinutesPerWeek ? `${round1(s.impact.buildMinutesPerWeek)} build min/week` : '';
   const saves = [impact, build].filter(Boolean).join(', ');
   const jira = s.jiraIssueKey ? ` · ${link(s.jiraIssueUrl, esc(s.jiraIssueKey))}` : '';
   const ev = s.evidence.length ? `<details><summary>${s.evidence.length} evidence</summary><ul>${s.evidence.map((e) => `<li>${u(e, 300)}</li>`).join('')}</ul></details>` : '';
-  return `<div class="suggestion"><h3>${lozenge(s.priority, PRIORITY_LABEL[s.priority])} ${u(s.title, 200)}</h3>
+  return `<div class="suggestion"><h3>${lozenge(s.priority, s.priority)} ${u(s.title, 200)}</h3>
 <p>${u(s.detail, 1000)}</p>
 <p>${saves ? `<span class="savings">Saves ${esc(saves)}</span>` : '<span class="muted">No measured savings</span>'}${s.status !== 'open' ? ` · ${lozenge(s.status, s.status)}` : ''}${jira}</p>${ev}</div>`;
 }

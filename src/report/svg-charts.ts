@@ -87,7 +87,7 @@ export function barChart(title: string, points: BarPoint[], width = 520, height 
 export function lineChart(title: string, points: LinePoint[], format: (v: number) => string = num, width = 520, height = 200): string {
   const defined = points.filter((p): p is LinePoint & { value: number } => p.value !== undefined);
   if (!defined.length) return empty(title, width, height);
-  const pad = { top: 12, right: 12, bottom: 28, left: 56 };
+  const pad = { top: 12, right: 24, bottom: 28, left: 56 };
   const plotW = width - pad.left - pad.right;
   const plotH = height - pad.top - pad.bottom;
   const max = niceMax(Math.max(...defined.map((p) => p.value)));

@@ -27,7 +27,7 @@ function summaryLines(r: RepoReport, s: PeriodSummary): string[] {
   const lines = [`Summary of the last ${s.period} (${s.since.slice(0, 10)} → ${s.until.slice(0, 10)})`, ...healthLines(r).map((l) => `  ${l}`)];
   lines.push('', s.newFlakyTests.length ? `  New flaky tests (${s.newFlakyTests.length})` : '  New flaky tests: none');
   for (const t of s.newFlakyTests) {
-    const since = t.flakySince ? ` since #${t.flakySince.pipeline} (${t.flakySince.at.slice(0, 10)})` : '';
+    const since = t.flakySince ? `, since #${t.flakySince.pipeline} (${t.flakySince.at.slice(0, 10)})` : '';
     lines.push(`    ${cut(t.name, 90)} — ${cut(t.step, 40)}, ${t.failures}/${t.runs} failed, score ${t.flakinessScore.toFixed(2)}${since}`);
   }
   lines.push(s.regressions.length ? `  Regressions (${s.regressions.length})` : '  Regressions: none');

@@ -19,7 +19,7 @@ import {
   type PipelineRunRecord,
 } from '../domain/attempt';
 import { classifyFailure } from '../domain/failures/classify';
-import { displayTestName, testId } from '../domain/test-identity';
+import { displayTestName, stepTestId } from '../domain/test-identity';
 import type { Pipeline, RepoRef, Step, TestCase, TestReportSummary } from '../domain/types';
 import * as keys from '../storage/keys';
 import { readDocs } from '../storage/read-docs';
@@ -152,10 +152,10 @@ async function fetchTests(
   return { summary, failed: cases.filter((c) => c.status === 'FAILED' || c.status === 'ERROR') };
 }
 
-function failedRefs(failed: TestCase[]): { refs: FailedTestRef[]; omitted: number } {
+function failedRefs(stepName: string, failed: TestCase[]): { refs: FailedTestRef[]; omitted: number } {
   const byId = new Map<string, FailedTestRef>();
   for (const c of failed) {
-    const id = testId(c.name);
+    const id = stepTestId(stepName, c.name);
     if (!byId.has(id)) {
       byId.set(id, {
         id,
@@ -179,7 +179,7 @@ async function buildAttempt(
   const tests = await fetchTests(ctx, repo, step);
   const failed = step.result !== 'SUCCESSFUL';
   const log = failed ? await ctx.client.getLogTail(repo, pipeline.uuid, step.uuid) : undefined;
-  const { refs, omitted } = failedRefs(tests.failed);
+  const { refs, omitted } = failedRefs(step.name, tests.failed);
   const branch = pipelineBranch(pipeline);
   const completedOn = step.completedOn ?? pipeline.completedOn ?? ctx.now().toISOString();
   const failure = failed

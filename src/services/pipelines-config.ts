@@ -17,7 +17,7 @@ export async function refreshPipelinesConfig(ctx: ServiceContext, repo: RepoRef,
   const now = ctx.now();
   if (stored && now.getTime() - Date.parse(stored.fetchedAt) < REFRESH_MS) return;
   const ref = commit;
-  const text = await ctx.client.getFileOnBranch(repo, ref, 'bitbucket-pipelines.yml');
+  const text = await ctx.client.getFileAtCommit(repo, ref, 'bitbucket-pipelines.yml');
   const sha256 = text === undefined ? undefined : createHash('sha256').update(text).digest('hex');
   if (stored && sha256 === stored.sha256) {
     await ctx.store.set(key, { ...stored, fetchedAt: now.toISOString() });

@@ -30,15 +30,6 @@ export function expectedAttempts(ws: SimWorkspace, slug: string): Set<string> {
   return out;
 }
 
-/** Every completed attempt truth knows, overwritten ones included: the set an ingest that saw each one records. */
-export function allCompletedAttempts(ws: SimWorkspace, slug: string): Set<string> {
-  const out = new Set<string>();
-  for (const p of ws.truth.repos[slug]?.pipelines ?? []) {
-    for (const a of p.completedAttempts) if (a.result !== 'NOT_RUN') out.add(attemptKey(p.uuid, a.stepUuid, a.runNumber));
-  }
-  return out;
-}
-
 /** The attempt records under the repository's prefix, as keys; throws if one attempt is stored twice. */
 export async function recordedAttempts(store: Store, repoUuid: string): Promise<Set<string>> {
   const out = new Set<string>();

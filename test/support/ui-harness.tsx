@@ -251,6 +251,15 @@ export class Scope {
     return new Scope(() => found[0] as UiNode);
   }
 
+  /** The index-th TabPanel, found again on every query (UI Kit sends all panels; the host shows one). */
+  tabPanel(index: number): Scope {
+    return new Scope(() => {
+      const panel = this.all('TabPanel')[index];
+      if (!panel) throw new Error(`No tab panel ${index}`);
+      return panel;
+    });
+  }
+
   within(node: UiNode): Scope {
     return new Scope(() => node);
   }

@@ -1,13 +1,9 @@
 import { crashes, fails, held, ok, render, type Screen } from '../support/ui-harness';
 import { RepoPage } from '../../src/ui/repo-page';
 import { aBrokenTest, aRepoReport, aSuggestion, aTest, anEmptyRepoReport } from '../support/ui-builders';
-import type { RepoReport } from '../../src/contract/insights';
+import { aFingerprint } from '../support/ui-builders';
 
-function tab(screen: Screen, index: number) {
-  const panel = screen.all('TabPanel')[index];
-  if (!panel) throw new Error(`No tab panel ${index}`);
-  return screen.within(panel);
-}
+const tab = (screen: Screen, index: number) => screen.tabPanel(index);
 const OVERVIEW = 0;
 const TESTS = 1;
 const STEPS = 2;
@@ -120,9 +116,336 @@ describe('repository page', () => {
       expect(tab(screen, OVERVIEW).text()).toContain('Trends appear once the app has recorded pipelines over two weeks.');
     });
   });
+
+  describe('Tests tab', () => {
+    it('lists broken then flaky tests with their labels, figures and evidence', async () => {
+      const screen = await render(<RepoPage />, { getRepoInsights: ok(aRepoReport()) });
+      const { headers, rows } = tab(screen, TESTS).table('Tests');
+
+      expect(headers).toEqual(['Test', 'Label', 'Flakiness', 'Failures', 'Last failure', 'Evidence', 'Actions']);
+      expect(rows.map((row) => row.key)).toEqual(['t-tax-rounding', 't-checkout-retry']);
+      const [broken, flaky] = rows;
+      expect(broken?.texts[1]).toBe('Broken Broken since #1405 (c0ffee1)');
+      expect(broken?.texts[3]).toBe('9 of 40 runs');
+      expect(flaky?.texts[0]).toContain('com.acme.checkout.PaymentRetryIT.retries declined card once');
+      expect(flaky?.texts[0]).toContain('Step: Integration tests');
+      expect(flaky?.texts[1]).toBe('Flaky Flaky since #1320 (1b2c3d4)');
+      expect(flaky?.texts[2]).toBe('93%');
+      expect(flaky?.texts[5]).toContain('Same commit');
+      expect(flaky?.texts[5]).toContain('Passed on rerun');
+      const evidence = screen.within(flaky?.cells[5] as never);
+      expect(evidence.all('Link').map((link) => [screen.within(link).text(), link.props.href])).toEqual([
+        ['#1412', 'https://bitbucket.org/acme/checkout-service/pipelines/results/1412'],
+        ['#1398 (attempt 2)', 'https://bitbucket.org/acme/checkout-service/pipelines/results/1398'],
+      ]);
+      // Quarantine is offered for the flaky test only: a broken test needs a fix, not hiding.
+      expect(screen.within(flaky?.cells[6] as never).buttons('Quarantine')).toHaveLength(1);
+      expect(screen.within(broken?.cells[6] as never).buttons('Quarantine')).toHaveLength(0);
+    });
+
+    it('gives each sortable column a sort key that orders numbers as numbers', async () => {
+      const report = aRepoReport({
+        tests: [aTest({ id: 'a', failures: 9 }), aTest({ id: 'b', failures: 120, flakinessScore: 0.5 })],
+      });
+      const screen = await render(<RepoPage />, { getRepoInsights: ok(report) });
+      const { rows } = tab(screen, TESTS).table('Tests');
+      const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'accent' });
+      const failureKeys = rows.map((row) => String(row.cells[3]?.props.cellKey));
+      expect(failureKeys).toEqual(['failures:9', 'failures:120']);
+      expect(collator.compare(failureKeys[0] as string, failureKeys[1] as string)).toBeLessThan(0);
+      for (const row of rows) {
+        const keys = row.cells.map((cell) => cell.props.cellKey);
+        expect(new Set(keys).size).toBe(keys.length);
+      }
+    });
+
+    it('quarantines a flaky test at once and keeps it when the resolver agrees', async () => {
+      const screen = await render(<RepoPage />, {
+        getRepoInsights: ok(aRepoReport()),
+        setQuarantine: ok({ testId: 't-checkout-retry', quarantined: true }, 20),
+      });
+      const flakyRow = () => tab(screen, TESTS).table('Tests').rows[1];
+
+      await screen.click(screen.within(flakyRow()?.cells[6] as never).button('Quarantine'));
+
+      expect(screen.callsTo('setQuarantine')).toEqual([{ testId: 't-checkout-retry', quarantined: true }]);
+      expect(flakyRow()?.texts[1]).toContain('Quarantined');
+      expect(screen.within(flakyRow()?.cells[6] as never).buttons('Unquarantine')).toHaveLength(1);
+      expect(screen.all('SectionMessage')).toHaveLength(0);
+    });
+
+    it('rolls a refused quarantine back and says why', async () => {
+      const screen = await render(<RepoPage />, {
+        getRepoInsights: ok(aRepoReport()),
+        setQuarantine: [fails('forbidden', 'Only repository admins can quarantine tests.')],
+      });
+      const flakyRow = () => tab(screen, TESTS).table('Tests').rows[1];
+
+      await screen.fire(screen.within(flakyRow()?.cells[6] as never).button('Quarantine'), 'onClick');
+
+      expect(flakyRow()?.texts[1]).not.toContain('Quarantined');
+      expect(screen.within(flakyRow()?.cells[6] as never).buttons('Quarantine')).toHaveLength(1);
+      const error = tab(screen, TESTS).one('SectionMessage');
+      expect(error.props.title).toBe('That change was not saved');
+      expect(tab(screen, TESTS).text()).toContain(
+        'Could not quarantine \u201c\u2068com.acme.checkout.PaymentRetryIT.retries declined card once\u2069\u201d: Only repository admins can quarantine tests.',
+      );
+    });
+
+    it('marks the test quarantined while the call is in flight', async () => {
+      const gate = held<'setQuarantine'>();
+      const screen = await render(<RepoPage />, { getRepoInsights: ok(aRepoReport()), setQuarantine: gate.reply });
+      const flakyRow = () => tab(screen, TESTS).table('Tests').rows[1];
+
+      await screen.click(screen.within(flakyRow()?.cells[6] as never).button('Quarantine'));
+      expect(flakyRow()?.texts[1]).toContain('Quarantined');
+      expect(screen.within(flakyRow()?.cells[6] as never).button('Unquarantine').props.isDisabled).toBe(true);
+
+      gate.resolve({ testId: 't-checkout-retry', quarantined: true });
+      await screen.settle();
+      expect(screen.within(flakyRow()?.cells[6] as never).button('Unquarantine').props.isDisabled).toBe(false);
+    });
+
+    it('unquarantines a quarantined test', async () => {
+      const report = aRepoReport({ tests: [aTest({ quarantined: true })] });
+      const screen = await render(<RepoPage />, {
+        getRepoInsights: ok(report),
+        setQuarantine: ok({ testId: 't-checkout-retry', quarantined: false }),
+      });
+      await screen.click(tab(screen, TESTS).button('Unquarantine'));
+      expect(screen.callsTo('setQuarantine')).toEqual([{ testId: 't-checkout-retry', quarantined: false }]);
+      expect(tab(screen, TESTS).table('Tests').rows[0]?.texts[1]).not.toContain('Quarantined');
+    });
+
+    it('creates a Jira issue for a test and links its key', async () => {
+      const screen = await render(<RepoPage />, {
+        getRepoInsights: ok(aRepoReport()),
+        createJiraIssue: ok({ mode: 'created', key: 'CI-42', url: 'https://acme.atlassian.net/browse/CI-42' }),
+      });
+      const brokenActions = () => screen.within(tab(screen, TESTS).table('Tests').rows[0]?.cells[6] as never);
+
+      await screen.click(brokenActions().button('Create Jira issue'));
+
+      expect(screen.callsTo('createJiraIssue')).toEqual([{ subject: { kind: 'test', testId: 't-tax-rounding' } }]);
+      const link = brokenActions().one('Link');
+      expect(link.props.href).toBe('https://acme.atlassian.net/browse/CI-42');
+      expect(screen.within(link).text()).toBe('CI-42');
+    });
+
+    it("opens Jira's create screen when the app has no Jira token", async () => {
+      const url = 'https://acme.atlassian.net/secure/CreateIssueDetails!init.jspa?pid=10000&summary=Fix';
+      const screen = await render(<RepoPage />, {
+        getRepoInsights: ok(aRepoReport()),
+        createJiraIssue: ok({ mode: 'open-create-screen', url }),
+      });
+      await screen.click(screen.within(tab(screen, TESTS).table('Tests').rows[0]?.cells[6] as never).button('Create Jira issue'));
+
+      expect(screen.navigations).toEqual([{ url, type: 'new-tab' }]);
+      expect(tab(screen, TESTS).text()).toContain("Jira's create screen opened in a new tab.");
+    });
+
+    it('shows what Jira said when it refuses', async () => {
+      const screen = await render(<RepoPage />, {
+        getRepoInsights: ok(aRepoReport()),
+        createJiraIssue: fails('upstream', 'Jira: Field "priority" cannot be set. It is not on the appropriate screen.'),
+      });
+      await screen.click(screen.within(tab(screen, TESTS).table('Tests').rows[0]?.cells[6] as never).button('Create Jira issue'));
+      expect(tab(screen, TESTS).text()).toContain('Jira: Field "priority" cannot be set. It is not on the appropriate screen.');
+      expect(tab(screen, TESTS).buttons('Create Jira issue')).toHaveLength(2);
+    });
+
+    it('scopes the tests to a branch by asking the resolver again', async () => {
+      const mainOnly = aRepoReport({ tests: [aBrokenTest()] });
+      const screen = await render(<RepoPage />, {
+        getRepoInsights: (payload) => ok(payload.branch === 'main' ? mainOnly : aRepoReport()),
+      });
+      const filter = tab(screen, TESTS).one('Select');
+      expect(filter.props.options).toEqual([
+        { label: 'All branches', value: '' },
+        { label: 'main', value: 'main' },
+        { label: 'feature/retry-backoff', value: 'feature/retry-backoff' },
+      ]);
+
+      await screen.choose(filter, { label: 'main', value: 'main' });
+
+      expect(screen.callsTo('getRepoInsights')).toContainEqual({ branch: 'main' });
+      expect(tab(screen, TESTS).table('Tests').rows.map((row) => row.key)).toEqual(['t-tax-rounding']);
+      // Other tabs keep the repository-wide view.
+      expect(tab(screen, OVERVIEW).text()).toContain('Success rate 87.4%');
+
+      await screen.choose(tab(screen, TESTS).one('Select'), { label: 'All branches', value: '' });
+      expect(tab(screen, TESTS).table('Tests').rows).toHaveLength(2);
+    });
+
+    it('keeps the rows on screen and marks the table loading while a branch loads', async () => {
+      const gate = held<'getRepoInsights'>();
+      const screen = await render(<RepoPage />, { getRepoInsights: [ok(aRepoReport()), gate.reply] });
+      await screen.choose(tab(screen, TESTS).one('Select'), { label: 'main', value: 'main' });
+      expect(tab(screen, TESTS).one('DynamicTable').props.isLoading).toBe(true);
+      gate.resolve(aRepoReport({ tests: [] }));
+      await screen.settle();
+      expect(tab(screen, TESTS).one('EmptyState').props.header).toBe('No flaky or broken tests on main');
+    });
+
+    it('says so when a branch fails to load', async () => {
+      const screen = await render(<RepoPage />, {
+        getRepoInsights: [ok(aRepoReport()), fails('not-found', 'Branch gone was deleted.')],
+      });
+      await screen.choose(tab(screen, TESTS).one('Select'), { label: 'main', value: 'main' });
+      expect(tab(screen, TESTS).one('SectionMessage').props.title).toBe('Could not load tests for main');
+      expect(tab(screen, TESTS).text()).toContain('Branch gone was deleted.');
+    });
+
+    it('explains an empty list', async () => {
+      const screen = await render(<RepoPage />, { getRepoInsights: ok(aRepoReport({ tests: [] })) });
+      expect(tab(screen, TESTS).one('EmptyState').props.header).toBe('No flaky or broken tests');
+      expect(tab(screen, TESTS).all('DynamicTable')).toHaveLength(0);
+    });
+  });
+
+  describe('Steps tab', () => {
+    it('shows p50, p95, queue wait, reruns and cost per step, and flags regressions', async () => {
+      const screen = await render(<RepoPage />, { getRepoInsights: ok(aRepoReport()) });
+      const steps = tab(screen, STEPS);
+      const { rows } = steps.table('Steps');
+      expect(rows.map((row) => row.key)).toEqual(['Integration tests', 'Build']);
+      expect(rows[1]?.texts).toEqual([
+        '\u2068Build\u2069 Size 2x',
+        '210',
+        '97%',
+        '3m 12s',
+        '6m 55s',
+        '8s / 1m 35s',
+        '4',
+        '760 min',
+        'Steady',
+      ]);
+      expect(rows[0]?.texts[8]).toBe('+25% slower 5m 4s \u2192 6m 20s since #1390');
+      expect(steps.text()).toContain('Getting slower: \u2068Integration tests\u2069 (+25%)');
+      expect(steps.one('LineChart').props.colorAccessor).toBe('step');
+    });
+
+    it('shows the critical path of a recent pipeline, bounding step last', async () => {
+      const screen = await render(<RepoPage />, { getRepoInsights: ok(aRepoReport()) });
+      const path = tab(screen, STEPS).section('Critical path');
+      expect(path.text()).toContain('Pipeline #1412 took 10m 40s.');
+      expect(path.all('Inline').map((row) => path.within(row).text())).toEqual([
+        '1. \u2068Build\u2069 3m 20s (waited 10s to start)',
+        '2. \u2068Integration tests\u2069 7m Bounds the run',
+      ]);
+    });
+
+    it('explains an empty steps tab', async () => {
+      const screen = await render(<RepoPage />, { getRepoInsights: ok(aRepoReport({ steps: [] })) });
+      expect(tab(screen, STEPS).one('EmptyState').props.header).toBe('No step timings yet');
+    });
+  });
+
+  describe('Failures tab', () => {
+    it('charts the causes and lists recurring failures with links to example pipelines', async () => {
+      const report = aRepoReport({
+        topFingerprints: [
+          aFingerprint(),
+          aFingerprint({
+            fingerprint: 'fp-bad-url',
+            category: 'dependency',
+            message: 'npm ERR! 404 Not Found',
+            count: 2,
+            examples: [{ pipeline: 1300, step: 'Build', url: 'javascript:alert(1)' }],
+          }),
+        ],
+      });
+      const screen = await render(<RepoPage />, { getRepoInsights: ok(report) });
+      const failures = tab(screen, FAILURES);
+
+      expect(failures.one('DonutChart').props.data).toEqual([
+        { category: 'Test failure', count: 14 },
+        { category: 'Infrastructure', count: 6 },
+        { category: 'Build error', count: 5 },
+      ]);
+      expect(failures.text()).toContain('Infrastructure: 6 (24%)');
+      const { rows } = failures.table('Recurring failures');
+      expect(rows[0]?.texts.slice(0, 3)).toEqual(["\u2068Container 'Build' exceeded memory limit.\u2069", 'Infrastructure', '6']);
+      expect(screen.within(rows[0]?.cells[4] as never).all('Link').map((link) => link.props.href)).toEqual([
+        'https://bitbucket.org/acme/checkout-service/pipelines/results/1410',
+        'https://bitbucket.org/acme/checkout-service/pipelines/results/1388',
+      ]);
+      // A stored URL with another scheme is shown, never handed to the host as a link.
+      expect(screen.within(rows[1]?.cells[4] as never).all('Link')).toHaveLength(0);
+      expect(rows[1]?.texts[4]).toBe('#1300 \u2068Build\u2069');
+    });
+
+    it('explains an empty failures tab', async () => {
+      const screen = await render(<RepoPage />, {
+        getRepoInsights: ok(aRepoReport({ failureCategories: [], topFingerprints: [] })),
+      });
+      expect(tab(screen, FAILURES).one('EmptyState').props.header).toBe('No failed steps in this window');
+    });
+  });
+
+  describe('Suggestions tab', () => {
+    it('lists suggestions by priority with savings, status and Jira', async () => {
+      const report = aRepoReport({
+        suggestions: [
+          aSuggestion({ id: 'low', title: 'Cache node_modules', priority: 'low', impact: { buildMinutesPerWeek: 30 } }),
+          aSuggestion({ jiraIssueKey: 'CI-7', jiraIssueUrl: 'https://acme.atlassian.net/browse/CI-7' }),
+        ],
+      });
+      const screen = await render(<RepoPage />, { getRepoInsights: ok(report) });
+      const { headers, rows } = tab(screen, SUGGESTIONS).table('Suggestions');
+
+      expect(headers).toEqual(['Priority', 'Suggestion', 'Estimated savings', 'Status', 'Jira']);
+      expect(rows.map((row) => row.texts[0])).toEqual(['High', 'Low']);
+      expect(rows[0]?.texts[2]).toBe('Saves 42 min of waiting, 120 build min, 3 failed pipelines a week');
+      expect(rows[0]?.texts[3]).toBe('Open');
+      expect(rows[0]?.texts[4]).toBe('CI-7');
+      expect(rows[1]?.texts[4]).toBe('Create Jira issue');
+    });
+
+    it('changes a status at once and saves it', async () => {
+      const screen = await render(<RepoPage />, {
+        getRepoInsights: ok(aRepoReport()),
+        setSuggestionStatus: ok({ suggestionId: 's-quarantine-retry', status: 'in-progress' }),
+      });
+      const status = () => screen.within(tab(screen, SUGGESTIONS).table('Suggestions').rows[0]?.cells[3] as never).one('Select');
+
+      await screen.choose(status(), { label: 'In progress', value: 'in-progress' });
+
+      expect(screen.callsTo('setSuggestionStatus')).toEqual([{ suggestionId: 's-quarantine-retry', status: 'in-progress' }]);
+      expect(status().props.value).toEqual({ label: 'In progress', value: 'in-progress' });
+    });
+
+    it('rolls a status change back and says why when it is refused', async () => {
+      const screen = await render(<RepoPage />, {
+        getRepoInsights: ok(aRepoReport()),
+        setSuggestionStatus: crashes('Network error'),
+      });
+      const status = () => screen.within(tab(screen, SUGGESTIONS).table('Suggestions').rows[0]?.cells[3] as never).one('Select');
+
+      await screen.choose(status(), { label: 'Dismissed', value: 'dismissed' });
+
+      expect(status().props.value).toEqual({ label: 'Open', value: 'open' });
+      expect(tab(screen, SUGGESTIONS).text()).toContain(
+        "as dismissed: The app's backend did not answer: Network error",
+      );
+      await screen.click(tab(screen, SUGGESTIONS).button('Dismiss'));
+      expect(tab(screen, SUGGESTIONS).all('SectionMessage')).toHaveLength(0);
+    });
+
+    it('creates a Jira issue from a suggestion', async () => {
+      const screen = await render(<RepoPage />, {
+        getRepoInsights: ok(aRepoReport()),
+        createJiraIssue: ok({ mode: 'created', key: 'CI-43', url: 'https://acme.atlassian.net/browse/CI-43' }),
+      });
+      await screen.click(tab(screen, SUGGESTIONS).buttons('Create Jira issue')[0] as never);
+      expect(screen.callsTo('createJiraIssue')).toEqual([{ subject: { kind: 'suggestion', id: 's-quarantine-retry' } }]);
+      expect(tab(screen, SUGGESTIONS).table('Suggestions').rows[0]?.texts[4]).toBe('CI-43');
+    });
+
+    it('explains an empty list', async () => {
+      const screen = await render(<RepoPage />, { getRepoInsights: ok(aRepoReport({ suggestions: [] })) });
+      expect(tab(screen, SUGGESTIONS).one('EmptyState').props.header).toBe('No suggestions yet');
+    });
+  });
 });
 
-export function reportWith(overrides: Partial<RepoReport>): RepoReport {
-  return aRepoReport(overrides);
-}
-void [TESTS, STEPS, FAILURES, SUGGESTIONS, aTest, aBrokenTest];

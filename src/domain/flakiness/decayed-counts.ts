@@ -52,7 +52,12 @@ export function attemptsBetween(from: ScopeSeq, to: ScopeSeq, includeOther: bool
  * Bring counts up to `to`: every counted attempt since `asOf` in which the test did not fail is a pass.
  * Sequence numbers never move backwards, so a stale `to` leaves the counts as they are.
  */
-export function catchUp(counts: DecayedCounts, to: ScopeSeq, includeOther: boolean, decay: number): DecayedCounts {
+export function catchUp(
+  counts: DecayedCounts,
+  to: ScopeSeq,
+  includeOther: boolean,
+  decay: number,
+): DecayedCounts {
   const k = attemptsBetween(counts.asOf, to, includeOther);
   const asOf = {
     default: Math.max(counts.asOf.default, to.default),

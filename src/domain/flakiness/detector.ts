@@ -19,6 +19,10 @@
  *   a regression does not mark it fixed. Decay treats the late attempt as the most recent one.
  * - Excluded attempts (infrastructure, mass failure, no tests, unnamed failures) do not move the counters, so they
  *   count neither as failures nor as passes.
+ * - Bounded memory has edges: same-commit evidence is found only while the commit is among the step's last
+ *   `commitsLimit` commits; if a watched entry is dropped (more than `watchedLimit` open runs), the pass that ends
+ *   a default-branch run is noticed at the test's next failure instead, and a branch run stays open until the
+ *   branch fails or passes again with the test watched.
  */
 import type { AttemptContext } from './attempt-context';
 import { observeFailure, observePass, newTestState } from './test-state';

@@ -6,7 +6,12 @@ function sameAttempt(a: AttemptRef, b: AttemptRef): boolean {
 }
 
 /** Append evidence, keeping the list bounded: plain failures are dropped first, then the oldest items. */
-export function pushEvidence(evidence: Evidence[], ref: AttemptRef, kind: EvidenceKind, limit: number): Evidence[] {
+export function pushEvidence(
+  evidence: Evidence[],
+  ref: AttemptRef,
+  kind: EvidenceKind,
+  limit: number,
+): Evidence[] {
   if (evidence.some((item) => item.kind === kind && sameAttempt(item, ref))) return evidence;
   const next = [...evidence, { ...ref, kind }];
   while (next.length > limit) {

@@ -31,7 +31,14 @@ export function extendRun(runs: FailureRun[], ctx: AttemptContext): { runs: Fail
       lastAt: laterOf(existing.lastAt, ctx.ref.at),
     };
   } else {
-    run = { scopeKey: ctx.scopeKey, startAt: ctx.ref.at, length: 1, lastSeq: seqInScope, lastAt: ctx.ref.at, broken: false };
+    run = {
+      scopeKey: ctx.scopeKey,
+      startAt: ctx.ref.at,
+      length: 1,
+      lastSeq: seqInScope,
+      lastAt: ctx.ref.at,
+      broken: false,
+    };
     // Only a default-branch regression is reported with its attempt; branch runs keep their start time.
     if (ctx.scope === 'default') run.start = ctx.ref;
   }

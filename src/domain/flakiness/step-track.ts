@@ -68,7 +68,8 @@ export function exclusionOf(obs: TestObservation, config: DetectorConfig): Exclu
   const failing = Math.max(failingCount(obs), obs.failedTests.length);
   const total = Math.max(obs.summary.total, failing);
   if (total === 0) return 'no-tests';
-  if (failing >= config.massFailureMinTests && failing / total >= config.massFailureShare) return 'mass-failure';
+  if (failing >= config.massFailureMinTests && failing / total >= config.massFailureShare)
+    return 'mass-failure';
   if (failingCount(obs) > 0 && obs.failedTests.length === 0) return 'unnamed-failures';
   return undefined;
 }

@@ -26,10 +26,14 @@ import type {
   ViewScope,
 } from './types';
 
-
 const VIEW_SCOPES: readonly ViewScope[] = ['all', 'default'];
 
-export function newTestState(id: string, name: string, seqBefore: ScopeSeq, config: DetectorConfig): TestState {
+export function newTestState(
+  id: string,
+  name: string,
+  seqBefore: ScopeSeq,
+  config: DetectorConfig,
+): TestState {
   const empty = (): DecayedCounts => ({ failures: 0, passes: 0, asOf: { default: 0, other: 0 } });
   // Every counted attempt before the first failure is taken as a pass (see detector.ts: all tests of a step run
   // in every test-reporting attempt of that step).
@@ -51,7 +55,12 @@ export function newTestState(id: string, name: string, seqBefore: ScopeSeq, conf
   };
 }
 
-function addEvidence(state: TestState, ref: AttemptRef, kind: EvidenceKind, config: DetectorConfig): TestState {
+function addEvidence(
+  state: TestState,
+  ref: AttemptRef,
+  kind: EvidenceKind,
+  config: DetectorConfig,
+): TestState {
   return { ...state, evidence: pushEvidence(state.evidence, ref, kind, config.evidenceLimit) };
 }
 
@@ -62,7 +71,6 @@ function previousSeq(seq: ScopeSeq, scope: Scope): ScopeSeq {
 function withCaughtUpCounts(state: TestState, to: ScopeSeq, config: DetectorConfig): TestState {
   return { ...state, counts: caughtUpCounts(state, to, config) };
 }
-
 
 function failureWeight(scopeKey: string, config: DetectorConfig): number {
   return scopeKey === 'default' ? 1 : config.otherBranchWeight;
@@ -75,7 +83,10 @@ function countFailure(state: TestState, ctx: AttemptContext): TestState {
   return {
     ...state,
     counts: {
-      all: { ...applyObservation(state.counts.all, 'fail', failureWeight(ctx.scopeKey, config), config.decay), asOf: ctx.seq },
+      all: {
+        ...applyObservation(state.counts.all, 'fail', failureWeight(ctx.scopeKey, config), config.decay),
+        asOf: ctx.seq,
+      },
       default:
         ctx.scope === 'default'
           ? { ...applyObservation(state.counts.default, 'fail', 1, config.decay), asOf: ctx.seq }
@@ -112,13 +123,20 @@ function closeRun(state: TestState, run: FailureRun, ctx: AttemptContext): TestS
 /** The default-branch regression is over: the test passes again. */
 function closeRegression(state: TestState, ctx: AttemptContext): TestState {
   if (!state.broken) return state;
-  const next: TestState = { ...state, fixed: { ref: ctx.ref, seq: ctx.seq.default, brokenSince: state.broken } };
+  const next: TestState = {
+    ...state,
+    fixed: { ref: ctx.ref, seq: ctx.seq.default, brokenSince: state.broken },
+  };
   delete next.broken;
   return next;
 }
 
 /** Take counted failures back out of the posteriors, at the weight decay has left them. */
-function uncountFailures(state: TestState, belongs: (failure: CountedFailure) => boolean, config: DetectorConfig): TestState {
+function uncountFailures(
+  state: TestState,
+  belongs: (failure: CountedFailure) => boolean,
+  config: DetectorConfig,
+): TestState {
   const removed = state.recentFailures.filter(belongs);
   if (removed.length === 0) return state;
   const subtract = (counts: DecayedCounts, includeOther: boolean): DecayedCounts => {
@@ -126,14 +144,19 @@ function uncountFailures(state: TestState, belongs: (failure: CountedFailure) =>
       .filter((failure) => includeOther || failure.scopeKey === 'default')
       .reduce((sum, failure) => {
         const weight = includeOther ? failureWeight(failure.scopeKey, config) : 1;
-        return sum + decayedWeight(weight, attemptsBetween(failure.seq, counts.asOf, includeOther), config.decay);
+        return (
+          sum + decayedWeight(weight, attemptsBetween(failure.seq, counts.asOf, includeOther), config.decay)
+        );
       }, 0);
     return { ...counts, failures: Math.max(0, counts.failures - taken) };
   };
   // Failures of runs already closed were counted as episodes; those episodes go too.
   const closedKeys = new Set(
     removed
-      .filter((failure) => !state.runs.some((run) => run.scopeKey === failure.scopeKey && failure.at >= run.startAt))
+      .filter(
+        (failure) =>
+          !state.runs.some((run) => run.scopeKey === failure.scopeKey && failure.at >= run.startAt),
+      )
       .map((failure) => failure.scopeKey),
   );
   return {
@@ -172,21 +195,40 @@ function runRate(state: TestState, run: FailureRun, config: DetectorConfig): num
   return failureRate(uncountFailures(state, runFailures, config).counts.all, config);
 }
 
-function recordHardEvidence(state: TestState, ctx: AttemptContext, ref: AttemptRef, kind: EvidenceKind): TestState {
+function recordHardEvidence(
+  state: TestState,
+  ctx: AttemptContext,
+  ref: AttemptRef,
+  kind: EvidenceKind,
+): TestState {
   const next: TestState = {
     ...state,
-    hardEvidence: { at: laterOf(state.hardEvidence?.at, ctx.ref.at), seq: ctx.seq, onDefault: ctx.scope === 'default' },
+    hardEvidence: {
+      at: laterOf(state.hardEvidence?.at, ctx.ref.at),
+      seq: ctx.seq,
+      onDefault: ctx.scope === 'default',
+    },
   };
   return addEvidence(next, ref, kind, ctx.config);
 }
 
-function hardEvidenceHolds(state: TestState, scope: ViewScope, now: ScopeSeq, config: DetectorConfig): boolean {
+function hardEvidenceHolds(
+  state: TestState,
+  scope: ViewScope,
+  now: ScopeSeq,
+  config: DetectorConfig,
+): boolean {
   const hard = state.hardEvidence;
   if (!hard || (scope === 'default' && !hard.onDefault)) return false;
   return attemptsBetween(hard.seq, now, scope === 'all') <= config.hardEvidenceHold;
 }
 
-/** Hysteresis, recovery side: a flaky label ends once the score is low and no hard evidence is recent. */
+/**
+ * Hysteresis, recovery side: a flaky label ends once the score is low and no hard evidence is recent. It is
+ * checked when a state is read or written, not after every lazy pass; passes only lower the score (the posterior
+ * mass sits far below 1 − upperMargin once failures are counted), so checking at the end of a run of passes gives
+ * the same answer.
+ */
 export function flakyAfterRecovery(
   state: TestState,
   counts: { default: DecayedCounts; all: DecayedCounts },
@@ -236,7 +278,9 @@ function applyAlarm(state: TestState, ctx: AttemptContext): TestState {
 function repeatsOnCommit(state: TestState, ctx: AttemptContext): boolean {
   const commit = ctx.commitBefore;
   const failedBefore = commit ? failuresOnCommit(commit, state.id) : undefined;
-  return commit !== undefined && failedBefore !== undefined && failedBefore > 0 && failedBefore >= commit.attempts;
+  return (
+    commit !== undefined && failedBefore !== undefined && failedBefore > 0 && failedBefore >= commit.attempts
+  );
 }
 
 function passedOnCommit(state: TestState, ctx: AttemptContext): boolean {

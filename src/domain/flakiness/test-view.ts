@@ -10,12 +10,7 @@ import { DEFAULT_DETECTOR_CONFIG } from './types';
 
 const BRANCH_PREFIX = 'branch:';
 
-function labelOf(
-  state: TestState,
-  track: StepTrack,
-  flaky: boolean,
-  config: DetectorConfig,
-): TestLabel {
+function labelOf(state: TestState, track: StepTrack, flaky: boolean, config: DetectorConfig): TestLabel {
   if (state.broken) return 'broken';
   if (state.fixed && track.seq.default - state.fixed.seq <= config.fixedHold) return 'fixed';
   return flaky ? 'flaky' : 'healthy';
@@ -25,7 +20,8 @@ function labelEvidence(state: TestState, flaky: boolean): Evidence[] {
   const derived: Evidence[] = [];
   if (flaky && state.regimeStart) derived.push({ ...state.regimeStart, kind: 'flaky-since' });
   if (state.broken) derived.push({ ...state.broken, kind: 'broken-since' });
-  if (state.fixed) derived.push({ ...state.fixed.brokenSince, kind: 'broken-since' }, { ...state.fixed.ref, kind: 'fixed' });
+  if (state.fixed)
+    derived.push({ ...state.fixed.brokenSince, kind: 'broken-since' }, { ...state.fixed.ref, kind: 'fixed' });
   return [...derived, ...state.evidence];
 }
 

@@ -88,7 +88,10 @@ describe('betaCdf', () => {
 
 describe('betaIntervalProbability', () => {
   it('is the difference of the two CDF values', () => {
-    expect(betaIntervalProbability(0.001, 0.95, 2.1, 510)).toBeCloseTo(betaCdf(0.95, 2.1, 510) - betaCdf(0.001, 2.1, 510), 14);
+    expect(betaIntervalProbability(0.001, 0.95, 2.1, 510)).toBeCloseTo(
+      betaCdf(0.95, 2.1, 510) - betaCdf(0.001, 2.1, 510),
+      14,
+    );
   });
 
   it('is low for a test that always passes and for one that always fails, high in between', () => {

@@ -1,4 +1,9 @@
-import { applyObservation, applyPasses, catchUp, decayedPassWeight } from '../../../src/domain/flakiness/decayed-counts';
+import {
+  applyObservation,
+  applyPasses,
+  catchUp,
+  decayedPassWeight,
+} from '../../../src/domain/flakiness/decayed-counts';
 import type { DecayedCounts } from '../../../src/domain/flakiness/types';
 import { mulberry32 } from './observation-builder';
 

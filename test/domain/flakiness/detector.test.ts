@@ -58,7 +58,11 @@ describe('rare flaky test', () => {
     const view = replay.view(FLAKY.id);
     expect(view.label).toBe('flaky');
     expect(view.score).toBeGreaterThanOrEqual(config.alarmScore);
-    expect(view.evidence.some((item) => item.kind === 'passed-same-commit' || item.kind === 'step-passed-on-rerun')).toBe(false);
+    expect(
+      view.evidence.some(
+        (item) => item.kind === 'passed-same-commit' || item.kind === 'step-passed-on-rerun',
+      ),
+    ).toBe(false);
   });
 
   it('recovers (hysteresis) once it has passed long enough, and not before', () => {
@@ -87,7 +91,11 @@ describe('broken and fixed', () => {
     for (let i = 0; i < 5; i++) replay.observe(anObservation({ failedTests: [FLAKY] }));
     const broken = replay.view(FLAKY.id);
     expect(broken.label).toBe('broken');
-    expect(broken.brokenSince).toMatchObject({ commit: breaking.commit, pipelineUuid: breaking.pipelineUuid, buildNumber: breaking.buildNumber });
+    expect(broken.brokenSince).toMatchObject({
+      commit: breaking.commit,
+      pipelineUuid: breaking.pipelineUuid,
+      buildNumber: breaking.buildNumber,
+    });
     expect(broken.score).toBeLessThan(config.alarmScore);
 
     const fixing = anObservation();
@@ -95,7 +103,9 @@ describe('broken and fixed', () => {
     const fixed = replay.view(FLAKY.id);
     expect(fixed.label).toBe('fixed');
     expect(fixed.fixedAt).toMatchObject({ commit: fixing.commit, at: fixing.at });
-    expect(fixed.evidence.map((item) => item.kind)).toEqual(expect.arrayContaining(['broken-since', 'fixed']));
+    expect(fixed.evidence.map((item) => item.kind)).toEqual(
+      expect.arrayContaining(['broken-since', 'fixed']),
+    );
 
     passes(replay, config.fixedHold + 1);
     expect(replay.view(FLAKY.id).label).toBe('healthy');
@@ -106,7 +116,9 @@ describe('broken and fixed', () => {
     passes(replay, 60);
     for (let i = 0; i < 6; i++) {
       replay.observe(anObservation({ failedTests: [FLAKY] }));
-      replay.observe(anObservation({ failedTests: [FLAKY], branch: `feature/f${i}`, isDefaultBranch: false }));
+      replay.observe(
+        anObservation({ failedTests: [FLAKY], branch: `feature/f${i}`, isDefaultBranch: false }),
+      );
       replay.observe(anObservation({ branch: `feature/g${i}`, isDefaultBranch: false }));
     }
     replay.observe(anObservation());
@@ -165,10 +177,14 @@ describe('outages', () => {
     const replay = new Replay();
     passes(replay, 50);
     const many = Array.from({ length: 120 }, (_, i) => ({ id: `t${i}`, name: `T${i}` }));
-    const mass = replay.observe(anObservation({ failedTests: many, summary: { total: 300, failed: 120, error: 0, skipped: 0 } }));
+    const mass = replay.observe(
+      anObservation({ failedTests: many, summary: { total: 300, failed: 120, error: 0, skipped: 0 } }),
+    );
     expect(mass.excluded).toBe('mass-failure');
     expect(replay.states.size).toBe(0);
-    const small = replay.observe(anObservation({ failedTests: [FLAKY, OTHER], summary: { total: 4, failed: 2, error: 0, skipped: 0 } }));
+    const small = replay.observe(
+      anObservation({ failedTests: [FLAKY, OTHER], summary: { total: 4, failed: 2, error: 0, skipped: 0 } }),
+    );
     expect(small.excluded).toBeUndefined();
     expect([...small.updates.keys()].sort()).toEqual([FLAKY.id, OTHER.id].sort());
   });
@@ -185,7 +201,11 @@ describe('outages', () => {
       }
       const failing = suite.filter(() => random() < 0.45);
       const marked = random() < 0.5;
-      const obs = anObservation({ failedTests: failing, summary: { total: 300, failed: failing.length, error: 0, skipped: 0 }, excluded: marked ? 'infrastructure' : undefined });
+      const obs = anObservation({
+        failedTests: failing,
+        summary: { total: 300, failed: failing.length, error: 0, skipped: 0 },
+        excluded: marked ? 'infrastructure' : undefined,
+      });
       replay.observe(obs);
       replay.observe(aRerunOf(obs, { summary: { total: 300, failed: 0, error: 0, skipped: 0 } }));
     }
@@ -244,7 +264,8 @@ describe('lazy passes', () => {
       failures = failures * config.decay + (fails ? 1 : 0);
       passWeight = passWeight * config.decay + (fails ? 0 : 1);
     }
-    const expected = (config.priorFailures + failures) / (config.priorFailures + config.priorPasses + failures + passWeight);
+    const expected =
+      (config.priorFailures + failures) / (config.priorFailures + config.priorPasses + failures + passWeight);
     expect(replay.view(FLAKY.id, 'default').failureRate).toBeCloseTo(expected, 10);
   });
 
@@ -292,7 +313,10 @@ describe('bounded documents', () => {
     const replay = new Replay();
     const random = mulberry32(3);
     const longName = `com.example.${'deeply.nested.package.'.repeat(12)}VeryLongTestClassName.testWithAVeryLongName`;
-    const suite = Array.from({ length: 40 }, (_, i) => ({ id: `${i.toString(16).padStart(16, 'f')}`, name: `${longName}${i}` }));
+    const suite = Array.from({ length: 40 }, (_, i) => ({
+      id: `${i.toString(16).padStart(16, 'f')}`,
+      name: `${longName}${i}`,
+    }));
     let maxTrack = 0;
     let maxState = 0;
     for (let i = 0; i < 10_000; i++) {
@@ -305,9 +329,11 @@ describe('bounded documents', () => {
         branch: onBranch ? `feature/${'long-branch-name-'.repeat(6)}${Math.floor(random() * 60)}` : 'main',
       });
       const outcome = replay.observe(obs);
-      if (failing.length > 0 && random() < 0.3) replay.observe(aRerunOf(obs, { failedTests: failing.filter(() => random() < 0.5) }));
+      if (failing.length > 0 && random() < 0.3)
+        replay.observe(aRerunOf(obs, { failedTests: failing.filter(() => random() < 0.5) }));
       maxTrack = Math.max(maxTrack, JSON.stringify(outcome.track).length);
-      for (const state of outcome.updates.values()) maxState = Math.max(maxState, JSON.stringify(state).length);
+      for (const state of outcome.updates.values())
+        maxState = Math.max(maxState, JSON.stringify(state).length);
     }
     expect(maxTrack).toBeLessThan(20 * 1024);
     expect(maxState).toBeLessThan(4 * 1024);

@@ -82,7 +82,12 @@ export class Replay {
   observe(obs: TestObservation): ReturnType<typeof observeAttempt> {
     const ids = testsToLoad(this.track, obs, this.config);
     this.reads += ids.length;
-    const outcome = observeAttempt(this.track, new Map(ids.map((id) => [id, this.states.get(id)] as const)), obs, this.config);
+    const outcome = observeAttempt(
+      this.track,
+      new Map(ids.map((id) => [id, this.states.get(id)] as const)),
+      obs,
+      this.config,
+    );
     this.track = outcome.track;
     this.writes += outcome.updates.size;
     for (const [id, state] of outcome.updates) this.states.set(id, state);

@@ -1,0 +1,261 @@
+/**
+ * `npm run bench:ingest`: what ingesting a pipeline costs, against the demo workspace served by the simulator.
+ *
+ *  1. Ours: every pipeline of 30 days through the sweep and `ingestPipeline`, one job at a time, with a MeteredStore
+ *     over SQLite. Per pipeline: API calls by endpoint, the floor of DESIGN.md §2 ("The budget that binds"), the
+ *     ratio calls/floor, storage writes and bytes written, CPU ms.
+ *  2. Naive: the same pipelines fetched the obvious way (every step's summary and all test-case pages, every step's
+ *     whole log without a Range header), to show what the floor saves.
+ *  3. Suite size: two workspaces that differ only in the number of tests; bytes written per pipeline must not grow
+ *     with the suite.
+ *
+ * Rate-limited calls are those under `/2.0/repositories/*`; the log storage a step log redirects to is not one of
+ * them, so `steps.logStorage` is shown but not counted against the floor.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { BitbucketClient } from '../src/bitbucket/client';
+import { HttpTransport } from '../src/bitbucket/http-transport';
+import { isTerminalStep } from '../src/domain/attempt';
+import { daysAgo } from '../src/domain/time';
+import type { RepoRef } from '../src/domain/types';
+import { unwrapUuid } from '../src/domain/uuid';
+import { silentLogger, type ServiceContext } from '../src/services/context';
+import { ingestPipeline, type IngestJob } from '../src/services/ingest-pipeline';
+import { sweepWorkspace } from '../src/services/sweep';
+import { DEFAULT_REPOS, generateWorkspace, startSimServer, type RepoSpec, type SimWorkspace } from '../src/sim';
+import * as keys from '../src/storage/keys';
+import { MeteredStore } from '../src/storage/metered-store';
+import { SqliteStore } from '../src/storage/sqlite-store';
+
+const SEED = 20261127;
+const NOW = new Date('2026-11-27T12:00:00Z');
+const DAYS = 30;
+const PAGELEN = 100;
+/** Not under `/2.0/repositories/*`: not rate-limited. */
+const UNMETERED = new Set(['steps.logStorage']);
+
+interface PipelineCost {
+  calls: number;
+  floor: number;
+  writes: number;
+  bytesWritten: number;
+  cpuMs: number;
+}
+
+interface RunTotals {
+  pipelines: PipelineCost[];
+  byEndpoint: Record<string, number>;
+  attempts: number;
+}
+
+const meteredCalls = (byEndpoint: Record<string, number>): number =>
+  Object.entries(byEndpoint).reduce((n, [endpoint, count]) => (UNMETERED.has(endpoint) ? n : n + count), 0);
+
+function diff(after: Record<string, number>, before: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]).filter(([, v]) => (v as number) > 0));
+}
+
+/** DESIGN.md's floor for the attempts one job recorded, from the simulator's plan of those attempts. */
+function floorOf(ws: SimWorkspace, recorded: { pipelineUuid: string; stepUuid: string; runNumber: number }[]): number {
+  let floor = 2;
+  for (const a of recorded) {
+    const repo = ws.repos.find((r) => r.pipelines.some((p) => unwrapUuid(p.uuid) === a.pipelineUuid));
+    const step = repo?.pipelines.find((p) => unwrapUuid(p.uuid) === a.pipelineUuid)?.steps.find((s) => unwrapUuid(s.uuid) === a.stepUuid);
+    const attempt = step?.attempts.find((x) => x.runNumber === a.runNumber);
+    if (!repo || !attempt) continue;
+    if (attempt.tests) {
+      floor += 1;
+      if (attempt.tests.failed.length > 0) floor += Math.max(1, Math.ceil((repo.suites[attempt.tests.suite]?.length ?? 0) / PAGELEN));
+    }
+    if (attempt.result !== 'SUCCESSFUL') floor += 1;
+  }
+  return floor;
+}
+
+async function recordedSince(store: MeteredStore, repo: RepoRef, known: Set<string>): Promise<{ pipelineUuid: string; stepUuid: string; runNumber: number }[]> {
+  const fresh: { pipelineUuid: string; stepUuid: string; runNumber: number }[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.query(keys.attemptsOf(repo.repoUuid), { limit: 100, cursor });
+    for (const { value } of page.items) {
+      const id = `${value.pipelineUuid}:${value.stepUuid}:${value.runNumber}`;
+      if (known.has(id)) continue;
+      known.add(id);
+      fresh.push(value);
+    }
+    cursor = page.cursor;
+  } while (cursor);
+  return fresh;
+}
+
+async function withSim<T>(ws: SimWorkspace, run: (apiUrl: string) => Promise<T>): Promise<T> {
+  const sim = await startSimServer({ workspace: ws });
+  try {
+    return await run(sim.apiUrl);
+  } finally {
+    await sim.close();
+  }
+}
+
+const clientFor = (apiUrl: string): { client: BitbucketClient; transport: HttpTransport } => {
+  const transport = new HttpTransport({ baseUrl: apiUrl, auth: { kind: 'none' } });
+  return { client: new BitbucketClient({ transport }), transport };
+};
+
+/** Ours: sweep, then each job alone so its calls, writes and CPU are its own. Returns the jobs for the naive pass. */
+async function ingestOurs(ws: SimWorkspace, apiUrl: string): Promise<RunTotals & { jobs: IngestJob[] }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pi-bench-'));
+  const sqlite = new SqliteStore({ path: path.join(dir, 'store.db') });
+  const store = new MeteredStore(sqlite);
+  const { client } = clientFor(apiUrl);
+  const ctx: ServiceContext = { store, client, now: () => NOW, log: silentLogger };
+  const jobs: IngestJob[] = [];
+  try {
+    await sweepWorkspace(ctx, {
+      workspace: ws.slug,
+      since: daysAgo(NOW, DAYS + 1),
+      reason: 'backfill',
+      enqueue: async (batch) => {
+        jobs.push(...batch);
+      },
+    });
+    const startEndpoints = client.stats.byEndpoint;
+    const known = new Set<string>();
+    const pipelines: PipelineCost[] = [];
+    let attempts = 0;
+    for (const job of jobs) {
+      const calls0 = client.stats.byEndpoint;
+      const store0 = store.stats();
+      const cpu0 = process.cpuUsage();
+      await ingestPipeline(ctx, job, { retentionDays: 90 });
+      const cpu = process.cpuUsage(cpu0);
+      const store1 = store.stats();
+      const recorded = await recordedSince(store, job.repo, known);
+      attempts += recorded.length;
+      pipelines.push({
+        calls: meteredCalls(diff(client.stats.byEndpoint, calls0)),
+        floor: floorOf(ws, recorded),
+        writes: store1.writes - store0.writes,
+        bytesWritten: store1.bytesWritten - store0.bytesWritten,
+        cpuMs: (cpu.user + cpu.system) / 1000,
+      });
+    }
+    return { pipelines, byEndpoint: diff(client.stats.byEndpoint, startEndpoints), attempts, jobs };
+  } finally {
+    sqlite.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The obvious way: everything for every step, whole logs, no Range, nothing remembered. */
+async function naivePipeline(client: BitbucketClient, transport: HttpTransport, job: IngestJob, count: (endpoint: string) => void): Promise<number> {
+  if (!job.pipelineUuid) return 0;
+  await client.getPipeline(job.repo, job.pipelineUuid);
+  const steps = await client.listSteps(job.repo, job.pipelineUuid);
+  let logBytes = 0;
+  for (const step of steps.filter(isTerminalStep)) {
+    const summary = await client.getTestReportSummary(job.repo, job.pipelineUuid, step.uuid);
+    if (summary) await client.listTestCases(job.repo, job.pipelineUuid, step.uuid);
+    let url = `/repositories/${job.repo.workspace}/${job.repo.repoSlug}/pipelines/{${job.pipelineUuid}}/steps/{${step.uuid}}/log`;
+    for (let hop = 0; hop < 3; hop++) {
+      const response = await transport.request({ method: 'GET', url });
+      count(hop === 0 ? 'steps.log' : 'steps.logStorage');
+      const location = response.headers['location'];
+      if (response.status >= 300 && response.status < 400 && location) {
+        url = location;
+        continue;
+      }
+      logBytes += Buffer.byteLength(response.body);
+      break;
+    }
+  }
+  return logBytes;
+}
+
+async function ingestNaive(jobs: IngestJob[], apiUrl: string): Promise<{ perPipeline: number[]; byEndpoint: Record<string, number>; logBytes: number }> {
+  const { client, transport } = clientFor(apiUrl);
+  const raw: Record<string, number> = {};
+  const count = (endpoint: string): void => {
+    raw[endpoint] = (raw[endpoint] ?? 0) + 1;
+  };
+  const perPipeline: number[] = [];
+  let logBytes = 0;
+  for (const job of jobs) {
+    const client0 = client.stats.byEndpoint;
+    const raw0 = { ...raw };
+    logBytes += await naivePipeline(client, transport, job, count);
+    perPipeline.push(meteredCalls(diff(client.stats.byEndpoint, client0)) + meteredCalls(diff(raw, raw0)));
+  }
+  const byEndpoint = { ...client.stats.byEndpoint };
+  for (const [k, v] of Object.entries(raw)) byEndpoint[k] = (byEndpoint[k] ?? 0) + v;
+  return { perPipeline, byEndpoint, logBytes };
+}
+
+const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+const mean = (xs: number[]): number => (xs.length ? sum(xs) / xs.length : 0);
+const pct = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? 0;
+};
+const fmt = (n: number, d = 2): string => n.toFixed(d);
+const row = (cells: (string | number)[]): string => cells.map((c, i) => (i === 0 ? String(c).padEnd(34) : String(c).padStart(12))).join('');
+
+function printOurs(ours: RunTotals, naive: { perPipeline: number[]; byEndpoint: Record<string, number>; logBytes: number }): void {
+  const p = ours.pipelines;
+  const calls = p.map((x) => x.calls);
+  const floors = p.map((x) => x.floor);
+  const ratios = p.map((x) => x.calls / x.floor);
+  console.log(`\n== Ours: ${p.length} pipelines, ${ours.attempts} step attempts recorded ==`);
+  console.log(row(['per pipeline', 'mean', 'p50', 'p95', 'max', 'total']));
+  const line = (name: string, xs: number[], d = 2): void =>
+    console.log(row([name, fmt(mean(xs), d), fmt(pct(xs, 0.5), d), fmt(pct(xs, 0.95), d), fmt(Math.max(...xs), d), fmt(sum(xs), 0)]));
+  line('API calls (rate-limited)', calls);
+  line('floor (DESIGN §2)', floors);
+  line('calls / floor', ratios);
+  line('storage writes', p.map((x) => x.writes));
+  line('bytes written', p.map((x) => x.bytesWritten), 0);
+  line('CPU ms', p.map((x) => x.cpuMs));
+  console.log(`overall calls/floor: ${fmt(sum(calls) / sum(floors), 3)} (${sum(calls)} / ${sum(floors)}); pipelines above floor: ${ratios.filter((r) => r > 1).length}`);
+  console.log('\nAPI calls by endpoint          ours       naive');
+  for (const endpoint of [...new Set([...Object.keys(ours.byEndpoint), ...Object.keys(naive.byEndpoint)])].sort()) {
+    const note = UNMETERED.has(endpoint) ? '  (log storage, not rate-limited)' : '';
+    console.log(`  ${endpoint.padEnd(26)}${String(ours.byEndpoint[endpoint] ?? 0).padStart(8)}${String(naive.byEndpoint[endpoint] ?? 0).padStart(12)}${note}`);
+  }
+  console.log(`\n== Naive (all test cases of every step, whole logs without Range) ==`);
+  console.log(`rate-limited calls: naive ${sum(naive.perPipeline)} vs ours ${sum(calls)}  →  naive/ours = ${fmt(sum(naive.perPipeline) / sum(calls), 2)}×`);
+  console.log(`log bytes downloaded by naive: ${(naive.logBytes / 1024 / 1024).toFixed(1)} MiB`);
+}
+
+function suiteSpec(tests: number): RepoSpec[] {
+  const base = DEFAULT_REPOS.find((r) => r.slug === 'web-app') ?? DEFAULT_REPOS[0];
+  if (!base) throw new Error('no default repository spec');
+  return [{ ...base, unitTests: tests, integrationTests: 0 }];
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const ws = generateWorkspace({ seed: SEED, now: NOW, days: DAYS });
+  console.log(`demo workspace: seed ${SEED}, ${DAYS} days to ${NOW.toISOString()}, repos ${ws.repos.map((r) => r.slug).join(', ')}`);
+  const ours = await withSim(ws, (apiUrl) => ingestOurs(ws, apiUrl));
+  const naive = await withSim(ws, (apiUrl) => ingestNaive(ours.jobs, apiUrl));
+  printOurs(ours, naive);
+
+  console.log('\n== Suite size independence (web-app only, unit suite size varies, same seed) ==');
+  console.log(row(['tests in suite', 'pipelines', 'calls/pipe', 'floor/pipe', 'writes/pipe', 'bytes/pipe']));
+  for (const tests of [100, 2000]) {
+    const w = generateWorkspace({ seed: SEED, now: NOW, days: DAYS, repos: suiteSpec(tests) });
+    const r = await withSim(w, (apiUrl) => ingestOurs(w, apiUrl));
+    const p = r.pipelines;
+    console.log(
+      row([tests, p.length, fmt(mean(p.map((x) => x.calls))), fmt(mean(p.map((x) => x.floor))), fmt(mean(p.map((x) => x.writes))), fmt(mean(p.map((x) => x.bytesWritten)), 0)]),
+    );
+  }
+  console.log(`\n(${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,163 @@
+/**
+ * `serve`: the app's pages in a local browser preview, over the data folder `sync` filled, with the real
+ * resolvers. The local operator may do everything (`localAccess`); Jira comes from JIRA_SITE, JIRA_EMAIL and
+ * JIRA_API_TOKEN; quarantine is published through the same Bitbucket client as `sync`.
+ */
+import path from 'node:path';
+import type { RepoRef } from '../domain/types';
+import { openLocalRuntime, type LocalRuntime } from '../local/runtime';
+import { startPreviewServer, type PreviewRouteTarget, type SurfaceLink } from '../preview/server';
+import { surfacePath } from '../preview/routes';
+import { createJiraGateway, createResolverHost, localAccess, MAX_ATTEMPT_PAGES, type JiraGateway } from '../services/resolvers';
+import type { ResolverDeps } from '../services/resolvers';
+import * as keys from '../storage/keys';
+import { prefix } from '../storage/keys';
+import type { Store } from '../storage/store';
+import { DEFAULT_DATA_DIR, UsageError, type CliValues } from './commands';
+
+export interface ServeOptions {
+  dataDir: string;
+  port?: string;
+  onClose?: () => Promise<void>;
+  now?: () => Date;
+  /** The Bitbucket API the client talks to (the simulated one in `demo`); default BITBUCKET_API_URL. */
+  apiUrl?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function runServe(values: CliValues): Promise<number> {
+  return serveUntilStopped({ dataDir: path.resolve(values['data-dir'] ?? DEFAULT_DATA_DIR), port: values.port });
+}
+
+export async function serveUntilStopped(o: ServeOptions): Promise<number> {
+  const port = parsePort(o.port);
+  const preview = await startLocalPreview({ ...o, port });
+  process.stdout.write(`Pipeline insights preview: ${preview.url}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await preview.close();
+  return 0;
+}
+
+export interface LocalPreview {
+  url: string;
+  runtime: LocalRuntime;
+  close(): Promise<void>;
+}
+
+/** The preview server on the runtime of `dataDir`, with the real resolver host. */
+export async function startLocalPreview(o: Omit<ServeOptions, 'port'> & { port?: number; bundleCacheDir?: string }): Promise<LocalPreview> {
+  const env = o.env ?? process.env;
+  const runtime = openLocalRuntime({ dataDir: o.dataDir, apiUrl: o.apiUrl, env, log: { info: () => undefined, warn: () => undefined }, now: o.now });
+  try {
+    const jira = localJiraGateway(env);
+    const hostFor = (workspace: string) => createResolverHost(localDeps(runtime, jira, workspace));
+    const server = await startPreviewServer({
+      host: { handle: (name, payload, caller) => hostFor(caller.workspaceUuid).handle(name, payload, caller) },
+      port: o.port ?? 0,
+      resolveRoute: (workspace, repo) => resolveRoute(runtime.store, workspace, repo),
+      listSurfaces: () => listSurfaces(runtime.store),
+      ...(o.bundleCacheDir ? { bundleOptions: { cacheDir: o.bundleCacheDir } } : {}),
+    });
+    return {
+      url: server.url,
+      runtime,
+      close: async () => {
+        await server.close();
+        runtime.close();
+        await o.onClose?.();
+      },
+    };
+  } catch (error) {
+    runtime.close();
+    throw error;
+  }
+}
+
+function localDeps(rt: LocalRuntime, jira: ResolverDeps['jira'], workspace: string): ResolverDeps {
+  return { store: rt.store, client: rt.client, access: localAccess, jira, now: rt.now, workspace };
+}
+
+/** Locally the token is JIRA_API_TOKEN, or the one entered on the settings page for the life of the process. */
+export function localJiraGateway(env: NodeJS.ProcessEnv, fetchImpl: typeof fetch = fetch): JiraGateway & { defaults: { site?: string; email?: string } } {
+  let entered: string | undefined;
+  const gateway = createJiraGateway({
+    tokens: { get: async () => entered ?? env.JIRA_API_TOKEN, set: async (token) => void (entered = token) },
+    fetch: (url, init) => fetchImpl(url, init),
+  });
+  return { ...gateway, defaults: { ...(env.JIRA_SITE ? { site: env.JIRA_SITE } : {}), ...(env.JIRA_EMAIL ? { email: env.JIRA_EMAIL } : {}) } };
+}
+
+/** Locally the workspace key is its slug (as `sync` recorded it), the same string as in the route. */
+async function resolveRoute(store: Store, workspace: string, repoSlug?: string): Promise<PreviewRouteTarget | undefined> {
+  const repos = await repositoriesOf(store, workspace);
+  if (!repos.length) return undefined;
+  if (repoSlug === undefined) return { workspaceUuid: workspace };
+  const repo = repos.find((r) => r.repoSlug === repoSlug);
+  return repo ? { workspaceUuid: workspace, repoUuid: repo.repoUuid } : undefined;
+}
+
+async function repositoriesOf(store: Store, workspace: string): Promise<RepoRef[]> {
+  const out: RepoRef[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.query(keys.repositoriesOf(workspace), { limit: 100, cursor });
+    out.push(...page.items.map((i) => i.value));
+    cursor = page.cursor;
+  } while (cursor);
+  return out;
+}
+
+/** Every recorded repository, with the workspace key it was recorded under (`repo:<workspace>:<uuid>`). */
+async function allRepositories(store: Store): Promise<{ workspace: string; repo: RepoRef }[]> {
+  const out: { workspace: string; repo: RepoRef }[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.query(prefix<RepoRef>('repo:'), { limit: 100, cursor });
+    for (const item of page.items) out.push({ workspace: item.key.split(':')[1] ?? '', repo: item.value });
+    cursor = page.cursor;
+  } while (cursor);
+  return out;
+}
+
+/** Pull requests with recorded pipelines, newest first (bounded scan, see MAX_ATTEMPT_PAGES). */
+export async function pullRequestsWithPipelines(store: Store, repoUuid: string): Promise<number[]> {
+  const newest = new Map<number, string>();
+  let cursor: string | undefined;
+  for (let page = 0; page < MAX_ATTEMPT_PAGES; page++) {
+    const result = await store.query(keys.attemptsOf(repoUuid), { limit: 100, cursor });
+    for (const { value: a } of result.items) if (a.pullRequestId !== undefined) newest.set(a.pullRequestId, a.completedOn);
+    cursor = result.cursor;
+    if (!cursor) break;
+  }
+  return [...newest.entries()].sort((a, b) => b[1].localeCompare(a[1])).map(([id]) => id);
+}
+
+async function listSurfaces(store: Store): Promise<SurfaceLink[]> {
+  const links: SurfaceLink[] = [];
+  const workspaces = new Set<string>();
+  for (const { workspace, repo } of await allRepositories(store)) {
+    workspaces.add(workspace);
+    links.push({ title: `${workspace}/${repo.repoSlug}`, url: surfacePath({ surface: 'repo-page', workspace, repo: repo.repoSlug }) });
+    const [pr] = await pullRequestsWithPipelines(store, repo.repoUuid);
+    if (pr !== undefined) {
+      links.push({ title: `${workspace}/${repo.repoSlug} · pull request #${pr}`, url: surfacePath({ surface: 'pr-panel', workspace, repo: repo.repoSlug, pullRequestId: pr }) });
+    }
+  }
+  for (const workspace of workspaces) links.push({ title: `${workspace} · settings`, url: surfacePath({ surface: 'admin-page', workspace }) });
+  return links;
+}
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined) return 0;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, not "${value.slice(0, 20)}"`);
+  return port;
+}

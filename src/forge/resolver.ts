@@ -1,0 +1,84 @@
+/**
+ * The Forge resolver of the three UI Kit surfaces: builds the caller from Forge's request context (never from the
+ * payload), runs the shared resolver host and answers its result or its error body. Unexpected errors are
+ * rethrown so Forge records them.
+ */
+import { kvs } from '@forge/kvs';
+import { fetch as forgeFetch } from '@forge/api';
+import Resolver from '@forge/resolver';
+import type { CallerContext } from '../contract/caller';
+import { RESOLVER_NAMES } from '../contract/resolvers';
+import { daysAgo } from '../domain/time';
+import { unwrapUuid } from '../domain/uuid';
+import { createJiraGateway, createResolverHost, type FetchLike, type JiraTokenStore } from '../services/resolvers';
+import { sweepWorkspace } from '../services/sweep';
+import { JIRA_TOKEN_SECRET } from '../storage/keys';
+import { forgeAccess } from './access';
+import { forgeContext, pushJobs } from './runtime';
+
+/** Forge's secret store: encrypted, readable only by the app's backend. */
+const jiraTokens: JiraTokenStore = {
+  get: async () => {
+    const token = await kvs.getSecret<string>(JIRA_TOKEN_SECRET);
+    return typeof token === 'string' && token ? token : undefined;
+  },
+  set: (token) => kvs.setSecret(JIRA_TOKEN_SECRET, token),
+};
+
+const jiraFetch: FetchLike = (url, init) => forgeFetch(url, init);
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
+const obj = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {});
+
+/** `req.context` of a Bitbucket module, read defensively: fields vary by module type. */
+export function callerFromContext(context: unknown): CallerContext | undefined {
+  const c = obj(context);
+  const extension = obj(c.extension);
+  const workspace = str(obj(extension.workspace).uuid) ?? str(c.workspaceId);
+  const accountId = str(c.accountId);
+  if (!workspace || !accountId) return undefined;
+  const caller: CallerContext = { accountId, workspaceUuid: unwrapUuid(workspace) };
+  const repo = str(obj(extension.repository).uuid);
+  if (repo) caller.repoUuid = unwrapUuid(repo);
+  const prId = Number(obj(extension.pullRequest).id);
+  if (Number.isSafeInteger(prId) && prId > 0) caller.pullRequestId = prId;
+  return caller;
+}
+
+function hostFor(workspaceUuid: string) {
+  const ctx = forgeContext(workspaceUuid);
+  return createResolverHost({
+    store: ctx.store,
+    client: ctx.client,
+    access: forgeAccess(),
+    jira: createJiraGateway({ tokens: jiraTokens, fetch: jiraFetch }),
+    now: ctx.now,
+    workspace: workspaceUuid,
+    enqueueBackfill: async (days) => {
+      let pipelinesQueued = 0;
+      const { repos } = await sweepWorkspace(ctx, {
+        workspace: workspaceUuid,
+        since: daysAgo(ctx.now(), days),
+        reason: 'backfill',
+        enqueue: async (jobs) => {
+          pipelinesQueued += jobs.length;
+          await pushJobs(
+            jobs.map((j) => ({ workspaceUuid, repoUuid: j.repo.repoUuid, ...(j.pipelineUuid ? { pipelineUuid: j.pipelineUuid } : {}), reason: 'backfill' })),
+          );
+        },
+      });
+      return { reposDone: repos.length, pipelinesQueued };
+    },
+  });
+}
+
+const r = new Resolver();
+for (const name of RESOLVER_NAMES) {
+  r.define(name, async (req: { payload: unknown; context: unknown }) => {
+    const caller = callerFromContext(req.context);
+    if (!caller) return { error: { code: 'forbidden', message: 'This call carries no Bitbucket user or workspace.' } };
+    return hostFor(caller.workspaceUuid).handle(name, req.payload, caller);
+  });
+}
+
+export const resolver = r.getDefinitions();

@@ -1,0 +1,111 @@
+/** Workspace-admin resolvers: the settings page, its saves, and starting a backfill. */
+import type { AdminPage, BackfillStatus, RepoHealthRow } from '../../contract/resolvers';
+import type { WorkspaceSettings } from '../../contract/settings';
+import { daysAgo, weekOf } from '../../domain/time';
+import type { RepoRef } from '../../domain/types';
+import * as keys from '../../storage/keys';
+import { commitWithRetry } from '../commit-with-retry';
+import { ResolverError } from './errors';
+import type { ResolverDeps } from './host';
+import { readSettings, REPORT_WINDOW_DAYS } from './repo-actions';
+
+const IDLE: BackfillStatus = { state: 'idle', reposDone: 0, reposTotal: 0, pipelinesQueued: 0 };
+
+export async function adminPage(deps: ResolverDeps): Promise<AdminPage> {
+  const settings = await readSettings(deps);
+  const repos = await workspaceRepositories(deps);
+  const rows: RepoHealthRow[] = [];
+  for (const repo of repos) rows.push(await healthRow(deps, repo, settings));
+  const backfill = await deps.store.getDoc(keys.backfill(deps.workspace));
+  return { settings, jiraTokenSet: await deps.jira.isConfigured(), repos: rows, backfill: backfill?.value ?? IDLE };
+}
+
+async function healthRow(deps: ResolverDeps, repo: RepoRef, settings: WorkspaceSettings): Promise<RepoHealthRow> {
+  const sinceWeek = weekOf(daysAgo(deps.now(), REPORT_WINDOW_DAYS).toISOString());
+  const [stats, catalog] = await Promise.all([deps.store.getDoc(keys.pipelineStats(repo.repoUuid)), deps.store.getDoc(keys.stepCatalog(repo.repoUuid))]);
+  const steps = catalog?.value.steps ?? [];
+  let flakyTests = 0;
+  let brokenTests = 0;
+  for (let i = 0; i < steps.length; i += 25) {
+    const indexes = await deps.store.getDocs(steps.slice(i, i + 25).map((s) => keys.testIndex(repo.repoUuid, s.name)));
+    for (const d of indexes.values()) {
+      flakyTests += d.value.tests.filter((t) => t.label === 'flaky').length;
+      brokenTests += d.value.tests.filter((t) => t.label === 'broken').length;
+    }
+  }
+  const weeks = (stats?.value.weeks ?? []).filter((w) => w.week >= sinceWeek);
+  const runs = weeks.reduce((n, w) => n + w.runs, 0);
+  const finished = runs - weeks.reduce((n, w) => n + w.stopped, 0);
+  const successful = weeks.reduce((n, w) => n + w.successful, 0);
+  return {
+    repoUuid: repo.repoUuid,
+    slug: repo.repoSlug,
+    monitored: settings.monitoredRepos.length === 0 || settings.monitoredRepos.includes(repo.repoUuid),
+    pipelines: runs,
+    ...(finished > 0 ? { successRate: successful / finished } : {}),
+    flakyTests,
+    brokenTests,
+    buildMinutes: Math.round(weeks.reduce((n, w) => n + w.buildSeconds, 0) / 60),
+    ...(stats?.value.lastRecordedAt ? { lastRecordedAt: stats.value.lastRecordedAt } : {}),
+  };
+}
+
+/** The Jira connection is saved only by saveJiraConnection: a settings save keeps the stored one. */
+export async function saveSettings(deps: ResolverDeps, next: WorkspaceSettings): Promise<WorkspaceSettings> {
+  const current = await readSettings(deps);
+  const { jira: _ignored, ...rest } = next;
+  const saved: WorkspaceSettings = { ...rest, ...(current.jira ? { jira: current.jira } : {}) };
+  await deps.store.set(keys.settings(deps.workspace), saved);
+  return saved;
+}
+
+export async function saveJiraConnection(
+  deps: ResolverDeps,
+  p: { site: string; projectKey: string; email: string; apiToken?: string; issueType?: string },
+): Promise<{ jiraTokenSet: boolean }> {
+  const current = await readSettings(deps);
+  const jira = { site: p.site, projectKey: p.projectKey, email: p.email, ...(p.issueType ? { issueType: p.issueType } : {}) };
+  await deps.store.set(keys.settings(deps.workspace), { ...current, jira });
+  if (p.apiToken) await deps.jira.saveToken(p.apiToken);
+  return { jiraTokenSet: await deps.jira.isConfigured() };
+}
+
+export async function startBackfill(deps: ResolverDeps, days: number): Promise<BackfillStatus> {
+  const enqueue = deps.enqueueBackfill;
+  if (!enqueue) {
+    throw new ResolverError('not-configured', 'Here a backfill runs from the command line: pipeline-insights sync --workspace <slug> --since <date>.');
+  }
+  const docKey = keys.backfill(deps.workspace);
+  const settings = await readSettings(deps);
+  const repos = await workspaceRepositories(deps);
+  const total = settings.monitoredRepos.length ? repos.filter((r) => settings.monitoredRepos.includes(r.repoUuid)).length : repos.length;
+  let status: BackfillStatus = IDLE;
+  const started = await commitWithRetry(deps.store, async () => {
+    const current = await deps.store.getDoc(docKey);
+    if (current?.value.state === 'running') {
+      status = current.value;
+      return undefined;
+    }
+    status = { state: 'running', days, reposDone: 0, reposTotal: total, pipelinesQueued: 0, startedAt: deps.now().toISOString() };
+    return [{ kind: 'put', key: docKey, value: status, expectedVersion: current?.version ?? 0 }];
+  });
+  // Only the call that moved the status to running enqueues, so a double click starts one backfill.
+  if (!started) return status;
+  const queued = await enqueue(days);
+  const current = await deps.store.getDoc(docKey);
+  const done: BackfillStatus = { ...status, ...queued, state: 'done', finishedAt: deps.now().toISOString(), message: `${queued.pipelinesQueued} pipelines queued for ingestion` };
+  await deps.store.commit([{ kind: 'put', key: docKey, value: done, expectedVersion: current?.version ?? 0 }]);
+  return done;
+}
+
+/** Repositories recorded by sweeps (one page per 100). */
+async function workspaceRepositories(deps: ResolverDeps): Promise<RepoRef[]> {
+  const out: RepoRef[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await deps.store.query(keys.repositoriesOf(deps.workspace), { limit: 100, cursor });
+    out.push(...page.items.map((i) => i.value));
+    cursor = page.cursor;
+  } while (cursor);
+  return out;
+}

@@ -1,0 +1,98 @@
+/**
+ * The server side of the resolver contract (src/contract/resolvers.ts), shared by the Forge resolver and the local
+ * preview: validate the payload, check on the server that the caller may, then call one service. Expected failures
+ * answer a `ResolverErrorBody`; anything else is thrown so the platform records it.
+ */
+import type { CallerContext, ResolverHost } from '../../contract/caller';
+import type { ResolverName } from '../../contract/resolvers';
+import type { BitbucketClient } from '../../bitbucket/client';
+import type { RepoRef } from '../../domain/types';
+import * as keys from '../../storage/keys';
+import type { Store } from '../../storage/store';
+import type { AccessChecker } from './access';
+import { adminPage, saveJiraConnection, saveSettings, startBackfill } from './admin';
+import { forbidden, ResolverError } from './errors';
+import type { JiraGateway } from './jira';
+import { createJiraIssue } from './jira-issue';
+import { PAYLOADS, type Payload } from './payloads';
+import { pullRequestPanel } from './pr-panel';
+import { repoReport, setQuarantine, setSuggestionStatus } from './repo-actions';
+
+export interface ResolverDeps {
+  store: Store;
+  /** Absent when the app cannot call Bitbucket (then nothing is published). */
+  client?: BitbucketClient;
+  access: AccessChecker;
+  jira: JiraGateway & { defaults?: { site?: string; email?: string; projectKey?: string; issueType?: string } };
+  now: () => Date;
+  /** The workspace key used by ingestion: the slug locally, the UUID on Forge. */
+  workspace: string;
+  /**
+   * Lists the pipelines of the last `days` days and queues their ingestion (Forge); absent where a backfill runs
+   * from the command line.
+   */
+  enqueueBackfill?: (days: number) => Promise<{ reposDone: number; pipelinesQueued: number }>;
+}
+
+type Handler<N extends ResolverName> = (deps: ResolverDeps, payload: Payload<N>, caller: CallerContext) => Promise<unknown>;
+type RepoHandler<N extends ResolverName> = (deps: ResolverDeps, payload: Payload<N>, caller: CallerContext, repo: RepoRef) => Promise<unknown>;
+
+/** Repository surfaces: the repository is the one of the page the call comes from, never one named in a payload. */
+function onRepo<N extends ResolverName>(run: RepoHandler<N>): Handler<N> {
+  return async (deps, payload, caller) => {
+    const repoUuid = caller.repoUuid;
+    if (!repoUuid) throw new ResolverError('invalid', 'This call must come from a repository page.');
+    if (!(await deps.access.canReadRepo(caller, repoUuid))) throw forbidden('this repository');
+    const repo = await deps.store.get(keys.repository(deps.workspace, repoUuid));
+    if (!repo) throw new ResolverError('not-found', 'Nothing is recorded for this repository yet: its pipelines are ingested within the hour.');
+    return run(deps, payload, caller, repo);
+  };
+}
+
+function asAdmin<N extends ResolverName>(run: Handler<N>): Handler<N> {
+  return async (deps, payload, caller) => {
+    if (!(await deps.access.canAdminWorkspace(caller))) throw forbidden('the settings of this workspace');
+    return run(deps, payload, caller);
+  };
+}
+
+const HANDLERS: { [N in ResolverName]: Handler<N> } = {
+  getRepoInsights: onRepo((deps, p, _caller, repo) => repoReport(deps, repo, p.branch)),
+  getPullRequestPanel: onRepo(async (deps, _p, caller, repo) => {
+    if (caller.pullRequestId === undefined) throw new ResolverError('invalid', 'This call must come from a pull request.');
+    return pullRequestPanel(deps.store, repo, caller.pullRequestId);
+  }),
+  setQuarantine: onRepo((deps, p, caller, repo) => setQuarantine(deps, repo, caller.accountId, p)),
+  setSuggestionStatus: onRepo((deps, p, caller, repo) => setSuggestionStatus(deps, repo, caller.accountId, p)),
+  createJiraIssue: onRepo((deps, p, caller, repo) => createJiraIssue(deps, repo, caller.accountId, p.subject)),
+  getAdminPage: asAdmin((deps) => adminPage(deps)),
+  saveSettings: asAdmin((deps, p) => saveSettings(deps, p.settings)),
+  saveJiraConnection: asAdmin((deps, p) => saveJiraConnection(deps, p)),
+  startBackfill: asAdmin((deps, p) => startBackfill(deps, p.days)),
+};
+
+export function createResolverHost(deps: ResolverDeps): ResolverHost {
+  return {
+    handle: async (name, payload, caller) => {
+      try {
+        return await dispatch(deps, name, payload, caller);
+      } catch (error) {
+        if (error instanceof ResolverError) return error.body;
+        throw error;
+      }
+    },
+  };
+}
+
+async function dispatch<N extends ResolverName>(deps: ResolverDeps, name: N, payload: unknown, caller: CallerContext): Promise<unknown> {
+  const schema = PAYLOADS[name] as (typeof PAYLOADS)[ResolverName] | undefined;
+  const handler = HANDLERS[name] as Handler<N> | undefined;
+  if (!schema || !handler) throw new ResolverError('invalid', `Unknown resolver ${String(name).slice(0, 60)}.`);
+  const parsed = schema.safeParse(payload ?? {});
+  if (!parsed.success) {
+    // Issue paths and messages only: the input itself (which may hold a token) is never echoed.
+    const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ');
+    throw new ResolverError('invalid', `Invalid ${name} payload: ${detail.slice(0, 500)}`);
+  }
+  return handler(deps, parsed.data as Payload<N>, caller);
+}

@@ -1,0 +1,17 @@
+/** The resolvers of the contract, behind one host: see host.ts. */
+export { createResolverHost, type ResolverDeps } from './host';
+export { localAccess, type AccessChecker } from './access';
+export { ResolverError } from './errors';
+export {
+  createJiraGateway,
+  createScreenUrl,
+  issuePayload,
+  JiraError,
+  type FetchLike,
+  type JiraConnection,
+  type JiraGateway,
+  type JiraIssueDraft,
+  type JiraTokenStore,
+} from './jira';
+export { QUARANTINE_VARIABLE } from './repo-actions';
+export { MAX_ATTEMPT_PAGES } from './pr-panel';

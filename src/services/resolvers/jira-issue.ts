@@ -1,0 +1,64 @@
+/** `createJiraIssue`: an issue for a suggestion or a test, created directly (token stored) or via Jira's create screen. */
+import type { JiraResult, JiraSubject } from '../../contract/resolvers';
+import type { RepoRef } from '../../domain/types';
+import * as keys from '../../storage/keys';
+import { ResolverError } from './errors';
+import type { ResolverDeps } from './host';
+import { createScreenUrl, DEFAULT_ISSUE_TYPE, JiraError, type JiraIssueDraft } from './jira';
+import { readSettings, repoReport } from './repo-actions';
+
+export async function createJiraIssue(deps: ResolverDeps, repo: RepoRef, accountId: string, subject: JiraSubject): Promise<JiraResult> {
+  const settings = await readSettings(deps);
+  const jira = { ...deps.jira.defaults, ...settings.jira };
+  if (!jira.site) {
+    throw new ResolverError('not-configured', 'No Jira site is set: a workspace admin can set it in Pipeline insights settings, under Jira.');
+  }
+  const draft = await draftFor(deps, repo, subject, jira.projectKey ?? '', jira.issueType ?? DEFAULT_ISSUE_TYPE);
+  if (!jira.email || !jira.projectKey || !(await deps.jira.isConfigured())) {
+    return { mode: 'open-create-screen', url: createScreenUrl(jira.site, draft) };
+  }
+  let created: { key: string; url: string };
+  try {
+    created = await deps.jira.create({ site: jira.site, email: jira.email }, draft);
+  } catch (error) {
+    if (error instanceof JiraError) throw new ResolverError('upstream', error.message);
+    throw error;
+  }
+  if (subject.kind === 'suggestion') {
+    const stateKey = keys.suggestionState(repo.repoUuid, subject.id);
+    const current = await deps.store.get(stateKey);
+    await deps.store.set(stateKey, {
+      status: current?.status ?? 'open',
+      jiraIssueKey: created.key,
+      jiraIssueUrl: created.url,
+      updatedAt: deps.now().toISOString(),
+      updatedBy: accountId,
+    });
+  }
+  return { mode: 'created', key: created.key, url: created.url };
+}
+
+async function draftFor(deps: ResolverDeps, repo: RepoRef, subject: JiraSubject, projectKey: string, issueType: string): Promise<JiraIssueDraft> {
+  const report = await repoReport(deps, repo);
+  const where = `Repository: ${repo.fullName ?? repo.repoSlug} (https://bitbucket.org/${repo.fullName ?? `${repo.workspace}/${repo.repoSlug}`})`;
+  if (subject.kind === 'suggestion') {
+    const s = report.suggestions.find((x) => x.id === subject.id);
+    if (!s) throw new ResolverError('not-found', 'This suggestion no longer applies to the repository.');
+    return { summary: s.title, description: [s.detail, '', ...s.evidence.map((e) => `- ${e}`), '', where].join('\n'), projectKey, issueType };
+  }
+  const t = report.tests.find((x) => x.id === subject.testId);
+  if (!t) throw new ResolverError('not-found', 'This test has no recorded failure in the last 30 days.');
+  const what = t.classification === 'broken' ? 'Fix broken test' : t.classification === 'flaky' ? 'Fix flaky test' : 'Investigate test';
+  return {
+    summary: `${what} ${t.name}`,
+    description: [
+      `Test ${t.name} (step ${t.step}) is ${t.classification}: ${t.failures} failure(s) in ${t.runs} run(s).`,
+      '',
+      ...t.evidence.map((e) => `- ${e.detail}${e.url ? ` (${e.url})` : ''}`),
+      '',
+      where,
+    ].join('\n'),
+    projectKey,
+    issueType,
+  };
+}
