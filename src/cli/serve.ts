@@ -6,10 +6,10 @@
 import path from 'node:path';
 import type { RepoRef } from '../domain/types';
 import { openLocalRuntime, type LocalRuntime } from '../local/runtime';
-import { startPreviewServer, type PreviewRouteTarget, type SurfaceLink } from '../preview/server';
+import { startPreviewServer, type PreviewRouteTarget, type PreviewServerOptions, type SurfaceLink } from '../preview/server';
+import type { ResolverHost } from '../contract/caller';
 import { surfacePath } from '../preview/routes';
 import { createJiraGateway, createResolverHost, localAccess, MAX_ATTEMPT_PAGES, type JiraGateway } from '../services/resolvers';
-import type { ResolverDeps } from '../services/resolvers';
 import * as keys from '../storage/keys';
 import { prefix } from '../storage/keys';
 import type { Store } from '../storage/store';
@@ -53,19 +53,11 @@ export interface LocalPreview {
 }
 
 /** The preview server on the runtime of `dataDir`, with the real resolver host. */
-export async function startLocalPreview(o: Omit<ServeOptions, 'port'> & { port?: number; bundleCacheDir?: string }): Promise<LocalPreview> {
+export async function startLocalPreview(o: Omit<ServeOptions, 'port'> & { port?: number }): Promise<LocalPreview> {
   const env = o.env ?? process.env;
   const runtime = openLocalRuntime({ dataDir: o.dataDir, apiUrl: o.apiUrl, env, log: { info: () => undefined, warn: () => undefined }, now: o.now });
   try {
-    const jira = localJiraGateway(env);
-    const hostFor = (workspace: string) => createResolverHost(localDeps(runtime, jira, workspace));
-    const server = await startPreviewServer({
-      host: { handle: (name, payload, caller) => hostFor(caller.workspaceUuid).handle(name, payload, caller) },
-      port: o.port ?? 0,
-      resolveRoute: (workspace, repo) => resolveRoute(runtime.store, workspace, repo),
-      listSurfaces: () => listSurfaces(runtime.store),
-      ...(o.bundleCacheDir ? { bundleOptions: { cacheDir: o.bundleCacheDir } } : {}),
-    });
+    const server = await startPreviewServer({ host: localResolverHost(runtime, env), port: o.port ?? 0, ...localRoutes(runtime.store) });
     return {
       url: server.url,
       runtime,
@@ -81,8 +73,21 @@ export async function startLocalPreview(o: Omit<ServeOptions, 'port'> & { port?:
   }
 }
 
-function localDeps(rt: LocalRuntime, jira: ResolverDeps['jira'], workspace: string): ResolverDeps {
-  return { store: rt.store, client: rt.client, access: localAccess, jira, now: rt.now, workspace };
+/** The real resolvers over a local runtime; the workspace key of each call is the one of its page route. */
+export function localResolverHost(rt: LocalRuntime, env: NodeJS.ProcessEnv): ResolverHost {
+  const jira = localJiraGateway(env);
+  return {
+    handle: (name, payload, caller) =>
+      createResolverHost({ store: rt.store, client: rt.client, access: localAccess, jira, now: rt.now, workspace: caller.workspaceUuid }).handle(name, payload, caller),
+  };
+}
+
+/** How preview routes map to recorded workspaces and repositories, and the index of pages. */
+export function localRoutes(store: Store): Pick<PreviewServerOptions, 'resolveRoute' | 'listSurfaces'> {
+  return {
+    resolveRoute: (workspace, repo) => resolveRoute(store, workspace, repo),
+    listSurfaces: () => listSurfaces(store),
+  };
 }
 
 /** Locally the token is JIRA_API_TOKEN, or the one entered on the settings page for the life of the process. */

@@ -29,7 +29,13 @@ export function AdminPage({ pollIntervalMs = BACKFILL_POLL_MS }: { pollIntervalM
 
   if (admin.data === undefined) {
     if (admin.error) {
-      return <ErrorNotice title="Could not load Pipeline Insights settings" error={admin.error} onRetry={admin.reload} />;
+      return (
+        <ErrorNotice
+          title="Could not load Pipeline Insights settings"
+          error={admin.error}
+          onRetry={admin.reload}
+        />
+      );
     }
     return <LoadingState label="Loading settings" />;
   }
@@ -39,7 +45,9 @@ export function AdminPage({ pollIntervalMs = BACKFILL_POLL_MS }: { pollIntervalM
   return (
     <Stack space="space.200">
       <Heading size="large">Pipeline Insights</Heading>
-      {admin.error && <ErrorNotice title="Could not refresh this page" error={admin.error} onRetry={admin.reload} />}
+      {admin.error && (
+        <ErrorNotice title="Could not refresh this page" error={admin.error} onRetry={admin.reload} />
+      )}
       <Tabs id="admin-tabs">
         <TabList>
           <Tab>Settings</Tab>
@@ -48,7 +56,11 @@ export function AdminPage({ pollIntervalMs = BACKFILL_POLL_MS }: { pollIntervalM
           <Tab>Repository health</Tab>
         </TabList>
         <TabPanel>
-          <SettingsForm settings={page.settings} repos={page.repos} onSaved={(settings) => set({ settings })} />
+          <SettingsForm
+            settings={page.settings}
+            repos={page.repos}
+            onSaved={(settings) => set({ settings })}
+          />
         </TabPanel>
         <TabPanel>
           <JiraConnectionForm jira={page.settings.jira} tokenSet={page.jiraTokenSet} />

@@ -19,7 +19,13 @@ export class UiError extends Error {
   }
 }
 
-const ERROR_CODES: ReadonlySet<string> = new Set(['forbidden', 'not-found', 'invalid', 'upstream', 'not-configured']);
+const ERROR_CODES: ReadonlySet<string> = new Set([
+  'forbidden',
+  'not-found',
+  'invalid',
+  'upstream',
+  'not-configured',
+]);
 
 export function isResolverErrorBody(value: unknown): value is ResolverErrorBody {
   if (typeof value !== 'object' || value === null || !('error' in value)) return false;
@@ -39,7 +45,10 @@ export function isResolverErrorBody(value: unknown): value is ResolverErrorBody 
  * Calls resolver `name`. Resolvers answer expected failures with a `ResolverErrorBody` instead of throwing (a thrown
  * error reaches the page without its message), so both shapes end here as a `UiError`.
  */
-export async function call<N extends ResolverName>(name: N, payload: ResolverPayload<N>): Promise<ResolverResult<N>> {
+export async function call<N extends ResolverName>(
+  name: N,
+  payload: ResolverPayload<N>,
+): Promise<ResolverResult<N>> {
   let answer: unknown;
   try {
     answer = await invoke(name, payload);

@@ -17,7 +17,9 @@ export function PrPanel() {
   const panel = useResolver('getPullRequestPanel', {});
   if (panel.data === undefined) {
     if (panel.error) {
-      return <ErrorNotice title="Could not load pipeline results" error={panel.error} onRetry={panel.reload} />;
+      return (
+        <ErrorNotice title="Could not load pipeline results" error={panel.error} onRetry={panel.reload} />
+      );
     }
     return <LoadingState label="Checking this pull request's pipelines" />;
   }
@@ -47,7 +49,11 @@ function PipelineRuns({ pipelines }: { pipelines: PrPanelData['pipelines'] }) {
     <Inline space="space.150" shouldWrap>
       {pipelines.map((pipeline) => (
         <Inline key={pipeline.uuid} space="space.050">
-          <PipelineLink pipeline={pipeline.buildNumber} url={pipeline.url} label={`Pipeline #${pipeline.buildNumber}`} />
+          <PipelineLink
+            pipeline={pipeline.buildNumber}
+            url={pipeline.url}
+            label={`Pipeline #${pipeline.buildNumber}`}
+          />
           <Text>{`${pipeline.result.toLowerCase()}, ${formatRelative(pipeline.at)}`}</Text>
         </Inline>
       ))}

@@ -20,7 +20,13 @@ export function RepoPage() {
 
   if (report === undefined) {
     if (insights.error) {
-      return <ErrorNotice title="Could not load pipeline insights" error={insights.error} onRetry={insights.reload} />;
+      return (
+        <ErrorNotice
+          title="Could not load pipeline insights"
+          error={insights.error}
+          onRetry={insights.reload}
+        />
+      );
     }
     return <LoadingState label="Loading pipeline insights" />;
   }

@@ -38,8 +38,7 @@ function wholeNumber(text: string): number | undefined {
 }
 
 export type DraftResult =
-  | { ok: true; settings: WorkspaceSettings }
-  | { ok: false; errors: Partial<Record<DraftField, string>> };
+  { ok: true; settings: WorkspaceSettings } | { ok: false; errors: Partial<Record<DraftField, string>> };
 
 /** `base` carries what the form does not edit (the Jira connection has its own form). */
 export function validateDraft(draft: SettingsDraft, base: WorkspaceSettings): DraftResult {
@@ -47,17 +46,24 @@ export function validateDraft(draft: SettingsDraft, base: WorkspaceSettings): Dr
   const alarm = wholeNumber(draft.flakyAlarmPercent);
   const recovery = wholeNumber(draft.flakyRecoveryPercent);
   const retention = wholeNumber(draft.retentionDays);
-  if (alarm === undefined || alarm < 1 || alarm > 99) errors.flakyAlarmPercent = 'Enter a whole percentage from 1 to 99.';
+  if (alarm === undefined || alarm < 1 || alarm > 99)
+    errors.flakyAlarmPercent = 'Enter a whole percentage from 1 to 99.';
   if (recovery === undefined || recovery < 1 || recovery > 99) {
     errors.flakyRecoveryPercent = 'Enter a whole percentage from 1 to 99.';
   } else if (alarm !== undefined && recovery >= alarm) {
     // Hysteresis: a test recovers below a lower score than the one that flagged it, so labels do not flap.
-    errors.flakyRecoveryPercent = 'Must be lower than the flaky threshold, so labels do not flip back and forth.';
+    errors.flakyRecoveryPercent =
+      'Must be lower than the flaky threshold, so labels do not flip back and forth.';
   }
   if (retention === undefined || retention < MIN_RETENTION_DAYS || retention > MAX_RETENTION_DAYS) {
     errors.retentionDays = `Enter a number of days from ${MIN_RETENTION_DAYS} to ${MAX_RETENTION_DAYS}.`;
   }
-  if (alarm === undefined || recovery === undefined || retention === undefined || Object.keys(errors).length > 0) {
+  if (
+    alarm === undefined ||
+    recovery === undefined ||
+    retention === undefined ||
+    Object.keys(errors).length > 0
+  ) {
     return { ok: false, errors };
   }
   return {

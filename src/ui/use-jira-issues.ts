@@ -18,7 +18,10 @@ export function jiraSubjectKey(subject: JiraSubject): string {
   return subject.kind === 'suggestion' ? `suggestion:${subject.id}` : `test:${subject.testId}`;
 }
 
-export function useJiraIssues(): { states: Record<string, JiraState>; create: (subject: JiraSubject) => void } {
+export function useJiraIssues(): {
+  states: Record<string, JiraState>;
+  create: (subject: JiraSubject) => void;
+} {
   const [states, setStates] = useState<Record<string, JiraState>>({});
 
   const create = useCallback((subject: JiraSubject) => {

@@ -55,7 +55,10 @@ export function useOptimisticChanges<V>(): OptimisticChanges<V> {
     [setOverride],
   );
 
-  const valueOf = useCallback((id: string, saved: V) => (overrides.has(id) ? (overrides.get(id) as V) : saved), [overrides]);
+  const valueOf = useCallback(
+    (id: string, saved: V) => (overrides.has(id) ? (overrides.get(id) as V) : saved),
+    [overrides],
+  );
   const isPending = useCallback((id: string) => pending.has(id), [pending]);
   const dismissError = useCallback(() => setError(undefined), []);
 

@@ -24,7 +24,7 @@ import { expectedAttempts, recordedAttempts, sortedList } from './ingest-helpers
 const NOW = new Date('2026-03-02T12:00:00Z');
 const silent = { info: () => undefined, warn: () => undefined };
 
-/** What the consumer does with a job that failed: come back later (InvocationError with retryAfter) or drop it. */
+/** What the consumer does with a job that failed: come back later (InvocationError with retryAfter), drop it, or rethrow. */
 async function consume(ctx: ServiceContext, job: IngestJob): Promise<InvocationError | undefined> {
   try {
     await ingestPipeline(ctx, job, { retentionDays: 90 });
@@ -32,6 +32,7 @@ async function consume(ctx: ServiceContext, job: IngestJob): Promise<InvocationE
   } catch (error) {
     const verdict = judgeJobError(error);
     if (verdict.kind === 'final') return undefined;
+    if (verdict.kind === 'unexpected') throw error;
     return new InvocationError({ retryAfter: verdict.retryAfterSeconds ?? 60, retryReason: InvocationErrorCode.FUNCTION_RETRY_REQUEST });
   }
 }

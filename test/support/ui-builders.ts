@@ -12,7 +12,13 @@ import type {
   Suggestion,
   TestReport,
 } from '../../src/contract/insights';
-import type { AdminPage, BackfillStatus, PrFailingTest, PrPanel, RepoHealthRow } from '../../src/contract/resolvers';
+import type {
+  AdminPage,
+  BackfillStatus,
+  PrFailingTest,
+  PrPanel,
+  RepoHealthRow,
+} from '../../src/contract/resolvers';
 import { DEFAULT_SETTINGS } from '../../src/contract/settings';
 
 /** Fixed "now" for the fixtures: dates below are relative to it. */
@@ -49,7 +55,13 @@ export function aTest(overrides: Partial<TestReport> = {}): TestReport {
     flakySince: { commit: '1b2c3d4e5f60718293a4b5c6d7e8f9012a3b4c5d', pipeline: 1320, at: hoursAgo(24 * 12) },
     evidence: [
       anEvidence(),
-      anEvidence({ kind: 'rerun-passed', detail: 'Step passed on rerun', pipeline: 1398, attempt: 2, url: `${RESULTS}/1398` }),
+      anEvidence({
+        kind: 'rerun-passed',
+        detail: 'Step passed on rerun',
+        pipeline: 1398,
+        attempt: 2,
+        url: `${RESULTS}/1398`,
+      }),
     ],
     ...overrides,
   };
@@ -67,7 +79,14 @@ export function aBrokenTest(overrides: Partial<TestReport> = {}): TestReport {
     lastFailureAt: hoursAgo(3),
     flakySince: undefined,
     brokenSince: { commit: 'c0ffee1234567890abcdef1234567890abcdef12', pipeline: 1405, at: hoursAgo(30) },
-    evidence: [anEvidence({ kind: 'broken-start', detail: 'Failing in every run since this commit', pipeline: 1405, url: `${RESULTS}/1405` })],
+    evidence: [
+      anEvidence({
+        kind: 'broken-start',
+        detail: 'Failing in every run since this commit',
+        pipeline: 1405,
+        url: `${RESULTS}/1405`,
+      }),
+    ],
     ...overrides,
   });
 }
@@ -98,7 +117,8 @@ export function aSuggestion(overrides: Partial<Suggestion> = {}): Suggestion {
     id: 's-quarantine-retry',
     kind: 'quarantine-flaky-test',
     title: 'Quarantine PaymentRetryIT.retries declined card once',
-    detail: 'It failed 7 times in 184 runs and passed on rerun each time; every failure cost a rerun of Integration tests.',
+    detail:
+      'It failed 7 times in 184 runs and passed on rerun each time; every failure cost a rerun of Integration tests.',
     priority: 'high',
     impact: { minutesPerWeek: 42, buildMinutesPerWeek: 120, failedPipelinesPerWeek: 3 },
     evidence: ['Same commit failed and passed in #1412', 'Passed on rerun in #1398'],
@@ -151,8 +171,16 @@ export function aRepoReport(overrides: Partial<RepoReport> = {}): RepoReport {
     schemaVersion: REPORT_SCHEMA_VERSION,
     generatedAt: NOW.toISOString(),
     workspace: 'acme',
-    repository: { slug: 'checkout-service', uuid: '{0c9d8e7f-1a2b-4c3d-9e8f-7a6b5c4d3e2f}', defaultBranch: 'main' },
-    window: { since: hoursAgo(24 * 28), until: NOW.toISOString(), branches: ['main', 'feature/retry-backoff'] },
+    repository: {
+      slug: 'checkout-service',
+      uuid: '{0c9d8e7f-1a2b-4c3d-9e8f-7a6b5c4d3e2f}',
+      defaultBranch: 'main',
+    },
+    window: {
+      since: hoursAgo(24 * 28),
+      until: NOW.toISOString(),
+      branches: ['main', 'feature/retry-backoff'],
+    },
     pipelines: aHealth(),
     steps: [
       aStep(),
@@ -162,7 +190,12 @@ export function aRepoReport(overrides: Partial<RepoReport> = {}): RepoReport {
         p95Seconds: 900,
         buildMinutes: 1900,
         sizeMultiplier: 1,
-        regression: { change: 0.25, baselineP50Seconds: 304, recentP50Seconds: 380, firstAffectedPipeline: 1390 },
+        regression: {
+          change: 0.25,
+          baselineP50Seconds: 304,
+          recentP50Seconds: 380,
+          firstAffectedPipeline: 1390,
+        },
       }),
     ],
     failures: [],
@@ -234,7 +267,14 @@ export function aPrFailingTest(overrides: Partial<PrFailingTest> = {}): PrFailin
     name: 'CartTest.total includes shipping',
     step: 'Unit tests',
     verdict: 'new',
-    evidence: [anEvidence({ kind: 'failure', detail: 'Failed on this branch only', pipeline: 1501, url: `${RESULTS}/1501` })],
+    evidence: [
+      anEvidence({
+        kind: 'failure',
+        detail: 'Failed on this branch only',
+        pipeline: 1501,
+        url: `${RESULTS}/1501`,
+      }),
+    ],
     ...overrides,
   };
 }
@@ -242,7 +282,9 @@ export function aPrFailingTest(overrides: Partial<PrFailingTest> = {}): PrFailin
 export function aPrPanel(overrides: Partial<PrPanel> = {}): PrPanel {
   return {
     pullRequestId: 87,
-    pipelines: [{ buildNumber: 1501, uuid: '{1501}', result: 'FAILED', at: hoursAgo(2), url: `${RESULTS}/1501` }],
+    pipelines: [
+      { buildNumber: 1501, uuid: '{1501}', result: 'FAILED', at: hoursAgo(2), url: `${RESULTS}/1501` },
+    ],
     failingTests: [
       aPrFailingTest(),
       aPrFailingTest({
@@ -257,9 +299,16 @@ export function aPrPanel(overrides: Partial<PrPanel> = {}): PrPanel {
         testId: 't-tax-rounding',
         name: 'TaxCalculatorTest.rounds half-even for EUR',
         verdict: 'broken-on-default',
-        evidence: [anEvidence({ kind: 'broken-start', detail: 'Failing on main since this commit', pipeline: 1405 })],
+        evidence: [
+          anEvidence({ kind: 'broken-start', detail: 'Failing on main since this commit', pipeline: 1405 }),
+        ],
       }),
-      aPrFailingTest({ testId: 't-legacy-export', name: 'LegacyExportTest.writes csv', verdict: 'quarantined', evidence: [] }),
+      aPrFailingTest({
+        testId: 't-legacy-export',
+        name: 'LegacyExportTest.writes csv',
+        verdict: 'quarantined',
+        evidence: [],
+      }),
     ],
     flakyHits: [],
     otherFailures: [],

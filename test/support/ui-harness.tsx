@@ -11,12 +11,19 @@
 import { setHost } from './forge-host-global';
 import { StrictMode, act, useEffect, useState, type ReactElement, type ReactNode } from 'react';
 import ForgeReconciler from '@forge/react';
-import type { ResolverErrorBody, ResolverName, ResolverPayload, ResolverResult } from '../../src/contract/resolvers';
+import type {
+  ResolverErrorBody,
+  ResolverName,
+  ResolverPayload,
+  ResolverResult,
+} from '../../src/contract/resolvers';
 
 // ---- Scripted resolvers -------------------------------------------------------------------------------------------
 
 /** A failure fits any resolver's script. */
-export type Failure = { kind: 'error'; body: ResolverErrorBody; delayMs?: number } | { kind: 'throw'; message: string; delayMs?: number };
+export type Failure =
+  | { kind: 'error'; body: ResolverErrorBody; delayMs?: number }
+  | { kind: 'throw'; message: string; delayMs?: number };
 
 export type Reply<N extends ResolverName> =
   | { kind: 'ok'; result: ResolverResult<N>; delayMs?: number }
@@ -41,7 +48,10 @@ export const fails = (code: ResolverErrorBody['error']['code'], message: string)
 export const crashes = (message: string): Failure => ({ kind: 'throw', message });
 
 /** A reply the test releases itself, to look at the page while the call is in flight. */
-export function held<N extends ResolverName>(): { reply: Reply<N>; resolve: (result: ResolverResult<N>) => void } {
+export function held<N extends ResolverName>(): {
+  reply: Reply<N>;
+  resolve: (result: ResolverResult<N>) => void;
+} {
   let resolve: (result: ResolverResult<N>) => void = () => undefined;
   const promise = new Promise<ResolverResult<N>>((done) => {
     resolve = done;
@@ -73,7 +83,9 @@ interface LiveNode {
 }
 
 function isHandlerRef(value: unknown): value is HandlerRef {
-  return typeof value === 'object' && value !== null && 'handler' in value && typeof value.handler === 'string';
+  return (
+    typeof value === 'object' && value !== null && 'handler' in value && typeof value.handler === 'string'
+  );
 }
 
 function isReactElement(value: unknown): boolean {
@@ -97,15 +109,21 @@ function serialise(node: LiveNode, handlers: Map<string, (...args: unknown[]) =>
       return { handler: id } satisfies HandlerRef;
     }
     if (isReactElement(value)) {
-      throw new Error(`${where} holds a React element: UI Kit cannot send it to the host; render it as a child`);
+      throw new Error(
+        `${where} holds a React element: UI Kit cannot send it to the host; render it as a child`,
+      );
     }
     if (Array.isArray(value)) return value.map((item, index) => wire(item, `${where}[${index}]`));
     if (typeof value === 'object' && value !== null) {
-      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, wire(item, `${where}.${key}`)]));
+      return Object.fromEntries(
+        Object.entries(value).map(([key, item]) => [key, wire(item, `${where}.${key}`)]),
+      );
     }
     return value;
   };
-  const props = Object.fromEntries(Object.entries(node.props).map(([key, value]) => [key, wire(value, `${node.type}.${key}`)]));
+  const props = Object.fromEntries(
+    Object.entries(node.props).map(([key, value]) => [key, wire(value, `${node.type}.${key}`)]),
+  );
   return { type: node.type, props, children: node.children.map((child) => serialise(child, handlers)) };
 }
 
@@ -120,12 +138,15 @@ const VISIBLE_PROPS: Record<string, string[]> = {
 };
 
 function visibleProps(node: UiNode): string[] {
-  const texts = (VISIBLE_PROPS[node.type] ?? []).map((name) => node.props[name]).filter((v) => typeof v === 'string');
+  const texts = (VISIBLE_PROPS[node.type] ?? [])
+    .map((name) => node.props[name])
+    .filter((v) => typeof v === 'string');
   if (node.type === 'Select') {
     const value = node.props.value;
     const chosen = Array.isArray(value) ? value : value ? [value] : [];
     for (const option of chosen) {
-      if (typeof option === 'object' && option !== null && 'label' in option) texts.push(String(option.label));
+      if (typeof option === 'object' && option !== null && 'label' in option)
+        texts.push(String(option.label));
     }
   }
   return texts as string[];
@@ -221,7 +242,9 @@ export class Scope {
   byText(match: string | RegExp): UiNode {
     const found = this.allByText(match);
     if (found.length !== 1) {
-      throw new Error(`Expected one element with text ${String(match)}, found ${found.length}:\n${found.map(describe).join('\n')}\n---\n${this.text().slice(0, 2000)}`);
+      throw new Error(
+        `Expected one element with text ${String(match)}, found ${found.length}:\n${found.map(describe).join('\n')}\n---\n${this.text().slice(0, 2000)}`,
+      );
     }
     return found[0] as UiNode;
   }
@@ -232,22 +255,28 @@ export class Scope {
 
   /** A Button, LoadingButton or LinkButton by its exact label. */
   button(label: string): UiNode {
-    const buttons = ['Button', 'LoadingButton', 'LinkButton'].flatMap((type) => this.all(type, (node) => textOf(node) === label));
+    const buttons = ['Button', 'LoadingButton', 'LinkButton'].flatMap((type) =>
+      this.all(type, (node) => textOf(node) === label),
+    );
     if (buttons.length !== 1) throw new Error(`Expected one button "${label}", found ${buttons.length}`);
     return buttons[0] as UiNode;
   }
 
   buttons(label: string): UiNode[] {
-    return ['Button', 'LoadingButton', 'LinkButton'].flatMap((type) => this.all(type, (node) => textOf(node) === label));
+    return ['Button', 'LoadingButton', 'LinkButton'].flatMap((type) =>
+      this.all(type, (node) => textOf(node) === label),
+    );
   }
 
   /** The container a Heading titles: the element whose direct child is that Heading. */
   section(heading: string): Scope {
     const found: UiNode[] = [];
     walk(this.tree(), (node) => {
-      if (node.children.some((child) => child.type === 'Heading' && textOf(child) === heading)) found.push(node);
+      if (node.children.some((child) => child.type === 'Heading' && textOf(child) === heading))
+        found.push(node);
     });
-    if (found.length !== 1) throw new Error(`Expected one section titled "${heading}", found ${found.length}`);
+    if (found.length !== 1)
+      throw new Error(`Expected one section titled "${heading}", found ${found.length}`);
     return new Scope(() => found[0] as UiNode);
   }
 
@@ -268,7 +297,8 @@ export class Scope {
   table(caption: string): { headers: string[]; rows: TableRow[] } {
     const table = this.one('DynamicTable', (node) => node.props.caption === caption);
     const section = (name: string) =>
-      table.children.find((child) => child.type === 'ContentWrapper' && child.props.name === name)?.children ?? [];
+      table.children.find((child) => child.type === 'ContentWrapper' && child.props.name === name)
+        ?.children ?? [];
     const headers = section('head').map(textOf);
     const rows = section('rows').map((row) => ({
       key: row.props.rowKey,
@@ -361,7 +391,9 @@ export class Screen extends Scope {
   }
 
   callsTo<N extends ResolverName>(name: N): ResolverPayload<N>[] {
-    return this.session.calls.filter((entry) => entry.name === name).map((entry) => entry.payload as ResolverPayload<N>);
+    return this.session.calls
+      .filter((entry) => entry.name === name)
+      .map((entry) => entry.payload as ResolverPayload<N>);
   }
 
   /** `router.open` / `router.navigate` requests the page made of the host. */
@@ -382,7 +414,8 @@ export class Screen extends Scope {
   async waitFor(condition: () => boolean, what = 'condition'): Promise<void> {
     const deadline = Date.now() + 3000;
     while (!condition()) {
-      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}. Page text:\n${this.text().slice(0, 2000)}`);
+      if (Date.now() > deadline)
+        throw new Error(`Timed out waiting for ${what}. Page text:\n${this.text().slice(0, 2000)}`);
       await act(async () => {
         await new Promise((resolve) => setTimeout(resolve, 5));
       });
@@ -397,7 +430,8 @@ export class Screen extends Scope {
     if (!this.session.root) throw new Error('Nothing rendered');
     serialise(this.session.root, handlers);
     const handler = handlers.get(ref.handler);
-    if (!handler) throw new Error(`${describe(node)}: its ${event} handler is no longer rendered; query the page again`);
+    if (!handler)
+      throw new Error(`${describe(node)}: its ${event} handler is no longer rendered; query the page again`);
     await act(async () => {
       handler(...args);
     });
@@ -442,7 +476,11 @@ function serialisedEvent(target: Record<string, unknown>) {
 }
 
 /** Renders `element` as its entry file does (inside StrictMode) and waits for the first answers to arrive. */
-export async function render(element: ReactElement, script: Script = {}, options: { settle?: boolean } = {}): Promise<Screen> {
+export async function render(
+  element: ReactElement,
+  script: Script = {},
+  options: { settle?: boolean } = {},
+): Promise<Screen> {
   await cleanup();
   const session = new Session(script);
   active = session;

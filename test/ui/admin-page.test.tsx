@@ -10,7 +10,8 @@ const HEALTH = 3;
 
 const tab = (screen: Screen, index: number) => screen.tabPanel(index);
 
-const field = (screen: Screen, id: string) => screen.one('Textfield', (node) => String(node.props.id).endsWith(`-${id}`));
+const field = (screen: Screen, id: string) =>
+  screen.one('Textfield', (node) => String(node.props.id).endsWith(`-${id}`));
 
 describe('workspace admin page', () => {
   it('shows a spinner, then settings, Jira, backfill and repository health', async () => {
@@ -45,15 +46,21 @@ describe('workspace admin page', () => {
 
     await screen.type(field(screen, 'flaky-alarm'), '90');
     await screen.type(field(screen, 'retention-days'), '120');
-    await screen.toggle(screen.one('Toggle', (node) => String(node.props.id).endsWith('-code-insights')), false);
+    await screen.toggle(
+      screen.one('Toggle', (node) => String(node.props.id).endsWith('-code-insights')),
+      false,
+    );
     await screen.choose(
       screen.one('Select', (node) => String(node.props.id).endsWith('-monitored-repos')),
       [{ label: 'web-storefront', value: '{7e6d5c4b-3a29-4817-a6f5-e4d3c2b1a098}' }],
     );
-    await screen.choose(screen.one('Select', (node) => String(node.props.id).endsWith('-branch-scope')), {
-      label: 'Default branch only',
-      value: 'default',
-    });
+    await screen.choose(
+      screen.one('Select', (node) => String(node.props.id).endsWith('-branch-scope')),
+      {
+        label: 'Default branch only',
+        value: 'default',
+      },
+    );
     await screen.click(settings.button('Save settings'));
 
     expect(screen.callsTo('saveSettings')).toEqual([
@@ -72,13 +79,20 @@ describe('workspace admin page', () => {
   });
 
   it('does not save invalid settings and says what to fix', async () => {
-    const screen = await render(<AdminPage />, { getAdminPage: ok(anAdminPage()), saveSettings: fails('invalid', 'x') });
+    const screen = await render(<AdminPage />, {
+      getAdminPage: ok(anAdminPage()),
+      saveSettings: fails('invalid', 'x'),
+    });
     await screen.type(field(screen, 'flaky-recovery'), '85');
     await screen.type(field(screen, 'retention-days'), '1000');
     await screen.click(tab(screen, SETTINGS).button('Save settings'));
 
     expect(screen.callsTo('saveSettings')).toHaveLength(0);
-    expect(tab(screen, SETTINGS).all('ErrorMessage').map((node) => screen.within(node).text())).toEqual([
+    expect(
+      tab(screen, SETTINGS)
+        .all('ErrorMessage')
+        .map((node) => screen.within(node).text()),
+    ).toEqual([
       'Must be lower than the flaky threshold, so labels do not flip back and forth.',
       'Enter a number of days from 7 to 365.',
     ]);
@@ -97,7 +111,11 @@ describe('workspace admin page', () => {
 
   it('saves the Jira connection without echoing a token it does not have', async () => {
     const screen = await render(<AdminPage />, {
-      getAdminPage: ok(anAdminPage({ settings: { ...DEFAULT_SETTINGS, jira: { site: 'acme.atlassian.net', projectKey: 'CI' } } })),
+      getAdminPage: ok(
+        anAdminPage({
+          settings: { ...DEFAULT_SETTINGS, jira: { site: 'acme.atlassian.net', projectKey: 'CI' } },
+        }),
+      ),
       saveJiraConnection: ok({ jiraTokenSet: true }),
     });
     expect(tab(screen, JIRA).text()).toContain('No API token saved');
@@ -109,11 +127,16 @@ describe('workspace admin page', () => {
       { site: 'acme.atlassian.net', projectKey: 'CI', email: 'ci-bot@acme.test', apiToken: 'secret-token' },
     ]);
     expect(field(screen, 'jira-token').props.value).toBe('');
-    expect(tab(screen, JIRA).text()).toContain('Issues are created directly in Jira with the saved API token.');
+    expect(tab(screen, JIRA).text()).toContain(
+      'Issues are created directly in Jira with the saved API token.',
+    );
   });
 
   it('refuses a malformed Jira project key before calling the resolver', async () => {
-    const screen = await render(<AdminPage />, { getAdminPage: ok(anAdminPage()), saveJiraConnection: ok({ jiraTokenSet: false }) });
+    const screen = await render(<AdminPage />, {
+      getAdminPage: ok(anAdminPage()),
+      saveJiraConnection: ok({ jiraTokenSet: false }),
+    });
     await screen.type(field(screen, 'jira-site'), 'acme.atlassian.net');
     await screen.type(field(screen, 'jira-project'), 'ci project');
     await screen.click(tab(screen, JIRA).button('Save Jira connection'));
@@ -122,8 +145,22 @@ describe('workspace admin page', () => {
   });
 
   it('starts a backfill and follows its progress until done', async () => {
-    const running = aBackfillStatus({ state: 'running', days: 14, reposDone: 1, reposTotal: 4, pipelinesQueued: 80, startedAt: new Date().toISOString() });
-    const done = aBackfillStatus({ state: 'done', days: 14, reposDone: 4, reposTotal: 4, pipelinesQueued: 310, finishedAt: new Date().toISOString() });
+    const running = aBackfillStatus({
+      state: 'running',
+      days: 14,
+      reposDone: 1,
+      reposTotal: 4,
+      pipelinesQueued: 80,
+      startedAt: new Date().toISOString(),
+    });
+    const done = aBackfillStatus({
+      state: 'done',
+      days: 14,
+      reposDone: 4,
+      reposTotal: 4,
+      pipelinesQueued: 310,
+      finishedAt: new Date().toISOString(),
+    });
     let started = false;
     const screen = await render(<AdminPage pollIntervalMs={20} />, {
       getAdminPage: () => ok(started ? anAdminPage({ backfill: done }) : anAdminPage()),
@@ -138,11 +175,16 @@ describe('workspace admin page', () => {
     await screen.click(tab(screen, BACKFILL).button('Backfill the last 14 days'));
 
     expect(screen.callsTo('startBackfill')).toEqual([{ days: 14 }]);
-    expect(tab(screen, BACKFILL).text()).toContain('Running (last 14 days): 1 of 4 repositories, 80 pipelines queued.');
+    expect(tab(screen, BACKFILL).text()).toContain(
+      'Running (last 14 days): 1 of 4 repositories, 80 pipelines queued.',
+    );
     expect(tab(screen, BACKFILL).one('ProgressBar').props.value).toBe(0.25);
     expect(tab(screen, BACKFILL).button('Backfill the last 14 days').props.isDisabled).toBe(true);
 
-    await screen.waitFor(() => tab(screen, BACKFILL).hasText('Finished just now: 4 of 4 repositories, 310 pipelines queued.'), 'the backfill to finish');
+    await screen.waitFor(
+      () => tab(screen, BACKFILL).hasText('Finished just now: 4 of 4 repositories, 310 pipelines queued.'),
+      'the backfill to finish',
+    );
     const calls = screen.callsTo('getAdminPage').length;
     await new Promise((resolve) => setTimeout(resolve, 80));
     await screen.settle();
@@ -162,7 +204,16 @@ describe('workspace admin page', () => {
   it('lists every repository side by side, the most broken first', async () => {
     const screen = await render(<AdminPage />, { getAdminPage: ok(anAdminPage()) });
     const { headers, rows } = tab(screen, HEALTH).table('Repository health');
-    expect(headers).toEqual(['Repository', 'Monitored', 'Pipelines', 'Success rate', 'Flaky tests', 'Broken tests', 'Build minutes', 'Last recorded']);
+    expect(headers).toEqual([
+      'Repository',
+      'Monitored',
+      'Pipelines',
+      'Success rate',
+      'Flaky tests',
+      'Broken tests',
+      'Build minutes',
+      'Last recorded',
+    ]);
     expect(rows.map((row) => row.texts.slice(0, 7))).toEqual([
       ['\u2068checkout-service\u2069', 'Monitored', '220', '87.4%', '3', '1', '4,310 min'],
       ['\u2068web-storefront\u2069', 'Monitored', '95', '96%', '0', '0', '880 min'],

@@ -13,7 +13,9 @@ function strings(node: UiNode): string[] {
 }
 
 async function renderTests(...names: string[]) {
-  const tests = names.map((name, index) => aTest({ id: `t-${index}`, name, flakinessScore: 0.9 - index / 10 }));
+  const tests = names.map((name, index) =>
+    aTest({ id: `t-${index}`, name, flakinessScore: 0.9 - index / 10 }),
+  );
   const screen = await render(<RepoPage />, { getRepoInsights: ok(aRepoReport({ tests })) });
   const { rows } = screen.tabPanel(1).table('Tests');
   return { screen, rows };

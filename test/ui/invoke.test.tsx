@@ -17,9 +17,14 @@ describe('call', () => {
 
   it('turns a resolver error body into a UiError carrying its code and message', async () => {
     await host({ setQuarantine: fails('forbidden', 'Only repository admins can quarantine tests.') });
-    const error = await call('setQuarantine', { testId: 't', quarantined: true }).catch((thrown: unknown) => thrown);
+    const error = await call('setQuarantine', { testId: 't', quarantined: true }).catch(
+      (thrown: unknown) => thrown,
+    );
     expect(error).toBeInstanceOf(UiError);
-    expect(error).toMatchObject({ code: 'forbidden', message: 'Only repository admins can quarantine tests.' });
+    expect(error).toMatchObject({
+      code: 'forbidden',
+      message: 'Only repository admins can quarantine tests.',
+    });
   });
 
   it('turns a rejected invoke into an "unreachable" UiError', async () => {

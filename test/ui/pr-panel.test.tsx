@@ -17,12 +17,11 @@ describe('pull-request panel', () => {
     const screen = await render(<PrPanel />, { getPullRequestPanel: ok(aPrPanel()) });
     const { rows } = screen.table('Failing tests');
 
-    expect(rows.map((row) => screen.within(row.cells[1] as never).one('Lozenge')).map((node) => screen.within(node).text())).toEqual([
-      'New failure',
-      'Broken on default branch',
-      'Known flaky',
-      'Quarantined',
-    ]);
+    expect(
+      rows
+        .map((row) => screen.within(row.cells[1] as never).one('Lozenge'))
+        .map((node) => screen.within(node).text()),
+    ).toEqual(['New failure', 'Broken on default branch', 'Known flaky', 'Quarantined']);
     expect(rows[0]?.texts[1]).toContain('likely caused by this pull request');
     expect(rows[1]?.texts[1]).toContain('not caused by this pull request');
     expect(rows[2]?.texts[1]).toContain('Flakiness 93%');
@@ -39,11 +38,20 @@ describe('pull-request panel', () => {
     const panel = aPrPanel({
       pipelines: [{ buildNumber: 1502, uuid: '{1502}', result: 'SUCCESSFUL', at: new Date().toISOString() }],
       failingTests: [],
-      flakyHits: [aPrFailingTest({ testId: 't-retry', name: 'PaymentRetryIT.retries declined card once', verdict: 'known-flaky' })],
+      flakyHits: [
+        aPrFailingTest({
+          testId: 't-retry',
+          name: 'PaymentRetryIT.retries declined card once',
+          verdict: 'known-flaky',
+        }),
+      ],
     });
     const screen = await render(<PrPanel />, { getPullRequestPanel: ok(panel) });
 
-    expect(screen.one('SectionMessage').props).toMatchObject({ appearance: 'success', title: 'All tests passed' });
+    expect(screen.one('SectionMessage').props).toMatchObject({
+      appearance: 'success',
+      title: 'All tests passed',
+    });
     expect(screen.text()).toContain('Flaky tests these runs hit anyway (1)');
     expect(screen.table('Flaky tests hit').rows.map((row) => row.key)).toEqual(['t-retry']);
     expect(screen.all('DynamicTable', (table) => table.props.caption === 'Failing tests')).toHaveLength(0);
@@ -52,17 +60,23 @@ describe('pull-request panel', () => {
   it('reports failed steps that have no failing test', async () => {
     const panel = aPrPanel({
       failingTests: [],
-      otherFailures: [{ step: 'Build', category: 'infrastructure', message: "Container 'Build' exceeded memory limit." }],
+      otherFailures: [
+        { step: 'Build', category: 'infrastructure', message: "Container 'Build' exceeded memory limit." },
+      ],
     });
     const screen = await render(<PrPanel />, { getPullRequestPanel: ok(panel) });
     const warning = screen.one('SectionMessage');
     expect(warning.props.title).toBe('Steps that failed without a failing test');
-    expect(screen.within(warning).text()).toBe("Steps that failed without a failing test \u2068Build: Infrastructure \u2014 Container 'Build' exceeded memory limit.\u2069");
+    expect(screen.within(warning).text()).toBe(
+      "Steps that failed without a failing test \u2068Build: Infrastructure \u2014 Container 'Build' exceeded memory limit.\u2069",
+    );
     expect(screen.text()).not.toContain('All tests passed');
   });
 
   it('explains a pull request with no recorded pipeline', async () => {
-    const screen = await render(<PrPanel />, { getPullRequestPanel: ok(aPrPanel({ pipelines: [], failingTests: [] })) });
+    const screen = await render(<PrPanel />, {
+      getPullRequestPanel: ok(aPrPanel({ pipelines: [], failingTests: [] })),
+    });
     expect(screen.one('EmptyState').props.header).toBe('No pipeline recorded for this pull request');
   });
 
@@ -71,7 +85,9 @@ describe('pull-request panel', () => {
       getPullRequestPanel: fails('not-configured', 'This repository is not monitored.'),
     });
     expect(screen.text()).toContain('This repository is not monitored.');
-    expect(screen.text()).toContain('A workspace admin can set this up on the Pipeline Insights settings page.');
+    expect(screen.text()).toContain(
+      'A workspace admin can set this up on the Pipeline Insights settings page.',
+    );
   });
 
   it('retries after a crash', async () => {

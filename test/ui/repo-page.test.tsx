@@ -64,7 +64,9 @@ describe('repository page', () => {
   });
 
   it('shows backfill progress when nothing is recorded yet but a backfill runs', async () => {
-    const report = anEmptyRepoReport({ ingestion: { attempts: 0, backfill: { state: 'running', done: 12, total: 40 } } });
+    const report = anEmptyRepoReport({
+      ingestion: { attempts: 0, backfill: { state: 'running', done: 12, total: 40 } },
+    });
     const screen = await render(<RepoPage />, { getRepoInsights: ok(report) });
     expect(screen.one('EmptyState').props.header).toBe('Importing past pipelines');
     expect(screen.text()).toContain('12 of 40 pipelines imported');
@@ -77,8 +79,18 @@ describe('repository page', () => {
           aSuggestion({ id: 'low', title: 'Low one', priority: 'low' }),
           aSuggestion({ id: 'done', title: 'Already done', priority: 'high', status: 'done' }),
           aSuggestion({ id: 'high', title: 'High one', priority: 'high' }),
-          aSuggestion({ id: 'med-small', title: 'Medium small', priority: 'medium', impact: { minutesPerWeek: 1 } }),
-          aSuggestion({ id: 'med-big', title: 'Medium big', priority: 'medium', impact: { minutesPerWeek: 90 } }),
+          aSuggestion({
+            id: 'med-small',
+            title: 'Medium small',
+            priority: 'medium',
+            impact: { minutesPerWeek: 1 },
+          }),
+          aSuggestion({
+            id: 'med-big',
+            title: 'Medium big',
+            priority: 'medium',
+            impact: { minutesPerWeek: 90 },
+          }),
         ],
       });
       const screen = await render(<RepoPage />, { getRepoInsights: ok(report) });
@@ -100,7 +112,10 @@ describe('repository page', () => {
         { week: '2026-03-09', minutes: 1470 },
       ]);
 
-      const fixFirst = overview.section('Fix these first').all('Inline').map((row) => overview.within(row).text());
+      const fixFirst = overview
+        .section('Fix these first')
+        .all('Inline')
+        .map((row) => overview.within(row).text());
       expect(fixFirst).toEqual([
         expect.stringMatching(/^High \u2068High one\u2069 Saves/),
         expect.stringMatching(/^Medium \u2068Medium big\u2069 Saves 90 min of waiting/),
@@ -113,7 +128,9 @@ describe('repository page', () => {
       report.pipelines.weekly = report.pipelines.weekly.slice(0, 1);
       const screen = await render(<RepoPage />, { getRepoInsights: ok(report) });
       expect(tab(screen, OVERVIEW).all('LineChart')).toHaveLength(0);
-      expect(tab(screen, OVERVIEW).text()).toContain('Trends appear once the app has recorded pipelines over two weeks.');
+      expect(tab(screen, OVERVIEW).text()).toContain(
+        'Trends appear once the app has recorded pipelines over two weeks.',
+      );
     });
   });
 
@@ -122,7 +139,15 @@ describe('repository page', () => {
       const screen = await render(<RepoPage />, { getRepoInsights: ok(aRepoReport()) });
       const { headers, rows } = tab(screen, TESTS).table('Tests');
 
-      expect(headers).toEqual(['Test', 'Label', 'Flakiness', 'Failures', 'Last failure', 'Evidence', 'Actions']);
+      expect(headers).toEqual([
+        'Test',
+        'Label',
+        'Flakiness',
+        'Failures',
+        'Last failure',
+        'Evidence',
+        'Actions',
+      ]);
       expect(rows.map((row) => row.key)).toEqual(['t-tax-rounding', 't-checkout-retry']);
       const [broken, flaky] = rows;
       expect(broken?.texts[1]).toBe('Broken Broken since #1405 (c0ffee1)');
@@ -194,7 +219,10 @@ describe('repository page', () => {
 
     it('marks the test quarantined while the call is in flight', async () => {
       const gate = held<'setQuarantine'>();
-      const screen = await render(<RepoPage />, { getRepoInsights: ok(aRepoReport()), setQuarantine: gate.reply });
+      const screen = await render(<RepoPage />, {
+        getRepoInsights: ok(aRepoReport()),
+        setQuarantine: gate.reply,
+      });
       const flakyRow = () => tab(screen, TESTS).table('Tests').rows[1];
 
       await screen.click(screen.within(flakyRow()?.cells[6] as never).button('Quarantine'));
@@ -203,7 +231,9 @@ describe('repository page', () => {
 
       gate.resolve({ testId: 't-checkout-retry', quarantined: true });
       await screen.settle();
-      expect(screen.within(flakyRow()?.cells[6] as never).button('Unquarantine').props.isDisabled).toBe(false);
+      expect(screen.within(flakyRow()?.cells[6] as never).button('Unquarantine').props.isDisabled).toBe(
+        false,
+      );
     });
 
     it('unquarantines a quarantined test', async () => {
@@ -220,13 +250,19 @@ describe('repository page', () => {
     it('creates a Jira issue for a test and links its key', async () => {
       const screen = await render(<RepoPage />, {
         getRepoInsights: ok(aRepoReport()),
-        createJiraIssue: ok({ mode: 'created', key: 'CI-42', url: 'https://acme.atlassian.net/browse/CI-42' }),
+        createJiraIssue: ok({
+          mode: 'created',
+          key: 'CI-42',
+          url: 'https://acme.atlassian.net/browse/CI-42',
+        }),
       });
       const brokenActions = () => screen.within(tab(screen, TESTS).table('Tests').rows[0]?.cells[6] as never);
 
       await screen.click(brokenActions().button('Create Jira issue'));
 
-      expect(screen.callsTo('createJiraIssue')).toEqual([{ subject: { kind: 'test', testId: 't-tax-rounding' } }]);
+      expect(screen.callsTo('createJiraIssue')).toEqual([
+        { subject: { kind: 'test', testId: 't-tax-rounding' } },
+      ]);
       const link = brokenActions().one('Link');
       expect(link.props.href).toBe('https://acme.atlassian.net/browse/CI-42');
       expect(screen.within(link).text()).toBe('CI-42');
@@ -238,7 +274,11 @@ describe('repository page', () => {
         getRepoInsights: ok(aRepoReport()),
         createJiraIssue: ok({ mode: 'open-create-screen', url }),
       });
-      await screen.click(screen.within(tab(screen, TESTS).table('Tests').rows[0]?.cells[6] as never).button('Create Jira issue'));
+      await screen.click(
+        screen
+          .within(tab(screen, TESTS).table('Tests').rows[0]?.cells[6] as never)
+          .button('Create Jira issue'),
+      );
 
       expect(screen.navigations).toEqual([{ url, type: 'new-tab' }]);
       expect(tab(screen, TESTS).text()).toContain("Jira's create screen opened in a new tab.");
@@ -247,10 +287,19 @@ describe('repository page', () => {
     it('shows what Jira said when it refuses', async () => {
       const screen = await render(<RepoPage />, {
         getRepoInsights: ok(aRepoReport()),
-        createJiraIssue: fails('upstream', 'Jira: Field "priority" cannot be set. It is not on the appropriate screen.'),
+        createJiraIssue: fails(
+          'upstream',
+          'Jira: Field "priority" cannot be set. It is not on the appropriate screen.',
+        ),
       });
-      await screen.click(screen.within(tab(screen, TESTS).table('Tests').rows[0]?.cells[6] as never).button('Create Jira issue'));
-      expect(tab(screen, TESTS).text()).toContain('Jira: Field "priority" cannot be set. It is not on the appropriate screen.');
+      await screen.click(
+        screen
+          .within(tab(screen, TESTS).table('Tests').rows[0]?.cells[6] as never)
+          .button('Create Jira issue'),
+      );
+      expect(tab(screen, TESTS).text()).toContain(
+        'Jira: Field "priority" cannot be set. It is not on the appropriate screen.',
+      );
       expect(tab(screen, TESTS).buttons('Create Jira issue')).toHaveLength(2);
     });
 
@@ -269,7 +318,11 @@ describe('repository page', () => {
       await screen.choose(filter, { label: 'main', value: 'main' });
 
       expect(screen.callsTo('getRepoInsights')).toContainEqual({ branch: 'main' });
-      expect(tab(screen, TESTS).table('Tests').rows.map((row) => row.key)).toEqual(['t-tax-rounding']);
+      expect(
+        tab(screen, TESTS)
+          .table('Tests')
+          .rows.map((row) => row.key),
+      ).toEqual(['t-tax-rounding']);
       // Other tabs keep the repository-wide view.
       expect(tab(screen, OVERVIEW).text()).toContain('Success rate 87.4%');
 
@@ -365,8 +418,17 @@ describe('repository page', () => {
       ]);
       expect(failures.text()).toContain('Infrastructure: 6 (24%)');
       const { rows } = failures.table('Recurring failures');
-      expect(rows[0]?.texts.slice(0, 3)).toEqual(["\u2068Container 'Build' exceeded memory limit.\u2069", 'Infrastructure', '6']);
-      expect(screen.within(rows[0]?.cells[4] as never).all('Link').map((link) => link.props.href)).toEqual([
+      expect(rows[0]?.texts.slice(0, 3)).toEqual([
+        "\u2068Container 'Build' exceeded memory limit.\u2069",
+        'Infrastructure',
+        '6',
+      ]);
+      expect(
+        screen
+          .within(rows[0]?.cells[4] as never)
+          .all('Link')
+          .map((link) => link.props.href),
+      ).toEqual([
         'https://bitbucket.org/acme/checkout-service/pipelines/results/1410',
         'https://bitbucket.org/acme/checkout-service/pipelines/results/1388',
       ]);
@@ -387,7 +449,12 @@ describe('repository page', () => {
     it('lists suggestions by priority with savings, status and Jira', async () => {
       const report = aRepoReport({
         suggestions: [
-          aSuggestion({ id: 'low', title: 'Cache node_modules', priority: 'low', impact: { buildMinutesPerWeek: 30 } }),
+          aSuggestion({
+            id: 'low',
+            title: 'Cache node_modules',
+            priority: 'low',
+            impact: { buildMinutesPerWeek: 30 },
+          }),
           aSuggestion({ jiraIssueKey: 'CI-7', jiraIssueUrl: 'https://acme.atlassian.net/browse/CI-7' }),
         ],
       });
@@ -407,11 +474,14 @@ describe('repository page', () => {
         getRepoInsights: ok(aRepoReport()),
         setSuggestionStatus: ok({ suggestionId: 's-quarantine-retry', status: 'in-progress' }),
       });
-      const status = () => screen.within(tab(screen, SUGGESTIONS).table('Suggestions').rows[0]?.cells[3] as never).one('Select');
+      const status = () =>
+        screen.within(tab(screen, SUGGESTIONS).table('Suggestions').rows[0]?.cells[3] as never).one('Select');
 
       await screen.choose(status(), { label: 'In progress', value: 'in-progress' });
 
-      expect(screen.callsTo('setSuggestionStatus')).toEqual([{ suggestionId: 's-quarantine-retry', status: 'in-progress' }]);
+      expect(screen.callsTo('setSuggestionStatus')).toEqual([
+        { suggestionId: 's-quarantine-retry', status: 'in-progress' },
+      ]);
       expect(status().props.value).toEqual({ label: 'In progress', value: 'in-progress' });
     });
 
@@ -420,7 +490,8 @@ describe('repository page', () => {
         getRepoInsights: ok(aRepoReport()),
         setSuggestionStatus: crashes('Network error'),
       });
-      const status = () => screen.within(tab(screen, SUGGESTIONS).table('Suggestions').rows[0]?.cells[3] as never).one('Select');
+      const status = () =>
+        screen.within(tab(screen, SUGGESTIONS).table('Suggestions').rows[0]?.cells[3] as never).one('Select');
 
       await screen.choose(status(), { label: 'Dismissed', value: 'dismissed' });
 
@@ -435,10 +506,16 @@ describe('repository page', () => {
     it('creates a Jira issue from a suggestion', async () => {
       const screen = await render(<RepoPage />, {
         getRepoInsights: ok(aRepoReport()),
-        createJiraIssue: ok({ mode: 'created', key: 'CI-43', url: 'https://acme.atlassian.net/browse/CI-43' }),
+        createJiraIssue: ok({
+          mode: 'created',
+          key: 'CI-43',
+          url: 'https://acme.atlassian.net/browse/CI-43',
+        }),
       });
       await screen.click(tab(screen, SUGGESTIONS).buttons('Create Jira issue')[0] as never);
-      expect(screen.callsTo('createJiraIssue')).toEqual([{ subject: { kind: 'suggestion', id: 's-quarantine-retry' } }]);
+      expect(screen.callsTo('createJiraIssue')).toEqual([
+        { subject: { kind: 'suggestion', id: 's-quarantine-retry' } },
+      ]);
       expect(tab(screen, SUGGESTIONS).table('Suggestions').rows[0]?.texts[4]).toBe('CI-43');
     });
 
@@ -448,4 +525,3 @@ describe('repository page', () => {
     });
   });
 });
-

@@ -3,14 +3,30 @@
  * and shows how far it got. The page polls while a backfill runs.
  */
 import { useState } from 'react';
-import { ErrorMessage, Heading, Label, LoadingButton, ProgressBar, SectionMessage, Stack, Text, Textfield } from '@forge/react';
+import {
+  ErrorMessage,
+  Heading,
+  Label,
+  LoadingButton,
+  ProgressBar,
+  SectionMessage,
+  Stack,
+  Text,
+  Textfield,
+} from '@forge/react';
 import type { BackfillStatus } from '../../contract/resolvers';
 import { call, toUiError } from '../invoke';
 import { formatCount, formatRelative } from '../format';
 import { MAX_RETENTION_DAYS } from '../settings-draft';
 import { eventValue } from './form-events';
 
-export function BackfillPanel({ status, onStarted }: { status: BackfillStatus; onStarted: (status: BackfillStatus) => void }) {
+export function BackfillPanel({
+  status,
+  onStarted,
+}: {
+  status: BackfillStatus;
+  onStarted: (status: BackfillStatus) => void;
+}) {
   const [days, setDays] = useState(String(status.days ?? 30));
   const [invalid, setInvalid] = useState(false);
   const [starting, setStarting] = useState(false);
@@ -35,7 +51,13 @@ export function BackfillPanel({ status, onStarted }: { status: BackfillStatus; o
       <Text>Import pipelines that ran before the app was installed, so insights start with history.</Text>
       <Stack space="space.050">
         <Label labelFor="backfill-days">Days to import</Label>
-        <Textfield id="backfill-days" type="number" value={days} isInvalid={invalid} onChange={(event: unknown) => setDays(eventValue(event))} />
+        <Textfield
+          id="backfill-days"
+          type="number"
+          value={days}
+          isInvalid={invalid}
+          onChange={(event: unknown) => setDays(eventValue(event))}
+        />
         {invalid && <ErrorMessage>{`Enter a number of days from 1 to ${MAX_RETENTION_DAYS}.`}</ErrorMessage>}
       </Stack>
       <LoadingButton appearance="primary" isLoading={starting} isDisabled={running} onClick={start}>

@@ -9,7 +9,9 @@ export function CriticalPath({ path }: { path?: CriticalPathData }) {
     <Stack space="space.100">
       <Heading size="small">Critical path</Heading>
       {path === undefined ? (
-        <Text>No recent pipeline with step timings yet: the critical path appears after the next full run.</Text>
+        <Text>
+          No recent pipeline with step timings yet: the critical path appears after the next full run.
+        </Text>
       ) : (
         <>
           <Text>{`Pipeline #${path.pipeline} took ${formatDuration(path.wallSeconds)}. These steps set that time:`}</Text>

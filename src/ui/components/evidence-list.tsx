@@ -43,7 +43,11 @@ function EvidenceLine({ item }: { item: EvidenceItem }) {
         <PipelineLink
           pipeline={item.pipeline}
           url={item.url}
-          label={item.attempt !== undefined && item.attempt > 1 ? `#${item.pipeline} (attempt ${item.attempt})` : undefined}
+          label={
+            item.attempt !== undefined && item.attempt > 1
+              ? `#${item.pipeline} (attempt ${item.attempt})`
+              : undefined
+          }
         />
       )}
       {item.commit !== undefined && <Code>{shortCommit(item.commit)}</Code>}

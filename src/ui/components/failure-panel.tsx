@@ -71,8 +71,14 @@ function FingerprintTable({ fingerprints }: { fingerprints: FingerprintReport[] 
     .map((print) => ({
       key: print.fingerprint,
       cells: [
-        { key: cellKey('message', print.fingerprint), content: <UntrustedText text={print.message ?? 'No message in the log tail'} /> },
-        { key: cellKey('category', CATEGORY_TEXT[print.category]), content: <CategoryLozenge category={print.category} /> },
+        {
+          key: cellKey('message', print.fingerprint),
+          content: <UntrustedText text={print.message ?? 'No message in the log tail'} />,
+        },
+        {
+          key: cellKey('category', CATEGORY_TEXT[print.category]),
+          content: <CategoryLozenge category={print.category} />,
+        },
         { key: cellKey('count', print.count), content: formatCount(print.count) },
         { key: cellKey('lastSeen', timeKey(print.lastSeenAt)), content: formatRelative(print.lastSeenAt) },
         { key: cellKey('examples', print.fingerprint), content: <Examples examples={print.examples} /> },

@@ -28,7 +28,12 @@ export function optionValues(options: unknown): string[] {
 
 /** The chosen option of a single Select (null when cleared). */
 export function optionValue(option: unknown): string {
-  if (typeof option === 'object' && option !== null && 'value' in option && typeof option.value === 'string') {
+  if (
+    typeof option === 'object' &&
+    option !== null &&
+    'value' in option &&
+    typeof option.value === 'string'
+  ) {
     return option.value;
   }
   return '';

@@ -4,7 +4,17 @@
  * secret store and never comes back to the page.
  */
 import { useState } from 'react';
-import { ErrorMessage, Heading, HelperMessage, Label, LoadingButton, SectionMessage, Stack, Text, Textfield } from '@forge/react';
+import {
+  ErrorMessage,
+  Heading,
+  HelperMessage,
+  Label,
+  LoadingButton,
+  SectionMessage,
+  Stack,
+  Text,
+  Textfield,
+} from '@forge/react';
 import type { WorkspaceSettings } from '../../contract/settings';
 import { call, toUiError } from '../invoke';
 import { eventValue } from './form-events';
@@ -32,7 +42,13 @@ export function validateJiraDraft(draft: JiraDraft): JiraErrors {
 
 type Outcome = { kind: 'saved'; tokenSet: boolean } | { kind: 'failed'; message: string };
 
-export function JiraConnectionForm({ jira, tokenSet }: { jira: WorkspaceSettings['jira']; tokenSet: boolean }) {
+export function JiraConnectionForm({
+  jira,
+  tokenSet,
+}: {
+  jira: WorkspaceSettings['jira'];
+  tokenSet: boolean;
+}) {
   const [draft, setDraft] = useState<JiraDraft>({
     site: jira?.site ?? '',
     projectKey: jira?.projectKey ?? '',
@@ -81,7 +97,13 @@ export function JiraConnectionForm({ jira, tokenSet }: { jira: WorkspaceSettings
           ? 'Issues are created directly in Jira with the saved API token.'
           : 'No API token saved: "Create Jira issue" opens Jira\'s create screen, pre-filled, for the person to submit.'}
       </Text>
-      <TextField id="jira-site" label="Jira site" value={draft.site} error={errors.site} onChange={field('site')} />
+      <TextField
+        id="jira-site"
+        label="Jira site"
+        value={draft.site}
+        error={errors.site}
+        onChange={field('site')}
+      />
       <TextField
         id="jira-project"
         label="Project key"
@@ -94,10 +116,17 @@ export function JiraConnectionForm({ jira, tokenSet }: { jira: WorkspaceSettings
         <Label labelFor="jira-token">API token</Label>
         <Textfield id="jira-token" type="password" value={draft.apiToken} onChange={field('apiToken')} />
         <HelperMessage>
-          {hasToken ? 'A token is saved. Leave empty to keep it.' : 'Create one at id.atlassian.com, Security, API tokens.'}
+          {hasToken
+            ? 'A token is saved. Leave empty to keep it.'
+            : 'Create one at id.atlassian.com, Security, API tokens.'}
         </HelperMessage>
       </Stack>
-      <TextField id="jira-issue-type" label="Issue type (default Task)" value={draft.issueType} onChange={field('issueType')} />
+      <TextField
+        id="jira-issue-type"
+        label="Issue type (default Task)"
+        value={draft.issueType}
+        onChange={field('issueType')}
+      />
       {outcome?.kind === 'saved' && (
         <SectionMessage appearance="success" title="Jira connection saved">
           <Text>New issues go to this project from now on.</Text>
@@ -115,11 +144,22 @@ export function JiraConnectionForm({ jira, tokenSet }: { jira: WorkspaceSettings
   );
 }
 
-function TextField(props: { id: string; label: string; value: string; error?: string; onChange: (event: unknown) => void }) {
+function TextField(props: {
+  id: string;
+  label: string;
+  value: string;
+  error?: string;
+  onChange: (event: unknown) => void;
+}) {
   return (
     <Stack space="space.050">
       <Label labelFor={props.id}>{props.label}</Label>
-      <Textfield id={props.id} value={props.value} isInvalid={props.error !== undefined} onChange={props.onChange} />
+      <Textfield
+        id={props.id}
+        value={props.value}
+        isInvalid={props.error !== undefined}
+        onChange={props.onChange}
+      />
       {props.error !== undefined && <ErrorMessage>{props.error}</ErrorMessage>}
     </Stack>
   );

@@ -45,7 +45,8 @@ export function topSuggestions(suggestions: Suggestion[], count: number): Sugges
     .filter((suggestion) => suggestion.status === 'open' || suggestion.status === 'in-progress')
     .sort(
       (a, b) =>
-        PRIORITY_RANK[b.priority] - PRIORITY_RANK[a.priority] || savingsWeight(b.impact) - savingsWeight(a.impact),
+        PRIORITY_RANK[b.priority] - PRIORITY_RANK[a.priority] ||
+        savingsWeight(b.impact) - savingsWeight(a.impact),
     )
     .slice(0, count);
 }

@@ -10,7 +10,12 @@ import { VERDICT, VerdictLozenge } from './labels';
 import { cellKey } from './table-keys';
 import { UntrustedText } from './untrusted-text';
 
-const URGENCY: Record<PrVerdict, number> = { new: 0, 'broken-on-default': 1, 'known-flaky': 2, quarantined: 3 };
+const URGENCY: Record<PrVerdict, number> = {
+  new: 0,
+  'broken-on-default': 1,
+  'known-flaky': 2,
+  quarantined: 3,
+};
 
 const HEAD = {
   cells: [

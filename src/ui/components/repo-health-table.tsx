@@ -29,14 +29,20 @@ export function RepoHealthTable({ repos }: { repos: RepoHealthRow[] }) {
     );
   }
   const rows = [...repos]
-    .sort((a, b) => b.brokenTests - a.brokenTests || b.flakyTests - a.flakyTests || a.slug.localeCompare(b.slug))
+    .sort(
+      (a, b) => b.brokenTests - a.brokenTests || b.flakyTests - a.flakyTests || a.slug.localeCompare(b.slug),
+    )
     .map((repo) => ({
       key: repo.repoUuid,
       cells: [
         { key: cellKey('repo', repo.slug), content: <UntrustedText text={repo.slug} /> },
         {
           key: cellKey('monitored', repo.monitored ? 1 : 0),
-          content: repo.monitored ? <Lozenge appearance="success">Monitored</Lozenge> : <Lozenge>Not monitored</Lozenge>,
+          content: repo.monitored ? (
+            <Lozenge appearance="success">Monitored</Lozenge>
+          ) : (
+            <Lozenge>Not monitored</Lozenge>
+          ),
         },
         { key: cellKey('pipelines', repo.pipelines), content: formatCount(repo.pipelines) },
         { key: cellKey('success', (repo.successRate ?? 0) * 1000), content: formatPercent(repo.successRate) },

@@ -19,7 +19,13 @@ import {
 import type { RepoHealthRow } from '../../contract/resolvers';
 import type { WorkspaceSettings } from '../../contract/settings';
 import { call, toUiError } from '../invoke';
-import { MAX_RETENTION_DAYS, draftOf, validateDraft, type DraftField, type SettingsDraft } from '../settings-draft';
+import {
+  MAX_RETENTION_DAYS,
+  draftOf,
+  validateDraft,
+  type DraftField,
+  type SettingsDraft,
+} from '../settings-draft';
 import { eventChecked, eventValue, optionValue, optionValues } from './form-events';
 
 const SCOPE_OPTIONS = [
@@ -88,7 +94,9 @@ export function SettingsForm({
           id="branch-scope"
           options={SCOPE_OPTIONS}
           value={SCOPE_OPTIONS.find((option) => option.value === draft.branchScope)}
-          onChange={(option: unknown) => edit({ branchScope: optionValue(option) === 'default' ? 'default' : 'all' })}
+          onChange={(option: unknown) =>
+            edit({ branchScope: optionValue(option) === 'default' ? 'default' : 'all' })
+          }
         />
       </Stack>
       <NumberField
@@ -166,11 +174,20 @@ function NumberField(props: {
   );
 }
 
-function SwitchField(props: { id: string; label: string; checked: boolean; onChange: (checked: boolean) => void }) {
+function SwitchField(props: {
+  id: string;
+  label: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+}) {
   return (
     <Stack space="space.050">
       <Label labelFor={props.id}>{props.label}</Label>
-      <Toggle id={props.id} isChecked={props.checked} onChange={(event: unknown) => props.onChange(eventChecked(event))} />
+      <Toggle
+        id={props.id}
+        isChecked={props.checked}
+        onChange={(event: unknown) => props.onChange(eventChecked(event))}
+      />
     </Stack>
   );
 }

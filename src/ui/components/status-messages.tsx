@@ -21,7 +21,15 @@ const NEXT_STEP: Record<UiErrorCode, string | undefined> = {
   unreachable: 'Check your connection and try again; reload the page if it keeps failing.',
 };
 
-export function ErrorNotice({ title, error, onRetry }: { title: string; error: UiError; onRetry?: () => void }) {
+export function ErrorNotice({
+  title,
+  error,
+  onRetry,
+}: {
+  title: string;
+  error: UiError;
+  onRetry?: () => void;
+}) {
   const nextStep = NEXT_STEP[error.code];
   return (
     <SectionMessage appearance="error" title={title}>

@@ -36,7 +36,10 @@ export function StepTable({ steps }: { steps: StepReport[] }) {
         },
         { key: cellKey('reruns', step.reruns), content: formatCount(step.reruns) },
         { key: cellKey('minutes', step.buildMinutes), content: formatMinutes(step.buildMinutes) },
-        { key: cellKey('trend', (step.regression?.change ?? 0) * 1000), content: <RegressionCell regression={step.regression} /> },
+        {
+          key: cellKey('trend', (step.regression?.change ?? 0) * 1000),
+          content: <RegressionCell regression={step.regression} />,
+        },
       ],
     }));
   return <DynamicTable caption="Steps" head={HEAD} rows={rows} rowsPerPage={25} />;
@@ -53,7 +56,8 @@ function StepName({ step }: { step: StepReport }) {
 
 function RegressionCell({ regression }: { regression?: StepRegression }) {
   if (!regression) return <Text>Steady</Text>;
-  const from = regression.firstAffectedPipeline !== undefined ? ` since #${regression.firstAffectedPipeline}` : '';
+  const from =
+    regression.firstAffectedPipeline !== undefined ? ` since #${regression.firstAffectedPipeline}` : '';
   return (
     <Stack space="space.025">
       <Lozenge appearance="removed">{`${formatChange(regression.change)} slower`}</Lozenge>

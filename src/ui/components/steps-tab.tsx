@@ -36,7 +36,11 @@ function StepTrend({ steps }: { steps: StepReport[] }) {
   const data = costly.flatMap((step) =>
     step.trend
       .filter((point) => point.p50Seconds !== undefined)
-      .map((point) => ({ week: point.week, step: step.name, minutes: Math.round(((point.p50Seconds ?? 0) / 60) * 10) / 10 })),
+      .map((point) => ({
+        week: point.week,
+        step: step.name,
+        minutes: Math.round(((point.p50Seconds ?? 0) / 60) * 10) / 10,
+      })),
   );
   const weeks = new Set(data.map((point) => point.week));
   return (
@@ -45,7 +49,14 @@ function StepTrend({ steps }: { steps: StepReport[] }) {
       {weeks.size < 2 ? (
         <Text>The trend appears once steps have run over two weeks.</Text>
       ) : (
-        <LineChart data={data} xAccessor="week" yAccessor="minutes" colorAccessor="step" width={860} height={280} />
+        <LineChart
+          data={data}
+          xAccessor="week"
+          yAccessor="minutes"
+          colorAccessor="step"
+          width={860}
+          height={280}
+        />
       )}
     </Stack>
   );

@@ -51,20 +51,32 @@ export function SuggestionList({ suggestions }: { suggestions: Suggestion[] }) {
       previous: statuses.valueOf(suggestion.id, suggestion.status),
       next,
       save: () =>
-        call('setSuggestionStatus', { suggestionId: suggestion.id, status: next }).then((result) => result.status),
+        call('setSuggestionStatus', { suggestionId: suggestion.id, status: next }).then(
+          (result) => result.status,
+        ),
       failure: `Could not mark \u201c${isolate(truncate(suggestion.title, 80).text)}\u201d as ${STATUS_TEXT[next].toLowerCase()}`,
     });
 
   const rows = [...suggestions]
-    .sort((a, b) => PRIORITY_RANK[b.priority] - PRIORITY_RANK[a.priority] || savingsWeight(b.impact) - savingsWeight(a.impact))
+    .sort(
+      (a, b) =>
+        PRIORITY_RANK[b.priority] - PRIORITY_RANK[a.priority] ||
+        savingsWeight(b.impact) - savingsWeight(a.impact),
+    )
     .map((suggestion) => {
       const status = statuses.valueOf(suggestion.id, suggestion.status);
       return {
         key: suggestion.id,
         cells: [
-          { key: cellKey('priority', PRIORITY_RANK[suggestion.priority]), content: <PriorityLozenge priority={suggestion.priority} /> },
+          {
+            key: cellKey('priority', PRIORITY_RANK[suggestion.priority]),
+            content: <PriorityLozenge priority={suggestion.priority} />,
+          },
           { key: cellKey('suggestion', suggestion.id), content: <SuggestionText suggestion={suggestion} /> },
-          { key: cellKey('savings', savingsWeight(suggestion.impact)), content: savingsText(suggestion.impact) },
+          {
+            key: cellKey('savings', savingsWeight(suggestion.impact)),
+            content: savingsText(suggestion.impact),
+          },
           {
             key: cellKey('status', STATUSES.indexOf(status)),
             content: (
@@ -79,7 +91,11 @@ export function SuggestionList({ suggestions }: { suggestions: Suggestion[] }) {
           {
             key: cellKey('jira', suggestion.id),
             content: (
-              <SuggestionJira suggestion={suggestion} state={jira.states[jiraSubjectKey({ kind: 'suggestion', id: suggestion.id })]} onCreate={() => jira.create({ kind: 'suggestion', id: suggestion.id })} />
+              <SuggestionJira
+                suggestion={suggestion}
+                state={jira.states[jiraSubjectKey({ kind: 'suggestion', id: suggestion.id })]}
+                onCreate={() => jira.create({ kind: 'suggestion', id: suggestion.id })}
+              />
             ),
           },
         ],
@@ -88,7 +104,9 @@ export function SuggestionList({ suggestions }: { suggestions: Suggestion[] }) {
 
   return (
     <Stack space="space.200">
-      {statuses.error !== undefined && <ActionError message={statuses.error} onDismiss={statuses.dismissError} />}
+      {statuses.error !== undefined && (
+        <ActionError message={statuses.error} onDismiss={statuses.dismissError} />
+      )}
       <DynamicTable caption="Suggestions" head={HEAD} rows={rows} rowsPerPage={20} />
     </Stack>
   );
@@ -102,7 +120,9 @@ function SuggestionText({ suggestion }: { suggestion: Suggestion }) {
       {suggestion.evidence.slice(0, 3).map((line, index) => (
         <UntrustedText key={index} text={`\u2022 ${line}`} size="small" limit={300} />
       ))}
-      {suggestion.evidence.length > 3 && <Text size="small">{`and ${suggestion.evidence.length - 3} more`}</Text>}
+      {suggestion.evidence.length > 3 && (
+        <Text size="small">{`and ${suggestion.evidence.length - 3} more`}</Text>
+      )}
     </Stack>
   );
 }
@@ -132,7 +152,17 @@ function StatusSelect({
   );
 }
 
-function SuggestionJira({ suggestion, state, onCreate }: { suggestion: Suggestion; state?: JiraState; onCreate: () => void }) {
-  const existing = suggestion.jiraIssueKey ? { key: suggestion.jiraIssueKey, url: suggestion.jiraIssueUrl } : undefined;
+function SuggestionJira({
+  suggestion,
+  state,
+  onCreate,
+}: {
+  suggestion: Suggestion;
+  state?: JiraState;
+  onCreate: () => void;
+}) {
+  const existing = suggestion.jiraIssueKey
+    ? { key: suggestion.jiraIssueKey, url: suggestion.jiraIssueUrl }
+    : undefined;
   return <JiraAction state={state} existing={existing} onCreate={onCreate} />;
 }

@@ -42,16 +42,23 @@ export function TestsTab({ report }: { report: RepoReport }) {
       id: test.id,
       previous: quarantine.valueOf(test.id, test.quarantined),
       next,
-      save: () => call('setQuarantine', { testId: test.id, quarantined: next }).then((result) => result.quarantined),
+      save: () =>
+        call('setQuarantine', { testId: test.id, quarantined: next }).then((result) => result.quarantined),
       failure: `Could not ${next ? 'quarantine' : 'unquarantine'} ${nameInMessage(test.name)}`,
     });
 
   return (
     <Stack space="space.200">
       <BranchFilter branches={branchesOf(report)} branch={branch} onChange={setBranch} />
-      {quarantine.error !== undefined && <ActionError message={quarantine.error} onDismiss={quarantine.dismissError} />}
+      {quarantine.error !== undefined && (
+        <ActionError message={quarantine.error} onDismiss={quarantine.dismissError} />
+      )}
       {branch !== undefined && scoped.error ? (
-        <ErrorNotice title={`Could not load tests for ${branch}`} error={scoped.error} onRetry={scoped.reload} />
+        <ErrorNotice
+          title={`Could not load tests for ${branch}`}
+          error={scoped.error}
+          onRetry={scoped.reload}
+        />
       ) : tests.length === 0 && !scoped.loading ? (
         <EmptyTests branch={branch} />
       ) : (

@@ -56,13 +56,21 @@ export function TestsTable(props: TestsTableProps) {
         content: <TestLabels test={test} quarantined={props.isQuarantined(test)} />,
       },
       { key: cellKey('score', test.flakinessScore * 1000), content: formatPercent(test.flakinessScore) },
-      { key: cellKey('failures', test.failures), content: `${formatCount(test.failures)} of ${formatCount(test.runs)} runs` },
-      { key: cellKey('lastFailure', timeKey(test.lastFailureAt)), content: formatRelative(test.lastFailureAt) },
+      {
+        key: cellKey('failures', test.failures),
+        content: `${formatCount(test.failures)} of ${formatCount(test.runs)} runs`,
+      },
+      {
+        key: cellKey('lastFailure', timeKey(test.lastFailureAt)),
+        content: formatRelative(test.lastFailureAt),
+      },
       { key: cellKey('evidence', test.id), content: <EvidenceList items={test.evidence} /> },
       { key: cellKey('actions', test.id), content: <TestActions test={test} {...props} /> },
     ],
   }));
-  return <DynamicTable caption="Tests" head={HEAD} rows={rows} rowsPerPage={20} isLoading={props.isLoading} />;
+  return (
+    <DynamicTable caption="Tests" head={HEAD} rows={rows} rowsPerPage={20} isLoading={props.isLoading} />
+  );
 }
 
 function TestName({ test }: { test: TestReport }) {
@@ -99,12 +107,23 @@ function since(test: TestReport): string | undefined {
 }
 
 /** Quarantine is offered for flaky tests (and to undo it); a broken test needs a fix, not hiding. */
-function TestActions({ test, isQuarantined, isPending, jira, onQuarantine, onCreateJira }: TestsTableProps & { test: TestReport }) {
+function TestActions({
+  test,
+  isQuarantined,
+  isPending,
+  jira,
+  onQuarantine,
+  onCreateJira,
+}: TestsTableProps & { test: TestReport }) {
   const quarantined = isQuarantined(test);
   return (
     <Stack space="space.050">
       {(quarantined || test.classification === 'flaky') && (
-        <Button spacing="compact" isDisabled={isPending(test)} onClick={() => onQuarantine(test, !quarantined)}>
+        <Button
+          spacing="compact"
+          isDisabled={isPending(test)}
+          onClick={() => onQuarantine(test, !quarantined)}
+        >
           {quarantined ? 'Unquarantine' : 'Quarantine'}
         </Button>
       )}

@@ -17,7 +17,10 @@ export function TrendCharts({ weekly }: { weekly: PipelineHealth['weekly'] }) {
     .map((week) => ({ week: week.week, percent: Math.round((week.successRate ?? 0) * 1000) / 10 }));
   const duration = weekly
     .filter((week) => week.medianDurationSeconds !== undefined)
-    .map((week) => ({ week: week.week, minutes: Math.round(((week.medianDurationSeconds ?? 0) / 60) * 10) / 10 }));
+    .map((week) => ({
+      week: week.week,
+      minutes: Math.round(((week.medianDurationSeconds ?? 0) / 60) * 10) / 10,
+    }));
   const minutes = weekly.map((week) => ({ week: week.week, minutes: Math.round(week.buildMinutes) }));
   return (
     <Inline space="space.200" shouldWrap>

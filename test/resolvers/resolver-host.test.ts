@@ -1,0 +1,319 @@
+import { BitbucketClient } from '../../src/bitbucket/client';
+import type { CallerContext } from '../../src/contract/caller';
+import type { AdminPage, PrPanel, ResolverName } from '../../src/contract/resolvers';
+import type { RepoReport } from '../../src/contract/insights';
+import type { WorkspaceSettings } from '../../src/contract/settings';
+import {
+  createJiraGateway,
+  createResolverHost,
+  localAccess,
+  QUARANTINE_VARIABLE,
+  type AccessChecker,
+  type FetchLike,
+  type JiraGateway,
+  type ResolverDeps,
+} from '../../src/services/resolvers';
+import * as keys from '../../src/storage/keys';
+import type { SqliteStore } from '../../src/storage/sqlite-store';
+import { callLog, json, ScriptedTransport } from '../support/scripted-transport';
+import { BROKEN, caller, FLAKY, FRESH, NOW, record, REPO, seededStore, WORKSPACE } from './resolver-fixtures';
+
+const TOKEN = 'jira-secret-token-123';
+
+function tokenStore(initial?: string) {
+  let token = initial;
+  return { get: async () => token, set: async (t: string) => void (token = t) };
+}
+
+interface FetchCall {
+  url: string;
+  init: { method: string; headers: Record<string, string>; body: string };
+}
+
+function fakeFetch(status: number, body: unknown): FetchLike & { calls: FetchCall[] } {
+  const calls: FetchCall[] = [];
+  const f = async (url: string, init: FetchCall['init']) => {
+    calls.push({ url, init });
+    return { status, text: async () => JSON.stringify(body) };
+  };
+  return Object.assign(f, { calls });
+}
+
+/** A repository-variables endpoint that keeps its variables, like Bitbucket's. */
+function variablesTransport(): { transport: ScriptedTransport; variables: Map<string, string> } {
+  const variables = new Map<string, string>();
+  const base = `/repositories/${REPO.workspace}/${REPO.repoSlug}/pipelines_config/variables`;
+  const transport = ScriptedTransport.handler((req) => {
+    if (req.method === 'GET' && req.url.startsWith(base)) {
+      return json(200, { values: [...variables].map(([key, value]) => ({ uuid: '{0f0f0f0f-0000-4000-8000-000000000001}', key, value, secured: false })) });
+    }
+    const body = JSON.parse(req.body ?? '{}') as { key: string; value: string };
+    if (req.method === 'POST' || req.method === 'PUT') {
+      variables.set(body.key, body.value);
+      return json(req.method === 'POST' ? 201 : 200, body);
+    }
+    return json(404, { error: { message: 'no such resource' } });
+  });
+  return { transport, variables };
+}
+
+function hostWith(store: SqliteStore, over: Partial<ResolverDeps> = {}) {
+  const deps: ResolverDeps = {
+    store,
+    access: localAccess,
+    jira: createJiraGateway({ tokens: tokenStore(), fetch: fakeFetch(500, {}) }),
+    now: () => NOW,
+    workspace: WORKSPACE,
+    ...over,
+  };
+  const host = createResolverHost(deps);
+  return <T>(name: ResolverName, payload: unknown, who: CallerContext = caller()) => host.handle(name, payload, who) as Promise<T>;
+}
+
+const SETTINGS: WorkspaceSettings = {
+  monitoredRepos: [],
+  branchScope: 'all',
+  flakyAlarmThreshold: 0.8,
+  flakyRecoveryThreshold: 0.5,
+  retentionDays: 90,
+  codeInsights: false,
+  publishQuarantine: true,
+};
+
+const VALID_PAYLOADS: Record<ResolverName, unknown> = {
+  getRepoInsights: {},
+  getPullRequestPanel: {},
+  setQuarantine: { testId: FLAKY.id, quarantined: true },
+  setSuggestionStatus: { suggestionId: 'abc', status: 'done' },
+  createJiraIssue: { subject: { kind: 'test', testId: FLAKY.id } },
+  getAdminPage: {},
+  saveSettings: { settings: SETTINGS },
+  saveJiraConnection: { site: 'acme.atlassian.net', projectKey: 'OPS', email: 'ops@acme.test', apiToken: TOKEN },
+  startBackfill: { days: 30 },
+};
+
+describe('access', () => {
+  const denyAll: AccessChecker = { canReadRepo: async () => false, canAdminWorkspace: async () => false };
+
+  it.each(Object.keys(VALID_PAYLOADS) as ResolverName[])('%s answers forbidden and changes nothing when access is denied', async (name) => {
+    const store = await seededStore();
+    const call = hostWith(store, { access: denyAll });
+    const answer = await call<{ error: { code: string } }>(name, VALID_PAYLOADS[name], caller({ pullRequestId: 7 }));
+    expect(answer.error.code).toBe('forbidden');
+    expect(await store.getDoc(keys.quarantine(REPO.repoUuid))).toBeUndefined();
+    expect(await store.get(keys.settings(WORKSPACE))).toBeUndefined();
+  });
+
+  it('checks the repository of the page, never one named in the payload', async () => {
+    const store = await seededStore();
+    const asked: string[] = [];
+    const access: AccessChecker = { canReadRepo: async (_c, repo) => (asked.push(repo), false), canAdminWorkspace: async () => true };
+    const call = hostWith(store, { access });
+    const answer = await call<{ error: { code: string } }>('getRepoInsights', { repoUuid: 'someone-else' });
+    expect(answer.error.code).toBe('invalid');
+    await call('getRepoInsights', {});
+    expect(asked).toEqual([REPO.repoUuid]);
+  });
+
+  it('answers invalid for a bad payload', async () => {
+    const call = hostWith(await seededStore());
+    const answer = await call<{ error: { code: string; message: string } }>('setQuarantine', { testId: 'x', quarantined: 'yes' });
+    expect(answer.error.code).toBe('invalid');
+    expect(answer.error.message).toContain('quarantined');
+  });
+});
+
+describe('getRepoInsights', () => {
+  it('builds the report of the page repository', async () => {
+    const call = hostWith(await seededStore());
+    const report = await call<RepoReport>('getRepoInsights', {});
+    expect(report.repository.uuid).toBe(REPO.repoUuid);
+    expect(report.tests.map((t) => [t.name, t.classification])).toEqual([
+      [BROKEN.name, 'broken'],
+      [FLAKY.name, 'flaky'],
+    ]);
+  });
+});
+
+describe('setQuarantine', () => {
+  it('persists the toggle and publishes the list as a repository variable', async () => {
+    const store = await seededStore();
+    const { transport, variables } = variablesTransport();
+    const call = hostWith(store, { client: new BitbucketClient({ transport }) });
+
+    expect(await call('setQuarantine', { testId: FLAKY.id, quarantined: true })).toEqual({ testId: FLAKY.id, quarantined: true });
+    expect(variables.get(QUARANTINE_VARIABLE)).toBe(JSON.stringify([FLAKY.name]));
+    const report = await call<RepoReport>('getRepoInsights', {});
+    expect(report.tests.find((t) => t.id === FLAKY.id)?.quarantined).toBe(true);
+
+    await call('setQuarantine', { testId: FLAKY.id, quarantined: false });
+    expect(variables.get(QUARANTINE_VARIABLE)).toBe('[]');
+    expect((await store.getDoc(keys.quarantine(REPO.repoUuid)))?.value.tests).toEqual([]);
+    const base = `/repositories/${REPO.workspace}/${REPO.repoSlug}/pipelines_config/variables`;
+    expect(callLog(transport)).toEqual([`GET ${base}?pagelen=100`, `POST ${base}`, `GET ${base}?pagelen=100`, `PUT ${base}/%7B0f0f0f0f-0000-4000-8000-000000000001%7D`]);
+  });
+
+  it('does not publish when the workspace turned publishing off', async () => {
+    const store = await seededStore();
+    await store.set(keys.settings(WORKSPACE), { ...SETTINGS, publishQuarantine: false });
+    const { transport } = variablesTransport();
+    const call = hostWith(store, { client: new BitbucketClient({ transport }) });
+    await call('setQuarantine', { testId: FLAKY.id, quarantined: true });
+    expect(transport.calls).toEqual([]);
+    expect((await store.getDoc(keys.quarantine(REPO.repoUuid)))?.value.tests.map((t) => t.id)).toEqual([FLAKY.id]);
+  });
+
+  it('answers not-found for a test that never failed here', async () => {
+    const call = hostWith(await seededStore());
+    expect(await call('setQuarantine', { testId: 'feedc0ffee', quarantined: true })).toMatchObject({ error: { code: 'not-found' } });
+  });
+});
+
+describe('setSuggestionStatus', () => {
+  it('keeps a status across recomputation with new data', async () => {
+    const store = await seededStore();
+    const call = hostWith(store);
+    const before = await call<RepoReport>('getRepoInsights', {});
+    const flaky = before.suggestions.find((s) => s.kind === 'fix-flaky-test');
+    expect(flaky).toBeDefined();
+    await call('setSuggestionStatus', { suggestionId: flaky?.id, status: 'in-progress' });
+    await record(store, [{ build: 40, minute: 40 * 60, failed: [BROKEN, FLAKY] }, { build: 40, minute: 40 * 60 + 5, runNumber: 2, failed: [BROKEN] }]);
+    const after = await call<RepoReport>('getRepoInsights', {});
+    expect(after.suggestions.find((s) => s.id === flaky?.id)?.status).toBe('in-progress');
+    expect(await call('setSuggestionStatus', { suggestionId: 'not-a-suggestion', status: 'done' })).toMatchObject({ error: { code: 'not-found' } });
+  });
+});
+
+describe('createJiraIssue', () => {
+  const jiraSettings = (store: SqliteStore) =>
+    store.set(keys.settings(WORKSPACE), {
+      ...SETTINGS,
+      jira: { site: 'acme.atlassian.net', projectKey: 'OPS', email: 'ops@acme.test' },
+    });
+
+  it('tells the admin to set a site when there is none', async () => {
+    const call = hostWith(await seededStore());
+    const answer = await call<{ error: { code: string; message: string } }>('createJiraIssue', { subject: { kind: 'test', testId: FLAKY.id } });
+    expect(answer.error.code).toBe('not-configured');
+    expect(answer.error.message).toMatch(/Jira site/);
+  });
+
+  it('opens the pre-filled create screen without a token', async () => {
+    const store = await seededStore();
+    await jiraSettings(store);
+    const call = hostWith(store);
+    const answer = await call<{ mode: string; url: string }>('createJiraIssue', { subject: { kind: 'test', testId: BROKEN.id } });
+    expect(answer.mode).toBe('open-create-screen');
+    const url = new URL(answer.url);
+    expect(`${url.origin}${url.pathname}`).toBe('https://acme.atlassian.net/secure/CreateIssueDetails!init.jspa');
+    expect(url.searchParams.get('summary')).toBe(`Fix broken test ${BROKEN.name}`);
+    expect(url.searchParams.get('description')).toContain('acme/shop');
+  });
+
+  it('creates the issue with the stored token and links it to the suggestion', async () => {
+    const store = await seededStore();
+    await jiraSettings(store);
+    const fetch = fakeFetch(201, { id: '10001', key: 'OPS-42' });
+    const call = hostWith(store, { jira: createJiraGateway({ tokens: tokenStore(TOKEN), fetch }) });
+    const suggestion = (await call<RepoReport>('getRepoInsights', {})).suggestions.find((s) => s.kind === 'fix-flaky-test');
+    const answer = await call('createJiraIssue', { subject: { kind: 'suggestion', id: suggestion?.id } });
+    expect(answer).toEqual({ mode: 'created', key: 'OPS-42', url: 'https://acme.atlassian.net/browse/OPS-42' });
+    expect(JSON.stringify(answer)).not.toContain(TOKEN);
+
+    expect(fetch.calls).toHaveLength(1);
+    const sent = fetch.calls[0];
+    expect(sent?.url).toBe('https://acme.atlassian.net/rest/api/3/issue');
+    expect(sent?.init.headers.authorization).toBe(`Basic ${Buffer.from(`ops@acme.test:${TOKEN}`).toString('base64')}`);
+    const body = JSON.parse(sent?.init.body ?? '{}') as { fields: Record<string, unknown> };
+    expect(body.fields).toMatchObject({ project: { key: 'OPS' }, issuetype: { name: 'Task' }, summary: suggestion?.title });
+    expect(body.fields.description).toMatchObject({ type: 'doc', version: 1 });
+
+    const after = await call<RepoReport>('getRepoInsights', {});
+    expect(after.suggestions.find((s) => s.id === suggestion?.id)).toMatchObject({ jiraIssueKey: 'OPS-42', status: 'open' });
+  });
+
+  it("answers upstream with Jira's message, never the token", async () => {
+    const store = await seededStore();
+    await jiraSettings(store);
+    const fetch = fakeFetch(400, { errorMessages: [], errors: { project: 'valid project is required' } });
+    const call = hostWith(store, { jira: createJiraGateway({ tokens: tokenStore(TOKEN), fetch }) });
+    const answer = await call<{ error: { code: string; message: string } }>('createJiraIssue', { subject: { kind: 'test', testId: FLAKY.id } });
+    expect(answer.error).toEqual({ code: 'upstream', message: 'Jira answered 400: project: valid project is required' });
+    expect(JSON.stringify(answer)).not.toContain(TOKEN);
+  });
+});
+
+describe('admin resolvers', () => {
+  it('saves the Jira connection with the token in the secret store, answering only that one is set', async () => {
+    const store = await seededStore();
+    const tokens = tokenStore();
+    const jira: JiraGateway = createJiraGateway({ tokens, fetch: fakeFetch(500, {}) });
+    const call = hostWith(store, { jira });
+    expect(await call('saveJiraConnection', VALID_PAYLOADS.saveJiraConnection)).toEqual({ jiraTokenSet: true });
+    expect(await tokens.get()).toBe(TOKEN);
+    const page = await call<AdminPage>('getAdminPage', {});
+    expect(page.jiraTokenSet).toBe(true);
+    expect(page.settings.jira).toEqual({ site: 'acme.atlassian.net', projectKey: 'OPS', email: 'ops@acme.test' });
+    expect(JSON.stringify(page)).not.toContain(TOKEN);
+    expect(page.repos).toEqual([expect.objectContaining({ slug: 'shop', monitored: true, flakyTests: 1, brokenTests: 1 })]);
+  });
+
+  it('keeps the Jira connection when settings are saved', async () => {
+    const call = hostWith(await seededStore());
+    await call('saveJiraConnection', VALID_PAYLOADS.saveJiraConnection);
+    const saved = await call<{ codeInsights: boolean; jira?: object }>('saveSettings', VALID_PAYLOADS.saveSettings);
+    expect(saved.codeInsights).toBe(false);
+    expect(saved.jira).toEqual({ site: 'acme.atlassian.net', projectKey: 'OPS', email: 'ops@acme.test' });
+  });
+
+  it('records a backfill once and enqueues through the injected function', async () => {
+    const store = await seededStore();
+    const asked: number[] = [];
+    const call = hostWith(store, { enqueueBackfill: async (days) => (asked.push(days), { reposDone: 1, pipelinesQueued: 12 }) });
+    expect(await call('startBackfill', { days: 60 })).toMatchObject({ state: 'done', days: 60, reposTotal: 1, reposDone: 1, pipelinesQueued: 12 });
+    expect(asked).toEqual([60]);
+    expect((await store.getDoc(keys.backfill(WORKSPACE)))?.value.state).toBe('done');
+    expect(await hostWith(store)('startBackfill', { days: 60 })).toMatchObject({ error: { code: 'not-configured' } });
+  });
+});
+
+describe('getPullRequestPanel', () => {
+  const pr = (pullRequestId: number) => caller({ pullRequestId });
+
+  it('gives each failing test of the latest pipeline its verdict', async () => {
+    const store = await seededStore([
+      { build: 50, minute: 50 * 60, branch: 'feature/tax', pullRequestId: 7, failed: [FRESH] },
+      { build: 51, minute: 51 * 60, branch: 'feature/tax', pullRequestId: 7, failed: [BROKEN, FLAKY, FRESH] },
+    ]);
+    const call = hostWith(store);
+    const panel = await call<PrPanel>('getPullRequestPanel', {}, pr(7));
+    expect(panel.pipelines.map((p) => [p.buildNumber, p.result])).toEqual([[51, 'FAILED']]);
+    expect(panel.pipelines[0]?.url).toBe('https://bitbucket.org/acme/shop/pipelines/results/51');
+    expect(Object.fromEntries(panel.failingTests.map((t) => [t.name, t.verdict]))).toEqual({
+      [BROKEN.name]: 'broken-on-default',
+      [FLAKY.name]: 'known-flaky',
+      [FRESH.name]: 'new',
+    });
+    expect(panel.flakyHits).toEqual([]);
+
+    await call('setQuarantine', { testId: FLAKY.id, quarantined: true });
+    const again = await call<PrPanel>('getPullRequestPanel', {}, pr(7));
+    expect(again.failingTests.find((t) => t.testId === FLAKY.id)?.verdict).toBe('quarantined');
+  });
+
+  it('lists the flaky tests a green pull request hit on the way', async () => {
+    const store = await seededStore([
+      { build: 60, minute: 60 * 60, branch: 'feature/pay', pullRequestId: 8, failed: [FLAKY] },
+      { build: 60, minute: 60 * 60 + 5, runNumber: 2, branch: 'feature/pay', pullRequestId: 8 },
+    ]);
+    const panel = await hostWith(store)<PrPanel>('getPullRequestPanel', {}, pr(8));
+    expect(panel.pipelines.map((p) => p.result)).toEqual(['SUCCESSFUL']);
+    expect(panel.failingTests).toEqual([]);
+    expect(panel.flakyHits.map((t) => [t.name, t.verdict])).toEqual([[FLAKY.name, 'known-flaky']]);
+  });
+
+  it('needs a pull request in the caller', async () => {
+    const answer = await hostWith(await seededStore())('getPullRequestPanel', {});
+    expect(answer).toMatchObject({ error: { code: 'invalid' } });
+  });
+});
