@@ -1,22 +1,37 @@
 /**
- * Browser checks of the local preview: each route of the app opened in Debian's chromium (driven by
- * playwright-core), its key content checked, quarantine and a suggestion status change clicked through to the
- * resolver host, and a screenshot of each page saved under test/e2e/screenshots/.
+ * Browser checks of the local preview over the demo data: each route of the app opened in Debian's chromium
+ * (driven by playwright-core), its key content checked, quarantine and a suggestion status change clicked through
+ * to the real resolvers and read back from storage, and a screenshot of each page saved under
+ * test/e2e/screenshots/.
  */
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import type { RecordedCall } from '../fixtures/preview/fake-resolver-host';
+import type { CallerContext } from '../../src/contract/caller';
+import type { RepoReport } from '../../src/contract/insights';
+import type { AdminPage, ResolverName } from '../../src/contract/resolvers';
 
 export const SCREENSHOT_DIR = path.join(__dirname, 'screenshots');
 
-/** What the checks need from the running preview. */
+export interface RecordedCall {
+  name: ResolverName;
+  payload: unknown;
+  caller: CallerContext;
+}
+
+/** What the checks need from the running preview and its data. */
 export interface E2eTarget {
   baseUrl: string;
   /** Every resolver call the host received so far, with its caller. */
   calls: () => readonly RecordedCall[];
-  workspace: { slug: string; uuid: string };
+  workspace: string;
   repo: { slug: string; uuid: string };
+  /** A flaky test of the repository, to quarantine. */
+  flakyTest: { id: string; name: string };
+  /** A pull request whose latest pipeline failed on a known flaky test. */
   pullRequestId: number;
+  /** Straight from the resolvers, to check what a click stored. */
+  insights: () => Promise<RepoReport>;
+  adminPage: () => Promise<AdminPage>;
 }
 
 export interface E2eCheck {
@@ -24,7 +39,7 @@ export interface E2eCheck {
   run: (page: Page, target: E2eTarget) => Promise<void>;
 }
 
-const TIMEOUT_MS = 15_000;
+const TIMEOUT_MS = 20_000;
 
 function assert(condition: unknown, message: string): asserts condition {
   if (!condition) throw new Error(message);
@@ -45,84 +60,94 @@ async function open(page: Page, target: E2eTarget, route: string): Promise<void>
   assert(response?.status() === 200, `${route} answered ${response?.status()}`);
 }
 
-const repoRoute = (t: E2eTarget) => `/repo/${t.workspace.slug}/${t.repo.slug}`;
+const repoRoute = (t: E2eTarget) => `/repo/${t.workspace}/${t.repo.slug}`;
+const prRoute = (t: E2eTarget) => `/pr/${t.workspace}/${t.repo.slug}/${t.pullRequestId}`;
+const settingsRoute = (t: E2eTarget) => `/workspace/${t.workspace}/settings`;
 
 export const CHECKS: E2eCheck[] = [
   {
     name: 'index lists every surface',
     run: async (page, target) => {
       await open(page, target, '/');
-      for (const href of [repoRoute(target), `/workspace/${target.workspace.slug}/settings`]) {
+      for (const href of [repoRoute(target), settingsRoute(target)]) {
         assert((await page.locator(`a[href="${href}"]`).count()) > 0, `the index has no link to ${href}`);
       }
+      assert((await page.locator(`a[href^="/pr/${target.workspace}/"]`).count()) > 0, 'the index has no pull request page');
     },
   },
   {
-    name: 'repository page shows tests, classifications and a chart',
+    name: 'repository page shows its health, tests and classifications',
     run: async (page, target) => {
       await open(page, target, repoRoute(target));
-      await page.getByRole('heading', { name: `Pipeline insights for ${target.repo.slug}` }).waitFor({ timeout: TIMEOUT_MS });
-      await page.getByText('checkout.spec.ts › retries the payment').first().waitFor();
-      await page.getByText('flaky', { exact: true }).first().waitFor();
-      await page.getByText('broken', { exact: true }).first().waitFor();
+      await page.getByRole('heading', { name: 'Pipeline insights' }).waitFor({ timeout: TIMEOUT_MS });
+      await page.getByText('Success rate (%)').first().waitFor({ timeout: TIMEOUT_MS });
       await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'repo-page.png'), fullPage: true });
-      await page.getByRole('tab', { name: 'Trends' }).click();
-      await page.locator('[data-ui-kit-chart] svg.recharts-surface').first().waitFor({ timeout: TIMEOUT_MS });
-      await page.getByText('Weekly build minutes').waitFor();
-      await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'repo-trends.png'), fullPage: true });
+      await page.getByRole('tab', { name: 'Tests' }).click();
+      await page.getByText(target.flakyTest.name).first().waitFor({ timeout: TIMEOUT_MS });
+      await page.getByText('Flaky', { exact: true }).first().waitFor();
+      await page.getByText('Broken', { exact: true }).first().waitFor();
+      await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'repo-tests.png'), fullPage: true });
     },
   },
   {
-    name: 'quarantine click reaches the resolver and the page shows it',
+    name: 'quarantine click is stored and shown',
     run: async (page, target) => {
       await open(page, target, repoRoute(target));
-      await page.getByRole('button', { name: 'Quarantine checkout.spec.ts › retries the payment' }).click({ timeout: TIMEOUT_MS });
+      await page.getByRole('tab', { name: 'Tests' }).click({ timeout: TIMEOUT_MS });
+      const row = page.locator('tr', { hasText: target.flakyTest.name }).first();
+      await row.getByRole('button', { name: 'Quarantine', exact: true }).click({ timeout: TIMEOUT_MS });
       const call = await waitForCall(target, (c) => c.name === 'setQuarantine', 'setQuarantine');
-      assert(JSON.stringify(call.payload) === JSON.stringify({ testId: 't-checkout-retry', quarantined: true }), `unexpected payload ${JSON.stringify(call.payload)}`);
+      assert(JSON.stringify(call.payload) === JSON.stringify({ testId: target.flakyTest.id, quarantined: true }), `unexpected payload ${JSON.stringify(call.payload)}`);
       assert(call.caller.repoUuid === target.repo.uuid, 'setQuarantine was not made as the page repository');
-      await page.getByText('quarantined', { exact: true }).waitFor({ timeout: TIMEOUT_MS });
-      await page.getByRole('button', { name: 'Release checkout.spec.ts › retries the payment' }).waitFor();
+      await row.getByRole('button', { name: 'Unquarantine', exact: true }).waitFor({ timeout: TIMEOUT_MS });
+      const stored = (await target.insights()).tests.find((t) => t.id === target.flakyTest.id);
+      assert(stored?.quarantined === true, 'the quarantine was not stored');
     },
   },
   {
-    name: 'suggestion status change reaches the resolver',
+    name: 'suggestion status change is stored',
     run: async (page, target) => {
       await open(page, target, repoRoute(target));
       await page.getByRole('tab', { name: 'Suggestions' }).click({ timeout: TIMEOUT_MS });
-      await page.locator('.ui-kit-select__control').first().click();
+      await page.locator('.ui-kit-select__control').first().click({ timeout: TIMEOUT_MS });
       await page.locator('.ui-kit-select__option', { hasText: 'Done' }).click({ timeout: TIMEOUT_MS });
       const call = await waitForCall(target, (c) => c.name === 'setSuggestionStatus', 'setSuggestionStatus');
-      assert(JSON.stringify(call.payload) === JSON.stringify({ suggestionId: 's-quarantine-checkout', status: 'done' }), `unexpected payload ${JSON.stringify(call.payload)}`);
+      const payload = call.payload as { suggestionId: string; status: string };
+      assert(payload.status === 'done', `unexpected payload ${JSON.stringify(payload)}`);
       await page.locator('.ui-kit-select__single-value', { hasText: 'Done' }).first().waitFor({ timeout: TIMEOUT_MS });
+      const stored = (await target.insights()).suggestions.find((s) => s.id === payload.suggestionId);
+      assert(stored?.status === 'done', 'the suggestion status was not stored');
+      await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'repo-suggestions.png'), fullPage: true });
     },
   },
   {
     name: 'pull request panel shows the verdicts of the failing tests',
     run: async (page, target) => {
-      await open(page, target, `/pr/${target.workspace.slug}/${target.repo.slug}/${target.pullRequestId}`);
-      await page.getByText(`Failures on pull request #${target.pullRequestId}`).waitFor({ timeout: TIMEOUT_MS });
-      await page.getByText('known-flaky', { exact: true }).waitFor();
+      await open(page, target, prRoute(target));
+      await page.getByText('Known flaky', { exact: true }).first().waitFor({ timeout: TIMEOUT_MS });
       const call = await waitForCall(target, (c) => c.name === 'getPullRequestPanel', 'getPullRequestPanel');
       assert(call.caller.pullRequestId === target.pullRequestId, 'the panel was not loaded for the route pull request');
       await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'pr-panel.png'), fullPage: true });
     },
   },
   {
-    name: 'workspace settings page loads and its toggle answers',
+    name: 'workspace settings save through the resolver',
     run: async (page, target) => {
-      await open(page, target, `/workspace/${target.workspace.slug}/settings`);
-      await page.getByText('Code Insights reports are on').waitFor({ timeout: TIMEOUT_MS });
-      await page.locator('input[type="checkbox"]').first().click({ force: true });
-      await page.getByText('Code Insights reports are off').waitFor({ timeout: TIMEOUT_MS });
+      await open(page, target, settingsRoute(target));
+      await page.getByText('Publish a Code Insights report on pull-request commits').waitFor({ timeout: TIMEOUT_MS });
+      await page.locator('#code-insights').click({ force: true });
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      await page.getByText('Settings saved').waitFor({ timeout: TIMEOUT_MS });
+      assert((await target.adminPage()).settings.codeInsights === false, 'the settings were not stored');
       await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'admin-page.png'), fullPage: true });
     },
   },
   {
     name: 'unknown repository shows a not-found page',
     run: async (page, target) => {
-      const response = await page.goto(`${target.baseUrl}/repo/${target.workspace.slug}/no-such-repo`);
+      const response = await page.goto(`${target.baseUrl}/repo/${target.workspace}/no-such-repo`);
       assert(response?.status() === 404, `expected 404, got ${response?.status()}`);
-      await page.getByText(`Unknown repository “${target.workspace.slug}/no-such-repo”`).waitFor();
+      await page.getByText(`Unknown repository “${target.workspace}/no-such-repo”`).waitFor();
     },
   },
 ];

@@ -1,59 +1,91 @@
 /**
- * Runs the browser checks: builds the preview bundles, starts the preview server on 127.0.0.1 against the sample
- * resolver host, drives Debian's chromium through playwright-core, prints `N passed, M failed` and exits non-zero
- * on any failure. Usage: `npx tsx test/e2e/run.ts`.
+ * Runs the browser checks against the real app on demo data: the simulated workspace (fixed seed and clock) is
+ * synced into a temporary data folder through the real sync path, the preview server starts with the real
+ * resolvers over it, Debian's chromium (through playwright-core) opens every route, and the script prints
+ * `N passed, M failed` and exits non-zero on any failure. The repository page and PR panel screenshots are copied
+ * to docs/. Usage: `npx tsx test/e2e/run.ts`.
  */
-import { mkdir } from 'node:fs/promises';
+import { copyFile, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { localResolverHost, localRoutes, pullRequestsWithPipelines } from '../../src/cli/serve';
+import type { CallerContext, ResolverHost } from '../../src/contract/caller';
+import type { RepoReport } from '../../src/contract/insights';
+import type { AdminPage, PrPanel } from '../../src/contract/resolvers';
+import { openLocalRuntime, type LocalRuntime } from '../../src/local/runtime';
 import { startPreviewServer } from '../../src/preview/server';
-import { createFakeResolverHost } from '../fixtures/preview/fake-resolver-host';
-import { SAMPLE_PULL_REQUEST_ID, SAMPLE_REPO, SAMPLE_WORKSPACE } from '../fixtures/preview/sample-data';
-import { runChecks, SCREENSHOT_DIR, type E2eTarget } from './browser.e2e';
+import { knownRepositories } from '../../src/services/sweep';
+import { runChecks, SCREENSHOT_DIR, type E2eTarget, type RecordedCall } from './browser.e2e';
+import { E2E_NOW, E2E_WORKSPACE, syncDemoData } from './demo-data';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync',
 ];
-const SAMPLE_SURFACE = path.join(__dirname, '..', 'fixtures', 'preview', 'sample-surface-entry.tsx');
+const DOCS = path.join(__dirname, '..', '..', 'docs');
+const PLAIN_NAME = /^[\w./ ›-]+$/;
+
+/** The demo repository the checks use: one with a plain-named flaky test and a PR that failed on a known flaky test. */
+async function chooseTarget(rt: LocalRuntime, host: ResolverHost): Promise<Omit<E2eTarget, 'baseUrl' | 'calls'>> {
+  for (const repo of await knownRepositories(rt, E2E_WORKSPACE)) {
+    const caller: CallerContext = { accountId: 'e2e', workspaceUuid: E2E_WORKSPACE, repoUuid: repo.repoUuid };
+    const insights = async () => (await host.handle('getRepoInsights', {}, caller)) as RepoReport;
+    const flakyTest = (await insights()).tests.find((t) => t.classification === 'flaky' && PLAIN_NAME.test(t.name));
+    if (!flakyTest) continue;
+    for (const pullRequestId of await pullRequestsWithPipelines(rt.store, repo.repoUuid)) {
+      const panel = (await host.handle('getPullRequestPanel', {}, { ...caller, pullRequestId })) as PrPanel;
+      if (!panel.failingTests.some((t) => t.verdict === 'known-flaky')) continue;
+      return {
+        workspace: E2E_WORKSPACE,
+        repo: { slug: repo.repoSlug, uuid: repo.repoUuid },
+        flakyTest: { id: flakyTest.id, name: flakyTest.name },
+        pullRequestId,
+        insights,
+        adminPage: async () => (await host.handle('getAdminPage', {}, { accountId: 'e2e', workspaceUuid: E2E_WORKSPACE })) as AdminPage,
+      };
+    }
+  }
+  throw new Error('the demo data has no repository with a flaky test and a pull request that hit one');
+}
 
 async function main(): Promise<number> {
   await mkdir(SCREENSHOT_DIR, { recursive: true });
-  const host = createFakeResolverHost();
   const started = Date.now();
-  const server = await startPreviewServer({
-    host,
-    bundleOptions: { entries: { 'repo-page': SAMPLE_SURFACE, 'pr-panel': SAMPLE_SURFACE, 'admin-page': SAMPLE_SURFACE } },
-    resolveRoute: async (workspace, repo) => {
-      if (workspace !== SAMPLE_WORKSPACE.slug) return undefined;
-      if (repo === undefined) return { workspaceUuid: SAMPLE_WORKSPACE.uuid };
-      return repo === SAMPLE_REPO.slug ? { workspaceUuid: SAMPLE_WORKSPACE.uuid, repoUuid: SAMPLE_REPO.uuid } : undefined;
+  const data = await syncDemoData();
+  console.log(`synced ${data.pipelines} demo pipelines in ${Date.now() - started} ms`);
+  const rt = openLocalRuntime({ dataDir: data.dataDir, apiUrl: data.sim.apiUrl, env: {}, log: { info: () => undefined, warn: () => undefined }, now: () => E2E_NOW });
+  const real = localResolverHost(rt, {});
+  const calls: RecordedCall[] = [];
+  const host: ResolverHost = {
+    handle: (name, payload, caller) => {
+      calls.push({ name, payload, caller });
+      return real.handle(name, payload, caller);
     },
-    listSurfaces: async () => [
-      { title: `${SAMPLE_WORKSPACE.slug}/${SAMPLE_REPO.slug}`, url: `/repo/${SAMPLE_WORKSPACE.slug}/${SAMPLE_REPO.slug}` },
-      { title: `Pull request #${SAMPLE_PULL_REQUEST_ID}`, url: `/pr/${SAMPLE_WORKSPACE.slug}/${SAMPLE_REPO.slug}/${SAMPLE_PULL_REQUEST_ID}` },
-      { title: 'Workspace settings', url: `/workspace/${SAMPLE_WORKSPACE.slug}/settings` },
-    ],
-  });
-  console.log(`preview at ${server.url} (bundles ready in ${Date.now() - started} ms)`);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  };
   try {
-    const target: E2eTarget = {
-      baseUrl: server.url,
-      calls: () => host.calls,
-      workspace: SAMPLE_WORKSPACE,
-      repo: SAMPLE_REPO,
-      pullRequestId: SAMPLE_PULL_REQUEST_ID,
-    };
-    const results = await runChecks(browser, target);
-    for (const result of results) console.log(`${result.error ? 'FAIL' : 'ok  '} ${result.name}${result.error ? `: ${result.error}` : ''}`);
-    const failed = results.filter((r) => r.error).length;
-    console.log(`${results.length - failed} passed, ${failed} failed`);
-    return failed === 0 ? 0 : 1;
+    const chosen = await chooseTarget(rt, real);
+    const server = await startPreviewServer({ host, ...localRoutes(rt.store) });
+    console.log(`preview at ${server.url}: ${chosen.repo.slug}, pull request #${chosen.pullRequestId}`);
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    try {
+      const results = await runChecks(browser, { ...chosen, baseUrl: server.url, calls: () => calls });
+      for (const result of results) console.log(`${result.error ? 'FAIL' : 'ok  '} ${result.name}${result.error ? `: ${result.error}` : ''}`);
+      const failed = results.filter((r) => r.error).length;
+      if (failed === 0) {
+        await copyFile(path.join(SCREENSHOT_DIR, 'repo-page.png'), path.join(DOCS, 'repo-page.png'));
+        await copyFile(path.join(SCREENSHOT_DIR, 'pr-panel.png'), path.join(DOCS, 'pr-panel.png'));
+      }
+      console.log(`${results.length - failed} passed, ${failed} failed`);
+      return failed === 0 ? 0 : 1;
+    } finally {
+      await browser.close();
+      await server.close();
+    }
   } finally {
-    await browser.close();
-    await server.close();
+    rt.close();
+    await data.sim.close();
+    await rm(data.dataDir, { recursive: true, force: true });
   }
 }
 
