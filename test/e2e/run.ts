@@ -26,20 +26,20 @@ const CHROMIUM_ARGS = [
 const DOCS = path.join(__dirname, '..', '..', 'docs');
 const PLAIN_NAME = /^[\w./ ›-]+$/;
 
-/** The demo repository the checks use: one with a plain-named flaky test and a PR that failed on a known flaky test. */
+/** The demo repository the checks use: one with a pull request whose latest pipeline failed on a plain-named flaky test. */
 async function chooseTarget(rt: LocalRuntime, host: ResolverHost): Promise<Omit<E2eTarget, 'baseUrl' | 'calls'>> {
   for (const repo of await knownRepositories(rt, E2E_WORKSPACE)) {
     const caller: CallerContext = { accountId: 'e2e', workspaceUuid: E2E_WORKSPACE, repoUuid: repo.repoUuid };
     const insights = async () => (await host.handle('getRepoInsights', {}, caller)) as RepoReport;
-    const flakyTest = (await insights()).tests.find((t) => t.classification === 'flaky' && PLAIN_NAME.test(t.name));
-    if (!flakyTest) continue;
+    const flaky = (await insights()).tests.filter((t) => t.classification === 'flaky' && PLAIN_NAME.test(t.name));
     for (const pullRequestId of await pullRequestsWithPipelines(rt.store, repo.repoUuid)) {
       const panel = (await host.handle('getPullRequestPanel', {}, { ...caller, pullRequestId })) as PrPanel;
-      if (!panel.failingTests.some((t) => t.verdict === 'known-flaky')) continue;
+      const hit = panel.failingTests.find((t) => t.verdict === 'known-flaky' && flaky.some((f) => f.id === t.testId));
+      if (!hit) continue;
       return {
         workspace: E2E_WORKSPACE,
         repo: { slug: repo.repoSlug, uuid: repo.repoUuid },
-        flakyTest: { id: flakyTest.id, name: flakyTest.name },
+        flakyTest: { id: hit.testId, name: hit.name },
         pullRequestId,
         insights,
         adminPage: async () => (await host.handle('getAdminPage', {}, { accountId: 'e2e', workspaceUuid: E2E_WORKSPACE })) as AdminPage,
