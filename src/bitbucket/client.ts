@@ -290,6 +290,11 @@ export class BitbucketClient {
     await this.send({ endpoint: 'reports.put', method: 'PUT', ...jsonBody(report), url: reportPath(repo, commit, reportId) });
   }
 
+  /** Delete a report and its annotations; a report that is not there is not an error. */
+  async deleteCommitReport(repo: RepoRef, commit: string, reportId: string): Promise<void> {
+    await this.send({ endpoint: 'reports.delete', method: 'DELETE', url: reportPath(repo, commit, reportId), accept: [404] });
+  }
+
   /** Annotations in calls of 100. Each needs an `external_id`, which makes a repeated POST an update. */
   async postReportAnnotations(repo: RepoRef, commit: string, reportId: string, annotations: object[]): Promise<void> {
     if (annotations.length > ANNOTATIONS_PER_REPORT) {

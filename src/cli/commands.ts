@@ -78,7 +78,7 @@ export async function syncCommand(rt: LocalRuntime, values: CliValues, out: Node
   const s = result.stats;
   out.write(
     `synced ${result.repos.length} repositories of ${workspace}: ${s.pipelines} pipelines, ${s.attempts} step attempts recorded, ` +
-      `${s.apiCalls} API calls (${s.apiRetries} retries)\n`,
+      `${s.reports} Code Insights reports, ${s.apiCalls} API calls (${s.apiRetries} retries)\n`,
   );
   for (const f of result.failures) {
     process.stderr.write(`pipeline-insights: could not ingest a pipeline of ${f.job.repo.repoSlug}: ${String((f.error as Error).message ?? f.error)}\n`);

@@ -32,7 +32,8 @@ export async function runDemo(values: CliValues): Promise<number> {
     const result = await runSync(rt, { workspace: DEMO_WORKSPACE, since: daysAgo(now, 30), progress: Boolean(process.stderr.isTTY) && !process.env.CI });
     const s = result.stats;
     process.stdout.write(
-      `ingested ${s.pipelines} pipelines (${s.attempts} step attempts) with ${s.apiCalls} API calls; ` +
+      `ingested ${s.pipelines} pipelines (${s.attempts} step attempts) with ${s.apiCalls} API calls, ` +
+        `${s.reports} Code Insights reports on pull-request commits; ` +
         `${s.storage.writes} storage writes, ${(s.storage.bytesWritten / 1024).toFixed(0)} KiB written\n\n`,
     );
     for (const repo of await knownRepositories(rt, DEMO_WORKSPACE)) {

@@ -9,7 +9,7 @@ import { openLocalRuntime, type LocalRuntime } from '../local/runtime';
 import { startPreviewServer, type PreviewRouteTarget, type PreviewServerOptions, type SurfaceLink } from '../preview/server';
 import type { ResolverHost } from '../contract/caller';
 import { surfacePath } from '../preview/routes';
-import { createJiraGateway, createResolverHost, localAccess, MAX_ATTEMPT_PAGES, type JiraGateway } from '../services/resolvers';
+import { createJiraGateway, createResolverHost, localAccess, type JiraGateway } from '../services/resolvers';
 import * as keys from '../storage/keys';
 import { prefix } from '../storage/keys';
 import type { Store } from '../storage/store';
@@ -132,7 +132,10 @@ async function allRepositories(store: Store): Promise<{ workspace: string; repo:
   return out;
 }
 
-/** Pull requests with recorded pipelines, newest first (bounded scan, see MAX_ATTEMPT_PAGES). */
+/** The local index page scans at most this many pages of 100 attempt records for pull requests to link. */
+const MAX_ATTEMPT_PAGES = 60;
+
+/** Pull requests with recorded pipelines, newest first (a bounded scan, for the local index page only). */
 export async function pullRequestsWithPipelines(store: Store, repoUuid: string): Promise<number[]> {
   const newest = new Map<number, string>();
   let cursor: string | undefined;

@@ -20,11 +20,15 @@ export interface PrFailingTest {
 
 export interface PrPanel {
   pullRequestId: number;
+  /** The PR's newest commit with a recorded pipeline. */
+  commit?: string;
   /** Latest recorded pipeline(s) of the PR's source branch / PR target. */
   pipelines: { buildNumber: number; uuid: string; result: string; at: string; url?: string }[];
   failingTests: PrFailingTest[];
   /** When everything is green: flaky tests this PR's runs hit anyway (passed on rerun). */
   flakyHits: PrFailingTest[];
+  /** Failed tests counted but not named (a step with more failures than are kept per attempt). */
+  unnamedFailures: number;
   /** Failed steps without test failures (infrastructure, build...). */
   otherFailures: { step: string; category: string; message?: string }[];
 }

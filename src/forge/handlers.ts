@@ -57,7 +57,7 @@ export async function ingestPipelineHandler(event: { body?: unknown }): Promise<
     const settings = await loadSettings(ctx, body.workspaceUuid);
     const repo = await resolveRepo(ctx, body.workspaceUuid, body.repoUuid);
     const job: IngestJob = { repo, pipelineUuid: body.pipelineUuid, buildNumber: body.buildNumber, reason: body.reason };
-    await ingestPipeline(ctx, job, { retentionDays: settings.retentionDays });
+    await ingestPipeline(ctx, job, { retentionDays: settings.retentionDays, codeInsights: settings.codeInsights });
   } catch (error) {
     const verdict = judgeJobError(error);
     if (verdict.kind === 'rate-limited') {

@@ -25,6 +25,8 @@ export interface SyncStats {
   apiRetries: number;
   pipelines: number;
   attempts: number;
+  /** Code Insights reports published on pull-request commits. */
+  reports: number;
   storage: { reads: number; writes: number; bytesWritten: number };
 }
 
@@ -39,14 +41,16 @@ export async function runSync(rt: LocalRuntime, opts: SyncOptions): Promise<Sync
   const settings = await loadSettings(rt, opts.workspace);
   let pipelines = 0;
   let attempts = 0;
+  let reports = 0;
   const bar = opts.progress ? new SingleBar({ format: ' {bar} {value}/{total} pipelines | {repo}', hideCursor: true }, Presets.shades_classic) : undefined;
   let currentRepo = '';
   const queue = new LocalQueue<IngestJob>({
     concurrency: opts.concurrency ?? 2,
     handler: async (job) => {
-      const outcome = await ingestPipeline(rt, job, { retentionDays: settings.retentionDays });
+      const outcome = await ingestPipeline(rt, job, { retentionDays: settings.retentionDays, codeInsights: settings.codeInsights });
       pipelines += 1;
       attempts += outcome.attemptsRecorded;
+      if (outcome.insights?.kind === 'published') reports += 1;
     },
     classify: (error) => {
       const verdict = judgeJobError(error);
@@ -82,6 +86,7 @@ export async function runSync(rt: LocalRuntime, opts: SyncOptions): Promise<Sync
       apiRetries: client.retries,
       pipelines,
       attempts,
+      reports,
       storage: { reads: storage.reads, writes: storage.writes, bytesWritten: storage.bytesWritten },
     },
   };

@@ -24,8 +24,12 @@ import type { Pipeline, RepoRef, Step, TestCase, TestReportSummary } from '../do
 import * as keys from '../storage/keys';
 import { readDocs } from '../storage/read-docs';
 import type { ServiceContext } from './context';
+import { publishCodeInsights, type InsightsResult } from './code-insights';
+import { InvalidJobError } from './job-errors';
 import { recordAttempt } from './record-attempt';
 import { recordRun } from './record-run';
+
+export { InvalidJobError };
 
 export interface IngestJob {
   repo: RepoRef;
@@ -44,10 +48,14 @@ export interface IngestOutcome {
   /** The pipeline was already fully recorded at this run number: nothing fetched beyond the pipeline. */
   alreadyComplete: boolean;
   completed: boolean;
+  /** What became of the Code Insights report, for a completed pull-request pipeline. */
+  insights?: InsightsResult;
 }
 
 export interface IngestOptions {
   retentionDays: number;
+  /** Publish a Code Insights report on a completed pull-request pipeline's commit (workspace setting, on by default). */
+  codeInsights?: boolean;
 }
 
 /**
@@ -91,6 +99,8 @@ export async function ingestPipeline(ctx: ServiceContext, job: IngestJob, opts: 
   if (pipeline.status === 'COMPLETED' && pipeline.result) {
     const run = runRecord(repo, pipeline, steps);
     outcome.runRecorded = (await recordRun(store, run, record)) === 'recorded';
+    // Before the seen marker: a job retried after a rate-limited publish publishes again.
+    if (opts.codeInsights && pipeline.target.pullRequestId !== undefined) outcome.insights = await publishCodeInsights(ctx, repo, pipeline);
   }
   await store.set(
     seenKey,
@@ -123,14 +133,6 @@ async function fetchPipeline(ctx: ServiceContext, job: IngestJob): Promise<Pipel
     pageUrl = listed.next;
   }
   throw new InvalidJobError(`pipeline #${job.buildNumber} not found in ${job.repo.fullName ?? job.repo.repoSlug}`);
-}
-
-/** A job that can never succeed (no such pipeline): dropped with a clear log line, not retried forever. */
-export class InvalidJobError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidJobError';
-  }
 }
 
 async function shouldAskForTests(ctx: ServiceContext, repo: RepoRef, step: Step): Promise<boolean> {

@@ -13,7 +13,6 @@ import {
   TransportError,
 } from '../bitbucket/errors';
 import { StoreConflictError } from '../storage/store';
-import { InvalidJobError } from './ingest-pipeline';
 
 /** `final`: a known condition no retry will fix; `unexpected`: a bug or an unknown failure, rethrown so Forge retries and records it. */
 export type JobErrorKind = 'rate-limited' | 'transient' | 'final' | 'unexpected';
@@ -34,4 +33,12 @@ export function judgeJobError(error: unknown): JobErrorVerdict {
   if (error instanceof BitbucketHttpError && error.status >= 500) return { kind: 'transient', retryAfterSeconds: 10 };
   if (error instanceof BitbucketHttpError) return { kind: 'final' };
   return { kind: 'unexpected' };
+}
+
+/** A job that can never succeed (no such pipeline): dropped with a clear log line, not retried forever. */
+export class InvalidJobError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidJobError';
+  }
 }

@@ -6,6 +6,7 @@
 import type { AttemptRecord } from '../domain/attempt';
 import { applyAttemptToStepStats, emptyStepStats } from '../domain/step-stats';
 import { applyFailure, emptyFailureStats } from '../domain/failure-stats';
+import { applyAttemptToPrIndex } from '../domain/pr-index';
 import * as keys from '../storage/keys';
 import type { DocKey, DocOp, Store, Versioned } from '../storage/store';
 import { commitWithRetry } from './commit-with-retry';
@@ -34,13 +35,15 @@ export async function recordAttempt(store: Store, a: AttemptRecord, opts: Record
   const statsKey = keys.stepStats(repo, a.stepName);
   const failuresKey = keys.failureStats(repo);
   const catalogKey = keys.stepCatalog(repo);
+  const prKey = a.pullRequestId !== undefined ? keys.pullRequestIndex(repo, a.pullRequestId) : undefined;
 
   const committed = await commitWithRetry(store, async () => {
-    const { mark, stats, failures, catalog } = await readDocs(store, {
+    const { mark, stats, failures, catalog, pr } = await readDocs(store, {
       mark: markKey,
       stats: statsKey,
       failures: failuresKey,
       catalog: catalogKey,
+      ...(prKey ? { pr: prKey } : {}),
     });
     if (mark) return undefined;
     const ops: DocOp[] = [
@@ -52,6 +55,8 @@ export async function recordAttempt(store: Store, a: AttemptRecord, opts: Record
     }
     const catalogOp = updateCatalog(catalog, a);
     if (catalogOp) ops.push(catalogOp);
+    const prIndex = prKey ? applyAttemptToPrIndex(pr?.value, a) : undefined;
+    if (prKey && prIndex) ops.push(put(prKey, prIndex, pr?.version ?? 0, ttlSeconds));
     ops.push(...(await planTestUpdates(store, a, MAX_OPS - ops.length)));
     return ops;
   });

@@ -281,6 +281,15 @@ function putReport(ws: SimWorkspace, state: WritableState, repo: SimRepo, req: S
   return json(200, report);
 }
 
+/** Deleting a report deletes its annotations. (PUT over an existing report keeps them, as the API documents no
+ * more than "create or update": the client must not rely on a PUT to clear old annotations.) */
+function deleteReport(state: WritableState, repo: SimRepo, req: SimRequest): SimResponse {
+  const key = reportKey(repo, req);
+  if (!state.reports.delete(key)) throw new HttpError(404, 'Report not found');
+  state.annotations.delete(key);
+  return { status: 204 };
+}
+
 function postAnnotations(
   ws: SimWorkspace,
   state: WritableState,
@@ -452,6 +461,12 @@ export function apiRouter(deps: ApiDeps): Router {
       `${R}/commit/:commit/reports/:report`,
       'reports.put',
       with_((ws, repo, req) => putReport(ws, deps.state, repo, req)),
+    )
+    .add(
+      'DELETE',
+      `${R}/commit/:commit/reports/:report`,
+      'reports.delete',
+      with_((_ws, repo, req) => deleteReport(deps.state, repo, req)),
     )
     .add(
       'POST',

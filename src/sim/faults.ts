@@ -4,7 +4,8 @@
  */
 import { createRng, type Rng } from './prng';
 
-export type FaultKind = '429' | '500' | '502' | '503' | 'timeout' | 'truncated';
+/** `403`: a refusal for good, e.g. a scope the installation lacks (use with `only`). */
+export type FaultKind = '403' | '429' | '500' | '502' | '503' | 'timeout' | 'truncated';
 
 export interface FaultConfig {
   /** Share of requests that fail, 0..1. */
@@ -17,6 +18,8 @@ export interface FaultConfig {
   logServer?: boolean;
   /** Endpoint names to spare (e.g. `repositories.list`). */
   spare?: string[];
+  /** When set, only these endpoint names fail. */
+  only?: string[];
 }
 
 export class FaultInjector {
@@ -41,6 +44,7 @@ export class FaultInjector {
     if (!config || config.rate <= 0 || config.kinds.length === 0) return undefined;
     if (onLogServer && !config.logServer) return undefined;
     if (config.spare?.includes(endpoint)) return undefined;
+    if (config.only && !config.only.includes(endpoint)) return undefined;
     const roll = this.rng.next();
     const kind = this.rng.pick(config.kinds);
     return roll < config.rate ? kind : undefined;
@@ -57,6 +61,11 @@ export function faultBody(kind: Exclude<FaultKind, 'timeout' | 'truncated'>): {
       return {
         contentType: 'text/plain; charset=utf-8',
         body: 'Rate limit for this resource has been exceeded',
+      };
+    case '403':
+      return {
+        contentType: 'application/json; charset=utf-8',
+        body: JSON.stringify({ type: 'error', error: { message: 'Your credentials lack one or more required privilege scopes.' } }),
       };
     case '500':
       return {

@@ -38,6 +38,8 @@ export interface SimServer {
   logUrl: string;
   stats: SimServerStats;
   workspace: SimWorkspace;
+  /** What clients wrote: repository variables, Code Insights reports and annotations (keyed `repo:commit:report`). */
+  written: WritableState;
   setFaults(faults: FaultConfig | undefined): void;
   /** Zeroes the counters, e.g. between two phases of a benchmark. */
   resetStats(): void;
@@ -229,6 +231,7 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
     logUrl: urls.log,
     stats,
     workspace: ws,
+    written: state,
     setFaults: (f) => faults.set(f),
     resetStats: () => {
       stats.requests = 0;

@@ -98,6 +98,17 @@ export interface TestIndex {
 }
 export const testIndex = (repo: string, stepName: string): DocKey<TestIndex> => doc(`testindex:${bare(repo)}:${nameId(stepName)}`);
 
+/* ---- Pull requests: the attempts of each PR's newest commit (src/domain/pr-index), and what Code Insights holds ---- */
+export const pullRequestIndex = (repo: string, pullRequestId: number): DocKey<import('../domain/pr-index').PrIndex> =>
+  doc(`pr:${bare(repo)}:${pullRequestId}`);
+/** The Code Insights report last published on a commit: how many annotations it holds, so a re-report starts clean. */
+export interface PublishedReport {
+  at: string;
+  buildNumber: number;
+  annotations: number;
+}
+export const publishedReport = (repo: string, commit: string): Key<PublishedReport> => key(`insights:${bare(repo)}:${nameId(commit)}`);
+
 /* ---- Repositories, settings, user decisions ---- */
 export const repository = (workspace: string, repoUuid: string): Key<RepoRef> => key(`repo:${bare(workspace)}:${bare(repoUuid)}`);
 export const repositoriesOf = (workspace: string): KeyPrefix<RepoRef> => prefix(`repo:${bare(workspace)}:`);

@@ -35,7 +35,7 @@ function PrPanelBody({ panel }: { panel: PrPanelData }) {
       />
     );
   }
-  const green = panel.failingTests.length === 0 && panel.otherFailures.length === 0;
+  const green = panel.failingTests.length === 0 && panel.otherFailures.length === 0 && panel.unnamedFailures === 0;
   return (
     <Stack space="space.200">
       <PipelineRuns pipelines={panel.pipelines} />
@@ -69,6 +69,11 @@ function Failures({ panel }: { panel: PrPanelData }) {
           <Heading size="small">{verdictSummary(panel.failingTests)}</Heading>
           <PrFailingTests tests={panel.failingTests} caption="Failing tests" />
         </>
+      )}
+      {panel.unnamedFailures > 0 && (
+        <SectionMessage appearance="warning" title={`${panel.unnamedFailures} more failed ${panel.unnamedFailures === 1 ? 'test is' : 'tests are'} not listed`}>
+          <Text>Only the first failures of a step are kept by name. The pipeline&apos;s test report in Bitbucket lists them all.</Text>
+        </SectionMessage>
       )}
       {panel.otherFailures.length > 0 && (
         <SectionMessage appearance="warning" title="Steps that failed without a failing test">

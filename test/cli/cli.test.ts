@@ -95,6 +95,7 @@ describe('pipeline-insights CLI', () => {
       apiRetries: 0,
       pipelines: expect.any(Number),
       attempts: expect.any(Number),
+      reports: expect.any(Number),
       storage: { reads: expect.any(Number), writes: expect.any(Number), bytesWritten: expect.any(Number) },
     });
     expect(stats.pipelines as number).toBeGreaterThan(5);

@@ -311,6 +311,7 @@ export function aPrPanel(overrides: Partial<PrPanel> = {}): PrPanel {
       }),
     ],
     flakyHits: [],
+    unnamedFailures: 0,
     otherFailures: [],
     ...overrides,
   };

@@ -73,6 +73,12 @@ describe('pull-request panel', () => {
     expect(screen.text()).not.toContain('All tests passed');
   });
 
+  it('says how many failed tests are not named, and never calls that green', async () => {
+    const screen = await render(<PrPanel />, { getPullRequestPanel: ok(aPrPanel({ failingTests: [], unnamedFailures: 140 })) });
+    expect(screen.one('SectionMessage').props.title).toBe('140 more failed tests are not listed');
+    expect(screen.text()).not.toContain('All tests passed');
+  });
+
   it('explains a pull request with no recorded pipeline', async () => {
     const screen = await render(<PrPanel />, {
       getPullRequestPanel: ok(aPrPanel({ pipelines: [], failingTests: [] })),

@@ -14,4 +14,3 @@ export {
   type JiraTokenStore,
 } from './jira';
 export { QUARANTINE_VARIABLE } from './repo-actions';
-export { MAX_ATTEMPT_PAGES } from './pr-panel';

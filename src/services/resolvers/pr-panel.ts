@@ -1,25 +1,24 @@
 /**
- * The pull request panel: the PR's latest pipeline(s) from the recorded step attempts, and a verdict per failing
+ * The pull request panel: the PR's latest pipeline(s) from its index document (src/domain/pr-index), and a verdict per failing
  * test so a reviewer knows whether the red is theirs: quarantined, known flaky, broken on the default branch, or new.
  */
 import type { EvidenceItem } from '../../contract/insights';
 import type { PrFailingTest, PrPanel, PrVerdict } from '../../contract/resolvers';
-import type { AttemptRecord } from '../../domain/attempt';
+import type { PrAttempt } from '../../domain/pr-index';
 import type { RepoRef } from '../../domain/types';
 import type { TestState } from '../../domain/flakiness/types';
 import * as keys from '../../storage/keys';
 import type { Store } from '../../storage/store';
 
-/**
- * Attempt keys sort by completion time, oldest first, so the newest cannot be read first: the scan is capped at
- * this many pages of 100 (the attempts of the retention window of a busy repository).
- */
-export const MAX_ATTEMPT_PAGES = 60;
 const WEB_URL = 'https://bitbucket.org';
 
+/**
+ * Reads: the PR's index document, the quarantine list, the test index of each step involved and the detector state
+ * of each failing test (in batches of 25): bounded by the index's caps, whatever the repository's history.
+ */
 export async function pullRequestPanel(store: Store, repo: RepoRef, pullRequestId: number): Promise<PrPanel> {
-  const attempts = await attemptsOfPullRequest(store, repo.repoUuid, pullRequestId);
-  const latest = latestPipelines(attempts);
+  const index = await store.getDoc(keys.pullRequestIndex(repo.repoUuid, pullRequestId));
+  const latest = index?.value.attempts ?? [];
   const lastOfStep = latestAttemptPerStep(latest);
   const failing = lastOfStep.filter((a) => a.result !== 'SUCCESSFUL');
   const failedRefs = dedupe(failing.flatMap((a) => a.failedTests.map((t) => ({ ...t, step: a.stepName }))));
@@ -29,11 +28,13 @@ export async function pullRequestPanel(store: Store, repo: RepoRef, pullRequestI
   const judge = await verdictJudge(store, repo.repoUuid, [...failedRefs, ...hitRefs]);
   return {
     pullRequestId,
+    ...(index?.value.commit ? { commit: index.value.commit } : {}),
     pipelines: pipelineRows(repo, latest),
     failingTests: failedRefs.map(judge),
     flakyHits: hitRefs.map(judge),
+    unnamedFailures: failing.reduce((n, a) => n + a.failedTestsOmitted, 0),
     otherFailures: failing
-      .filter((a) => a.failedTests.length === 0)
+      .filter((a) => a.failedTests.length === 0 && a.failedTestsOmitted === 0)
       .map((a) => ({
         step: a.stepName,
         category: a.failure?.category ?? a.result.toLowerCase(),
@@ -42,27 +43,8 @@ export async function pullRequestPanel(store: Store, repo: RepoRef, pullRequestI
   };
 }
 
-async function attemptsOfPullRequest(store: Store, repoUuid: string, pullRequestId: number): Promise<AttemptRecord[]> {
-  const out: AttemptRecord[] = [];
-  let cursor: string | undefined;
-  for (let page = 0; page < MAX_ATTEMPT_PAGES; page++) {
-    const result = await store.query(keys.attemptsOf(repoUuid), { limit: 100, cursor });
-    out.push(...result.items.map((i) => i.value).filter((a) => a.pullRequestId === pullRequestId));
-    cursor = result.cursor;
-    if (!cursor) break;
-  }
-  return out;
-}
-
-/** The pipelines of the PR's newest commit (a push can start several), else of the newest pipeline. */
-function latestPipelines(attempts: AttemptRecord[]): AttemptRecord[] {
-  const newest = attempts.reduce<AttemptRecord | undefined>((best, a) => (!best || a.buildNumber > best.buildNumber ? a : best), undefined);
-  if (!newest) return [];
-  return attempts.filter((a) => (newest.commit ? a.commit === newest.commit : a.pipelineUuid === newest.pipelineUuid));
-}
-
-function latestAttemptPerStep(attempts: AttemptRecord[]): AttemptRecord[] {
-  const byStep = new Map<string, AttemptRecord>();
+function latestAttemptPerStep(attempts: PrAttempt[]): PrAttempt[] {
+  const byStep = new Map<string, PrAttempt>();
   for (const a of attempts) {
     const id = `${a.pipelineUuid}:${a.stepUuid}`;
     const known = byStep.get(id);
@@ -71,13 +53,13 @@ function latestAttemptPerStep(attempts: AttemptRecord[]): AttemptRecord[] {
   return [...byStep.values()];
 }
 
-function pipelineRows(repo: RepoRef, attempts: AttemptRecord[]): PrPanel['pipelines'] {
-  const byPipeline = new Map<string, AttemptRecord[]>();
+function pipelineRows(repo: RepoRef, attempts: PrAttempt[]): PrPanel['pipelines'] {
+  const byPipeline = new Map<string, PrAttempt[]>();
   for (const a of attempts) byPipeline.set(a.pipelineUuid, [...(byPipeline.get(a.pipelineUuid) ?? []), a]);
   return [...byPipeline.values()]
     .map((list) => {
       const last = latestAttemptPerStep(list);
-      const first = list[0] as AttemptRecord;
+      const first = list[0] as PrAttempt;
       const bad = last.find((a) => a.result !== 'SUCCESSFUL');
       const at = list.reduce((m, a) => (a.completedOn > m ? a.completedOn : m), first.completedOn);
       return {
