@@ -4,6 +4,7 @@
  * recorder into a metered SQLite store, and prints reads, writes, bytes written and CPU per attempt for the first
  * and the last 500 attempts. Flat numbers mean no cost grows with the length of the history.
  */
+import { createRng } from '../src/sim/prng';
 import { MeteredStore } from '../src/storage/metered-store';
 import { SqliteStore } from '../src/storage/sqlite-store';
 import { recordAttempt } from '../src/services/record-attempt';
@@ -13,14 +14,6 @@ import { stepTestId } from '../src/domain/test-identity';
 const TOTAL = 10_000;
 const WINDOW = 500;
 const SUITE = 500;
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 function attemptAt(i: number, random: () => number): AttemptRecord {
   const at = new Date(Date.UTC(2026, 0, 1) + i * 15 * 60_000).toISOString();
@@ -56,7 +49,8 @@ function attemptAt(i: number, random: () => number): AttemptRecord {
 
 async function main(): Promise<void> {
   const store = new MeteredStore(new SqliteStore({ path: ':memory:' }));
-  const random = rng(7);
+  const prng = createRng(7);
+  const random = (): number => prng.next();
   const rows: { from: number; reads: number; writes: number; bytes: number; cpuMs: number }[] = [];
   let cpu = process.cpuUsage();
   for (let i = 0; i < TOTAL; i++) {

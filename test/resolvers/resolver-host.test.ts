@@ -14,6 +14,7 @@ import {
   type ResolverDeps,
 } from '../../src/services/resolvers';
 import * as keys from '../../src/storage/keys';
+import { MeteredStore } from '../../src/storage/metered-store';
 import type { SqliteStore } from '../../src/storage/sqlite-store';
 import { callLog, json, ScriptedTransport } from '../support/scripted-transport';
 import { BROKEN, caller, FLAKY, FRESH, NOW, record, REPO, seededStore, WORKSPACE } from './resolver-fixtures';
@@ -310,6 +311,23 @@ describe('getPullRequestPanel', () => {
     expect(panel.pipelines.map((p) => p.result)).toEqual(['SUCCESSFUL']);
     expect(panel.failingTests).toEqual([]);
     expect(panel.flakyHits.map((t) => [t.name, t.verdict])).toEqual([[FLAKY.name, 'known-flaky']]);
+  });
+
+  it('reads the same entries whatever the history: 10 or 400 earlier pull-request pipelines', async () => {
+    const readsWith = async (earlier: number) => {
+      const history = Array.from({ length: earlier }, (_, i) => ({
+        build: 100 + i, minute: 40 * 60 + i, branch: `feature/${i}`, pullRequestId: 100 + (i % 37), failed: i % 3 ? [] : [FRESH],
+      }));
+      const store = new MeteredStore(await seededStore([...history, { build: 900, minute: 900 * 60, branch: 'feature/x', pullRequestId: 9, failed: [BROKEN, FRESH] }]));
+      store.reset();
+      const panel = await createResolverHost({ store, access: localAccess, jira: createJiraGateway({ tokens: tokenStore(), fetch: fakeFetch(500, {}) }), now: () => NOW, workspace: WORKSPACE })
+        .handle('getPullRequestPanel', {}, pr(9)) as PrPanel;
+      expect(panel.failingTests).toHaveLength(2);
+      return store.stats().reads;
+    };
+    const few = await readsWith(10);
+    expect(few).toBeLessThanOrEqual(8);
+    expect(await readsWith(400)).toBe(few);
   });
 
   it('needs a pull request in the caller', async () => {
