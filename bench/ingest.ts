@@ -48,10 +48,14 @@ interface RunTotals {
   pipelines: PipelineCost[];
   byEndpoint: Record<string, number>;
   attempts: number;
+  /** Code Insights reports published (pull-request pipelines that finished in the last 24 hours). */
+  reports?: number;
 }
 
 const meteredCalls = (byEndpoint: Record<string, number>): number =>
-  Object.entries(byEndpoint).reduce((n, [endpoint, count]) => (UNMETERED.has(endpoint) ? n : n + count), 0);
+  Object.entries(byEndpoint).reduce((n, [endpoint, count]) => (UNMETERED.has(endpoint) || isInsights(endpoint) ? n : n + count), 0);
+/** Code Insights writes are rate-limited too, but they are output, not ingestion: shown apart from the floor. */
+const isInsights = (endpoint: string): boolean => endpoint.startsWith('reports.');
 
 function diff(after: Record<string, number>, before: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]).filter(([, v]) => (v as number) > 0));
@@ -125,11 +129,13 @@ async function ingestOurs(ws: SimWorkspace, apiUrl: string): Promise<RunTotals &
     const known = new Set<string>();
     const pipelines: PipelineCost[] = [];
     let attempts = 0;
+    let reports = 0;
     for (const job of jobs) {
       const calls0 = client.stats.byEndpoint;
       const store0 = store.stats();
       const cpu0 = process.cpuUsage();
-      await ingestPipeline(ctx, job, { retentionDays: 90 });
+      const outcome = await ingestPipeline(ctx, job, { retentionDays: 90, codeInsights: true });
+      if (outcome.insights?.kind === 'published') reports += 1;
       const cpu = process.cpuUsage(cpu0);
       const store1 = store.stats();
       const recorded = await recordedSince(store, job.repo, known);
@@ -142,7 +148,7 @@ async function ingestOurs(ws: SimWorkspace, apiUrl: string): Promise<RunTotals &
         cpuMs: (cpu.user + cpu.system) / 1000,
       });
     }
-    return { pipelines, byEndpoint: diff(client.stats.byEndpoint, startEndpoints), attempts, jobs };
+    return { pipelines, byEndpoint: diff(client.stats.byEndpoint, startEndpoints), attempts, reports, jobs };
   } finally {
     sqlite.close();
     rmSync(dir, { recursive: true, force: true });
@@ -220,9 +226,11 @@ function printOurs(ours: RunTotals, naive: { perPipeline: number[]; byEndpoint: 
   console.log(`overall calls/floor: ${fmt(sum(calls) / sum(floors), 3)} (${sum(calls)} / ${sum(floors)}); pipelines above floor: ${ratios.filter((r) => r > 1).length}`);
   console.log('\nAPI calls by endpoint          ours       naive');
   for (const endpoint of [...new Set([...Object.keys(ours.byEndpoint), ...Object.keys(naive.byEndpoint)])].sort()) {
-    const note = UNMETERED.has(endpoint) ? '  (log storage, not rate-limited)' : '';
+    const note = UNMETERED.has(endpoint) ? '  (log storage, not rate-limited)' : isInsights(endpoint) ? '  (Code Insights, not in the floor)' : '';
     console.log(`  ${endpoint.padEnd(26)}${String(ours.byEndpoint[endpoint] ?? 0).padStart(8)}${String(naive.byEndpoint[endpoint] ?? 0).padStart(12)}${note}`);
   }
+  const insightCalls = Object.entries(ours.byEndpoint).reduce((n, [e, c]) => (isInsights(e) ? n + c : n), 0);
+  console.log(`Code Insights: ${ours.reports ?? 0} reports on pull-request commits, ${insightCalls} calls (${fmt(insightCalls / Math.max(1, ours.reports ?? 0), 2)} per report)`);
   console.log(`\n== Naive (all test cases of every step, whole logs without Range) ==`);
   console.log(`rate-limited calls: naive ${sum(naive.perPipeline)} vs ours ${sum(calls)}  →  naive/ours = ${fmt(sum(naive.perPipeline) / sum(calls), 2)}×`);
   console.log(`log bytes downloaded by naive: ${(naive.logBytes / 1024 / 1024).toFixed(1)} MiB`);
