@@ -65,6 +65,8 @@ export async function runSync(rt: LocalRuntime, opts: SyncOptions): Promise<Sync
     repoSlugs: opts.repoSlugs,
     since: opts.since,
     reason: 'sync',
+    // No time limit here: list the whole window (the Forge sweep lists 50 pages an hour).
+    maxPages: 10_000,
     enqueue: async (jobs) => queue.push(jobs),
     onRepo: (repo, outcome) => {
       if (!bar) out.write(`${repo.fullName ?? repo.repoSlug}: ${outcome.listed} pipelines listed, ${outcome.enqueued} to ingest\n`);

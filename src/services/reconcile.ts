@@ -16,6 +16,8 @@ export interface ReconcileOptions {
   reason: IngestJob['reason'];
   /** Cap on pages per sweep: a large backfill continues in the next sweep. */
   maxPages?: number;
+  /** Continue a listing where an earlier, truncated one stopped (its `nextPageUrl`). */
+  startPageUrl?: string;
 }
 
 export interface ReconcileOutcome {
@@ -24,6 +26,8 @@ export interface ReconcileOutcome {
   pages: number;
   /** Stopped at maxPages with older pipelines left to list. */
   truncated: boolean;
+  /** Where the listing stopped when truncated: pass it as `startPageUrl` to go on. */
+  nextPageUrl?: string;
   /** Commit of the newest listed default-branch pipeline: where `bitbucket-pipelines.yml` is read. */
   defaultBranchCommit?: string;
 }
@@ -37,11 +41,14 @@ const runTime = (p: Pipeline): string => p.runCreatedOn ?? p.createdOn;
 export async function reconcileRepository(ctx: ServiceContext, repo: RepoRef, opts: ReconcileOptions): Promise<ReconcileOutcome> {
   const stateKey = keys.reconcileState(repo.repoUuid);
   const state = (await ctx.store.get(stateKey)) ?? {};
-  const floor = Math.max(opts.since.getTime(), state.watermark ? Date.parse(state.watermark) - OVERLAP_MS : 0);
+  // The watermark holds only as far back as the sweeps that made it listed: a sweep reaching further back (a
+  // backfill, `sync --since` an older date) lists its whole window, skipping what is recorded by its cheap marker.
+  const covered = state.watermark !== undefined && state.coveredFrom !== undefined && Date.parse(state.coveredFrom) <= opts.since.getTime();
+  const floor = Math.max(opts.since.getTime(), covered && state.watermark ? Date.parse(state.watermark) - OVERLAP_MS : 0);
   const outcome: ReconcileOutcome = { listed: 0, enqueued: 0, pages: 0, truncated: false };
   let pending: string | undefined; // oldest run time not known to be fully recorded
   let newest: string | undefined;
-  let pageUrl: string | undefined;
+  let pageUrl: string | undefined = opts.startPageUrl;
   const maxPages = opts.maxPages ?? 50;
 
   for (;;) {
@@ -64,12 +71,19 @@ export async function reconcileRepository(ctx: ServiceContext, repo: RepoRef, op
     if (reachedFloor || !page.next) break;
     if (outcome.pages >= maxPages) {
       outcome.truncated = true;
+      outcome.nextPageUrl = page.next;
       break;
     }
     pageUrl = page.next;
   }
-  const watermark = outcome.truncated ? state.watermark : (pending ?? newest ?? state.watermark);
-  await ctx.store.set(stateKey, { watermark, lastSweepAt: ctx.now().toISOString() });
+  // Only a listing from the newest pipeline down to its floor, in one go, may move the watermark.
+  if (!outcome.truncated && !opts.startPageUrl) {
+    const watermark = pending ?? newest ?? state.watermark;
+    const coveredFrom = covered ? state.coveredFrom : opts.since.toISOString();
+    await ctx.store.set(stateKey, { watermark, ...(coveredFrom ? { coveredFrom } : {}), lastSweepAt: ctx.now().toISOString() });
+  } else if (!opts.startPageUrl) {
+    await ctx.store.set(stateKey, { ...state, lastSweepAt: ctx.now().toISOString() });
+  }
   return outcome;
 }
 

@@ -17,6 +17,8 @@ export interface SweepOptions {
   since: Date;
   enqueue: (jobs: IngestJob[]) => Promise<void>;
   reason: IngestJob['reason'];
+  /** Pages of 100 pipelines listed per repository (default 50); the rest waits for the next sweep. */
+  maxPages?: number;
   onRepo?: (repo: RepoRef, outcome: ReconcileOutcome) => void;
 }
 
@@ -41,7 +43,7 @@ export async function sweepWorkspace(ctx: ServiceContext, opts: SweepOptions): P
   const outcomes: ReconcileOutcome[] = [];
   for (const repo of repos) {
     await ctx.store.set(keys.repository(opts.workspace, repo.repoUuid), repo);
-    const outcome = await reconcileRepository(ctx, repo, { since: opts.since, enqueue: opts.enqueue, reason: opts.reason });
+    const outcome = await reconcileRepository(ctx, repo, { since: opts.since, enqueue: opts.enqueue, reason: opts.reason, maxPages: opts.maxPages });
     await refreshPipelinesConfig(ctx, repo, outcome.defaultBranchCommit);
     outcomes.push(outcome);
     opts.onRepo?.(repo, outcome);

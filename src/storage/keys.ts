@@ -118,6 +118,8 @@ export const backfill = (workspace: string): DocKey<BackfillStatus> => doc(`back
 export interface ReconcileState {
   /** Pipelines created before this moment, and not listed as unfinished, are all recorded. */
   watermark?: string;
+  /** The oldest `since` the sweeps behind the watermark listed from: it says nothing about pipelines before that. */
+  coveredFrom?: string;
   lastSweepAt?: string;
 }
 export const reconcileState = (repo: string): Key<ReconcileState> => key(`reconcile:${bare(repo)}`);

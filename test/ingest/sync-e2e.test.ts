@@ -106,6 +106,27 @@ describe('sync against the simulated workspace', () => {
     expect(await aggregates(clean.store, ws.clean as SimWorkspace)).toEqual(cleanAggregates);
   });
 
+  it('a sync reaching further back than the last one (a backfill) records the older pipelines too', async () => {
+    const w = freshWorkspace();
+    const server = await startSimServer({ workspace: w });
+    const rt = runtimeFor(server, w);
+    try {
+      const recent = await runSync(rt, { workspace: WORKSPACE, since: daysAgo(new Date(w.now), 2), progress: false, out: sink });
+      const after2Days = Object.values(await recordedByRepo(rt, w)).flat().length;
+      expect(recent.stats.attempts).toBe(after2Days);
+      expect(after2Days).toBeLessThan(Object.values(cleanRecorded).flat().length);
+      await sync(rt, w);
+      expect(await recordedByRepo(rt, w)).toEqual(cleanRecorded);
+      // And the watermark still makes the next sync of that window idle.
+      const before = rt.client.stats.calls;
+      expect((await sync(rt, w)).stats.pipelines).toBe(0);
+      expect(rt.client.stats.calls - before).toBeLessThanOrEqual(2 * w.repos.length);
+    } finally {
+      rt.close();
+      await server.close();
+    }
+  });
+
   it('ends in the same state when 10% of requests fail with 429, 500, 503 or a truncated body', async () => {
     const w = freshWorkspace();
     const faulty = await startSimServer({ workspace: w, faults: { rate: 0.1, kinds: ['429', '500', '503', 'truncated'], seed: 5 } });
