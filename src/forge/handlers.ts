@@ -9,7 +9,18 @@ import { decideBuildStatus, decideDeployment, type EventDecision } from '../serv
 import { ingestPipeline, type IngestJob } from '../services/ingest-pipeline';
 import { judgeJobError } from '../services/job-errors';
 import { loadSettings, sweepWorkspace } from '../services/sweep';
-import { forgeContext, forgeLogger, pushJobs, resolveRepo, workspaceFromInstallContext, type IngestJobBody } from './runtime';
+import { runBackfillChunk } from '../services/backfill';
+import {
+  backfillQueues,
+  forgeContext,
+  forgeLogger,
+  ingestBodies,
+  pushJobs,
+  resolveRepo,
+  workspaceFromInstallContext,
+  type BackfillJobBody,
+  type IngestJobBody,
+} from './runtime';
 
 interface ForgeEventContext {
   installContext?: string;
@@ -46,18 +57,42 @@ function isJobBody(body: unknown): body is IngestJobBody {
   return typeof b.workspaceUuid === 'string' && typeof b.repoUuid === 'string' && (typeof b.pipelineUuid === 'string' || typeof b.buildNumber === 'number');
 }
 
+function isBackfillBody(body: unknown): body is BackfillJobBody {
+  if (typeof body !== 'object' || body === null) return false;
+  const b = body as Record<string, unknown>;
+  const chunk = b.chunk as Record<string, unknown> | undefined;
+  return (
+    b.kind === 'backfill' &&
+    typeof b.workspaceUuid === 'string' &&
+    typeof chunk === 'object' && chunk !== null &&
+    typeof chunk.repoUuid === 'string' && typeof chunk.since === 'string' && typeof chunk.startedAt === 'string' && typeof chunk.chunk === 'number'
+  );
+}
+
+/** The consumer of the "ingest" queue: ingest jobs, and the chunks of a backfill. */
 export async function ingestPipelineHandler(event: { body?: unknown }): Promise<InvocationError | void> {
   const body = event.body;
+  if (isBackfillBody(body)) {
+    const ctx = forgeContext(body.workspaceUuid);
+    return settleJob(`backfill of repository ${body.chunk.repoUuid}`, () => runBackfillChunk(ctx, body.workspaceUuid, body.chunk, backfillQueues(body.workspaceUuid)));
+  }
   if (!isJobBody(body)) {
     forgeLogger.warn('ingest job dropped: malformed body');
     return;
   }
   const ctx = forgeContext(body.workspaceUuid);
-  try {
+  return settleJob(`ingest job for repository ${body.repoUuid}`, async () => {
     const settings = await loadSettings(ctx, body.workspaceUuid);
     const repo = await resolveRepo(ctx, body.workspaceUuid, body.repoUuid);
     const job: IngestJob = { repo, pipelineUuid: body.pipelineUuid, buildNumber: body.buildNumber, reason: body.reason };
     await ingestPipeline(ctx, job, { retentionDays: settings.retentionDays, codeInsights: settings.codeInsights });
+  });
+}
+
+/** Rate limits go back to Forge with retryAfter, known dead ends are logged and dropped, the rest is rethrown. */
+async function settleJob(what: string, run: () => Promise<void>): Promise<InvocationError | void> {
+  try {
+    await run();
   } catch (error) {
     const verdict = judgeJobError(error);
     if (verdict.kind === 'rate-limited') {
@@ -67,7 +102,7 @@ export async function ingestPipelineHandler(event: { body?: unknown }): Promise<
       });
     }
     if (verdict.kind === 'final') {
-      forgeLogger.warn(`ingest job for repository ${body.repoUuid} given up: ${(error as Error).message}`);
+      forgeLogger.warn(`${what} given up: ${(error as Error).message}`);
       return;
     }
     throw error;
@@ -83,15 +118,7 @@ export async function reconcileHandler(_event: unknown, context?: ForgeEventCont
       workspace: workspaceUuid,
       since: daysAgo(ctx.now(), Math.min(settings.retentionDays, 30)),
       reason: 'reconcile',
-      enqueue: async (jobs) =>
-        pushJobs(
-          jobs.map((j) => ({
-            workspaceUuid,
-            repoUuid: j.repo.repoUuid,
-            ...(j.pipelineUuid ? { pipelineUuid: j.pipelineUuid } : {}),
-            reason: 'reconcile',
-          })),
-        ),
+      enqueue: (jobs) => pushJobs(ingestBodies(workspaceUuid, jobs)),
     });
   } catch (error) {
     // The budget is spent for this hour: the next hourly sweep continues where the watermark stopped.

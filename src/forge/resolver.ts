@@ -8,13 +8,12 @@ import { fetch as forgeFetch } from '@forge/api';
 import Resolver from '@forge/resolver';
 import type { CallerContext } from '../contract/caller';
 import { RESOLVER_NAMES } from '../contract/resolvers';
-import { daysAgo } from '../domain/time';
 import { unwrapUuid } from '../domain/uuid';
 import { createJiraGateway, createResolverHost, type FetchLike, type JiraTokenStore } from '../services/resolvers';
-import { sweepWorkspace } from '../services/sweep';
+import { queueBackfill } from '../services/backfill';
 import { JIRA_TOKEN_SECRET } from '../storage/keys';
 import { forgeAccess } from './access';
-import { forgeContext, pushJobs } from './runtime';
+import { backfillQueues, forgeContext } from './runtime';
 
 /** Forge's secret store: encrypted, readable only by the app's backend. */
 const jiraTokens: JiraTokenStore = {
@@ -54,21 +53,7 @@ function hostFor(workspaceUuid: string) {
     jira: createJiraGateway({ tokens: jiraTokens, fetch: jiraFetch }),
     now: ctx.now,
     workspace: workspaceUuid,
-    enqueueBackfill: async (days) => {
-      let pipelinesQueued = 0;
-      const { repos } = await sweepWorkspace(ctx, {
-        workspace: workspaceUuid,
-        since: daysAgo(ctx.now(), days),
-        reason: 'backfill',
-        enqueue: async (jobs) => {
-          pipelinesQueued += jobs.length;
-          await pushJobs(
-            jobs.map((j) => ({ workspaceUuid, repoUuid: j.repo.repoUuid, ...(j.pipelineUuid ? { pipelineUuid: j.pipelineUuid } : {}), reason: 'backfill' })),
-          );
-        },
-      });
-      return { reposDone: repos.length, pipelinesQueued };
-    },
+    queueBackfill: (days, startedAt) => queueBackfill(ctx, workspaceUuid, days, startedAt, backfillQueues(workspaceUuid).chunks),
   });
 }
 

@@ -9,6 +9,7 @@ import { ForgeTransport } from '../bitbucket/forge-transport';
 import { forgeConsumerRetryPolicy } from '../bitbucket/retry-policy';
 import { unwrapUuid, wrapUuid } from '../domain/uuid';
 import type { RepoRef } from '../domain/types';
+import type { BackfillChunk, BackfillQueues } from '../services/backfill';
 import type { IngestJob } from '../services/ingest-pipeline';
 import type { Logger, ServiceContext } from '../services/context';
 import * as keys from '../storage/keys';
@@ -46,12 +47,39 @@ export interface IngestJobBody extends Record<string, unknown> {
   reason: IngestJob['reason'];
 }
 
-export async function pushJobs(bodies: IngestJobBody[]): Promise<void> {
+/** A chunk of a backfill (src/services/backfill.ts), on the same queue as the ingest jobs. */
+export interface BackfillJobBody extends Record<string, unknown> {
+  kind: 'backfill';
+  workspaceUuid: string;
+  repoUuid: string;
+  chunk: BackfillChunk;
+}
+
+export async function pushJobs(bodies: (IngestJobBody | BackfillJobBody)[]): Promise<void> {
   const queue = new Queue({ key: INGEST_QUEUE });
   for (let i = 0; i < bodies.length; i += 50) {
     // One repository's jobs run at most two at a time: fewer conflicts on its aggregates, same total throughput.
     await queue.push(bodies.slice(i, i + 50).map((body) => ({ body, concurrency: { key: `repo-${body.repoUuid}`, limit: 2 } })));
   }
+}
+
+/** The ingest jobs of a sweep or a backfill chunk, as queue bodies (ids only). */
+export function ingestBodies(workspaceUuid: string, jobs: IngestJob[]): IngestJobBody[] {
+  return jobs.map((j) => ({
+    workspaceUuid,
+    repoUuid: j.repo.repoUuid,
+    ...(j.pipelineUuid ? { pipelineUuid: j.pipelineUuid } : {}),
+    ...(j.buildNumber !== undefined ? { buildNumber: j.buildNumber } : {}),
+    reason: j.reason,
+  }));
+}
+
+/** Where a backfill's chunks and ingest jobs go on Forge. */
+export function backfillQueues(workspaceUuid: string): BackfillQueues {
+  return {
+    chunks: (chunks) => pushJobs(chunks.map((chunk) => ({ kind: 'backfill', workspaceUuid, repoUuid: chunk.repoUuid, chunk }))),
+    ingest: (jobs) => pushJobs(ingestBodies(workspaceUuid, jobs)),
+  };
 }
 
 /** The repository as recorded by the reconcile sweep, or fetched once (1 call) and recorded. */

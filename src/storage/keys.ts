@@ -113,7 +113,11 @@ export const publishedReport = (repo: string, commit: string): Key<PublishedRepo
 export const repository = (workspace: string, repoUuid: string): Key<RepoRef> => key(`repo:${bare(workspace)}:${bare(repoUuid)}`);
 export const repositoriesOf = (workspace: string): KeyPrefix<RepoRef> => prefix(`repo:${bare(workspace)}:`);
 export const settings = (workspace: string): Key<WorkspaceSettings> => key(`settings:${bare(workspace)}`);
-export const backfill = (workspace: string): DocKey<BackfillStatus> => doc(`backfill:${bare(workspace)}`);
+/** The backfill's status, with per-repository progress so a retried chunk counts once (src/services/backfill.ts). */
+export interface StoredBackfill extends BackfillStatus {
+  progress?: Record<string, { chunks: number; queued: number; done: boolean }>;
+}
+export const backfill = (workspace: string): DocKey<StoredBackfill> => doc(`backfill:${bare(workspace)}`);
 /** Where the last reconcile sweep of a repository stopped. */
 export interface ReconcileState {
   /** Pipelines created before this moment, and not listed as unfinished, are all recorded. */

@@ -267,14 +267,29 @@ describe('admin resolvers', () => {
     expect(saved.jira).toEqual({ site: 'acme.atlassian.net', projectKey: 'OPS', email: 'ops@acme.test' });
   });
 
-  it('records a backfill once and enqueues through the injected function', async () => {
+  it('claims a backfill once: a second click while it runs queues nothing, a stale one can be restarted', async () => {
     const store = await seededStore();
-    const asked: number[] = [];
-    const call = hostWith(store, { enqueueBackfill: async (days) => (asked.push(days), { reposDone: 1, pipelinesQueued: 12 }) });
-    expect(await call('startBackfill', { days: 60 })).toMatchObject({ state: 'done', days: 60, reposTotal: 1, reposDone: 1, pipelinesQueued: 12 });
-    expect(asked).toEqual([60]);
-    expect((await store.getDoc(keys.backfill(WORKSPACE)))?.value.state).toBe('done');
+    const asked: [number, string][] = [];
+    let clock = NOW.getTime();
+    const queueBackfill = async (days: number, startedAt: string) => {
+      asked.push([days, startedAt]);
+      return { state: 'running' as const, days, reposDone: 0, reposTotal: 1, pipelinesQueued: 0, startedAt };
+    };
+    const call = hostWith(store, { queueBackfill, now: () => new Date(clock) });
+    expect(await call('startBackfill', { days: 60 })).toMatchObject({ state: 'running', days: 60, reposTotal: 1 });
+    expect(await call('startBackfill', { days: 90 })).toMatchObject({ state: 'running', days: 60 });
+    expect(asked).toEqual([[60, NOW.toISOString()]]);
+    clock += 7 * 3_600_000;
+    expect(await call('startBackfill', { days: 90 })).toMatchObject({ state: 'running', days: 90 });
+    expect(asked).toHaveLength(2);
     expect(await hostWith(store)('startBackfill', { days: 60 })).toMatchObject({ error: { code: 'not-configured' } });
+  });
+
+  it('marks a backfill that could not be queued as failed, so it can be started again', async () => {
+    const store = await seededStore();
+    const call = hostWith(store, { queueBackfill: async () => Promise.reject(new Error('queue unavailable')) });
+    await expect(call('startBackfill', { days: 30 })).rejects.toThrow('queue unavailable');
+    expect((await store.getDoc(keys.backfill(WORKSPACE)))?.value).toMatchObject({ state: 'failed', message: 'the backfill could not be queued; try again' });
   });
 });
 

@@ -4,6 +4,7 @@ import type { WorkspaceSettings } from '../../contract/settings';
 import { daysAgo, weekOf } from '../../domain/time';
 import type { RepoRef } from '../../domain/types';
 import * as keys from '../../storage/keys';
+import { publicBackfillStatus, STALE_BACKFILL_HOURS } from '../backfill';
 import { commitWithRetry } from '../commit-with-retry';
 import { ResolverError } from './errors';
 import type { ResolverDeps } from './host';
@@ -17,7 +18,7 @@ export async function adminPage(deps: ResolverDeps): Promise<AdminPage> {
   const rows: RepoHealthRow[] = [];
   for (const repo of repos) rows.push(await healthRow(deps, repo, settings));
   const backfill = await deps.store.getDoc(keys.backfill(deps.workspace));
-  return { settings, jiraTokenSet: await deps.jira.isConfigured(), repos: rows, backfill: backfill?.value ?? IDLE };
+  return { settings, jiraTokenSet: await deps.jira.isConfigured(), repos: rows, backfill: backfill ? publicBackfillStatus(backfill.value) : IDLE };
 }
 
 async function healthRow(deps: ResolverDeps, repo: RepoRef, settings: WorkspaceSettings): Promise<RepoHealthRow> {
@@ -71,31 +72,37 @@ export async function saveJiraConnection(
 }
 
 export async function startBackfill(deps: ResolverDeps, days: number): Promise<BackfillStatus> {
-  const enqueue = deps.enqueueBackfill;
-  if (!enqueue) {
+  const queue = deps.queueBackfill;
+  if (!queue) {
     throw new ResolverError('not-configured', 'Here a backfill runs from the command line: pipeline-insights sync --workspace <slug> --since <date>.');
   }
   const docKey = keys.backfill(deps.workspace);
-  const settings = await readSettings(deps);
-  const repos = await workspaceRepositories(deps);
-  const total = settings.monitoredRepos.length ? repos.filter((r) => settings.monitoredRepos.includes(r.repoUuid)).length : repos.length;
-  let status: BackfillStatus = IDLE;
-  const started = await commitWithRetry(deps.store, async () => {
+  const startedAt = deps.now().toISOString();
+  let running: BackfillStatus | undefined;
+  const claimed = await commitWithRetry(deps.store, async () => {
     const current = await deps.store.getDoc(docKey);
-    if (current?.value.state === 'running') {
-      status = current.value;
+    if (current?.value.state === 'running' && !isStale(current.value, deps.now())) {
+      running = publicBackfillStatus(current.value);
       return undefined;
     }
-    status = { state: 'running', days, reposDone: 0, reposTotal: total, pipelinesQueued: 0, startedAt: deps.now().toISOString() };
+    const status: BackfillStatus = { state: 'running', days, reposDone: 0, reposTotal: 0, pipelinesQueued: 0, startedAt, message: 'listing repositories' };
     return [{ kind: 'put', key: docKey, value: status, expectedVersion: current?.version ?? 0 }];
   });
-  // Only the call that moved the status to running enqueues, so a double click starts one backfill.
-  if (!started) return status;
-  const queued = await enqueue(days);
-  const current = await deps.store.getDoc(docKey);
-  const done: BackfillStatus = { ...status, ...queued, state: 'done', finishedAt: deps.now().toISOString(), message: `${queued.pipelinesQueued} pipelines queued for ingestion` };
-  await deps.store.commit([{ kind: 'put', key: docKey, value: done, expectedVersion: current?.version ?? 0 }]);
-  return done;
+  // Only the call that claimed the status queues, so a double click starts one backfill.
+  if (!claimed) return running ?? IDLE;
+  try {
+    return await queue(days, startedAt);
+  } catch (error) {
+    const current = await deps.store.getDoc(docKey);
+    const failed: BackfillStatus = { state: 'failed', days, reposDone: 0, reposTotal: 0, pipelinesQueued: 0, startedAt, finishedAt: deps.now().toISOString(), message: 'the backfill could not be queued; try again' };
+    if (current?.value.startedAt === startedAt) await deps.store.commit([{ kind: 'put', key: docKey, value: failed, expectedVersion: current.version }]);
+    throw error;
+  }
+}
+
+/** A running backfill whose chunks stopped coming (lost after the queue's retries) does not block a new one forever. */
+function isStale(status: BackfillStatus, now: Date): boolean {
+  return !status.startedAt || now.getTime() - Date.parse(status.startedAt) > STALE_BACKFILL_HOURS * 3_600_000;
 }
 
 /** Repositories recorded by sweeps (one page per 100). */

@@ -4,7 +4,7 @@
  * answer a `ResolverErrorBody`; anything else is thrown so the platform records it.
  */
 import type { CallerContext, ResolverHost } from '../../contract/caller';
-import type { ResolverName } from '../../contract/resolvers';
+import type { BackfillStatus, ResolverName } from '../../contract/resolvers';
 import type { BitbucketClient } from '../../bitbucket/client';
 import type { RepoRef } from '../../domain/types';
 import * as keys from '../../storage/keys';
@@ -28,10 +28,10 @@ export interface ResolverDeps {
   /** The workspace key used by ingestion: the slug locally, the UUID on Forge. */
   workspace: string;
   /**
-   * Lists the pipelines of the last `days` days and queues their ingestion (Forge); absent where a backfill runs
-   * from the command line.
+   * Queues the backfill claimed at `startedAt` (src/services/backfill.ts) and answers its status; absent where a
+   * backfill runs from the command line.
    */
-  enqueueBackfill?: (days: number) => Promise<{ reposDone: number; pipelinesQueued: number }>;
+  queueBackfill?: (days: number, startedAt: string) => Promise<BackfillStatus>;
 }
 
 type Handler<N extends ResolverName> = (deps: ResolverDeps, payload: Payload<N>, caller: CallerContext) => Promise<unknown>;

@@ -1,0 +1,104 @@
+/**
+ * "Backfill the last N days" on the Forge path: the admin resolver claims the backfill and queues one chunk per
+ * repository; chunks list a page at a time, queue the ingestion and their own continuation; the status reaches
+ * "done" once, with every chunk delivered twice. The API is the simulated workspace; KVS and the queue are fakes.
+ */
+import { InvocationError, InvocationErrorCode } from '@forge/events';
+import { BitbucketClient } from '../../src/bitbucket/client';
+import { HttpTransport } from '../../src/bitbucket/http-transport';
+import type { AdminPage, BackfillStatus } from '../../src/contract/resolvers';
+import { daysAgo } from '../../src/domain/time';
+import { unwrapUuid } from '../../src/domain/uuid';
+import { queueBackfill, runBackfillChunk, type BackfillChunk } from '../../src/services/backfill';
+import type { ServiceContext } from '../../src/services/context';
+import { ingestPipeline, type IngestJob } from '../../src/services/ingest-pipeline';
+import { judgeJobError } from '../../src/services/job-errors';
+import { createJiraGateway, createResolverHost, localAccess } from '../../src/services/resolvers';
+import { sweepWorkspace } from '../../src/services/sweep';
+import { ForgeKvsStore } from '../../src/storage/forge-kvs-store';
+import * as keys from '../../src/storage/keys';
+import { generateWorkspace, startSimServer, type SimServer, type SimWorkspace } from '../../src/sim';
+import { FakeClock, FakeKvs, FakeQueue } from '../support/forge-fakes';
+import { expectedAttempts, recordedAttempts, sortedList } from './ingest-helpers';
+
+const NOW = new Date('2026-03-02T12:00:00Z');
+const silent = { info: () => undefined, warn: () => undefined };
+type Body = { job: IngestJob } | { chunk: BackfillChunk };
+
+describe('a backfill queued from the admin page', () => {
+  let ws: SimWorkspace;
+  let sim: SimServer;
+
+  beforeAll(async () => {
+    ws = generateWorkspace({ seed: 31, now: NOW, days: 20 });
+    sim = await startSimServer({ workspace: ws });
+  });
+  afterAll(() => sim.close());
+
+  it('lists every repository in chunks, ingests the whole window once, and reports its progress', async () => {
+    const clock = new FakeClock(NOW.getTime());
+    const store = new ForgeKvsStore({ kvs: new FakeKvs({ now: () => clock.now() }) });
+    const client = new BitbucketClient({ transport: new HttpTransport({ baseUrl: sim.apiUrl, auth: { kind: 'none' } }) });
+    const ctx: ServiceContext = { store, client, now: () => new Date(ws.now), log: silent };
+    const queue = new FakeQueue<Body>('ingest', clock);
+    // As `pushJobs` does on Forge: at most 50 events a push.
+    const pushAll = async (bodies: Body[]) => {
+      for (let i = 0; i < bodies.length; i += 50) await queue.push(bodies.slice(i, i + 50).map((body) => ({ body })));
+    };
+    let backfilling = false;
+    let queuedByBackfill = 0;
+    const queues = {
+      chunks: (chunks: BackfillChunk[]) => pushAll(chunks.map((chunk) => ({ chunk }))),
+      ingest: async (jobs: IngestJob[]) => {
+        if (backfilling) queuedByBackfill += jobs.length;
+        await pushAll(jobs.map((job) => ({ job })));
+      },
+    };
+    const consume = async (body: Body): Promise<InvocationError | undefined> => {
+      try {
+        if ('chunk' in body) await runBackfillChunk(ctx, ws.slug, body.chunk, queues, 1);
+        else await ingestPipeline(ctx, body.job, { retentionDays: 90 });
+        return undefined;
+      } catch (error) {
+        const verdict = judgeJobError(error);
+        if (verdict.kind === 'unexpected') throw error;
+        return new InvocationError({ retryAfter: verdict.retryAfterSeconds ?? 60, retryReason: InvocationErrorCode.FUNCTION_RETRY_REQUEST });
+      }
+    };
+
+    // Hourly sweeps have recorded the last two days: their watermark must not stop the backfill.
+    await sweepWorkspace(ctx, { workspace: ws.slug, since: daysAgo(NOW, 2), reason: 'reconcile', enqueue: queues.ingest });
+    expect((await queue.drain((e) => consume(e.body))).failed).toEqual([]);
+    backfilling = true;
+
+    const host = createResolverHost({
+      store,
+      client,
+      access: localAccess,
+      jira: createJiraGateway({ tokens: { get: async () => undefined, set: async () => undefined }, fetch: async () => new Response('{}') }),
+      now: () => new Date(clock.now()),
+      workspace: ws.slug,
+      queueBackfill: (days, startedAt) => queueBackfill(ctx, ws.slug, days, startedAt, queues.chunks),
+    });
+    const caller = { accountId: 'admin-1', workspaceUuid: ws.slug };
+    const started = (await host.handle('startBackfill', { days: 21 }, caller)) as BackfillStatus;
+    expect(started).toMatchObject({ state: 'running', days: 21, reposTotal: ws.repos.length, reposDone: 0 });
+    expect((await host.handle('startBackfill', { days: 21 }, caller)) as BackfillStatus).toMatchObject({ state: 'running', startedAt: started.startedAt });
+
+    const drained = await queue.drain((e) => consume(e.body), { duplicate: (e) => 'chunk' in e.body });
+    expect(drained.failed).toEqual([]);
+    const chunks = queue.bodies().filter((b): b is { chunk: BackfillChunk } => 'chunk' in b);
+    expect(chunks.length).toBeGreaterThan(ws.repos.length); // a repository of more than 100 pipelines took two chunks
+    for (const r of ws.repos) {
+      expect(sortedList(await recordedAttempts(store, unwrapUuid(r.uuid)))).toEqual(sortedList(expectedAttempts(ws, r.slug)));
+    }
+
+    const page = (await host.handle('getAdminPage', {}, caller)) as AdminPage;
+    expect(queuedByBackfill).toBeGreaterThan(50);
+    expect(page.backfill).toMatchObject({ state: 'done', reposDone: ws.repos.length, reposTotal: ws.repos.length, startedAt: started.startedAt });
+    // Every chunk was delivered twice; each counted once.
+    expect(page.backfill.pipelinesQueued).toBe(queuedByBackfill);
+    expect(page.backfill).not.toHaveProperty('progress');
+    expect((await store.getDoc(keys.backfill(ws.slug)))?.value.progress).toBeDefined();
+  });
+});
