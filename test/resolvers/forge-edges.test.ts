@@ -26,11 +26,28 @@ describe('forgeAccess', () => {
   });
 
   it('administers the workspace only as its owner', async () => {
-    const owner = fakeUserFetch({ '/2.0/user/permissions/workspaces': { status: 200, body: { values: [{ permission: 'owner' }] } } });
-    const member = fakeUserFetch({ '/2.0/user/permissions/workspaces': { status: 200, body: { values: [{ permission: 'member' }] } } });
+    const owner = fakeUserFetch({ [`/2.0/user/workspaces/{${WS}}/permission`]: { status: 200, body: { type: 'workspace_membership', permission: 'owner' } } });
+    const member = fakeUserFetch({ [`/2.0/user/workspaces/{${WS}}/permission`]: { status: 200, body: { permission: 'member' } } });
     expect(await forgeAccess(owner).canAdminWorkspace(caller)).toBe(true);
-    expect(owner.paths).toEqual([`/2.0/user/permissions/workspaces?q=${encodeURIComponent(`workspace.uuid="{${WS}}"`)}`]);
+    expect(owner.paths).toEqual([`/2.0/user/workspaces/{${WS}}/permission`]);
     expect(await forgeAccess(member).canAdminWorkspace(caller)).toBe(false);
+    expect(await forgeAccess(fakeUserFetch({})).canAdminWorkspace(caller)).toBe(false);
+  });
+
+  it('writes to a repository with write or admin permission, or as the workspace owner', async () => {
+    const perms = `/2.0/user/workspaces/{${WS}}/permissions/repositories`;
+    const withPermission = (permission: string, role = 'member') =>
+      fakeUserFetch({
+        [perms]: { status: 200, body: { values: [{ type: 'repository_permission', permission }] } },
+        [`/2.0/user/workspaces/{${WS}}/permission`]: { status: 200, body: { permission: role } },
+      });
+    const writer = withPermission('write');
+    expect(await forgeAccess(writer).canWriteRepo(caller, REPO)).toBe(true);
+    expect(writer.paths).toEqual([`${perms}?q=${encodeURIComponent(`repository.uuid="{${REPO}}"`)}`]);
+    expect(await forgeAccess(withPermission('admin')).canWriteRepo(caller, REPO)).toBe(true);
+    expect(await forgeAccess(withPermission('read')).canWriteRepo(caller, REPO)).toBe(false);
+    expect(await forgeAccess(withPermission('read', 'owner')).canWriteRepo(caller, REPO)).toBe(true);
+    expect(await forgeAccess(fakeUserFetch({})).canWriteRepo(caller, REPO)).toBe(false);
   });
 });
 

@@ -94,7 +94,7 @@ const VALID_PAYLOADS: Record<ResolverName, unknown> = {
 };
 
 describe('access', () => {
-  const denyAll: AccessChecker = { canReadRepo: async () => false, canAdminWorkspace: async () => false };
+  const denyAll: AccessChecker = { canReadRepo: async () => false, canWriteRepo: async () => false, canAdminWorkspace: async () => false };
 
   it.each(Object.keys(VALID_PAYLOADS) as ResolverName[])('%s answers forbidden and changes nothing when access is denied', async (name) => {
     const store = await seededStore();
@@ -108,12 +108,30 @@ describe('access', () => {
   it('checks the repository of the page, never one named in the payload', async () => {
     const store = await seededStore();
     const asked: string[] = [];
-    const access: AccessChecker = { canReadRepo: async (_c, repo) => (asked.push(repo), false), canAdminWorkspace: async () => true };
+    const access: AccessChecker = { canReadRepo: async (_c, repo) => (asked.push(repo), false), canWriteRepo: async () => true, canAdminWorkspace: async () => true };
     const call = hostWith(store, { access });
     const answer = await call<{ error: { code: string } }>('getRepoInsights', { repoUuid: 'someone-else' });
     expect(answer.error.code).toBe('invalid');
     await call('getRepoInsights', {});
     expect(asked).toEqual([REPO.repoUuid]);
+  });
+
+  it('a reader sees everything but may not quarantine or change a suggestion, and gets the Jira create screen', async () => {
+    const store = await seededStore();
+    const reader: AccessChecker = { canReadRepo: async () => true, canWriteRepo: async () => false, canAdminWorkspace: async () => false };
+    const tokenHolder = hostWith(store);
+    await tokenHolder('saveJiraConnection', VALID_PAYLOADS.saveJiraConnection);
+    const jiraCalls = fakeFetch(201, { key: 'OPS-1' });
+    const call = hostWith(store, { access: reader, jira: createJiraGateway({ tokens: tokenStore(TOKEN), fetch: jiraCalls }) });
+    expect(await call<RepoReport>('getRepoInsights', {})).toHaveProperty('tests');
+    for (const name of ['setQuarantine', 'setSuggestionStatus'] as const) {
+      const answer = await call<{ error: { code: string; message: string } }>(name, VALID_PAYLOADS[name]);
+      expect(answer.error).toEqual({ code: 'forbidden', message: expect.stringContaining('write access') });
+    }
+    expect(await store.getDoc(keys.quarantine(REPO.repoUuid))).toBeUndefined();
+    const jira = await call<{ mode: string }>('createJiraIssue', { subject: { kind: 'test', testId: BROKEN.id } });
+    expect(jira.mode).toBe('open-create-screen');
+    expect(jiraCalls.calls).toEqual([]);
   });
 
   it('answers invalid for a bad payload', async () => {

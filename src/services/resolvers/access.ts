@@ -4,6 +4,11 @@ import type { CallerContext } from '../../contract/caller';
 export interface AccessChecker {
   /** The caller may read this repository (repository pages, PR panel, test decisions). */
   canReadRepo(caller: CallerContext, repoUuid: string): Promise<boolean>;
+  /**
+   * The caller may write to this repository: needed for what changes the team's shared state or its pipeline
+   * (quarantine, suggestion status, a Jira issue created with the workspace's stored token).
+   */
+  canWriteRepo(caller: CallerContext, repoUuid: string): Promise<boolean>;
   /** The caller administers the workspace (settings, Jira connection, backfill). */
   canAdminWorkspace(caller: CallerContext): Promise<boolean>;
 }
@@ -11,5 +16,6 @@ export interface AccessChecker {
 /** The local operator owns the data folder and the token: they may do everything. */
 export const localAccess: AccessChecker = {
   canReadRepo: async () => true,
+  canWriteRepo: async () => true,
   canAdminWorkspace: async () => true,
 };

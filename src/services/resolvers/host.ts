@@ -49,6 +49,14 @@ function onRepo<N extends ResolverName>(run: RepoHandler<N>): Handler<N> {
   };
 }
 
+/** Repository actions that change what the team or its pipeline sees: write permission, checked after read. */
+function onRepoAsWriter<N extends ResolverName>(run: RepoHandler<N>): Handler<N> {
+  return onRepo(async (deps, payload, caller, repo) => {
+    if (!(await deps.access.canWriteRepo(caller, repo.repoUuid))) throw new ResolverError('forbidden', 'Quarantine and suggestion changes need write access to this repository: ask someone who has it.');
+    return run(deps, payload, caller, repo);
+  });
+}
+
 function asAdmin<N extends ResolverName>(run: Handler<N>): Handler<N> {
   return async (deps, payload, caller) => {
     if (!(await deps.access.canAdminWorkspace(caller))) throw forbidden('the settings of this workspace');
@@ -62,9 +70,9 @@ const HANDLERS: { [N in ResolverName]: Handler<N> } = {
     if (caller.pullRequestId === undefined) throw new ResolverError('invalid', 'This call must come from a pull request.');
     return pullRequestPanel(deps.store, repo, caller.pullRequestId);
   }),
-  setQuarantine: onRepo((deps, p, caller, repo) => setQuarantine(deps, repo, caller.accountId, p)),
-  setSuggestionStatus: onRepo((deps, p, caller, repo) => setSuggestionStatus(deps, repo, caller.accountId, p)),
-  createJiraIssue: onRepo((deps, p, caller, repo) => createJiraIssue(deps, repo, caller.accountId, p.subject)),
+  setQuarantine: onRepoAsWriter((deps, p, caller, repo) => setQuarantine(deps, repo, caller.accountId, p)),
+  setSuggestionStatus: onRepoAsWriter((deps, p, caller, repo) => setSuggestionStatus(deps, repo, caller.accountId, p)),
+  createJiraIssue: onRepo((deps, p, caller, repo) => createJiraIssue(deps, repo, caller.accountId, p.subject, () => deps.access.canWriteRepo(caller, repo.repoUuid))),
   getAdminPage: asAdmin((deps) => adminPage(deps)),
   saveSettings: asAdmin((deps, p) => saveSettings(deps, p.settings)),
   saveJiraConnection: asAdmin((deps, p) => saveJiraConnection(deps, p)),

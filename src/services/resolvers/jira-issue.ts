@@ -7,14 +7,25 @@ import type { ResolverDeps } from './host';
 import { createScreenUrl, DEFAULT_ISSUE_TYPE, JiraError, type JiraIssueDraft } from './jira';
 import { readSettings, repoReport } from './repo-actions';
 
-export async function createJiraIssue(deps: ResolverDeps, repo: RepoRef, accountId: string, subject: JiraSubject): Promise<JiraResult> {
+/**
+ * With the workspace's stored Jira token the issue is created directly, for callers who may write to the repository;
+ * everyone else (and every caller when no token is stored) gets Jira's own create screen, filled in, and creates
+ * the issue with their own Jira account.
+ */
+export async function createJiraIssue(
+  deps: ResolverDeps,
+  repo: RepoRef,
+  accountId: string,
+  subject: JiraSubject,
+  mayWrite: () => Promise<boolean>,
+): Promise<JiraResult> {
   const settings = await readSettings(deps);
   const jira = { ...deps.jira.defaults, ...settings.jira };
   if (!jira.site) {
     throw new ResolverError('not-configured', 'No Jira site is set: a workspace admin can set it in Pipeline insights settings, under Jira.');
   }
   const draft = await draftFor(deps, repo, subject, jira.projectKey ?? '', jira.issueType ?? DEFAULT_ISSUE_TYPE);
-  if (!jira.email || !jira.projectKey || !(await deps.jira.isConfigured())) {
+  if (!jira.email || !jira.projectKey || !(await deps.jira.isConfigured()) || !(await mayWrite())) {
     return { mode: 'open-create-screen', url: createScreenUrl(jira.site, draft) };
   }
   let created: { key: string; url: string };
