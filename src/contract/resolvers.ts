@@ -43,6 +43,8 @@ export interface RepoHealthRow {
   brokenTests: number;
   buildMinutes: number;
   lastRecordedAt?: string;
+  /** Bitbucket refused the last Code Insights report of this repository (until one is accepted). */
+  codeInsightsRefused?: { at: string; why: string };
 }
 
 export interface BackfillStatus {

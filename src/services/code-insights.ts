@@ -79,8 +79,10 @@ export async function publishCodeInsights(ctx: ServiceContext, repo: RepoRef, pi
     if (judgeJobError(error).kind !== 'final') throw error;
     const why = (error as Error).message;
     ctx.log.warn(`Code Insights report on ${commit.slice(0, 12)} of ${repo.fullName ?? repo.repoSlug} refused: ${why}`);
+    await ctx.store.set(keys.insightsRefusal(repo.repoUuid), { at: ctx.now().toISOString(), why: why.slice(0, 300) });
     return { kind: 'refused', why };
   }
+  if (await ctx.store.get(keys.insightsRefusal(repo.repoUuid))) await ctx.store.delete(keys.insightsRefusal(repo.repoUuid));
   await ctx.store.set(
     markKey,
     { at: ctx.now().toISOString(), buildNumber: pipeline.buildNumber, annotations: built.annotations.length },

@@ -108,6 +108,12 @@ export interface PublishedReport {
   annotations: number;
 }
 export const publishedReport = (repo: string, commit: string): Key<PublishedReport> => key(`insights:${bare(repo)}:${nameId(commit)}`);
+/** Bitbucket's last refusal of a report for this repository (no permission...), shown on the admin page until one succeeds. */
+export interface InsightsRefusal {
+  at: string;
+  why: string;
+}
+export const insightsRefusal = (repo: string): Key<InsightsRefusal> => key(`insightsrefused:${bare(repo)}`);
 
 /* ---- Repositories, settings, user decisions ---- */
 export const repository = (workspace: string, repoUuid: string): Key<RepoRef> => key(`repo:${bare(workspace)}:${bare(repoUuid)}`);

@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_SETTINGS } from '../../src/contract/settings';
 import type { AttemptRecord } from '../../src/domain/attempt';
+import type { AdminPage } from '../../src/contract/resolvers';
 import type { RepoRef } from '../../src/domain/types';
+import { localResolverHost } from '../../src/cli/serve';
 import { daysAgo } from '../../src/domain/time';
 import { openLocalRuntime, type LocalRuntime } from '../../src/local/runtime';
 import { runSync, type SyncResult } from '../../src/local/sync';
@@ -190,6 +192,19 @@ describe('pull request index and Code Insights against the simulated workspace',
       }
       expect(refused.warnings.some((w) => /Code Insights report on \w+ of acme\/[\w-]+ refused: .*403/.test(w))).toBe(true);
       expect(refused.warnings.join('\n')).not.toContain('Bearer');
+      // The admin page shows the refusal until a report is accepted again.
+      const refusedRepos = [];
+      for (const repo of repos) if (await refused.rt.store.get(keys.insightsRefusal(repo.repoUuid))) refusedRepos.push(repo);
+      expect(refusedRepos.length).toBeGreaterThan(0);
+      const repo = refusedRepos[0] as RepoRef;
+      const health = (await localResolverHost(refused.rt, {}).handle('getAdminPage', {}, { accountId: 'a', workspaceUuid: WORKSPACE })) as AdminPage;
+      expect(health.repos.find((r) => r.repoUuid === repo.repoUuid)?.codeInsightsRefused?.why).toMatch(/403|privilege/);
+      refused.sim.setFaults(undefined);
+      const pipeline = (await recentPipelines(refused.rt, repo)).find((p) => p.target.pullRequestId !== undefined && p.status === 'COMPLETED');
+      const panel = await pullRequestPanel(refused.rt.store, repo, pipeline?.target.pullRequestId ?? -1);
+      const newest = (await recentPipelines(refused.rt, repo)).find((p) => p.target.commit === panel.commit && p.status === 'COMPLETED');
+      expect(await publishCodeInsights(refused.rt, repo, newest as NonNullable<typeof newest>)).toMatchObject({ kind: 'published' });
+      expect(await refused.rt.store.get(keys.insightsRefusal(repo.repoUuid))).toBeUndefined();
     } finally {
       refused.rt.close();
       await refused.sim.close();

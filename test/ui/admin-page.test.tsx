@@ -1,3 +1,4 @@
+import type { RepoHealthRow } from '../../src/contract/resolvers';
 import { fails, held, ok, render, type Screen } from '../support/ui-harness';
 import { AdminPage } from '../../src/ui/admin-page';
 import { aBackfillStatus, anAdminPage } from '../support/ui-builders';
@@ -218,5 +219,22 @@ describe('workspace admin page', () => {
       ['\u2068checkout-service\u2069', 'Monitored', '220', '87.4%', '3', '1', '4,310 min'],
       ['\u2068web-storefront\u2069', 'Monitored', '95', '96%', '0', '0', '880 min'],
     ]);
+  });
+
+  it('warns when Bitbucket refused the Code Insights reports of a repository, with its reason', async () => {
+    const page = anAdminPage();
+    const [first, ...rest] = page.repos;
+    const refused = { ...first, codeInsightsRefused: { at: new Date().toISOString(), why: 'Your credentials lack one or more required privilege scopes.' } } as RepoHealthRow;
+    const screen = await render(<AdminPage />, { getAdminPage: ok({ ...page, repos: [refused, ...rest] }) });
+    const warning = tab(screen, HEALTH).one('SectionMessage');
+    expect(warning.props.title).toBe('Bitbucket refused Code Insights reports');
+    expect(screen.within(warning).text()).toContain('checkout-service');
+    expect(screen.within(warning).text()).toContain('Your credentials lack one or more required privilege scopes.');
+    expect(screen.within(warning).text()).toContain('turn Code Insights off under Settings');
+  });
+
+  it('shows no Code Insights warning when every report was accepted', async () => {
+    const screen = await render(<AdminPage />, { getAdminPage: ok(anAdminPage()) });
+    expect(tab(screen, HEALTH).all('SectionMessage')).toHaveLength(0);
   });
 });

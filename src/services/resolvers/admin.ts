@@ -23,7 +23,11 @@ export async function adminPage(deps: ResolverDeps): Promise<AdminPage> {
 
 async function healthRow(deps: ResolverDeps, repo: RepoRef, settings: WorkspaceSettings): Promise<RepoHealthRow> {
   const sinceWeek = weekOf(daysAgo(deps.now(), REPORT_WINDOW_DAYS).toISOString());
-  const [stats, catalog] = await Promise.all([deps.store.getDoc(keys.pipelineStats(repo.repoUuid)), deps.store.getDoc(keys.stepCatalog(repo.repoUuid))]);
+  const [stats, catalog, refusal] = await Promise.all([
+    deps.store.getDoc(keys.pipelineStats(repo.repoUuid)),
+    deps.store.getDoc(keys.stepCatalog(repo.repoUuid)),
+    deps.store.get(keys.insightsRefusal(repo.repoUuid)),
+  ]);
   const steps = catalog?.value.steps ?? [];
   let flakyTests = 0;
   let brokenTests = 0;
@@ -48,6 +52,7 @@ async function healthRow(deps: ResolverDeps, repo: RepoRef, settings: WorkspaceS
     brokenTests,
     buildMinutes: Math.round(weeks.reduce((n, w) => n + w.buildSeconds, 0) / 60),
     ...(stats?.value.lastRecordedAt ? { lastRecordedAt: stats.value.lastRecordedAt } : {}),
+    ...(refusal ? { codeInsightsRefused: refusal } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 /** Every repository's health side by side, so an admin sees where pipelines hurt most. Hook-free cells. */
-import { DynamicTable, Lozenge } from '@forge/react';
+import { DynamicTable, Lozenge, SectionMessage, Stack, Text } from '@forge/react';
 import type { RepoHealthRow } from '../../contract/resolvers';
 import { formatCount, formatMinutes, formatPercent, formatRelative } from '../format';
 import { EmptyNotice } from './status-messages';
@@ -52,5 +52,24 @@ export function RepoHealthTable({ repos }: { repos: RepoHealthRow[] }) {
         { key: cellKey('last', timeKey(repo.lastRecordedAt)), content: formatRelative(repo.lastRecordedAt) },
       ],
     }));
-  return <DynamicTable caption="Repository health" head={HEAD} rows={rows} rowsPerPage={25} />;
+  const refused = repos.filter((r) => r.codeInsightsRefused);
+  return (
+    <Stack space="space.200">
+      {refused.length > 0 && (
+        <SectionMessage appearance="warning" title="Bitbucket refused Code Insights reports">
+          <Stack space="space.050">
+            {refused.map((r) => (
+              <UntrustedText
+                key={r.repoUuid}
+                text={`${r.slug} (${formatRelative(r.codeInsightsRefused?.at)}): ${r.codeInsightsRefused?.why ?? ''}`}
+                limit={400}
+              />
+            ))}
+            <Text>Check that the app is installed with its permissions, or turn Code Insights off under Settings.</Text>
+          </Stack>
+        </SectionMessage>
+      )}
+      <DynamicTable caption="Repository health" head={HEAD} rows={rows} rowsPerPage={25} />
+    </Stack>
+  );
 }
