@@ -50,6 +50,8 @@ interface RunTotals {
   attempts: number;
   /** Code Insights reports published (pull-request pipelines that finished in the last 24 hours). */
   reports?: number;
+  /** KVS bytes written by key area over the whole run. */
+  bytesByArea?: Record<string, number>;
 }
 
 const meteredCalls = (byEndpoint: Record<string, number>): number =>
@@ -126,6 +128,7 @@ async function ingestOurs(ws: SimWorkspace, apiUrl: string): Promise<RunTotals &
       },
     });
     const startEndpoints = client.stats.byEndpoint;
+    const bytesAtStart = store.stats().bytesWrittenByArea;
     const known = new Set<string>();
     const pipelines: PipelineCost[] = [];
     let attempts = 0;
@@ -148,7 +151,8 @@ async function ingestOurs(ws: SimWorkspace, apiUrl: string): Promise<RunTotals &
         cpuMs: (cpu.user + cpu.system) / 1000,
       });
     }
-    return { pipelines, byEndpoint: diff(client.stats.byEndpoint, startEndpoints), attempts, reports, jobs };
+    const bytesByArea = diff(store.stats().bytesWrittenByArea, bytesAtStart);
+    return { pipelines, byEndpoint: diff(client.stats.byEndpoint, startEndpoints), attempts, reports, bytesByArea, jobs };
   } finally {
     sqlite.close();
     rmSync(dir, { recursive: true, force: true });
@@ -224,6 +228,12 @@ function printOurs(ours: RunTotals, naive: { perPipeline: number[]; byEndpoint: 
   line('bytes written', p.map((x) => x.bytesWritten), 0);
   line('CPU ms', p.map((x) => x.cpuMs));
   console.log(`overall calls/floor: ${fmt(sum(calls) / sum(floors), 3)} (${sum(calls)} / ${sum(floors)}); pipelines above floor: ${ratios.filter((r) => r > 1).length}`);
+  const areas = Object.entries(ours.bytesByArea ?? {}).sort((a, b) => b[1] - a[1]);
+  const totalBytes = sum(areas.map(([, b]) => b));
+  console.log('\nKVS bytes written per pipeline, by key area');
+  for (const [area, bytes] of areas.slice(0, 10)) {
+    console.log(`  ${area.padEnd(26)}${fmt(bytes / p.length, 0).padStart(8)} B  ${fmt((100 * bytes) / Math.max(1, totalBytes), 1).padStart(5)}%`);
+  }
   console.log('\nAPI calls by endpoint          ours       naive');
   for (const endpoint of [...new Set([...Object.keys(ours.byEndpoint), ...Object.keys(naive.byEndpoint)])].sort()) {
     const note = UNMETERED.has(endpoint) ? '  (log storage, not rate-limited)' : isInsights(endpoint) ? '  (Code Insights, not in the floor)' : '';

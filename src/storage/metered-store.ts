@@ -19,6 +19,8 @@ import {
 export interface MeteredStoreStats extends StoreStats {
   /** Commits rejected with StoreConflictError (they wrote nothing, so they add no writes). */
   conflicts: number;
+  /** Bytes written by key area (the key up to its first `:`, e.g. `track`, `attempt`): where the bytes go. */
+  bytesWrittenByArea: Record<string, number>;
 }
 
 /** A write or read moves the key and the value's JSON; a delete moves only the key. */
@@ -27,7 +29,7 @@ function entryBytes(key: string, value?: unknown): number {
 }
 
 function emptyStats(): MeteredStoreStats {
-  return { reads: 0, writes: 0, bytesWritten: 0, bytesRead: 0, conflicts: 0 };
+  return { reads: 0, writes: 0, bytesWritten: 0, bytesRead: 0, conflicts: 0, bytesWrittenByArea: {} };
 }
 
 export class MeteredStore implements Store {
@@ -36,7 +38,7 @@ export class MeteredStore implements Store {
   constructor(private readonly inner: Store) {}
 
   stats(): MeteredStoreStats {
-    return { ...this.counts };
+    return { ...this.counts, bytesWrittenByArea: { ...this.counts.bytesWrittenByArea } };
   }
 
   reset(): void {
@@ -60,19 +62,19 @@ export class MeteredStore implements Store {
 
   async set<T>(key: Key<T>, value: T, options?: SetOptions): Promise<void> {
     await this.inner.set(key, value, options);
-    this.countWrite(entryBytes(key, value));
+    this.countWrite(key, entryBytes(key, value));
   }
 
   /** Counted as a write whether or not the key existed: the request is made either way. */
   async setIfAbsent<T>(key: Key<T>, value: T, options?: SetOptions): Promise<boolean> {
     const created = await this.inner.setIfAbsent(key, value, options);
-    this.countWrite(created ? entryBytes(key, value) : 0);
+    this.countWrite(key, created ? entryBytes(key, value) : 0);
     return created;
   }
 
   async delete(key: Key<unknown>): Promise<void> {
     await this.inner.delete(key);
-    this.countWrite(entryBytes(key));
+    this.countWrite(key, entryBytes(key));
   }
 
   async query<T>(prefix: KeyPrefix<T>, options?: { limit?: number; cursor?: string }): Promise<Page<T>> {
@@ -106,7 +108,7 @@ export class MeteredStore implements Store {
       if (error instanceof StoreConflictError) this.counts.conflicts += 1;
       throw error;
     }
-    for (const op of ops) this.countWrite(entryBytes(op.key, op.kind === 'put' ? op.value : undefined));
+    for (const op of ops) this.countWrite(op.key, entryBytes(op.key, op.kind === 'put' ? op.value : undefined));
   }
 
   private countRead(operations: number, bytes: number): void {
@@ -114,9 +116,11 @@ export class MeteredStore implements Store {
     this.counts.bytesRead += bytes;
   }
 
-  private countWrite(bytes: number): void {
+  private countWrite(key: string, bytes: number): void {
     this.counts.writes += 1;
     this.counts.bytesWritten += bytes;
+    const area = key.slice(0, Math.max(0, key.indexOf(':'))) || key;
+    this.counts.bytesWrittenByArea[area] = (this.counts.bytesWrittenByArea[area] ?? 0) + bytes;
   }
 }
 
