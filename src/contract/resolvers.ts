@@ -53,6 +53,10 @@ export interface BackfillStatus {
   reposDone: number;
   reposTotal: number;
   pipelinesQueued: number;
+  /** Of the queued pipelines, those recorded so far. */
+  pipelinesIngested?: number;
+  /** Running, but nothing has finished it for hours: some jobs were given up. It may be started again. */
+  stalled?: boolean;
   startedAt?: string;
   finishedAt?: string;
   message?: string;

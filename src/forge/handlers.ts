@@ -85,7 +85,7 @@ export async function ingestPipelineHandler(event: { body?: unknown }): Promise<
     const settings = await loadSettings(ctx, body.workspaceUuid);
     const repo = await resolveRepo(ctx, body.workspaceUuid, body.repoUuid);
     const job: IngestJob = { repo, pipelineUuid: body.pipelineUuid, buildNumber: body.buildNumber, reason: body.reason };
-    await ingestPipeline(ctx, job, { retentionDays: settings.retentionDays, codeInsights: settings.codeInsights });
+    await ingestPipeline(ctx, job, { retentionDays: settings.retentionDays, codeInsights: settings.codeInsights, workspace: body.workspaceUuid });
   });
 }
 

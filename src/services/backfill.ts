@@ -8,6 +8,7 @@
 import type { BackfillStatus } from '../contract/resolvers';
 import { daysAgo } from '../domain/time';
 import * as keys from '../storage/keys';
+import type { Store } from '../storage/store';
 import { commitWithRetry } from './commit-with-retry';
 import type { ServiceContext } from './context';
 import type { IngestJob } from './ingest-pipeline';
@@ -51,7 +52,7 @@ export async function queueBackfill(ctx: ServiceContext, workspace: string, days
     const next: keys.StoredBackfill = repos.length
       ? { ...current.value, reposTotal: repos.length, message: `listing the pipelines of ${repos.length} repositories` }
       : { ...current.value, reposTotal: 0, state: 'done', finishedAt: ctx.now().toISOString(), message: 'no repository to backfill' };
-    status = publicBackfillStatus(next);
+    status = publicBackfillStatus(next, ctx.now());
     return [{ kind: 'put', key: statusKey, value: next, expectedVersion: current.version }];
   });
   if (!status) throw new Error('the backfill status changed while its repositories were listed');
@@ -93,34 +94,104 @@ export async function runBackfillChunk(
   await countChunk(ctx, workspace, chunk, outcome.enqueued, !more);
 }
 
-async function countChunk(ctx: ServiceContext, workspace: string, chunk: BackfillChunk, queued: number, repoDone: boolean): Promise<void> {
+async function countChunk(ctx: ServiceContext, workspace: string, chunk: BackfillChunk, queued: number, listed: boolean): Promise<void> {
   const statusKey = keys.backfill(workspace);
+  const count = listed ? await ingestedSoFar(ctx.store, chunk.repoUuid, chunk.startedAt) : 0;
   await commitWithRetry(ctx.store, async () => {
     const current = await ctx.store.getDoc(statusKey);
     const status = current?.value;
-    if (!status || status.startedAt !== chunk.startedAt) return undefined;
-    const progress = { ...(status.progress ?? {}) };
-    const mine = progress[chunk.repoUuid] ?? { chunks: 0, queued: 0, done: false };
+    if (!current || !status || status.startedAt !== chunk.startedAt) return undefined;
+    const mine = status.progress?.[chunk.repoUuid] ?? { chunks: 0, queued: 0, listed: false, complete: false };
     if (chunk.chunk < mine.chunks) return undefined; // this chunk was counted already
-    progress[chunk.repoUuid] = { chunks: chunk.chunk + 1, queued: mine.queued + queued, done: repoDone };
-    const reposDone = Object.values(progress).filter((p) => p.done).length;
-    const pipelinesQueued = Object.values(progress).reduce((n, p) => n + p.queued, 0);
-    const finished = reposDone >= status.reposTotal;
-    const next: keys.StoredBackfill = {
-      ...status,
-      progress,
-      reposDone,
-      pipelinesQueued,
-      ...(finished
-        ? { state: 'done' as const, finishedAt: ctx.now().toISOString(), message: `${pipelinesQueued} pipelines queued for ingestion` }
-        : { message: `${reposDone} of ${status.reposTotal} repositories listed, ${pipelinesQueued} pipelines queued` }),
-    };
-    return [{ kind: 'put', key: statusKey, value: next, expectedVersion: current?.version ?? 0 }];
+    const total = mine.queued + queued;
+    const next = withRepoProgress(ctx, status, chunk.repoUuid, { chunks: chunk.chunk + 1, queued: total, listed, complete: listed && count >= total });
+    return [{ kind: 'put', key: statusKey, value: next, expectedVersion: current.version }];
   });
 }
 
-/** What the admin page shows: the status without the per-repository bookkeeping. */
-export function publicBackfillStatus(stored: keys.StoredBackfill): BackfillStatus {
+type RepoProgress = NonNullable<keys.StoredBackfill['progress']>[string];
+
+/** The status with one repository's progress replaced, and the totals, message and state that follow. */
+function withRepoProgress(ctx: ServiceContext, status: keys.StoredBackfill, repoUuid: string, mine: RepoProgress): keys.StoredBackfill {
+  const progress = { ...(status.progress ?? {}), [repoUuid]: mine };
+  const all = Object.values(progress);
+  const reposDone = all.filter((p) => p.listed).length;
+  const pipelinesQueued = all.reduce((n, p) => n + p.queued, 0);
+  const finished = all.length >= status.reposTotal && all.every((p) => p.complete);
+  return {
+    ...status,
+    progress,
+    reposDone,
+    pipelinesQueued,
+    ...(finished
+      ? { state: 'done' as const, finishedAt: ctx.now().toISOString(), message: `${pipelinesQueued} pipelines imported` }
+      : { message: reposDone < status.reposTotal ? `${reposDone} of ${status.reposTotal} repositories listed` : 'importing the queued pipelines' }),
+  };
+}
+
+async function ingestedSoFar(store: Store, repoUuid: string, startedAt: string): Promise<number> {
+  const count = await store.getDoc(keys.backfillCount(repoUuid));
+  return count && count.value.startedAt === startedAt ? count.value.ingested : 0;
+}
+
+/**
+ * Counts a pipeline whose backfill job finished (recorded by it, or by an event first) in its repository's counter,
+ * once whatever the deliveries;
+ * the repository whose listing ended and whose queued pipelines are all in is marked complete, and the last one to
+ * complete ends the backfill.
+ */
+export async function countBackfilledPipeline(ctx: ServiceContext, workspace: string, repoUuid: string, pipelineUuid: string): Promise<void> {
+  const statusKey = keys.backfill(workspace);
+  const status = await ctx.store.getDoc(statusKey);
+  const startedAt = status?.value.state === 'running' ? status.value.startedAt : undefined;
+  if (!startedAt) return;
+  const first = await ctx.store.setIfAbsent(keys.backfillMark(repoUuid, pipelineUuid, startedAt), true, { ttlSeconds: 7 * 86_400 });
+  if (!first) return;
+  const countKey = keys.backfillCount(repoUuid);
+  let ingested = 0;
+  await commitWithRetry(ctx.store, async () => {
+    const current = await ctx.store.getDoc(countKey);
+    ingested = current?.value.startedAt === startedAt ? current.value.ingested + 1 : 1;
+    return [{ kind: 'put', key: countKey, value: { startedAt, ingested }, expectedVersion: current?.version ?? 0 }];
+  });
+  await commitWithRetry(ctx.store, async () => {
+    const current = await ctx.store.getDoc(statusKey);
+    const mine = current?.value.progress?.[repoUuid];
+    if (!current || current.value.startedAt !== startedAt || !mine?.listed || mine.complete || ingested < mine.queued) return undefined;
+    const next = withRepoProgress(ctx, current.value, repoUuid, { ...mine, complete: true });
+    return [{ kind: 'put', key: statusKey, value: next, expectedVersion: current.version }];
+  });
+}
+
+/** The repository page's view of a running backfill: pipelines ingested, of those queued once its listing ended. */
+export async function repoBackfillProgress(
+  store: ServiceContext['store'],
+  workspace: string,
+  repoUuid: string,
+): Promise<{ state: 'running'; done: number; total?: number } | undefined> {
+  const status = await store.getDoc(keys.backfill(workspace));
+  if (status?.value.state !== 'running') return undefined;
+  const done = await ingestedSoFar(store, repoUuid, status.value.startedAt ?? '');
+  const mine = status.value.progress?.[repoUuid];
+  return { state: 'running', done, ...(mine?.listed ? { total: Math.max(mine.queued, done) } : {}) };
+}
+
+/**
+ * What the admin page shows: the status without the per-repository bookkeeping, with the pipelines ingested so far
+ * (`counts`: the repositories' counters), and a running backfill that stopped moving called what it is.
+ */
+export function publicBackfillStatus(stored: keys.StoredBackfill, now: Date, counts: keys.BackfillCount[] = []): BackfillStatus {
   const { progress: _progress, ...status } = stored;
-  return status;
+  const ingested = counts.filter((c) => c.startedAt === stored.startedAt).reduce((n, c) => n + c.ingested, 0);
+  const out: BackfillStatus = { ...status, ...(stored.startedAt ? { pipelinesIngested: ingested } : {}) };
+  if (out.state === 'running' && isStale(out, now)) {
+    out.stalled = true;
+    out.message = `Stalled: ${ingested} of ${out.pipelinesQueued} pipelines imported; some could not be. Start it again to retry them.`;
+  }
+  return out;
+}
+
+/** A running backfill whose jobs stopped coming (lost after the queue's retries) does not block a new one forever. */
+export function isStale(status: BackfillStatus, now: Date): boolean {
+  return !status.startedAt || now.getTime() - Date.parse(status.startedAt) > STALE_BACKFILL_HOURS * 3_600_000;
 }

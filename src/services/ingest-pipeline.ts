@@ -24,6 +24,7 @@ import type { Pipeline, RepoRef, Step, TestCase, TestReportSummary } from '../do
 import * as keys from '../storage/keys';
 import { readDocs } from '../storage/read-docs';
 import type { ServiceContext } from './context';
+import { countBackfilledPipeline } from './backfill';
 import { publishCodeInsights, type InsightsResult } from './code-insights';
 import { InvalidJobError } from './job-errors';
 import { recordAttempt } from './record-attempt';
@@ -54,6 +55,8 @@ export interface IngestOutcome {
 
 export interface IngestOptions {
   retentionDays: number;
+  /** The workspace key a backfill's status lives under: a backfill job counts its pipeline there once recorded. */
+  workspace?: string;
   /** Publish a Code Insights report on a completed pull-request pipeline's commit (workspace setting, on by default). */
   codeInsights?: boolean;
 }
@@ -80,6 +83,7 @@ export async function ingestPipeline(ctx: ServiceContext, job: IngestJob, opts: 
   };
   if (seen?.complete && seen.runNumber === pipeline.runNumber) {
     outcome.alreadyComplete = true;
+    await countForBackfill(ctx, job, pipeline.uuid, opts);
     return outcome;
   }
   const steps = await client.listSteps(repo, pipeline.uuid);
@@ -111,10 +115,16 @@ export async function ingestPipeline(ctx: ServiceContext, job: IngestJob, opts: 
     },
     { ttlSeconds: opts.retentionDays * 86_400 },
   );
+  await countForBackfill(ctx, job, pipeline.uuid, opts);
   ctx.log.info(
     `pipeline #${pipeline.buildNumber} of ${repo.fullName ?? repo.repoSlug}: ${outcome.attemptsRecorded} attempt(s) recorded`,
   );
   return outcome;
+}
+
+/** A backfill's job is done (whoever recorded the pipeline): counted once for the backfill's progress. */
+async function countForBackfill(ctx: ServiceContext, job: IngestJob, pipelineUuid: string, opts: IngestOptions): Promise<void> {
+  if (job.reason === 'backfill' && opts.workspace) await countBackfilledPipeline(ctx, opts.workspace, job.repo.repoUuid, pipelineUuid);
 }
 
 /** How far back a build number is looked for: events arrive within minutes, so the first page nearly always has it. */

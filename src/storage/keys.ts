@@ -121,9 +121,20 @@ export const repositoriesOf = (workspace: string): KeyPrefix<RepoRef> => prefix(
 export const settings = (workspace: string): Key<WorkspaceSettings> => key(`settings:${bare(workspace)}`);
 /** The backfill's status, with per-repository progress so a retried chunk counts once (src/services/backfill.ts). */
 export interface StoredBackfill extends BackfillStatus {
-  progress?: Record<string, { chunks: number; queued: number; done: boolean }>;
+  /** Per repository: chunks listed, pipelines queued, listing ended, every queued pipeline recorded. */
+  progress?: Record<string, { chunks: number; queued: number; listed: boolean; complete: boolean }>;
 }
 export const backfill = (workspace: string): DocKey<StoredBackfill> => doc(`backfill:${bare(workspace)}`);
+/** Pipelines a backfill has ingested in one repository (one document per repository: no workspace-wide contention). */
+export interface BackfillCount {
+  /** Which backfill: its `startedAt`. */
+  startedAt: string;
+  ingested: number;
+}
+export const backfillCount = (repo: string): DocKey<BackfillCount> => doc(`backfillcount:${bare(repo)}`);
+/** A pipeline counted by the backfill started at `startedAt`: a duplicated job counts once. */
+export const backfillMark = (repo: string, pipelineUuid: string, startedAt: string): Key<true> =>
+  key(`backfillmark:${bare(repo)}:${bare(pipelineUuid)}:${keyTime(startedAt)}`);
 /** Where the last reconcile sweep of a repository stopped. */
 export interface ReconcileState {
   /** Pipelines created before this moment, and not listed as unfinished, are all recorded. */

@@ -18,7 +18,7 @@ export const BACKFILL_POLL_MS = 5000;
 
 export function AdminPage({ pollIntervalMs = BACKFILL_POLL_MS }: { pollIntervalMs?: number }) {
   const admin = useResolver('getAdminPage', {});
-  const running = admin.data?.backfill.state === 'running';
+  const running = admin.data?.backfill.state === 'running' && !admin.data.backfill.stalled;
   const { reload, loading } = admin;
 
   useEffect(() => {

@@ -6,6 +6,7 @@
 import { InvocationError, InvocationErrorCode } from '@forge/events';
 import { BitbucketClient } from '../../src/bitbucket/client';
 import { HttpTransport } from '../../src/bitbucket/http-transport';
+import type { RepoReport } from '../../src/contract/insights';
 import type { AdminPage, BackfillStatus } from '../../src/contract/resolvers';
 import { daysAgo } from '../../src/domain/time';
 import { unwrapUuid } from '../../src/domain/uuid';
@@ -57,7 +58,7 @@ describe('a backfill queued from the admin page', () => {
     const consume = async (body: Body): Promise<InvocationError | undefined> => {
       try {
         if ('chunk' in body) await runBackfillChunk(ctx, ws.slug, body.chunk, queues, 1);
-        else await ingestPipeline(ctx, body.job, { retentionDays: 90 });
+        else await ingestPipeline(ctx, body.job, { retentionDays: 90, workspace: ws.slug });
         return undefined;
       } catch (error) {
         const verdict = judgeJobError(error);
@@ -85,7 +86,19 @@ describe('a backfill queued from the admin page', () => {
     expect(started).toMatchObject({ state: 'running', days: 21, reposTotal: ws.repos.length, reposDone: 0 });
     expect((await host.handle('startBackfill', { days: 21 }, caller)) as BackfillStatus).toMatchObject({ state: 'running', startedAt: started.startedAt });
 
-    const drained = await queue.drain((e) => consume(e.body), { duplicate: (e) => 'chunk' in e.body });
+    // Every chunk and every backfill job is delivered twice; the repository page follows the import meanwhile.
+    const repoPage = { running: 0, withTotal: 0 };
+    const consumeAndLook = async (body: Body) => {
+      const result = await consume(body);
+      const report = (await host.handle('getRepoInsights', {}, { ...caller, repoUuid: unwrapUuid(ws.repos[0]?.uuid ?? '') })) as RepoReport;
+      if (report.ingestion.backfill?.state === 'running') {
+        repoPage.running += 1;
+        if (report.ingestion.backfill.total !== undefined) repoPage.withTotal += 1;
+        expect(report.ingestion.backfill.done).toBeLessThanOrEqual(report.ingestion.backfill.total ?? Infinity);
+      }
+      return result;
+    };
+    const drained = await queue.drain((e) => consumeAndLook(e.body), { duplicate: (e) => 'chunk' in e.body || e.body.job.reason === 'backfill' });
     expect(drained.failed).toEqual([]);
     const chunks = queue.bodies().filter((b): b is { chunk: BackfillChunk } => 'chunk' in b);
     expect(chunks.length).toBeGreaterThan(ws.repos.length); // a repository of more than 100 pipelines took two chunks
@@ -96,8 +109,13 @@ describe('a backfill queued from the admin page', () => {
     const page = (await host.handle('getAdminPage', {}, caller)) as AdminPage;
     expect(queuedByBackfill).toBeGreaterThan(50);
     expect(page.backfill).toMatchObject({ state: 'done', reposDone: ws.repos.length, reposTotal: ws.repos.length, startedAt: started.startedAt });
-    // Every chunk was delivered twice; each counted once.
+    // Delivered twice, counted once: queued and imported both equal the jobs the chunks pushed.
     expect(page.backfill.pipelinesQueued).toBe(queuedByBackfill);
+    expect(page.backfill.pipelinesIngested).toBe(queuedByBackfill);
+    expect(repoPage.running).toBeGreaterThan(10);
+    expect(repoPage.withTotal).toBeGreaterThan(0);
+    const after = (await host.handle('getRepoInsights', {}, { ...caller, repoUuid: unwrapUuid(ws.repos[0]?.uuid ?? '') })) as RepoReport;
+    expect(after.ingestion.backfill).toBeUndefined();
     expect(page.backfill).not.toHaveProperty('progress');
     expect((await store.getDoc(keys.backfill(ws.slug)))?.value.progress).toBeDefined();
   });

@@ -23,6 +23,7 @@ describe('MeteredStore', () => {
       bytesWritten: 13 + 3,
       bytesRead: 0,
       conflicts: 0,
+      bytesWrittenByArea: { w: 13 + 3 },
     });
   });
 
@@ -40,6 +41,7 @@ describe('MeteredStore', () => {
       bytesWritten: 0,
       bytesRead: 5 + 10 + 5,
       conflicts: 0,
+      bytesWrittenByArea: {},
     });
   });
 
@@ -60,13 +62,14 @@ describe('MeteredStore', () => {
       bytesWritten: 3 + 1 + 3 + 2,
       bytesRead: 3 + 1 + 3 + 2,
       conflicts: 1,
+      bytesWrittenByArea: { d: 3 + 1 + 3 + 2 },
     });
   });
 
   it('counts a refused setIfAbsent as a write request that moved no bytes', async () => {
     await metered.setIfAbsent(key<string>('once'), 'v'); // 4 + 3
     await metered.setIfAbsent(key<string>('once'), 'other');
-    expect(metered.stats()).toMatchObject({ writes: 2, bytesWritten: 7 });
+    expect(metered.stats()).toMatchObject({ writes: 2, bytesWritten: 7, bytesWrittenByArea: { once: 7 } });
     expect(await inner.get(key<string>('once'))).toBe('v');
   });
 });

@@ -160,6 +160,7 @@ describe('workspace admin page', () => {
       reposDone: 4,
       reposTotal: 4,
       pipelinesQueued: 310,
+      pipelinesIngested: 310,
       finishedAt: new Date().toISOString(),
     });
     let started = false;
@@ -177,19 +178,32 @@ describe('workspace admin page', () => {
 
     expect(screen.callsTo('startBackfill')).toEqual([{ days: 14 }]);
     expect(tab(screen, BACKFILL).text()).toContain(
-      'Running (last 14 days): 1 of 4 repositories, 80 pipelines queued.',
+      'Running (last 14 days): 1 of 4 repositories listed, 0 of 80 pipelines imported.',
     );
     expect(tab(screen, BACKFILL).one('ProgressBar').props.value).toBe(0.25);
     expect(tab(screen, BACKFILL).button('Backfill the last 14 days').props.isDisabled).toBe(true);
 
     await screen.waitFor(
-      () => tab(screen, BACKFILL).hasText('Finished just now: 4 of 4 repositories, 310 pipelines queued.'),
+      () => tab(screen, BACKFILL).hasText('Finished just now: 4 of 4 repositories listed, 310 of 310 pipelines imported.'),
       'the backfill to finish',
     );
     const calls = screen.callsTo('getAdminPage').length;
     await new Promise((resolve) => setTimeout(resolve, 80));
     await screen.settle();
     expect(screen.callsTo('getAdminPage')).toHaveLength(calls);
+  });
+
+  it('follows the import once every repository is listed, and offers to restart a stalled backfill', async () => {
+    const importing = aBackfillStatus({ state: 'running', days: 14, reposDone: 4, reposTotal: 4, pipelinesQueued: 200, pipelinesIngested: 50, startedAt: new Date().toISOString() });
+    const screen = await render(<AdminPage pollIntervalMs={60_000} />, { getAdminPage: ok(anAdminPage({ backfill: importing })) });
+    expect(tab(screen, BACKFILL).one('ProgressBar').props.value).toBe(0.25);
+    expect(tab(screen, BACKFILL).text()).toContain('4 of 4 repositories listed, 50 of 200 pipelines imported');
+
+    const stalled = { ...importing, stalled: true, message: 'Stalled: 50 of 200 pipelines imported; some could not be. Start it again to retry them.' };
+    const again = await render(<AdminPage pollIntervalMs={60_000} />, { getAdminPage: ok(anAdminPage({ backfill: stalled })) });
+    expect(tab(again, BACKFILL).one('SectionMessage').props.title).toBe('The backfill stalled');
+    expect(tab(again, BACKFILL).text()).toContain('Start it again to retry them.');
+    expect(tab(again, BACKFILL).button('Backfill the last 14 days').props.isDisabled).toBe(false);
   });
 
   it('shows why a backfill did not start', async () => {

@@ -4,7 +4,7 @@ import type { WorkspaceSettings } from '../../contract/settings';
 import { daysAgo, weekOf } from '../../domain/time';
 import type { RepoRef } from '../../domain/types';
 import * as keys from '../../storage/keys';
-import { publicBackfillStatus, STALE_BACKFILL_HOURS } from '../backfill';
+import { isStale, publicBackfillStatus } from '../backfill';
 import { commitWithRetry } from '../commit-with-retry';
 import { ResolverError } from './errors';
 import type { ResolverDeps } from './host';
@@ -18,7 +18,18 @@ export async function adminPage(deps: ResolverDeps): Promise<AdminPage> {
   const rows: RepoHealthRow[] = [];
   for (const repo of repos) rows.push(await healthRow(deps, repo, settings));
   const backfill = await deps.store.getDoc(keys.backfill(deps.workspace));
-  return { settings, jiraTokenSet: await deps.jira.isConfigured(), repos: rows, backfill: backfill ? publicBackfillStatus(backfill.value) : IDLE };
+  const counts = backfill ? await backfillCounts(deps, repos) : [];
+  return { settings, jiraTokenSet: await deps.jira.isConfigured(), repos: rows, backfill: backfill ? publicBackfillStatus(backfill.value, deps.now(), counts) : IDLE };
+}
+
+/** Each repository's count of backfilled pipelines (one batch read per 25 repositories). */
+async function backfillCounts(deps: ResolverDeps, repos: RepoRef[]): Promise<keys.BackfillCount[]> {
+  const out: keys.BackfillCount[] = [];
+  for (let i = 0; i < repos.length; i += 25) {
+    const docs = await deps.store.getDocs(repos.slice(i, i + 25).map((r) => keys.backfillCount(r.repoUuid)));
+    for (const d of docs.values()) out.push(d.value);
+  }
+  return out;
 }
 
 async function healthRow(deps: ResolverDeps, repo: RepoRef, settings: WorkspaceSettings): Promise<RepoHealthRow> {
@@ -87,7 +98,7 @@ export async function startBackfill(deps: ResolverDeps, days: number): Promise<B
   const claimed = await commitWithRetry(deps.store, async () => {
     const current = await deps.store.getDoc(docKey);
     if (current?.value.state === 'running' && !isStale(current.value, deps.now())) {
-      running = publicBackfillStatus(current.value);
+      running = publicBackfillStatus(current.value, deps.now());
       return undefined;
     }
     const status: BackfillStatus = { state: 'running', days, reposDone: 0, reposTotal: 0, pipelinesQueued: 0, startedAt, message: 'listing repositories' };
@@ -103,11 +114,6 @@ export async function startBackfill(deps: ResolverDeps, days: number): Promise<B
     if (current?.value.startedAt === startedAt) await deps.store.commit([{ kind: 'put', key: docKey, value: failed, expectedVersion: current.version }]);
     throw error;
   }
-}
-
-/** A running backfill whose chunks stopped coming (lost after the queue's retries) does not block a new one forever. */
-function isStale(status: BackfillStatus, now: Date): boolean {
-  return !status.startedAt || now.getTime() - Date.parse(status.startedAt) > STALE_BACKFILL_HOURS * 3_600_000;
 }
 
 /** Repositories recorded by sweeps (one page per 100). */

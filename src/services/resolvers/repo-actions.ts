@@ -5,6 +5,7 @@ import { BitbucketError } from '../../bitbucket/errors';
 import { daysAgo } from '../../domain/time';
 import type { RepoRef } from '../../domain/types';
 import * as keys from '../../storage/keys';
+import { repoBackfillProgress } from '../backfill';
 import { commitWithRetry } from '../commit-with-retry';
 import { buildRepoReport } from '../repo-report';
 import { ResolverError } from './errors';
@@ -21,14 +22,18 @@ export async function readSettings(deps: ResolverDeps): Promise<WorkspaceSetting
 
 export async function repoReport(deps: ResolverDeps, repo: RepoRef, branch?: string): Promise<RepoReport> {
   const now = deps.now();
-  return buildRepoReport(deps.store, {
-    workspace: deps.workspace,
-    repo,
-    since: daysAgo(now, REPORT_WINDOW_DAYS),
-    until: now,
-    ...(branch ? { branch } : {}),
-    webUrl: WEB_URL,
-  });
+  const [report, backfill] = await Promise.all([
+    buildRepoReport(deps.store, {
+      workspace: deps.workspace,
+      repo,
+      since: daysAgo(now, REPORT_WINDOW_DAYS),
+      until: now,
+      ...(branch ? { branch } : {}),
+      webUrl: WEB_URL,
+    }),
+    repoBackfillProgress(deps.store, deps.workspace, repo.repoUuid),
+  ]);
+  return backfill ? { ...report, ingestion: { ...report.ingestion, backfill } } : report;
 }
 
 export async function setQuarantine(

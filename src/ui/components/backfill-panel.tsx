@@ -31,7 +31,7 @@ export function BackfillPanel({
   const [invalid, setInvalid] = useState(false);
   const [starting, setStarting] = useState(false);
   const [failure, setFailure] = useState<string>();
-  const running = status.state === 'running';
+  const running = status.state === 'running' && !status.stalled;
 
   const start = () => {
     const value = Number(days.trim());
@@ -73,20 +73,31 @@ export function BackfillPanel({
   );
 }
 
+/** Listing first (repositories), then importing (pipelines): the bar follows the phase the backfill is in. */
+function progressValue(status: BackfillStatus): number {
+  if (status.reposDone < status.reposTotal) return status.reposTotal > 0 ? status.reposDone / status.reposTotal : 0;
+  return status.pipelinesQueued > 0 ? Math.min(1, (status.pipelinesIngested ?? 0) / status.pipelinesQueued) : 1;
+}
+
 function BackfillProgress({ status }: { status: BackfillStatus }) {
-  const counts = `${formatCount(status.reposDone)} of ${formatCount(status.reposTotal)} repositories, ${formatCount(status.pipelinesQueued)} pipelines queued`;
+  const counts =
+    `${formatCount(status.reposDone)} of ${formatCount(status.reposTotal)} repositories listed, ` +
+    `${formatCount(status.pipelinesIngested ?? 0)} of ${formatCount(status.pipelinesQueued)} pipelines imported`;
   switch (status.state) {
     case 'idle':
       return <Text>No backfill has run yet.</Text>;
     case 'running':
+      if (status.stalled) {
+        return (
+          <SectionMessage appearance="warning" title="The backfill stalled">
+            <Text>{status.message ?? `It got through ${counts}. Start it again to retry the rest.`}</Text>
+          </SectionMessage>
+        );
+      }
       return (
         <Stack space="space.050">
           <Text>{`Running${status.days !== undefined ? ` (last ${status.days} days)` : ''}: ${counts}. Started ${formatRelative(status.startedAt)}.`}</Text>
-          <ProgressBar
-            ariaLabel="Backfill progress"
-            value={status.reposTotal > 0 ? status.reposDone / status.reposTotal : 0}
-            isIndeterminate={status.reposTotal === 0}
-          />
+          <ProgressBar ariaLabel="Backfill progress" value={progressValue(status)} isIndeterminate={status.reposTotal === 0} />
         </Stack>
       );
     case 'done':
