@@ -2,7 +2,7 @@
  * `npm run bench:page-reads`: KVS reads per page load as history grows. Records 1,000 and then 100,000 step attempts
  * of one repository (three steps, a 400-test suite, flaky and broken tests, a third of the pipelines on pull requests)
  * through the real recorder into a metered SQLite store, then loads each surface through the real resolver host and
- * prints the entries read and the bytes moved. Equal counts mean a page costs the same whatever the history.
+ * prints the entries read, the bytes read and the size of the answer. Equal counts mean a page costs the same whatever the history.
  *
  *   npm run bench:page-reads [-- --sizes 1000,100000]
  */
@@ -162,6 +162,8 @@ interface Measured {
   surface: string;
   reads: number;
   kbRead: number;
+  /** The resolver's answer, as JSON: what crosses to the browser. */
+  kbAnswer: number;
   ms: number;
 }
 
@@ -189,7 +191,7 @@ async function measure(size: number): Promise<{ records: number; rows: Measured[
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     if (answer && typeof answer === 'object' && 'error' in answer && answer.error) throw new Error(`${name}: ${answer.error.message}`);
     const s = store.stats();
-    rows.push({ surface, reads: s.reads, kbRead: s.bytesRead / 1024, ms });
+    rows.push({ surface, reads: s.reads, kbRead: s.bytesRead / 1024, kbAnswer: Buffer.byteLength(JSON.stringify(answer)) / 1024, ms });
   }
   return { records, rows };
 }
@@ -204,13 +206,13 @@ async function main(): Promise<void> {
     process.stderr.write(`recorded ${size} attempts in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
     results.push({ size, ...r });
   }
-  const header = ['surface'.padEnd(32), ...results.map((r) => `${r.records.toLocaleString('en')} attempts: reads, KB read, ms`.padStart(40))].join('');
+  const header = ['surface'.padEnd(32), ...results.map((r) => `${r.records.toLocaleString('en')} attempts: reads, KB read, KB answer, ms`.padStart(52))].join('');
   console.log(header);
   const first = results[0];
   for (let i = 0; i < (first?.rows.length ?? 0); i++) {
     const cells = results.map((r) => {
       const row = r.rows[i] as Measured;
-      return `${row.reads}, ${row.kbRead.toFixed(1)} KB, ${row.ms.toFixed(0)} ms`.padStart(40);
+      return `${row.reads}, ${row.kbRead.toFixed(1)} KB, ${row.kbAnswer.toFixed(1)} KB, ${row.ms.toFixed(0)} ms`.padStart(52);
     });
     console.log(`${(first?.rows[i]?.surface ?? '').padEnd(32)}${cells.join('')}`);
   }
