@@ -12,7 +12,8 @@ import type { Store } from '../storage/store';
 import { commitWithRetry } from './commit-with-retry';
 import type { ServiceContext } from './context';
 import type { IngestJob } from './ingest-pipeline';
-import { reconcileRepository } from './reconcile';
+import { judgeJobError } from './job-errors';
+import { reconcileRepository, type ReconcileOutcome } from './reconcile';
 import { repositoriesToSweep } from './sweep';
 
 /** Pages of 100 pipelines per chunk: a few seconds of listing, well inside a consumer's time. */
@@ -82,13 +83,22 @@ export async function runBackfillChunk(
     await countChunk(ctx, workspace, chunk, 0, true);
     return;
   }
-  const outcome = await reconcileRepository(ctx, repo, {
-    since: new Date(chunk.since),
-    enqueue: queues.ingest,
-    reason: 'backfill',
-    maxPages: pagesPerChunk,
-    ...(chunk.pageUrl ? { startPageUrl: chunk.pageUrl } : {}),
-  });
+  let outcome: ReconcileOutcome;
+  try {
+    outcome = await reconcileRepository(ctx, repo, {
+      since: new Date(chunk.since),
+      enqueue: queues.ingest,
+      reason: 'backfill',
+      maxPages: pagesPerChunk,
+      ...(chunk.pageUrl ? { startPageUrl: chunk.pageUrl } : {}),
+    });
+  } catch (error) {
+    // A repository gone or closed to the app since the backfill started: the others go on without it.
+    if (judgeJobError(error).kind !== 'final') throw error;
+    ctx.log.warn(`backfill of ${repo.fullName ?? repo.repoSlug} skipped: ${(error as Error).message}`);
+    await countChunk(ctx, workspace, chunk, 0, true);
+    return;
+  }
   const more = outcome.truncated && outcome.nextPageUrl !== undefined;
   if (more) await queues.chunks([{ ...chunk, chunk: chunk.chunk + 1, pageUrl: outcome.nextPageUrl }]);
   await countChunk(ctx, workspace, chunk, outcome.enqueued, !more);
