@@ -133,6 +133,7 @@ function withRepoProgress(ctx: ServiceContext, status: keys.StoredBackfill, repo
     progress,
     reposDone,
     pipelinesQueued,
+    updatedAt: ctx.now().toISOString(),
     ...(finished
       ? { state: 'done' as const, finishedAt: ctx.now().toISOString(), message: `${pipelinesQueued} pipelines imported` }
       : { message: reposDone < status.reposTotal ? `${reposDone} of ${status.reposTotal} repositories listed` : 'importing the queued pipelines' }),
@@ -162,7 +163,7 @@ export async function countBackfilledPipeline(ctx: ServiceContext, workspace: st
   await commitWithRetry(ctx.store, async () => {
     const current = await ctx.store.getDoc(countKey);
     ingested = current?.value.startedAt === startedAt ? current.value.ingested + 1 : 1;
-    return [{ kind: 'put', key: countKey, value: { startedAt, ingested }, expectedVersion: current?.version ?? 0 }];
+    return [{ kind: 'put', key: countKey, value: { startedAt, ingested, at: ctx.now().toISOString() }, expectedVersion: current?.version ?? 0 }];
   });
   await commitWithRetry(ctx.store, async () => {
     const current = await ctx.store.getDoc(statusKey);
@@ -191,17 +192,25 @@ export async function repoBackfillProgress(
  * (`counts`: the repositories' counters), and a running backfill that stopped moving called what it is.
  */
 export function publicBackfillStatus(stored: keys.StoredBackfill, now: Date, counts: keys.BackfillCount[] = []): BackfillStatus {
-  const { progress: _progress, ...status } = stored;
-  const ingested = counts.filter((c) => c.startedAt === stored.startedAt).reduce((n, c) => n + c.ingested, 0);
+  const { progress: _progress, updatedAt: _updatedAt, ...status } = stored;
+  const mine = counts.filter((c) => c.startedAt === stored.startedAt);
+  const ingested = mine.reduce((n, c) => n + c.ingested, 0);
   const out: BackfillStatus = { ...status, ...(stored.startedAt ? { pipelinesIngested: ingested } : {}) };
-  if (out.state === 'running' && isStale(out, now)) {
+  if (out.state === 'running' && isStale(stored, now, counts)) {
     out.stalled = true;
-    out.message = `Stalled: ${ingested} of ${out.pipelinesQueued} pipelines imported; some could not be. Start it again to retry them.`;
+    out.message = `Stalled: ${ingested} of ${out.pipelinesQueued} pipelines imported; nothing moved for ${STALE_BACKFILL_HOURS} hours. Start it again to retry the rest.`;
   }
   return out;
 }
 
-/** A running backfill whose jobs stopped coming (lost after the queue's retries) does not block a new one forever. */
-export function isStale(status: BackfillStatus, now: Date): boolean {
-  return !status.startedAt || now.getTime() - Date.parse(status.startedAt) > STALE_BACKFILL_HOURS * 3_600_000;
+/**
+ * A running backfill in which nothing moved (no chunk listed, no pipeline counted) for STALE_BACKFILL_HOURS: its
+ * jobs were given up after the queue's retries. It does not block a new backfill forever. A long backfill that
+ * keeps moving (the API budget paces it for hours) is not stale.
+ */
+export function isStale(stored: keys.StoredBackfill, now: Date, counts: keys.BackfillCount[] = []): boolean {
+  if (!stored.startedAt) return true;
+  const moments = [stored.startedAt, stored.updatedAt, ...counts.filter((c) => c.startedAt === stored.startedAt).map((c) => c.at)];
+  const last = Math.max(...moments.filter((m): m is string => m !== undefined).map((m) => Date.parse(m)));
+  return now.getTime() - last > STALE_BACKFILL_HOURS * 3_600_000;
 }

@@ -123,6 +123,8 @@ export const settings = (workspace: string): Key<WorkspaceSettings> => key(`sett
 export interface StoredBackfill extends BackfillStatus {
   /** Per repository: chunks listed, pipelines queued, listing ended, every queued pipeline recorded. */
   progress?: Record<string, { chunks: number; queued: number; listed: boolean; complete: boolean }>;
+  /** The last listing chunk or completion that changed this document. */
+  updatedAt?: string;
 }
 export const backfill = (workspace: string): DocKey<StoredBackfill> => doc(`backfill:${bare(workspace)}`);
 /** Pipelines a backfill has ingested in one repository (one document per repository: no workspace-wide contention). */
@@ -130,6 +132,8 @@ export interface BackfillCount {
   /** Which backfill: its `startedAt`. */
   startedAt: string;
   ingested: number;
+  /** When the last one was counted: a backfill that still moves is not stalled. */
+  at?: string;
 }
 export const backfillCount = (repo: string): DocKey<BackfillCount> => doc(`backfillcount:${bare(repo)}`);
 /** A pipeline counted by the backfill started at `startedAt`: a duplicated job counts once. */

@@ -298,6 +298,13 @@ describe('admin resolvers', () => {
     expect(await call('startBackfill', { days: 90 })).toMatchObject({ state: 'running', days: 60 });
     expect(asked).toEqual([[60, NOW.toISOString()]]);
     clock += 7 * 3_600_000;
+    // Seven hours in, but a pipeline was imported a minute ago: a long backfill that moves is not stalled.
+    const count = keys.backfillCount(REPO.repoUuid);
+    await store.commit([{ kind: 'put', key: count, value: { startedAt: NOW.toISOString(), ingested: 40, at: new Date(clock - 60_000).toISOString() }, expectedVersion: 0 }]);
+    expect(await call('startBackfill', { days: 90 })).toMatchObject({ state: 'running', days: 60, pipelinesIngested: 40 });
+    expect(asked).toHaveLength(1);
+    clock += 7 * 3_600_000;
+    expect(await call<AdminPage>('getAdminPage', {})).toMatchObject({ backfill: { state: 'running', stalled: true } });
     expect(await call('startBackfill', { days: 90 })).toMatchObject({ state: 'running', days: 90 });
     expect(asked).toHaveLength(2);
     expect(await hostWith(store)('startBackfill', { days: 60 })).toMatchObject({ error: { code: 'not-configured' } });

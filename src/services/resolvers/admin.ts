@@ -95,10 +95,11 @@ export async function startBackfill(deps: ResolverDeps, days: number): Promise<B
   const docKey = keys.backfill(deps.workspace);
   const startedAt = deps.now().toISOString();
   let running: BackfillStatus | undefined;
+  const counts = await backfillCounts(deps, await workspaceRepositories(deps));
   const claimed = await commitWithRetry(deps.store, async () => {
     const current = await deps.store.getDoc(docKey);
-    if (current?.value.state === 'running' && !isStale(current.value, deps.now())) {
-      running = publicBackfillStatus(current.value, deps.now());
+    if (current?.value.state === 'running' && !isStale(current.value, deps.now(), counts)) {
+      running = publicBackfillStatus(current.value, deps.now(), counts);
       return undefined;
     }
     const status: BackfillStatus = { state: 'running', days, reposDone: 0, reposTotal: 0, pipelinesQueued: 0, startedAt, message: 'listing repositories' };
