@@ -25,6 +25,7 @@ import { emptyPipelineStats, type PipelineStats, type PipelineWeek } from '../do
 import type { StepStats } from '../domain/step-stats';
 import { weekOf } from '../domain/time';
 import type { FailureCategory, RepoRef } from '../domain/types';
+import { decodeTrack } from '../domain/flakiness/track-codec';
 import * as keys from '../storage/keys';
 import type { Store } from '../storage/store';
 
@@ -214,7 +215,7 @@ async function loadTests(store: Store, o: ReportOptions, steps: { id: string; na
     const states = await store.getDocs(batch.map((c) => keys.testState(repo, c.id)));
     for (const c of batch) {
       const state = states.get(keys.testState(repo, c.id))?.value;
-      const track = tracks.get(keys.stepTrack(repo, c.step))?.value;
+      const track = decodeTrack(tracks.get(keys.stepTrack(repo, c.step))?.value);
       if (state && track) out.push(testReport(state, track, c.step, quarantined, o));
     }
   }

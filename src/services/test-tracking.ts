@@ -8,6 +8,7 @@ import type { AttemptRecord } from '../domain/attempt';
 import { observeAttempt, testsToLoad } from '../domain/flakiness/detector';
 import { currentView } from '../domain/flakiness/test-view';
 import { DEFAULT_DETECTOR_CONFIG, type DetectorConfig, type TestObservation, type TestState } from '../domain/flakiness/types';
+import { decodeTrack, encodeTrack } from '../domain/flakiness/track-codec';
 import * as keys from '../storage/keys';
 import type { DocOp, Store, Versioned } from '../storage/store';
 
@@ -62,7 +63,8 @@ export async function planTestUpdates(
   const trackKey = keys.stepTrack(repo, a.stepName);
   const indexKey = keys.testIndex(repo, a.stepName);
   const [trackDoc, indexDoc] = [await store.getDoc(trackKey), await store.getDoc(indexKey)];
-  let ids = testsToLoad(trackDoc?.value, obs, config);
+  const track = decodeTrack(trackDoc?.value);
+  let ids = testsToLoad(track, obs, config);
   if (ids.length + 2 > maxOps) {
     // More tests to update than one Forge transaction can hold: so many tests failing at once is a suite-wide
     // event, counted against none of them individually (as a mass failure).
@@ -71,8 +73,8 @@ export async function planTestUpdates(
   }
   const states = await readTestStates(store, repo, ids);
   const loaded = new Map<string, TestState | undefined>(ids.map((id) => [id, states.get(id)?.value]));
-  const outcome = observeAttempt(trackDoc?.value, loaded, obs, config);
-  const ops: DocOp[] = [{ kind: 'put', key: trackKey, value: outcome.track, expectedVersion: trackDoc?.version ?? 0 }];
+  const outcome = observeAttempt(track, loaded, obs, config);
+  const ops: DocOp[] = [{ kind: 'put', key: trackKey, value: encodeTrack(outcome.track), expectedVersion: trackDoc?.version ?? 0 }];
   for (const [id, state] of outcome.updates) {
     ops.push({ kind: 'put', key: keys.testState(repo, id), value: state, expectedVersion: states.get(id)?.version ?? 0 });
   }
