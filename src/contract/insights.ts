@@ -188,4 +188,6 @@ export interface RepoReport {
   criticalPath?: CriticalPath;
   /** Ingestion state: when the last pipeline was recorded, whether a backfill runs. */
   ingestion: { lastRecordedAt?: string; attempts: number; backfill?: { state: 'running' | 'done'; done: number; total?: number } };
+  /** In the app only: what the calling user may change (quarantine, suggestion status need write access). */
+  viewer?: { canChange: boolean };
 }

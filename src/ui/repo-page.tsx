@@ -39,6 +39,11 @@ export function RepoPage() {
         <Text color="color.text.subtle">{lastRecordedText(report.ingestion)}</Text>
       </Inline>
       <BackfillBanner ingestion={report.ingestion} />
+      {report.viewer?.canChange === false && (
+        <Text color="color.text.subtle">
+          You can read these insights. Quarantining tests and changing suggestion statuses need write access to this repository.
+        </Text>
+      )}
       <InsightTabs report={report} />
     </Stack>
   );
@@ -67,7 +72,7 @@ function InsightTabs({ report }: { report: RepoReport }) {
         <FailurePanel report={report} />
       </TabPanel>
       <TabPanel>
-        <SuggestionList suggestions={report.suggestions} />
+        <SuggestionList suggestions={report.suggestions} canChange={report.viewer?.canChange ?? true} />
       </TabPanel>
     </Tabs>
   );

@@ -123,7 +123,8 @@ describe('access', () => {
     await tokenHolder('saveJiraConnection', VALID_PAYLOADS.saveJiraConnection);
     const jiraCalls = fakeFetch(201, { key: 'OPS-1' });
     const call = hostWith(store, { access: reader, jira: createJiraGateway({ tokens: tokenStore(TOKEN), fetch: jiraCalls }) });
-    expect(await call<RepoReport>('getRepoInsights', {})).toHaveProperty('tests');
+    expect(await call<RepoReport>('getRepoInsights', {})).toMatchObject({ viewer: { canChange: false } });
+    expect(await tokenHolder<RepoReport>('getRepoInsights', {})).toMatchObject({ viewer: { canChange: true } });
     for (const name of ['setQuarantine', 'setSuggestionStatus'] as const) {
       const answer = await call<{ error: { code: string; message: string } }>(name, VALID_PAYLOADS[name]);
       expect(answer.error).toEqual({ code: 'forbidden', message: expect.stringContaining('write access') });

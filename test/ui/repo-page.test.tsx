@@ -469,6 +469,17 @@ describe('repository page', () => {
       expect(rows[1]?.texts[4]).toBe('Create Jira issue');
     });
 
+    it('shows a read-only viewer the statuses as text, no quarantine button, and why', async () => {
+      const screen = await render(<RepoPage />, { getRepoInsights: ok(aRepoReport({ viewer: { canChange: false } })) });
+      expect(screen.text()).toContain('Quarantining tests and changing suggestion statuses need write access to this repository.');
+      const suggestions = tab(screen, SUGGESTIONS).table('Suggestions');
+      expect(screen.within(suggestions.rows[0]?.cells[3] as never).all('Select')).toHaveLength(0);
+      expect(suggestions.rows[0]?.texts[3]).toBe('Open');
+      const flakyRow = tab(screen, TESTS).table('Tests').rows[1];
+      expect(screen.within(flakyRow?.cells[6] as never).buttons('Quarantine')).toHaveLength(0);
+      expect(screen.within(flakyRow?.cells[6] as never).buttons('Create Jira issue')).toHaveLength(1);
+    });
+
     it('changes a status at once and saves it', async () => {
       const screen = await render(<RepoPage />, {
         getRepoInsights: ok(aRepoReport()),

@@ -65,7 +65,10 @@ function asAdmin<N extends ResolverName>(run: Handler<N>): Handler<N> {
 }
 
 const HANDLERS: { [N in ResolverName]: Handler<N> } = {
-  getRepoInsights: onRepo((deps, p, _caller, repo) => repoReport(deps, repo, p.branch)),
+  getRepoInsights: onRepo(async (deps, p, caller, repo) => {
+    const [report, canChange] = await Promise.all([repoReport(deps, repo, p.branch), deps.access.canWriteRepo(caller, repo.repoUuid)]);
+    return { ...report, viewer: { canChange } };
+  }),
   getPullRequestPanel: onRepo(async (deps, _p, caller, repo) => {
     if (caller.pullRequestId === undefined) throw new ResolverError('invalid', 'This call must come from a pull request.');
     return pullRequestPanel(deps.store, repo, caller.pullRequestId);

@@ -33,7 +33,8 @@ const HEAD = {
   ],
 };
 
-export function SuggestionList({ suggestions }: { suggestions: Suggestion[] }) {
+/** `canChange`: the viewer may change a status (write access); read-only viewers see the status as text. */
+export function SuggestionList({ suggestions, canChange = true }: { suggestions: Suggestion[]; canChange?: boolean }) {
   const statuses = useOptimisticChanges<SuggestionStatus>();
   const jira = useJiraIssues();
   if (suggestions.length === 0) {
@@ -79,13 +80,15 @@ export function SuggestionList({ suggestions }: { suggestions: Suggestion[] }) {
           },
           {
             key: cellKey('status', STATUSES.indexOf(status)),
-            content: (
+            content: canChange ? (
               <StatusSelect
                 id={suggestion.id}
                 status={status}
                 isDisabled={statuses.isPending(suggestion.id)}
                 onChange={(next) => changeStatus(suggestion, next)}
               />
+            ) : (
+              <Text>{STATUS_TEXT[status]}</Text>
             ),
           },
           {

@@ -71,6 +71,7 @@ export function TestsTab({ report }: { report: RepoReport }) {
             isPending={(test) => quarantine.isPending(test.id)}
             jira={(test) => jira.states[jiraSubjectKey({ kind: 'test', testId: test.id })]}
             onQuarantine={toggleQuarantine}
+            canChange={report.viewer?.canChange ?? true}
             onCreateJira={(test) => jira.create({ kind: 'test', testId: test.id })}
           />
         </>

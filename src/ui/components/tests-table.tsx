@@ -21,6 +21,8 @@ export interface TestsTableProps {
   jira: (test: TestReport) => JiraState | undefined;
   onQuarantine: (test: TestReport, quarantined: boolean) => void;
   onCreateJira: (test: TestReport) => void;
+  /** The viewer may quarantine (write access to the repository); read-only viewers get no quarantine button. */
+  canChange?: boolean;
 }
 
 const READING_ORDER: Record<TestClassification, number> = { broken: 0, flaky: 1, fixed: 2, healthy: 3 };
@@ -114,11 +116,12 @@ function TestActions({
   jira,
   onQuarantine,
   onCreateJira,
+  canChange = true,
 }: TestsTableProps & { test: TestReport }) {
   const quarantined = isQuarantined(test);
   return (
     <Stack space="space.050">
-      {(quarantined || test.classification === 'flaky') && (
+      {(quarantined || test.classification === 'flaky') && canChange && (
         <Button
           spacing="compact"
           isDisabled={isPending(test)}
