@@ -2,8 +2,9 @@
  * "Backfill the last N days" on Forge: a resolver has 25 seconds and a busy workspace needs many listing pages, so
  * the resolver only queues one chunk job per repository; each chunk lists up to CHUNK_PAGES pages of pipelines,
  * queues the ingestion of what is not recorded, and queues the next chunk when there are more pages. The status
- * document counts per repository, so a retried or duplicated chunk counts once, and it reads "done" when the
- * last repository's last chunk has run.
+ * document counts per repository, so a retried or duplicated chunk counts once. Each backfilled pipeline is counted
+ * once in its repository's counter; the backfill reads "done" when every repository is listed and every pipeline
+ * it queued is in.
  */
 import type { BackfillStatus } from '../contract/resolvers';
 import { daysAgo } from '../domain/time';
@@ -18,7 +19,7 @@ import { repositoriesToSweep } from './sweep';
 
 /** Pages of 100 pipelines per chunk: a few seconds of listing, well inside a consumer's time. */
 export const CHUNK_PAGES = 10;
-/** A backfill whose chunks stopped coming (lost after Forge's retries) may be started again after this long. */
+/** A running backfill in which nothing moved for this long (its jobs were given up) may be started again. */
 export const STALE_BACKFILL_HOURS = 6;
 
 export interface BackfillChunk {
