@@ -10,6 +10,7 @@
  * as ingestion records it. The stream is ordered by completion time, with a small share delivered late.
  */
 import type { TestObservation } from '../src/domain/flakiness/types';
+import { mulberry32 } from '../src/sim/prng';
 
 export type TruthKind = 'stable' | 'flaky-low' | 'flaky-moderate' | 'becomes-flaky' | 'broken';
 
@@ -67,18 +68,6 @@ export const DEFAULT_SIMULATION: Readonly<Omit<SimulationOptions, 'seed'>> = Obj
   pullRequestShare: 0.4,
   rerunShare: 0.3,
 });
-
-/** Small, fast, seeded PRNG (mulberry32): the same seed gives the same history. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rng = () => number;
 

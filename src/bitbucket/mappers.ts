@@ -61,43 +61,15 @@ function orUndefined<T>(value: T | null | undefined): T | undefined {
   return value ?? undefined;
 }
 
-export function pipelineStatusFromApi(name: string): PipelineStatus {
-  switch (name) {
-    case 'PENDING':
-    case 'IN_PROGRESS':
-    case 'COMPLETED':
-      return name;
-    default:
-      return 'UNKNOWN';
-  }
+/** A reader of one API enum: the names we know pass through, anything else (a new value) reads as UNKNOWN. */
+function knownOr<T extends string>(known: readonly Exclude<T, 'UNKNOWN'>[]): (name: string) => T {
+  const set = new Set<string>(known);
+  return (name) => (set.has(name) ? (name as T) : ('UNKNOWN' as T));
 }
 
-export function pipelineResultFromApi(name: string): PipelineResult {
-  switch (name) {
-    case 'SUCCESSFUL':
-    case 'FAILED':
-    case 'ERROR':
-    case 'STOPPED':
-    case 'EXPIRED':
-      return name;
-    default:
-      return 'UNKNOWN';
-  }
-}
-
-export function stepResultFromApi(name: string): StepResult {
-  switch (name) {
-    case 'SUCCESSFUL':
-    case 'FAILED':
-    case 'ERROR':
-    case 'STOPPED':
-    case 'EXPIRED':
-    case 'NOT_RUN':
-      return name;
-    default:
-      return 'UNKNOWN';
-  }
-}
+export const pipelineStatusFromApi = knownOr<PipelineStatus>(['PENDING', 'IN_PROGRESS', 'COMPLETED']);
+export const pipelineResultFromApi = knownOr<PipelineResult>(['SUCCESSFUL', 'FAILED', 'ERROR', 'STOPPED', 'EXPIRED']);
+export const stepResultFromApi = knownOr<StepResult>(['SUCCESSFUL', 'FAILED', 'ERROR', 'STOPPED', 'EXPIRED', 'NOT_RUN']);
 
 /** Status values of test cases are unverified (PLATFORM.md): accept the spellings JUnit-style reporters use. */
 export function testCaseStatusFromApi(name: string): TestCaseStatus {

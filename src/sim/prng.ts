@@ -26,16 +26,20 @@ export interface Rng {
   uuid(): string;
 }
 
-/** mulberry32: tiny, fast, good enough for simulation. */
-export function createRng(seed: number | string): Rng {
-  let state = typeof seed === 'number' ? seed >>> 0 : hashString(seed);
-  const next = (): number => {
+/** mulberry32: tiny, fast, good enough for simulation. Uniform numbers in [0, 1); the same seed, the same numbers. */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
     state = (state + 0x6d2b79f5) >>> 0;
     let t = state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+export function createRng(seed: number | string): Rng {
+  const next = mulberry32(typeof seed === 'number' ? seed : hashString(seed));
   const int = (min: number, max: number): number => min + Math.floor(next() * (max - min + 1));
   const hex = (length: number): string => {
     let out = '';

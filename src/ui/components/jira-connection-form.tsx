@@ -10,11 +10,11 @@ import {
   HelperMessage,
   Label,
   LoadingButton,
-  SectionMessage,
   Stack,
   Text,
   Textfield,
 } from '@forge/react';
+import { SaveOutcome } from './status-messages';
 import type { WorkspaceSettings } from '../../contract/settings';
 import { call, toUiError } from '../invoke';
 import { eventValue } from './form-events';
@@ -127,16 +127,11 @@ export function JiraConnectionForm({
         value={draft.issueType}
         onChange={field('issueType')}
       />
-      {outcome?.kind === 'saved' && (
-        <SectionMessage appearance="success" title="Jira connection saved">
-          <Text>New issues go to this project from now on.</Text>
-        </SectionMessage>
-      )}
-      {outcome?.kind === 'failed' && (
-        <SectionMessage appearance="error" title="Jira connection was not saved">
-          <Text>{outcome.message}</Text>
-        </SectionMessage>
-      )}
+      <SaveOutcome
+        outcome={outcome}
+        saved={{ title: 'Jira connection saved', text: 'New issues go to this project from now on.' }}
+        notSaved="Jira connection was not saved"
+      />
       <LoadingButton appearance="primary" isLoading={saving} onClick={save}>
         Save Jira connection
       </LoadingButton>

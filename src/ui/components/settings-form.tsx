@@ -9,13 +9,12 @@ import {
   HelperMessage,
   Label,
   LoadingButton,
-  SectionMessage,
   Select,
   Stack,
-  Text,
   Textfield,
   Toggle,
 } from '@forge/react';
+import { SaveOutcome } from './status-messages';
 import type { RepoHealthRow } from '../../contract/resolvers';
 import type { WorkspaceSettings } from '../../contract/settings';
 import { call, toUiError } from '../invoke';
@@ -133,16 +132,11 @@ export function SettingsForm({
         checked={draft.publishQuarantine}
         onChange={(checked) => edit({ publishQuarantine: checked })}
       />
-      {outcome?.kind === 'saved' && (
-        <SectionMessage appearance="success" title="Settings saved">
-          <Text>Ingestion and analysis use them from the next pipeline on.</Text>
-        </SectionMessage>
-      )}
-      {outcome?.kind === 'failed' && (
-        <SectionMessage appearance="error" title="Settings were not saved">
-          <Text>{outcome.message}</Text>
-        </SectionMessage>
-      )}
+      <SaveOutcome
+        outcome={outcome}
+        saved={{ title: 'Settings saved', text: 'Ingestion and analysis use them from the next pipeline on.' }}
+        notSaved="Settings were not saved"
+      />
       <LoadingButton appearance="primary" isLoading={saving} onClick={save}>
         Save settings
       </LoadingButton>

@@ -60,3 +60,30 @@ export function ActionError({ message, onDismiss }: { message: string; onDismiss
 export function EmptyNotice({ header, description }: { header: string; description: string }) {
   return <EmptyState header={header} description={description} />;
 }
+
+/** What a form's save came to: a success line, or the reason it was not saved; nothing before the first save. */
+export function SaveOutcome({
+  outcome,
+  saved,
+  notSaved,
+}: {
+  outcome: { kind: 'saved' } | { kind: 'failed'; message: string } | undefined;
+  saved: { title: string; text: string };
+  notSaved: string;
+}) {
+  if (outcome?.kind === 'saved') {
+    return (
+      <SectionMessage appearance="success" title={saved.title}>
+        <Text>{saved.text}</Text>
+      </SectionMessage>
+    );
+  }
+  if (outcome?.kind === 'failed') {
+    return (
+      <SectionMessage appearance="error" title={notSaved}>
+        <Text>{outcome.message}</Text>
+      </SectionMessage>
+    );
+  }
+  return null;
+}

@@ -14,16 +14,7 @@ import type {
 } from '../../../src/domain/flakiness/types';
 import { DEFAULT_DETECTOR_CONFIG } from '../../../src/domain/flakiness/types';
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from '../../../src/sim/prng';
 
 let serial = 0;
 const START = Date.parse('2026-03-02T08:00:00Z');
