@@ -1,4 +1,6 @@
 /** Workspace settings, edited on the admin page and read by ingestion and analysis. */
+import { DEFAULT_DETECTOR_CONFIG } from '../domain/flakiness/types';
+
 export interface WorkspaceSettings {
   /** Repository UUIDs to monitor; empty = all repositories of the workspace. */
   monitoredRepos: string[];
@@ -20,8 +22,8 @@ export interface WorkspaceSettings {
 export const DEFAULT_SETTINGS: WorkspaceSettings = {
   monitoredRepos: [],
   branchScope: 'all',
-  flakyAlarmThreshold: 0.8,
-  flakyRecoveryThreshold: 0.5,
+  flakyAlarmThreshold: DEFAULT_DETECTOR_CONFIG.alarmScore,
+  flakyRecoveryThreshold: DEFAULT_DETECTOR_CONFIG.recoveryScore,
   retentionDays: 90,
   codeInsights: true,
   publishQuarantine: true,

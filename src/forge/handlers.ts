@@ -8,6 +8,7 @@ import { daysAgo } from '../domain/time';
 import { decideBuildStatus, decideDeployment, type EventDecision } from '../services/events';
 import { ingestPipeline, type IngestJob } from '../services/ingest-pipeline';
 import { judgeJobError } from '../services/job-errors';
+import { detectorConfigFor } from '../services/settings';
 import { loadSettings, sweepWorkspace } from '../services/sweep';
 import { runBackfillChunk } from '../services/backfill';
 import {
@@ -85,7 +86,12 @@ export async function ingestPipelineHandler(event: { body?: unknown }): Promise<
     const settings = await loadSettings(ctx, body.workspaceUuid);
     const repo = await resolveRepo(ctx, body.workspaceUuid, body.repoUuid);
     const job: IngestJob = { repo, pipelineUuid: body.pipelineUuid, buildNumber: body.buildNumber, reason: body.reason };
-    await ingestPipeline(ctx, job, { retentionDays: settings.retentionDays, codeInsights: settings.codeInsights, workspace: body.workspaceUuid });
+    await ingestPipeline(ctx, job, {
+      retentionDays: settings.retentionDays,
+      codeInsights: settings.codeInsights,
+      workspace: body.workspaceUuid,
+      detector: detectorConfigFor(settings),
+    });
   });
 }
 

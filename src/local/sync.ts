@@ -6,6 +6,7 @@
 import { SingleBar, Presets } from 'cli-progress';
 import { judgeJobError } from '../services/job-errors';
 import { ingestPipeline, type IngestJob } from '../services/ingest-pipeline';
+import { detectorConfigFor } from '../services/settings';
 import { loadSettings, sweepWorkspace } from '../services/sweep';
 import { LocalQueue, type QueueFailure } from './local-queue';
 import type { LocalRuntime } from './runtime';
@@ -47,7 +48,7 @@ export async function runSync(rt: LocalRuntime, opts: SyncOptions): Promise<Sync
   const queue = new LocalQueue<IngestJob>({
     concurrency: opts.concurrency ?? 2,
     handler: async (job) => {
-      const outcome = await ingestPipeline(rt, job, { retentionDays: settings.retentionDays, codeInsights: settings.codeInsights });
+      const outcome = await ingestPipeline(rt, job, { retentionDays: settings.retentionDays, codeInsights: settings.codeInsights, detector: detectorConfigFor(settings) });
       pipelines += 1;
       attempts += outcome.attemptsRecorded;
       if (outcome.insights?.kind === 'published') reports += 1;

@@ -9,6 +9,7 @@
  * nobody will read.
  */
 import type { PrFailingTest, PrPanel, PrVerdict } from '../contract/resolvers';
+import type { DetectorConfig } from '../domain/flakiness/types';
 import type { Pipeline, RepoRef } from '../domain/types';
 import * as keys from '../storage/keys';
 import type { ServiceContext } from './context';
@@ -59,14 +60,19 @@ const VERDICT_ORDER: PrVerdict[] = ['new', 'broken-on-default', 'known-flaky', '
 /** Publishes the report of a just-recorded PR pipeline. Errors Bitbucket answers for good (no permission, a bad
  * request) are logged and returned as `refused`, so they never block ingestion; rate limits and the unexpected are
  * rethrown, and the job is retried. */
-export async function publishCodeInsights(ctx: ServiceContext, repo: RepoRef, pipeline: Pipeline): Promise<InsightsResult> {
+export async function publishCodeInsights(
+  ctx: ServiceContext,
+  repo: RepoRef,
+  pipeline: Pipeline,
+  detector?: DetectorConfig,
+): Promise<InsightsResult> {
   const pullRequestId = pipeline.target.pullRequestId;
   const commit = pipeline.target.commit;
   if (pullRequestId === undefined || !commit) return { kind: 'skipped', why: 'not a pull-request pipeline' };
   if (pipeline.status !== 'COMPLETED') return { kind: 'skipped', why: 'pipeline still running' };
   const finished = Date.parse(pipeline.completedOn ?? pipeline.createdOn);
   if (ctx.now().getTime() - finished > REPORT_WINDOW_HOURS * 3_600_000) return { kind: 'skipped', why: 'finished too long ago' };
-  const panel = await pullRequestPanel(ctx.store, repo, pullRequestId);
+  const panel = await pullRequestPanel(ctx.store, repo, pullRequestId, detector);
   if (panel.commit !== commit) return { kind: 'skipped', why: 'not the newest commit of the pull request' };
   const built = buildReport(repo, panel, pipeline.buildNumber);
   const markKey = keys.publishedReport(repo.repoUuid, commit);

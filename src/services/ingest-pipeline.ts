@@ -20,6 +20,7 @@ import {
 } from '../domain/attempt';
 import { classifyFailure } from '../domain/failures/classify';
 import { displayTestName, stepTestId } from '../domain/test-identity';
+import type { DetectorConfig } from '../domain/flakiness/types';
 import type { Pipeline, RepoRef, Step, TestCase, TestReportSummary } from '../domain/types';
 import * as keys from '../storage/keys';
 import { readDocs } from '../storage/read-docs';
@@ -59,6 +60,8 @@ export interface IngestOptions {
   workspace?: string;
   /** Publish a Code Insights report on a completed pull-request pipeline's commit (workspace setting, on by default). */
   codeInsights?: boolean;
+  /** Thresholds and branch scope from the workspace settings (`detectorConfigFor`); the defaults when absent. */
+  detector?: DetectorConfig;
 }
 
 /**
@@ -92,7 +95,7 @@ export async function ingestPipeline(ctx: ServiceContext, job: IngestJob, opts: 
     store,
     Object.fromEntries(terminal.map((s) => [`${s.uuid}:${s.runNumber}`, keys.attemptMark(repo.repoUuid, pipeline.uuid, s.uuid, s.runNumber)])),
   );
-  const record = { retentionDays: opts.retentionDays, now: ctx.now };
+  const record = { retentionDays: opts.retentionDays, now: ctx.now, ...(opts.detector ? { detector: opts.detector } : {}) };
   for (const step of terminal) {
     if (marks[`${step.uuid}:${step.runNumber}`]) continue;
     const attempt = await buildAttempt(ctx, repo, pipeline, step, steps);
@@ -104,7 +107,7 @@ export async function ingestPipeline(ctx: ServiceContext, job: IngestJob, opts: 
     const run = runRecord(repo, pipeline, steps);
     outcome.runRecorded = (await recordRun(store, run, record)) === 'recorded';
     // Before the seen marker: a job retried after a rate-limited publish publishes again.
-    if (opts.codeInsights && pipeline.target.pullRequestId !== undefined) outcome.insights = await publishCodeInsights(ctx, repo, pipeline);
+    if (opts.codeInsights && pipeline.target.pullRequestId !== undefined) outcome.insights = await publishCodeInsights(ctx, repo, pipeline, opts.detector);
   }
   await store.set(
     seenKey,

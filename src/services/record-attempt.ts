@@ -12,6 +12,7 @@ import type { DocKey, DocOp, Store, Versioned } from '../storage/store';
 import { commitWithRetry } from './commit-with-retry';
 import { readDocs } from '../storage/read-docs';
 import { planTestUpdates } from './test-tracking';
+import type { DetectorConfig } from '../domain/flakiness/types';
 
 export type RecordOutcome = 'recorded' | 'duplicate';
 
@@ -22,6 +23,8 @@ const MAX_OPS = 25;
 export interface RecordOptions {
   retentionDays: number;
   now: () => Date;
+  /** Thresholds and branch scope from the workspace settings (the defaults when absent). */
+  detector?: DetectorConfig;
 }
 
 function put<T>(key: DocKey<T>, value: T, expectedVersion: number, ttlSeconds?: number): DocOp {
@@ -57,7 +60,7 @@ export async function recordAttempt(store: Store, a: AttemptRecord, opts: Record
     if (catalogOp) ops.push(catalogOp);
     const prIndex = prKey ? applyAttemptToPrIndex(pr?.value, a) : undefined;
     if (prKey && prIndex) ops.push(put(prKey, prIndex, pr?.version ?? 0, ttlSeconds));
-    ops.push(...(await planTestUpdates(store, a, MAX_OPS - ops.length)));
+    ops.push(...(await planTestUpdates(store, a, MAX_OPS - ops.length, opts.detector)));
     return ops;
   });
   // Written after the commit, and again on a duplicate: a crash between the two leaves the aggregates counted

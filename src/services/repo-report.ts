@@ -18,6 +18,7 @@ import { stepReport } from '../domain/analysis/step-analysis';
 import { suggest } from '../domain/analysis/suggestions';
 import type { FailureStats } from '../domain/failure-stats';
 import { emptyFailureStats } from '../domain/failure-stats';
+import { decodeTestState } from '../domain/flakiness/test-state';
 import { currentView } from '../domain/flakiness/test-view';
 import { DEFAULT_DETECTOR_CONFIG, type DetectorConfig, type Evidence, type StepTrack, type TestState } from '../domain/flakiness/types';
 import { mergeHistograms, quantile, type Histogram } from '../domain/histogram';
@@ -27,6 +28,7 @@ import { weekOf } from '../domain/time';
 import type { FailureCategory, RepoRef } from '../domain/types';
 import { decodeTrack } from '../domain/flakiness/track-codec';
 import * as keys from '../storage/keys';
+import { detectorConfigFor, readWorkspaceSettings } from './settings';
 import type { Store } from '../storage/store';
 
 /** Tests listed per report: the non-healthy ones first, then the most recently failed. */
@@ -168,8 +170,9 @@ function testReport(
   quarantined: Set<string>,
   o: ReportOptions,
 ): TestReport {
-  const scope = o.branch && o.repo.defaultBranch && o.branch === o.repo.defaultBranch ? 'default' : 'all';
-  const view = currentView(track, state, o.detector ?? DEFAULT_DETECTOR_CONFIG, scope);
+  const config = o.detector ?? DEFAULT_DETECTOR_CONFIG;
+  const scope = o.branch && o.repo.defaultBranch && o.branch === o.repo.defaultBranch ? 'default' : config.scope;
+  const view = currentView(track, state, config, scope);
   const ref = (r: { commit: string; buildNumber: number; at: string } | undefined) =>
     r ? { commit: r.commit, pipeline: r.buildNumber, at: r.at } : undefined;
   const evidence = evidenceItems(view.evidence, o);
@@ -214,7 +217,8 @@ async function loadTests(store: Store, o: ReportOptions, steps: { id: string; na
     const batch = chosen.slice(i, i + 25);
     const states = await store.getDocs(batch.map((c) => keys.testState(repo, c.id)));
     for (const c of batch) {
-      const state = states.get(keys.testState(repo, c.id))?.value;
+      const stored = states.get(keys.testState(repo, c.id))?.value;
+      const state = stored ? decodeTestState(stored) : undefined;
       const track = decodeTrack(tracks.get(keys.stepTrack(repo, c.step))?.value);
       if (state && track) out.push(testReport(state, track, c.step, quarantined, o));
     }
@@ -226,7 +230,9 @@ async function loadTests(store: Store, o: ReportOptions, steps: { id: string; na
     .sort((a, b) => order[a.classification] - order[b.classification] || b.flakinessScore - a.flakinessScore);
 }
 
-export async function buildRepoReport(store: Store, o: ReportOptions): Promise<RepoReport> {
+export async function buildRepoReport(store: Store, options: ReportOptions): Promise<RepoReport> {
+  // Labels follow the workspace's thresholds and branch scope unless the caller fixes a configuration.
+  const o: ReportOptions = { ...options, detector: options.detector ?? detectorConfigFor(await readWorkspaceSettings(store, options.workspace)) };
   const repo = o.repo.repoUuid;
   const sinceWeek = weekOf(o.since.toISOString());
   const [pipelineDoc, failureDoc, catalogDoc, quarantineDoc, configEntry] = await Promise.all([

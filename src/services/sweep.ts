@@ -3,11 +3,12 @@
  * scheduled trigger runs it every hour; `sync` runs it on demand. Same code, different queue.
  */
 import type { RepoRef } from '../domain/types';
-import { DEFAULT_SETTINGS, type WorkspaceSettings } from '../contract/settings';
+import type { WorkspaceSettings } from '../contract/settings';
 import * as keys from '../storage/keys';
 import type { ServiceContext } from './context';
 import type { IngestJob } from './ingest-pipeline';
 import { refreshPipelinesConfig } from './pipelines-config';
+import { readWorkspaceSettings } from './settings';
 import { reconcileRepository, type ReconcileOutcome } from './reconcile';
 
 export interface SweepOptions {
@@ -23,7 +24,7 @@ export interface SweepOptions {
 }
 
 export async function loadSettings(ctx: ServiceContext, workspace: string): Promise<WorkspaceSettings> {
-  return { ...DEFAULT_SETTINGS, ...(await ctx.store.get(keys.settings(workspace))) };
+  return readWorkspaceSettings(ctx.store, workspace);
 }
 
 export async function repositoriesToSweep(ctx: ServiceContext, workspace: string, repoSlugs?: string[]): Promise<RepoRef[]> {

@@ -6,6 +6,7 @@
  */
 import type { AttemptRecord } from '../domain/attempt';
 import { observeAttempt, testsToLoad } from '../domain/flakiness/detector';
+import { decodeTestState, encodeTestState } from '../domain/flakiness/test-state';
 import { currentView } from '../domain/flakiness/test-view';
 import { DEFAULT_DETECTOR_CONFIG, type DetectorConfig, type TestObservation, type TestState } from '../domain/flakiness/types';
 import { decodeTrack, encodeTrack } from '../domain/flakiness/track-codec';
@@ -44,7 +45,7 @@ async function readTestStates(store: Store, repo: string, ids: string[]): Promis
     const found = await store.getDocs(chunk.map((id) => keys.testState(repo, id)));
     for (const id of chunk) {
       const v = found.get(keys.testState(repo, id));
-      if (v) out.set(id, v);
+      if (v) out.set(id, { ...v, value: decodeTestState(v.value) });
     }
   }
   return out;
@@ -76,11 +77,11 @@ export async function planTestUpdates(
   const outcome = observeAttempt(track, loaded, obs, config);
   const ops: DocOp[] = [{ kind: 'put', key: trackKey, value: encodeTrack(outcome.track), expectedVersion: trackDoc?.version ?? 0 }];
   for (const [id, state] of outcome.updates) {
-    ops.push({ kind: 'put', key: keys.testState(repo, id), value: state, expectedVersion: states.get(id)?.version ?? 0 });
+    ops.push({ kind: 'put', key: keys.testState(repo, id), value: encodeTestState(state), expectedVersion: states.get(id)?.version ?? 0 });
   }
   if (outcome.updates.size > 0) {
     const entries = [...outcome.updates.values()].map((state): keys.TestIndexEntry => {
-      const view = currentView(outcome.track, state, config, 'all');
+      const view = currentView(outcome.track, state, config);
       return {
         id: state.id,
         name: state.name.slice(0, INDEX_NAME_CHARS),

@@ -31,7 +31,8 @@ import type { SuggestionStatus } from '../contract/insights';
 import type { StepStats } from '../domain/step-stats';
 import type { PipelineStats } from '../domain/pipeline-stats';
 import type { FailureStats } from '../domain/failure-stats';
-import type { TestLabel, TestState } from '../domain/flakiness/types';
+import type { StoredTestState } from '../domain/flakiness/test-state';
+import type { TestLabel } from '../domain/flakiness/types';
 import type { StoredStepTrack } from '../domain/flakiness/track-codec';
 
 const bare = (uuid: string): string => uuid.replace(/[{}]/g, '').toLowerCase();
@@ -82,7 +83,7 @@ export const stepCatalog = (repo: string): DocKey<StepCatalog> => doc(`steps:${b
 
 /* ---- Flaky / broken detector (src/domain/flakiness): one track per step, one state per test that ever failed ---- */
 export const stepTrack = (repo: string, stepName: string): DocKey<StoredStepTrack> => doc(`track:${bare(repo)}:${nameId(stepName)}`);
-export const testState = (repo: string, testId: string): DocKey<TestState> => doc(`test:${bare(repo)}:${testId}`);
+export const testState = (repo: string, testId: string): DocKey<StoredTestState> => doc(`test:${bare(repo)}:${testId}`);
 /** The tests of a step that ever failed in the retention window, with their latest label: what pages list. */
 export interface TestIndexEntry {
   id: string;

@@ -1,8 +1,9 @@
 /** The bounded evidence list a test state keeps, so a person can check a label. */
 import type { AttemptRef, Evidence, EvidenceKind } from './types';
 
+/** Build numbers are unique per repository, so build and run name an attempt of a step. */
 function sameAttempt(a: AttemptRef, b: AttemptRef): boolean {
-  return a.pipelineUuid === b.pipelineUuid && a.stepUuid === b.stepUuid && a.runNumber === b.runNumber;
+  return a.buildNumber === b.buildNumber && a.runNumber === b.runNumber;
 }
 
 /** Append evidence, keeping the list bounded: plain failures are dropped first, then the oldest items. */

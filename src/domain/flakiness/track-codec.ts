@@ -1,52 +1,113 @@
 /**
- * How a StepTrack is stored. The track is rewritten with every test-reporting attempt of its step, and its commit
- * table is most of it: stored as tuples, without the commit repeated in each entry's attempt reference, the
- * document is about a third smaller (Forge bills KVS writes by the byte). The detector works on `StepTrack` only.
+ * How a StepTrack is stored. The track is rewritten with every test-reporting attempt of its step and its timeline
+ * is most of it, so entries are tuples that name their commit and scope by index into a table, with times as
+ * offsets (Forge bills KVS writes by the byte). A document written by the detector before the timeline existed
+ * decodes to an empty, truncated timeline: the tests' own states carry what was known.
  */
-import type { CommitEntry, StepTrack } from './types';
+import type { ExclusionReason, ScopeSeq, StepTrack, TimelineEntry, WatchedTest } from './types';
 
-/** `[commit, attempts, failed, overflow, pipelineUuid, buildNumber, stepUuid, runNumber, at, refClean]`. */
-export type CommitTuple = [string, number, [string, number][], 0 | 1, string, number, string, number, string, 0 | 1];
+/**
+ * `[commit index, scope index, build, run, seconds after t0, seq.default and seq.other as counts back from the
+ * track's, crowd, ...failed ids]`.
+ */
+export type EntryTuple = [number, number, number, number, number, number, number, number, ...string[]];
 
-export interface StoredStepTrack extends Omit<StepTrack, 'commits'> {
-  /** Tuples; a document written before the encoding holds `CommitEntry` objects. */
-  commits: (CommitTuple | CommitEntry)[];
+export interface StoredStepTrack {
+  v: 2;
+  stepName: string;
+  seq: ScopeSeq;
+  excluded: Record<ExclusionReason, number>;
+  truncated: boolean;
+  watched: WatchedTest[];
+  commits: string[];
+  scopes: string[];
+  t0: number;
+  tl: EntryTuple[];
 }
 
-export function encodeTrack(track: StepTrack): StoredStepTrack {
+/** The shape written before the timeline (only what is still read from it). */
+interface LegacyStepTrack {
+  v?: undefined;
+  stepName: string;
+  seq: ScopeSeq;
+  excluded: Record<ExclusionReason, number>;
+}
+
+function indexer(): { table: string[]; of: (value: string) => number } {
+  const table: string[] = [];
+  const positions = new Map<string, number>();
   return {
-    ...track,
-    commits: track.commits.map((c): CommitTuple => [
-      c.commit,
-      c.attempts,
-      c.failed,
-      c.overflow ? 1 : 0,
-      c.ref.pipelineUuid,
-      c.ref.buildNumber,
-      c.ref.stepUuid,
-      c.ref.runNumber,
-      c.ref.at,
-      c.refClean ? 1 : 0,
-    ]),
+    table,
+    of: (value) => {
+      let at = positions.get(value);
+      if (at === undefined) {
+        at = table.length;
+        table.push(value);
+        positions.set(value, at);
+      }
+      return at;
+    },
   };
 }
 
-export function decodeTrack(stored: StoredStepTrack): StepTrack;
-export function decodeTrack(stored: StoredStepTrack | undefined): StepTrack | undefined;
-export function decodeTrack(stored: StoredStepTrack | undefined): StepTrack | undefined {
-  if (!stored) return undefined;
-  return { ...stored, commits: stored.commits.map(decodeCommit) };
+export function encodeTrack(track: StepTrack): StoredStepTrack {
+  const commits = indexer();
+  const scopes = indexer();
+  const t0 = track.timeline.reduce((min, e) => Math.min(min, e.at), Number.POSITIVE_INFINITY);
+  const base = Number.isFinite(t0) ? t0 : 0;
+  return {
+    v: 2,
+    stepName: track.stepName,
+    seq: track.seq,
+    excluded: track.excluded,
+    truncated: track.truncated,
+    watched: track.watched,
+    commits: commits.table,
+    scopes: scopes.table,
+    t0: base,
+    tl: track.timeline.map(
+      (e): EntryTuple => [
+        commits.of(e.commit),
+        scopes.of(e.scopeKey),
+        e.buildNumber,
+        e.runNumber,
+        e.at - base,
+        track.seq.default - e.seq.default,
+        track.seq.other - e.seq.other,
+        e.crowd,
+        ...e.failed,
+      ],
+    ),
+  };
 }
 
-function decodeCommit(c: CommitTuple | CommitEntry): CommitEntry {
-  if (!Array.isArray(c)) return c;
-  const [commit, attempts, failed, overflow, pipelineUuid, buildNumber, stepUuid, runNumber, at, refClean] = c;
+function decodeEntry(tuple: EntryTuple, stored: StoredStepTrack): TimelineEntry {
+  const [commit, scope, buildNumber, runNumber, offset, seqDefault, seqOther, crowd, ...failed] = tuple;
   return {
-    commit,
-    attempts,
+    commit: stored.commits[commit] ?? '',
+    scopeKey: stored.scopes[scope] ?? 'default',
+    buildNumber,
+    runNumber,
+    at: stored.t0 + offset,
+    seq: { default: stored.seq.default - seqDefault, other: stored.seq.other - seqOther },
     failed,
-    overflow: overflow === 1,
-    ref: { commit, pipelineUuid, buildNumber, stepUuid, runNumber, at },
-    refClean: refClean === 1,
+    crowd,
+  };
+}
+
+export function decodeTrack(stored: StoredStepTrack | LegacyStepTrack): StepTrack;
+export function decodeTrack(stored: StoredStepTrack | LegacyStepTrack | undefined): StepTrack | undefined;
+export function decodeTrack(stored: StoredStepTrack | LegacyStepTrack | undefined): StepTrack | undefined {
+  if (!stored) return undefined;
+  if (stored.v !== 2) {
+    return { stepName: stored.stepName, seq: stored.seq, excluded: stored.excluded, timeline: [], truncated: true, watched: [] };
+  }
+  return {
+    stepName: stored.stepName,
+    seq: stored.seq,
+    excluded: stored.excluded,
+    truncated: stored.truncated,
+    watched: stored.watched,
+    timeline: stored.tl.map((tuple) => decodeEntry(tuple, stored)),
   };
 }

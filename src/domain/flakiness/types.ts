@@ -1,17 +1,20 @@
 /**
  * Types of the flaky / broken test detector (DESIGN.md §3 "Flaky, broken, fixed").
  *
- * The detector is incremental and pure. Per attempt it reads and writes one `StepTrack` (per repository and step
- * name) and only the `TestState`s of the tests that failed in the attempt plus a few "watched" ones; passes of all
- * other tests are applied lazily from the step's sequence counters. Both documents have a fixed maximum size
- * whatever the length of the history.
+ * The detector is incremental and pure, and its verdicts do not depend on the order in which attempts arrive.
+ * Per step it keeps one `StepTrack`: a bounded timeline of the step's counted attempts, ordered by the commits'
+ * place in history (not by arrival), each with the ids of the tests that failed in it. Per test it keeps one
+ * `TestState`, created when the test first fails: its runs of consecutive failures older than the timeline, its
+ * same-commit evidence and its name. A verdict is recomputed from both whenever it is read, so a late attempt, a
+ * pipeline run on an older commit or a changed threshold changes it at once. Both documents have a fixed maximum
+ * size whatever the length of the history.
  */
 import type { StepResult } from '../types';
 
 /** Branch scope of an attempt: the repository's default branch, or any other branch / pull request. */
 export type Scope = 'default' | 'other';
 
-/** What a view covers: default-branch attempts only, or all attempts (other branches weighted down). */
+/** What a verdict covers: default-branch attempts only, or all attempts. */
 export type ViewScope = 'default' | 'all';
 
 /** The computed label. `quarantined` is a user flag on `TestState`, never a computed label. */
@@ -37,7 +40,7 @@ export interface TestObservation {
   summary: { total: number; failed: number; error: number; skipped: number };
   /**
    * Every test that failed or errored in this attempt (fetched only when the summary reports failures).
-   * `id` is the normalised, hashed test identity; `name` the readable fully qualified name.
+   * `id` is the hashed test identity; `name` the fully qualified name exactly as Bitbucket reported it.
    * Every test of the step that is not listed is taken to have passed.
    */
   failedTests: { id: string; name: string }[];
@@ -48,20 +51,23 @@ export interface TestObservation {
   excluded?: 'infrastructure' | 'mass-failure' | undefined;
 }
 
-/** Sequence numbers of counted (not excluded) test-reporting attempts of a step, per scope. */
+/** Counted (not excluded) test-reporting attempts of a step, per scope, in arrival order. */
 export interface ScopeSeq {
   default: number;
   other: number;
 }
 
-/** Where one attempt happened, enough for a person to open it in Bitbucket. */
+/**
+ * Where an attempt happened, enough for a person to open it in Bitbucket (links use the build number). The
+ * uuids are kept where the attempt is a test's own failure; an attempt known only from the timeline has none.
+ */
 export interface AttemptRef {
   commit: string;
-  pipelineUuid: string;
   buildNumber: number;
-  stepUuid: string;
   runNumber: number;
   at: string;
+  pipelineUuid?: string;
+  stepUuid?: string;
 }
 
 export type EvidenceKind =
@@ -82,25 +88,34 @@ export interface Evidence extends AttemptRef {
   kind: EvidenceKind;
 }
 
-/** One commit recently seen by a step: the ground for same-commit hard evidence. */
-export interface CommitEntry {
+/**
+ * The place of an attempt in the step's history: `[commit, build, run]` where `commit` is the lowest build
+ * number seen on the attempt's commit. Build numbers grow with pipeline creation, so a pipeline run later on an
+ * older commit (a rerun, a manual run) sorts with that commit, not at the end; attempts of one commit sort by
+ * pipeline, then by run number.
+ */
+export type OrderKey = [number, number, number];
+
+/** One counted attempt in a step's timeline. */
+export interface TimelineEntry {
   commit: string;
-  /** Counted attempts of the step on this commit. */
-  attempts: number;
-  /** `[testId, attempts it failed in]`, bounded by `DetectorConfig.commitFailedTestsLimit`. */
-  failed: [string, number][];
-  /** More tests failed on this commit than `failed` can hold; the ones missing are unknown. */
-  overflow: boolean;
-  /** An attempt on this commit, for evidence: the latest one with no failing test, else the latest one. */
-  ref: AttemptRef;
-  /** `ref` had no failing test. */
-  refClean: boolean;
+  /** `default`, or `branch:<name>`: the scope in which runs of consecutive failures are followed. */
+  scopeKey: string;
+  buildNumber: number;
+  runNumber: number;
+  /** Completion time, epoch seconds. */
+  at: number;
+  /** The step's counters right after this attempt was counted (arrival order): gaps between failures. */
+  seq: ScopeSeq;
+  /** Ids of the failing tests the detector followed in this attempt. */
+  failed: string[];
+  /** How many tests failed in the attempt in all (a common cause is likelier when many fail together). */
+  crowd: number;
 }
 
 /** A test with an open run of failures in a branch scope: the next attempt of that scope must load it. */
 export interface WatchedTest {
   id: string;
-  /** `default`, or `branch:<name>` for another branch. */
   scopeKey: string;
   at: string;
 }
@@ -111,73 +126,67 @@ export interface StepTrack {
   seq: ScopeSeq;
   /** Attempts not counted, by reason. */
   excluded: Record<ExclusionReason, number>;
-  /** Most recently seen commits, oldest first. */
-  commits: CommitEntry[];
+  /** Counted attempts in history order (see `OrderKey`), at most `timelineLimit`; the oldest drop out. */
+  timeline: TimelineEntry[];
+  /**
+   * Set once older attempts have dropped out (or were recorded before this timeline existed): what happened
+   * before `timeline[0]` is known only from the tests' own states.
+   */
+  truncated: boolean;
   watched: WatchedTest[];
 }
 
-/** Exponentially decayed evidence sums (the prior is added when scoring), as of the given sequence numbers. */
-export interface DecayedCounts {
-  /** Decayed weight of counted failures. */
-  failures: number;
-  /** Decayed weight of passes. */
-  passes: number;
-  asOf: ScopeSeq;
-}
-
-/** A run of consecutive failures of one test in one branch scope: the change-point state. */
+/** A run of consecutive failures of one test in one branch scope, in history order. */
 export interface FailureRun {
   scopeKey: string;
-  /** First failure of the run; the whole attempt is kept on the default branch only, where it is reported. */
-  startAt: string;
-  start?: AttemptRef;
-  length: number;
-  /** Sequence number (in the run's scope) of its latest failure. */
-  lastSeq: number;
-  lastAt: string;
-  /** The run was long enough to be a regression. */
-  broken: boolean;
+  start: AttemptRef;
+  startKey: OrderKey;
+  /** The run's latest failure. */
+  end: AttemptRef;
+  endKey: OrderKey;
+  /** Step counters at the arrival of the first and of the latest failure. */
+  seqStart: ScopeSeq;
+  seqEnd: ScopeSeq;
+  /** Failing attempts, and distinct commits among them. */
+  attempts: number;
+  commits: number;
+  /** Every failing attempt of the run had many tests failing with it. */
+  crowded: boolean;
+  /** The first pass after the run in its scope; absent while the run is open. */
+  closedBy?: AttemptRef;
+  closedKey?: OrderKey;
 }
 
-/** A failure counted into the posteriors, kept so a later change point can take it out again. */
-export interface CountedFailure {
-  /** Sequence numbers including the failing attempt. */
-  seq: ScopeSeq;
+/** The test failed and passed on one commit (same code): hard evidence of flakiness. */
+export interface SameCommitEvidence {
+  failed: AttemptRef;
+  passed: AttemptRef;
+  key: OrderKey;
   scopeKey: string;
-  at: string;
+  seq: ScopeSeq;
+  /** The pass was the step's own rerun ("Rerun failed steps"). */
+  rerun: boolean;
+  /** The failing attempt had many tests failing with it (a likelier common cause). */
+  crowded: boolean;
 }
 
 /** Per test document, created when the test first fails: fixed size whatever the history length. */
 export interface TestState {
+  /** Document version: 2 since verdicts are recomputed from the ordered timeline. */
+  v: 2;
   id: string;
+  /** The fully qualified name exactly as Bitbucket reported it. */
   name: string;
-  /** Sequence numbers just before the test was first seen (it passed every counted attempt before, unseen). */
+  /** Step counters just before the test first failed (it passed every counted attempt before, unseen). */
   firstSeen: ScopeSeq;
-  /** Raw counted failures per scope, for display. */
+  /** Counted failures per scope. */
   failures: ScopeSeq;
-  counts: { default: DecayedCounts; all: DecayedCounts };
-  /**
-   * Closed failure episodes: runs of consecutive failures that ended with a pass before reading as a regression.
-   * Only closed episodes let the score raise a flaky label: an open run may still turn out to be a regression.
-   */
-  episodes: { default: number; all: number };
-  recentFailures: CountedFailure[];
+  /** Runs of failures as of the last write, history order, bounded; the timeline overrides what it covers. */
   runs: FailureRun[];
-  /** First counted failure since the test was last healthy: the `flakySince` of a flaky label. */
-  regimeStart?: AttemptRef;
-  /** Hysteresis state per view scope: the test is currently labelled flaky. */
-  flaky: { default: boolean; all: boolean };
-  /** Latest same-commit hard evidence and the sequence numbers when it was found. */
-  hardEvidence?: { at: string; seq: ScopeSeq; onDefault: boolean };
-  /** Open default-branch regression. */
-  broken?: AttemptRef;
-  /** Last default-branch fix, the default sequence number at that time, and where the regression began. */
-  fixed?: { ref: AttemptRef; seq: number; brokenSince: AttemptRef };
+  /** Same-commit evidence as of the last write, bounded. */
+  sameCommit: SameCommitEvidence[];
   lastFailureAt?: string;
-  /**
-   * Failures and same-commit hard evidence, bounded. The `broken-since`, `fixed` and `flaky-since` items are not
-   * stored twice: views derive them from `broken`, `fixed` and `regimeStart`.
-   */
+  /** Recent failures, for a person to check (bounded). */
   evidence: Evidence[];
   /** User decision; does not change the computed label. */
   quarantined: boolean;
@@ -185,9 +194,15 @@ export interface TestState {
 
 export interface TestView {
   label: TestLabel;
-  /** Posterior probability that the test fails sometimes but not always. */
+  /**
+   * Posterior probability that the test is flaky now: the figure the alarm and recovery thresholds act on.
+   * (Not how often it fails: see `failureRate`.)
+   */
   score: number;
-  /** Posterior mean failure probability (decayed). */
+  /** How sure the label is, 0..1: the flaky score for `flaky`, its complement for `healthy`, and for `broken`
+   *  and `fixed` one minus the chance that a flaky test would have produced the run of failures. */
+  confidence: number;
+  /** How often the test failed: counted failures / counted runs of the view's scope since it was first seen. */
   failureRate: number;
   /** Counted attempts of the scope since the test was first seen (including the first failure). */
   runs: number;
@@ -199,82 +214,89 @@ export interface TestView {
   /** Branches where the test currently fails on every attempt (a regression on that branch, not flakiness). */
   brokenOnBranches: string[];
   quarantined: boolean;
-  /** Label evidence first (flaky since, broken since, fixed), then failures and same-commit evidence. */
+  /** Label evidence first (flaky since, broken since, fixed), then same-commit evidence, then failures. */
   evidence: Evidence[];
 }
 
 /**
- * Every tunable of the detector, with its default and the reason for it. Tuned on `npm run bench:detection`.
+ * Every tunable of the detector, with its default and the reason for it. The two thresholds come from the
+ * workspace settings (`detectorConfigFor`); the rest were set on both evaluation generators
+ * (`npm run bench:detection`).
  */
 export interface DetectorConfig {
-  /** Decay per counted attempt; 1/(1−decay) is the effective memory in attempts. */
-  decay: number;
-  /** Beta prior pseudo-counts for the failure probability. */
-  priorFailures: number;
-  priorPasses: number;
-  /** The score is P(lowerBound < p < 1 − upperMargin): "fails sometimes, but not always". */
-  lowerBound: number;
-  upperMargin: number;
-  /** Score at or above which a test becomes flaky (if `minEpisodes` is met). */
+  /** Flaky score at or above which a test becomes flaky (settings: "flag at a score of"). */
   alarmScore: number;
-  /** Score below which a flaky test becomes healthy again (lower than `alarmScore`: hysteresis). */
+  /** Score below which a flaky test becomes healthy again (settings: "clear below a score of"); hysteresis. */
   recoveryScore: number;
-  /** Counted failure episodes (runs of consecutive failures) needed for a flaky label without hard evidence. */
-  minEpisodes: number;
+  /** Which attempts the labels rest on (settings: branch scope). */
+  scope: ViewScope;
+  /** Prior odds that a test which failed once is flaky. */
+  priorOdds: number;
+  /** Likelihood ratio of a further isolated failure on the default branch. */
+  episodeRatio: number;
+  /** ... of an isolated failure on a branch not seen failing before (a branch failure may be the author's). */
+  branchEpisodeRatio: number;
+  /** ... of a further isolated failure on a branch already seen. */
+  repeatBranchEpisodeRatio: number;
+  /** ... of a failure among many others (`crowdSize` or more tests failing together: likely a common cause). */
+  crowdedEpisodeRatio: number;
+  /** ... of a failure and a pass on one commit. */
+  sameCommitRatio: number;
+  /** ... of the same when the failure was crowded. */
+  crowdedSameCommitRatio: number;
+  /** Tests failing together from which an attempt is "crowded". */
+  crowdSize: number;
   /**
-   * Closed episodes needed when none is on the default branch: a feature-branch failure may be the author's own
-   * change being fixed, so branch-only evidence must repeat more often.
+   * A test is taken to have stopped flaking once its run of passes would be this unlikely for a test still
+   * failing at its own rate.
    */
-  minEpisodesOffDefault: number;
-  /** Counted attempts during which same-commit hard evidence keeps a test flaky whatever its score. */
-  hardEvidenceHold: number;
-  /** Weight of a failure on a non-default branch (default-branch failures weigh 1). */
-  otherBranchWeight: number;
-  /** Minimum length of a run of consecutive failures to call it a regression. */
+  recoveryChance: number;
+  /** Minimum failing attempts in a row for a default-branch regression (`broken`). */
   brokenRunLength: number;
-  /**
-   * A run is also only a regression when its chance under the test's own flaky rate is below this
-   * (so a test that fails 20% of the time needs a longer run than a healthy one).
-   */
-  brokenRunChance: number;
-  /** Counted default-branch attempts a `fixed` label is shown before it falls back to the score. */
+  /** A run of failures is a regression only when the test's own flaky rate makes it less likely than this. */
+  regressionChance: number;
+  /** Failures on branches that start this long before a default-branch regression belong to it (the PR). */
+  regressionLeadSeconds: number;
+  /** ... and this long after it was fixed (branches that have not merged the fix yet). */
+  regressionTrailSeconds: number;
+  /** Counted default-branch attempts a `fixed` label is shown before it falls back to healthy. */
   fixedHold: number;
   /** An attempt where at least this share of the suite failed, and at least `massFailureMinTests`, is excluded. */
   massFailureShare: number;
   massFailureMinTests: number;
   /** Bounds that keep the documents at a fixed size. */
-  commitsLimit: number;
-  commitFailedTestsLimit: number;
+  timelineLimit: number;
+  failedIdsPerEntry: number;
   watchedLimit: number;
-  evidenceLimit: number;
-  recentFailuresLimit: number;
-  /** Open failure runs kept per test (the default branch's and the most recent other branches'). */
   runsLimit: number;
-  nameLimit: number;
+  sameCommitLimit: number;
+  evidenceLimit: number;
 }
 
 export const DEFAULT_DETECTOR_CONFIG: Readonly<DetectorConfig> = Object.freeze({
-  decay: 0.998,
-  priorFailures: 0.1,
-  priorPasses: 10,
-  lowerBound: 0.001,
-  upperMargin: 0.05,
   alarmScore: 0.8,
-  recoveryScore: 0.4,
-  minEpisodes: 2,
-  minEpisodesOffDefault: 3,
-  hardEvidenceHold: 500,
-  otherBranchWeight: 0.5,
+  recoveryScore: 0.5,
+  scope: 'all',
+  priorOdds: 1 / 9,
+  episodeRatio: 9,
+  branchEpisodeRatio: 3,
+  repeatBranchEpisodeRatio: 1.5,
+  crowdedEpisodeRatio: 1.5,
+  sameCommitRatio: 30,
+  crowdedSameCommitRatio: 2,
+  crowdSize: 5,
+  recoveryChance: 0.01,
   brokenRunLength: 3,
-  brokenRunChance: 0.001,
+  regressionChance: 0.001,
+  regressionLeadSeconds: 3 * 86_400,
+  regressionTrailSeconds: 86_400,
   fixedHold: 50,
   massFailureShare: 0.3,
   massFailureMinTests: 5,
-  commitsLimit: 20,
-  commitFailedTestsLimit: 10,
+  timelineLimit: 300,
+  failedIdsPerEntry: 24,
   watchedLimit: 48,
+  runsLimit: 24,
+  sameCommitLimit: 6,
   evidenceLimit: 5,
-  recentFailuresLimit: 5,
-  runsLimit: 3,
-  nameLimit: 160,
 });

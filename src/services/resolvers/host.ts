@@ -16,7 +16,8 @@ import type { JiraGateway } from './jira';
 import { createJiraIssue } from './jira-issue';
 import { PAYLOADS, type Payload } from './payloads';
 import { pullRequestPanel } from './pr-panel';
-import { repoReport, setQuarantine, setSuggestionStatus } from './repo-actions';
+import { readSettings, repoReport, setQuarantine, setSuggestionStatus } from './repo-actions';
+import { detectorConfigFor } from '../settings';
 
 export interface ResolverDeps {
   store: Store;
@@ -71,7 +72,7 @@ const HANDLERS: { [N in ResolverName]: Handler<N> } = {
   }),
   getPullRequestPanel: onRepo(async (deps, _p, caller, repo) => {
     if (caller.pullRequestId === undefined) throw new ResolverError('invalid', 'This call must come from a pull request.');
-    return pullRequestPanel(deps.store, repo, caller.pullRequestId);
+    return pullRequestPanel(deps.store, repo, caller.pullRequestId, detectorConfigFor(await readSettings(deps)));
   }),
   setQuarantine: onRepoAsWriter((deps, p, caller, repo) => setQuarantine(deps, repo, caller.accountId, p)),
   setSuggestionStatus: onRepoAsWriter((deps, p, caller, repo) => setSuggestionStatus(deps, repo, caller.accountId, p)),

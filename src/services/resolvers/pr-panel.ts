@@ -6,17 +6,25 @@ import type { EvidenceItem } from '../../contract/insights';
 import type { PrFailingTest, PrPanel, PrVerdict } from '../../contract/resolvers';
 import type { PrAttempt } from '../../domain/pr-index';
 import type { RepoRef } from '../../domain/types';
-import type { TestState } from '../../domain/flakiness/types';
+import { decodeTestState } from '../../domain/flakiness/test-state';
+import { currentView } from '../../domain/flakiness/test-view';
+import { decodeTrack } from '../../domain/flakiness/track-codec';
+import { DEFAULT_DETECTOR_CONFIG, type DetectorConfig, type StepTrack, type TestState } from '../../domain/flakiness/types';
 import * as keys from '../../storage/keys';
 import type { Store } from '../../storage/store';
 
 const WEB_URL = 'https://bitbucket.org';
 
 /**
- * Reads: the PR's index document, the quarantine list, the test index of each step involved and the detector state
+ * Reads: the PR's index document, the quarantine list, the detector track of each step involved and the detector state
  * of each failing test (in batches of 25): bounded by the index's caps, whatever the repository's history.
  */
-export async function pullRequestPanel(store: Store, repo: RepoRef, pullRequestId: number): Promise<PrPanel> {
+export async function pullRequestPanel(
+  store: Store,
+  repo: RepoRef,
+  pullRequestId: number,
+  config: DetectorConfig = DEFAULT_DETECTOR_CONFIG,
+): Promise<PrPanel> {
   const index = await store.getDoc(keys.pullRequestIndex(repo.repoUuid, pullRequestId));
   const latest = index?.value.attempts ?? [];
   const lastOfStep = latestAttemptPerStep(latest);
@@ -25,7 +33,7 @@ export async function pullRequestPanel(store: Store, repo: RepoRef, pullRequestI
   const hitRefs = failing.length
     ? []
     : dedupe(latest.filter((a) => a.result !== 'SUCCESSFUL').flatMap((a) => a.failedTests.map((t) => ({ ...t, step: a.stepName }))));
-  const judge = await verdictJudge(store, repo.repoUuid, [...failedRefs, ...hitRefs]);
+  const judge = await verdictJudge(store, repo.repoUuid, [...failedRefs, ...hitRefs], config);
   return {
     pullRequestId,
     ...(index?.value.commit ? { commit: index.value.commit } : {}),
@@ -85,43 +93,62 @@ function dedupe(refs: FailedRef[]): FailedRef[] {
   return [...seen.values()];
 }
 
-async function verdictJudge(store: Store, repoUuid: string, refs: FailedRef[]): Promise<(ref: FailedRef) => PrFailingTest> {
+async function verdictJudge(
+  store: Store,
+  repoUuid: string,
+  refs: FailedRef[],
+  config: DetectorConfig,
+): Promise<(ref: FailedRef) => PrFailingTest> {
   const quarantine = await store.getDoc(keys.quarantine(repoUuid));
   const quarantined = new Map((quarantine?.value.tests ?? []).map((t) => [t.id, t]));
   const steps = [...new Set(refs.map((r) => r.step))];
-  const indexes = new Map<string, keys.TestIndexEntry>();
+  const tracks = new Map<string, StepTrack>();
   for (let i = 0; i < steps.length; i += 25) {
-    const docs = await store.getDocs(steps.slice(i, i + 25).map((s) => keys.testIndex(repoUuid, s)));
-    for (const d of docs.values()) for (const t of d.value.tests) indexes.set(`${d.value.stepName}:${t.id}`, t);
+    const batch = steps.slice(i, i + 25);
+    const docs = await store.getDocs(batch.map((s) => keys.stepTrack(repoUuid, s)));
+    for (const step of batch) {
+      const stored = docs.get(keys.stepTrack(repoUuid, step))?.value;
+      if (stored) tracks.set(step, decodeTrack(stored));
+    }
   }
   const states = new Map<string, TestState>();
   const ids = [...new Set(refs.map((r) => r.id))];
   for (let i = 0; i < ids.length; i += 25) {
     const docs = await store.getDocs(ids.slice(i, i + 25).map((id) => keys.testState(repoUuid, id)));
-    for (const d of docs.values()) states.set(d.value.id, d.value);
+    for (const d of docs.values()) {
+      const state = decodeTestState(d.value);
+      states.set(state.id, state);
+    }
   }
   return (ref) => {
-    const entry = indexes.get(`${ref.step}:${ref.id}`);
     const state = states.get(ref.id);
+    const track = tracks.get(ref.step);
+    const view = state && track ? currentView(track, state, config) : undefined;
     const q = quarantined.get(ref.id);
     const evidence: EvidenceItem[] = [];
     let verdict: PrVerdict;
     if (q) {
       verdict = 'quarantined';
       evidence.push({ kind: 'score', detail: `quarantined${q.by ? ` by ${q.by}` : ''} on ${q.at.slice(0, 10)}`, at: q.at });
-    } else if (entry?.label === 'flaky' || state?.flaky.all || state?.flaky.default) {
+    } else if (view?.label === 'flaky') {
       verdict = 'known-flaky';
-      if (state?.hardEvidence) evidence.push({ kind: 'same-commit', detail: 'failed and passed on the same commit', at: state.hardEvidence.at });
-    } else if (entry?.label === 'broken' || state?.broken) {
+      const same = view.evidence.find((e) => e.kind === 'passed-same-commit' || e.kind === 'step-passed-on-rerun');
+      if (same) evidence.push({ kind: 'same-commit', detail: 'failed and passed on the same commit', commit: same.commit, pipeline: same.buildNumber, at: same.at });
+    } else if (view?.label === 'broken' && view.brokenSince) {
       verdict = 'broken-on-default';
-      if (state?.broken) {
-        const b = state.broken;
-        evidence.push({ kind: 'broken-start', detail: `failing on the default branch since build #${b.buildNumber}`, commit: b.commit, pipeline: b.buildNumber, pipelineUuid: b.pipelineUuid, at: b.at });
-      }
+      const b = view.brokenSince;
+      evidence.push({
+        kind: 'broken-start',
+        detail: `failing on the default branch since build #${b.buildNumber}`,
+        commit: b.commit,
+        pipeline: b.buildNumber,
+        ...(b.pipelineUuid ? { pipelineUuid: b.pipelineUuid } : {}),
+        at: b.at,
+      });
     } else {
       verdict = 'new';
     }
-    if (entry) evidence.push({ kind: 'score', detail: `${entry.failures} recorded failure(s), flakiness score ${(entry.score * 100).toFixed(0)}%` });
+    if (view) evidence.push({ kind: 'score', detail: `${view.failures} recorded failure(s) in ${view.runs} run(s), flaky score ${(view.score * 100).toFixed(0)}%` });
     else if (verdict === 'new') evidence.push({ kind: 'failure', detail: 'no earlier failure of this test is recorded' });
     return {
       testId: ref.id,
@@ -129,7 +156,7 @@ async function verdictJudge(store: Store, repoUuid: string, refs: FailedRef[]): 
       step: ref.step,
       verdict,
       evidence,
-      ...(entry ? { flakinessScore: Math.round(entry.score * 1000) / 1000 } : {}),
+      ...(view ? { flakinessScore: Math.round(view.score * 1000) / 1000 } : {}),
     };
   };
 }

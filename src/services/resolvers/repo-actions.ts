@@ -1,6 +1,6 @@
 /** Repository-scoped resolvers: insights, the PR panel, quarantine, suggestion status. */
 import type { RepoReport, Suggestion, SuggestionStatus } from '../../contract/insights';
-import { DEFAULT_SETTINGS, type WorkspaceSettings } from '../../contract/settings';
+import type { WorkspaceSettings } from '../../contract/settings';
 import { BitbucketError } from '../../bitbucket/errors';
 import { daysAgo } from '../../domain/time';
 import type { RepoRef } from '../../domain/types';
@@ -8,6 +8,7 @@ import * as keys from '../../storage/keys';
 import { repoBackfillProgress } from '../backfill';
 import { commitWithRetry } from '../commit-with-retry';
 import { buildRepoReport } from '../repo-report';
+import { readWorkspaceSettings } from '../settings';
 import { ResolverError } from './errors';
 import type { ResolverDeps } from './host';
 
@@ -17,7 +18,7 @@ const WEB_URL = 'https://bitbucket.org';
 const MAX_QUARANTINED = 200;
 
 export async function readSettings(deps: ResolverDeps): Promise<WorkspaceSettings> {
-  return { ...DEFAULT_SETTINGS, ...(await deps.store.get(keys.settings(deps.workspace))) };
+  return readWorkspaceSettings(deps.store, deps.workspace);
 }
 
 export async function repoReport(deps: ResolverDeps, repo: RepoRef, branch?: string): Promise<RepoReport> {

@@ -2,6 +2,7 @@
  * Builders for detector tests: observations with overrides, a seeded PRNG, and a replay harness that keeps test
  * states in a map exactly as the storage layer would (read `testsToLoad`, write `updates`).
  */
+import { createHash } from 'node:crypto';
 import { observeAttempt, testsToLoad } from '../../../src/domain/flakiness/detector';
 import { currentView } from '../../../src/domain/flakiness/test-view';
 import type {
@@ -26,7 +27,7 @@ export function anObservation(overrides: Partial<TestObservation> = {}): TestObs
   const failing = failedTests.length;
   return {
     stepName: 'Unit tests',
-    commit: `c${serial.toString(16).padStart(39, '0')}`,
+    commit: createHash('sha1').update(`commit ${serial}`).digest('hex'),
     branch: 'main',
     isDefaultBranch: true,
     pipelineUuid: `00000000-0000-4000-a000-${serial.toString(16).padStart(12, '0')}`,
