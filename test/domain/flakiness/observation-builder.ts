@@ -86,7 +86,7 @@ export class Replay {
     return outcome;
   }
 
-  view(id: string, scope: ViewScope = 'all'): TestView {
+  view(id: string, scope: ViewScope = this.config.scope): TestView {
     const state = this.states.get(id);
     if (!this.track || !state) throw new Error(`no state for ${id}`);
     return currentView(this.track, state, this.config, scope);
