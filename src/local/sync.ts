@@ -61,6 +61,9 @@ export async function runSync(rt: LocalRuntime, opts: SyncOptions): Promise<Sync
     onDone: () => bar?.increment(1, { repo: currentRepo }),
   });
 
+  // Listings come newest first; ingesting oldest first keeps each step's timeline in history order from the start,
+  // so a window longer than the timeline keeps its newest attempts in it (verdicts do not depend on the order).
+  const listed: IngestJob[] = [];
   const { repos } = await sweepWorkspace(rt, {
     workspace: opts.workspace,
     repoSlugs: opts.repoSlugs,
@@ -68,11 +71,14 @@ export async function runSync(rt: LocalRuntime, opts: SyncOptions): Promise<Sync
     reason: 'sync',
     // No time limit here: list the whole window (the Forge sweep lists 50 pages an hour).
     maxPages: 10_000,
-    enqueue: async (jobs) => queue.push(jobs),
+    enqueue: async (jobs) => {
+      listed.push(...jobs);
+    },
     onRepo: (repo, outcome) => {
       if (!bar) out.write(`${repo.fullName ?? repo.repoSlug}: ${outcome.listed} pipelines listed, ${outcome.enqueued} to ingest\n`);
     },
   });
+  queue.push(listed.reverse());
   if (bar) {
     currentRepo = repos.map((r) => r.repoSlug).join(', ');
     bar.start(queue.size, 0, { repo: currentRepo });

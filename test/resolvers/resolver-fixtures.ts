@@ -3,6 +3,7 @@
  * SQLite store: a repository whose default branch has one broken and one flaky test, and pull requests on top.
  */
 import type { AttemptRecord, PipelineRunRecord } from '../../src/domain/attempt';
+import type { DetectorConfig } from '../../src/domain/flakiness/types';
 import type { RepoRef } from '../../src/domain/types';
 import type { CallerContext } from '../../src/contract/caller';
 import { recordAttempt } from '../../src/services/record-attempt';
@@ -95,8 +96,8 @@ function runOf(a: AttemptRecord): PipelineRunRecord {
   };
 }
 
-export async function record(store: SqliteStore, specs: AttemptSpec[]): Promise<void> {
-  const opts = { retentionDays: 90, now: () => NOW };
+export async function record(store: SqliteStore, specs: AttemptSpec[], detector?: DetectorConfig): Promise<void> {
+  const opts = { retentionDays: 90, now: () => NOW, ...(detector ? { detector } : {}) };
   for (const s of specs) {
     const a = anAttempt(s);
     await recordAttempt(store, a, opts);

@@ -12,7 +12,7 @@
  *   as failing is a pass for it. (A test added later is credited with the earlier passes of its step; this only
  *   makes the detector slower to call it flaky, never quicker.)
  * - Each attempt is delivered once: the caller's idempotent attempt record (pipeline, step, run number) guarantees
- *   it; an attempt already in the timeline is not counted again either.
+ *   it. (Two parallel steps of one name in one pipeline are two attempts of that step.)
  * - Order does not matter within the timeline: attempts are placed by their commit's place in history (`OrderKey`),
  *   so a late event, a pipeline run later on an older commit, or a sync that ingests newest first reach the same
  *   verdict as an in-order stream. Arrival order only sets the counters used for gaps between failures.
@@ -30,7 +30,6 @@ import {
   exclusionOf,
   insertEntry,
   newStepTrack,
-  sameAttempt,
   scopeKeyOf,
   shortCommit,
   scopeOf,
@@ -102,7 +101,6 @@ export function observeAttempt(
   if (excluded) {
     return { track: { ...current, excluded: { ...current.excluded, [excluded]: current.excluded[excluded] + 1 } }, updates: new Map(), excluded };
   }
-  if (current.timeline.some((entry) => sameAttempt(entry, obs))) return { track: current, updates: new Map() };
   const failed = failedTestsOf(obs);
   const passing = passingTestsToLoad(current, obs, new Set(failed.keys()));
   const scope = scopeOf(obs);

@@ -8,7 +8,7 @@
  *    regression of at least `brokenRunLength` failures is `broken`; a closed one is `fixed` for a while.
  *    Branch failures that begin around a default-branch regression (the pull request that caused it, branches
  *    that merged the break and not yet the fix) belong to it.
- * 2. Flakiness. Every other run is an isolated failure episode. Episodes and same-commit evidence (failed and
+ * 2. Flakiness. Every other run, once a pass has closed it, is an isolated failure episode. Episodes and same-commit evidence (failed and
  *    passed on one commit) multiply the odds that the test is flaky, each by its likelihood ratio; a failure among
  *    many (a likely common cause) counts little. A regime ends when the test then passed for so long that a test
  *    still failing at its own rate would almost surely have failed again (`recoveryChance`), and the odds start
@@ -179,14 +179,22 @@ export function judge(
   const counted = attemptsBetween(state.firstSeen, track.seq, includeOther);
   const runs = history.runs.filter((run) => inScope(run.scopeKey, scope));
   const sameCommit = history.sameCommit.filter((item) => inScope(item.scopeKey, scope));
-  const regressions = new Set(runs.filter((run) => isRegression(run, runs, sameCommit, counted, config)));
-  const defaultRegressions = [...regressions].filter((run) => isDefaultScope(run.scopeKey));
+  // Default-branch regressions first, from the default branch's own rate: branches that merged a break fail with
+  // it and would otherwise make the break look like the test's usual rate.
+  const defaultRuns = runs.filter((run) => isDefaultScope(run.scopeKey));
+  const countedDefault = attemptsBetween(state.firstSeen, track.seq, false);
+  const defaultRegressions = defaultRuns.filter((run) => isRegression(run, defaultRuns, sameCommit, countedDefault, config));
   const explained = new Set(runs.filter((run) => explainedBy(run, defaultRegressions, config)));
-  const episodes = runs.filter((run) => !regressions.has(run) && !explained.has(run));
+  const unexplained = runs.filter((run) => !explained.has(run) && !defaultRegressions.includes(run));
+  const branchRegressions = unexplained.filter(
+    (run) => !isDefaultScope(run.scopeKey) && isRegression(run, [...defaultRuns, ...unexplained], sameCommit, counted, config),
+  );
+  const regressions = new Set([...defaultRegressions, ...branchRegressions]);
+  // An open run may still turn out to be a regression: only a run a pass has closed is an isolated episode.
+  const episodes = runs.filter((run) => run.closedBy && !regressions.has(run) && !explained.has(run));
   const flaky = flakyScore(flakyEvents(episodes, sameCommit, config), track.seq, includeOther, config);
   const isFlaky = flaky.peak >= config.alarmScore && flaky.score >= config.recoveryScore;
 
-  const defaultRuns = runs.filter((run) => isDefaultScope(run.scopeKey));
   const latest = defaultRuns[defaultRuns.length - 1];
   const broken =
     latest !== undefined && !latest.closedBy && regressions.has(latest) && latest.attempts >= config.brokenRunLength
@@ -201,7 +209,7 @@ export function judge(
 
   const verdict: Verdict = { label: 'healthy', score: flaky.score, confidence: 1 - flaky.score, brokenOnBranches, sameCommit };
   if (broken) {
-    const rate = rateWithout(runs, broken, counted);
+    const rate = rateWithout(defaultRuns, broken, countedDefault);
     Object.assign(verdict, { label: 'broken', confidence: 1 - Math.pow(rate, broken.attempts), brokenSince: broken.start, regression: broken });
     return verdict;
   }
@@ -214,7 +222,7 @@ export function judge(
     return verdict;
   }
   if (fixed && attemptsBetween(fixed.seqEnd, track.seq, false) <= config.fixedHold) {
-    const rate = rateWithout(runs, fixed, counted);
+    const rate = rateWithout(defaultRuns, fixed, countedDefault);
     Object.assign(verdict, { label: 'fixed', confidence: 1 - Math.pow(rate, fixed.attempts) });
   }
   return verdict;

@@ -188,10 +188,9 @@ export function entryOf(obs: TestObservation, seq: ScopeSeq, failedIds: string[]
 
 /**
  * Put an attempt in its place and keep the timeline bounded: when it is full, the entry oldest in history drops
- * out (its tests' states keep what it meant, see `merge.ts`). An attempt already in the timeline is not added twice.
+ * out (its tests' states keep what it meant, see `merge.ts`).
  */
 export function insertEntry(track: StepTrack, entry: TimelineEntry, limit: number): StepTrack {
-  if (track.timeline.some((e) => sameAttempt(e, entry))) return track;
   const sorted = placed(track.timeline, entry);
   if (sorted.length <= limit) return { ...track, timeline: sorted };
   return { ...track, timeline: sorted.slice(sorted.length - limit), truncated: true };

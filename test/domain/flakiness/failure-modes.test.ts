@@ -27,7 +27,7 @@ describe('a. a high-rate flaky test with a streak of failures', () => {
     const intermittent = (runs: number): void => {
       let last = false;
       for (let i = 0; i < runs; i++) {
-        const fails = !last && random() < 0.2;
+        const fails: boolean = !last && random() < 0.2;
         last = fails;
         replay.observe(anObservation(fails ? { failedTests: [FLAKY] } : {}));
       }
