@@ -11,6 +11,8 @@
  */
 import { currentView } from '../src/domain/flakiness/test-view';
 import { observeAttempt, testsToLoad } from '../src/domain/flakiness/detector';
+import { encodeTestState } from '../src/domain/flakiness/test-state';
+import { encodeTrack } from '../src/domain/flakiness/track-codec';
 import type { StepTrack, TestState } from '../src/domain/flakiness/types';
 import { DEFAULT_DETECTOR_CONFIG } from '../src/domain/flakiness/types';
 import {
@@ -65,10 +67,10 @@ function runDetector(history: SimulatedHistory): DetectorRun {
     track = outcome.track;
     if (!outcome.excluded) result.countedAttempts++;
     result.writes += outcome.updates.size;
-    result.maxTrackBytes = Math.max(result.maxTrackBytes, JSON.stringify(track).length);
+    result.maxTrackBytes = Math.max(result.maxTrackBytes, JSON.stringify(encodeTrack(track)).length);
     for (const [id, state] of outcome.updates) {
       store.set(id, state);
-      result.maxStateBytes = Math.max(result.maxStateBytes, JSON.stringify(state).length);
+      result.maxStateBytes = Math.max(result.maxStateBytes, JSON.stringify(encodeTestState(state)).length);
       const view = currentView(track, state, config);
       if (view.label === 'flaky' && !result.flaggedFlaky.has(id)) {
         result.flaggedFlaky.set(id, { index, at: Date.parse(obs.at) });

@@ -84,10 +84,6 @@ export function compareKeys(a: OrderKey, b: OrderKey): number {
   return a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
 }
 
-export function sameAttempt(a: { buildNumber: number; runNumber: number }, b: { buildNumber: number; runNumber: number }): boolean {
-  return a.buildNumber === b.buildNumber && a.runNumber === b.runNumber;
-}
-
 /** Lowest build number seen on each commit of the timeline: the commit's place in history. */
 export function commitOrder(timeline: readonly TimelineEntry[]): Map<string, number> {
   const first = new Map<string, number>();
