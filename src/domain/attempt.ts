@@ -34,6 +34,8 @@ export interface AttemptRecord {
   runNumber: number;
   /** The step ran again on the same pipeline ("Rerun failed steps"). */
   isRerun: boolean;
+  /** The pipeline was started by hand ("Run pipeline", a whole-pipeline rerun): it may run an older commit. */
+  manualPipeline?: boolean;
   result: StepResult;
   commit?: string;
   branch?: string;

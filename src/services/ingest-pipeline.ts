@@ -219,6 +219,7 @@ async function buildAttempt(
     stepName: step.name,
     runNumber: step.runNumber,
     isRerun: step.isRerun,
+    ...(pipeline.triggerType === 'pipeline_trigger_manual' ? { manualPipeline: true } : {}),
     result: step.result ?? 'UNKNOWN',
     commit: pipeline.target.commit,
     branch,

@@ -33,6 +33,7 @@ export function observationOf(a: AttemptRecord): TestObservation | undefined {
     failedTests: a.failedTests.map((t) => ({ id: t.id, name: t.name })),
     stepResult: a.result,
     stepSucceededOnRerun: a.runNumber > 1 && a.result === 'SUCCESSFUL',
+    ...(a.manualPipeline ? { manualPipeline: true } : {}),
     // An attempt that failed for an infrastructure reason says nothing about its tests (DESIGN.md §3, item 4).
     excluded: a.failure?.category === 'infrastructure' ? 'infrastructure' : a.failedTestsOmitted > 0 ? 'mass-failure' : undefined,
   };

@@ -47,6 +47,11 @@ export interface Verdict {
 
 const PRIOR_FAILURES = 0.1;
 const PRIOR_RUNS = 10;
+/**
+ * Whether a test stopped flaking is judged on a cautious rate: a test that failed twice in its first few runs has
+ * not shown a 20 % rate yet, and a long quiet spell after that says little.
+ */
+const RECOVERY_PRIOR_RUNS = 50;
 
 function inScope(scopeKey: string, scope: ViewScope): boolean {
   return scope === 'all' || isDefaultScope(scopeKey);
@@ -144,7 +149,7 @@ function flakyScore(events: FlakyEvent[], now: StepTrack['seq'], includeOther: b
   let since: AttemptRef | undefined;
   let last: FlakyEvent | undefined;
   const rateAt = (seq: FlakyEvent['seq']): number =>
-    (Math.max(episodes, 1) + PRIOR_FAILURES) / (Math.max(attemptsBetween(base, seq, includeOther), episodes) + PRIOR_RUNS);
+    (Math.max(episodes, 1) + PRIOR_FAILURES) / (Math.max(attemptsBetween(base, seq, includeOther), episodes) + RECOVERY_PRIOR_RUNS);
   for (const event of events) {
     if (last) {
       const gap = Math.max(0, attemptsBetween(last.seq, event.seq, includeOther) - 1);

@@ -4,7 +4,7 @@
  * out of the bounded timeline) comes from the test's state as last written. A run that began before the timeline
  * and goes on inside it is joined across the edge.
  */
-import { compareKeys, horizonOf, refOfEntry, timelineKeys } from './timeline';
+import { commitOrder, compareKeys, horizonOf, isUnplaced, refOfEntry, timelineKeys } from './timeline';
 import type {
   AttemptRef,
   DetectorConfig,
@@ -49,9 +49,12 @@ interface WindowRun extends FailureRun {
   atEdge: boolean;
 }
 
-/** Per timeline: for each entry the index of the next entry of its scope, the first index of each scope, and
- * the entries of each commit. Computed once per timeline array. */
+/**
+ * Per timeline: for each placed entry the index of the next placed entry of its scope, the first index of each
+ * scope, which entries are placed (see `isUnplaced`), and the entries of each commit. Computed once per timeline.
+ */
 interface TimelineIndex {
+  placed: boolean[];
   nextInScope: number[];
   firstOfScope: Map<string, number>;
   byCommit: Map<string, number[]>;
@@ -66,16 +69,19 @@ function indexOf(timeline: readonly TimelineEntry[]): TimelineIndex {
   const lastOfScope = new Map<string, number>();
   const firstOfScope = new Map<string, number>();
   const byCommit = new Map<string, number[]>();
+  const order = commitOrder(timeline);
+  const placed = timeline.map((entry) => !isUnplaced(entry, order));
   timeline.forEach((entry, index) => {
+    const list = byCommit.get(entry.commit);
+    if (list) list.push(index);
+    else byCommit.set(entry.commit, [index]);
+    if (!placed[index]) return;
     const previous = lastOfScope.get(entry.scopeKey);
     if (previous === undefined) firstOfScope.set(entry.scopeKey, index);
     else nextInScope[previous] = index;
     lastOfScope.set(entry.scopeKey, index);
-    const list = byCommit.get(entry.commit);
-    if (list) list.push(index);
-    else byCommit.set(entry.commit, [index]);
   });
-  const built = { nextInScope, firstOfScope, byCommit };
+  const built = { placed, nextInScope, firstOfScope, byCommit };
   indexCache.set(timeline, built);
   return built;
 }
@@ -97,8 +103,9 @@ function windowRuns(
   known: Map<string, AttemptRef>,
   config: DetectorConfig,
 ): WindowRun[] {
-  if (failing.length === 0) return [];
-  const { nextInScope, firstOfScope } = indexOf(timeline);
+  const { placed, nextInScope, firstOfScope } = indexOf(timeline);
+  const inPlace = failing.filter((index) => placed[index]);
+  if (inPlace.length === 0) return [];
   const open = new Map<string, { run: WindowRun; last: number; commits: Set<string> }>();
   const runs: WindowRun[] = [];
   const close = (slot: { run: WindowRun; last: number }): boolean => {
@@ -109,7 +116,7 @@ function windowRuns(
     slot.run.closedKey = keys[next] as OrderKey;
     return true;
   };
-  for (const index of failing) {
+  for (const index of inPlace) {
     const entry = timeline[index] as TimelineEntry;
     const key = keys[index] as OrderKey;
     const crowded = entry.crowd >= config.crowdSize;

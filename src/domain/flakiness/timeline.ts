@@ -98,6 +98,11 @@ export function keyOf(entry: Pick<TimelineEntry, 'commit' | 'buildNumber' | 'run
   return [order.get(entry.commit) ?? entry.buildNumber, entry.buildNumber, entry.runNumber];
 }
 
+/** A manual pipeline's attempt on a commit no earlier pipeline in the timeline built: its place is unknown. */
+export function isUnplaced(entry: TimelineEntry, order: Map<string, number>): boolean {
+  return entry.manual === true && (order.get(entry.commit) ?? entry.buildNumber) >= entry.buildNumber;
+}
+
 export function sortTimeline(timeline: readonly TimelineEntry[]): TimelineEntry[] {
   const order = commitOrder(timeline);
   return [...timeline].sort((a, b) => compareKeys(keyOf(a, order), keyOf(b, order)));
@@ -179,6 +184,7 @@ export function entryOf(obs: TestObservation, seq: ScopeSeq, failedIds: string[]
     seq,
     failed: failedIds.slice(0, config.failedIdsPerEntry),
     crowd: Math.max(failingCount(obs), failedIds.length),
+    ...(obs.manualPipeline ? { manual: true } : {}),
   };
 }
 

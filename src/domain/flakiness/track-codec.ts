@@ -8,7 +8,7 @@ import type { ExclusionReason, ScopeSeq, StepTrack, TimelineEntry, WatchedTest }
 
 /**
  * `[commit index, scope index, build, run, seconds after t0, seq.default and seq.other as counts back from the
- * track's, crowd, ...failed ids]`.
+ * track's, crowd × 2 + manual, ...failed ids]`.
  */
 export type EntryTuple = [number, number, number, number, number, number, number, number, ...string[]];
 
@@ -74,7 +74,7 @@ export function encodeTrack(track: StepTrack): StoredStepTrack {
         e.at - base,
         track.seq.default - e.seq.default,
         track.seq.other - e.seq.other,
-        e.crowd,
+        e.crowd * 2 + (e.manual ? 1 : 0),
         ...e.failed,
       ],
     ),
@@ -82,7 +82,7 @@ export function encodeTrack(track: StepTrack): StoredStepTrack {
 }
 
 function decodeEntry(tuple: EntryTuple, stored: StoredStepTrack): TimelineEntry {
-  const [commit, scope, buildNumber, runNumber, offset, seqDefault, seqOther, crowd, ...failed] = tuple;
+  const [commit, scope, buildNumber, runNumber, offset, seqDefault, seqOther, crowdAndManual, ...failed] = tuple;
   return {
     commit: stored.commits[commit] ?? '',
     scopeKey: stored.scopes[scope] ?? 'default',
@@ -91,7 +91,8 @@ function decodeEntry(tuple: EntryTuple, stored: StoredStepTrack): TimelineEntry 
     at: stored.t0 + offset,
     seq: { default: stored.seq.default - seqDefault, other: stored.seq.other - seqOther },
     failed,
-    crowd,
+    crowd: Math.floor(crowdAndManual / 2),
+    ...(crowdAndManual % 2 === 1 ? { manual: true } : {}),
   };
 }
 

@@ -47,6 +47,8 @@ export interface TestObservation {
   stepResult: StepResult;
   /** `runNumber > 1` and the step SUCCESSFUL: something failed on this commit, then passed. */
   stepSucceededOnRerun: boolean;
+  /** The pipeline was started by hand, so its commit may be older than the branch's head (see `TimelineEntry`). */
+  manualPipeline?: boolean;
   /** Set by the caller when the failure classifier blamed infrastructure; such attempts count for nothing. */
   excluded?: 'infrastructure' | 'mass-failure' | undefined;
 }
@@ -111,6 +113,12 @@ export interface TimelineEntry {
   failed: string[];
   /** How many tests failed in the attempt in all (a common cause is likelier when many fail together). */
   crowd: number;
+  /**
+   * Started by hand. A manual pipeline on a commit the timeline has not seen built before may run code from
+   * anywhere in history (a re-deploy, a bisect), so it has no place among the runs of failures: it only counts for
+   * same-commit evidence, until a pipeline that built the commit earlier places it.
+   */
+  manual?: boolean;
 }
 
 /** A test with an open run of failures in a branch scope: the next attempt of that scope must load it. */

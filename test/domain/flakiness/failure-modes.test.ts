@@ -75,6 +75,17 @@ describe('b. a break on the default branch while older commits still run', () =>
     expect(view.brokenSince).toMatchObject({ commit: breaking.commit, buildNumber: breaking.buildNumber });
   });
 
+  it('stays broken when a pipeline started by hand on a commit never built before passes', () => {
+    const replay = new Replay();
+    passes(replay, 40);
+    for (let i = 0; i < 4; i++) replay.observe(failing());
+    // "Run pipeline" on an older commit that a push of several commits never built: its place is unknown.
+    replay.observe(anObservation({ manualPipeline: true }));
+    expect(replay.view(FLAKY.id).label).toBe('broken');
+    replay.observe(failing());
+    expect(replay.view(FLAKY.id).label).toBe('broken');
+  });
+
   it('stays broken while branches that have not merged the break pass', () => {
     const replay = new Replay();
     passes(replay, 40);
