@@ -72,6 +72,15 @@ function explainedBy(run: FailureRun, regressions: FailureRun[], config: Detecto
   });
 }
 
+/**
+ * A single failure on a branch that has not run since for `staleBranchSeconds` while the step went on elsewhere:
+ * the branch was merged or left, and the failure stands on its own. (An author who broke the test and then fixed
+ * it would have pushed again.)
+ */
+function staleBranchFailure(run: FailureRun, latestAt: number, config: DetectorConfig): boolean {
+  return !isDefaultScope(run.scopeKey) && run.attempts === 1 && latestAt - secondsOf(run.end) >= config.staleBranchSeconds;
+}
+
 /** Failing attempts that are not part of `run`, each run counting at most two (a long regression is one cause). */
 function rateWithout(runs: FailureRun[], run: FailureRun, counted: number): number {
   const failures = runs.reduce((n, other) => (other === run ? n : n + Math.min(other.attempts, 2)), 0);
@@ -196,7 +205,9 @@ export function judge(
   );
   const regressions = new Set([...defaultRegressions, ...branchRegressions]);
   // An open run may still turn out to be a regression: only a run a pass has closed is an isolated episode.
-  const episodes = runs.filter((run) => run.closedBy && !regressions.has(run) && !explained.has(run));
+  const latestAt = track.timeline.reduce((latest, entry) => Math.max(latest, entry.at), 0);
+  const over = (run: FailureRun): boolean => run.closedBy !== undefined || staleBranchFailure(run, latestAt, config);
+  const episodes = runs.filter((run) => over(run) && !regressions.has(run) && !explained.has(run));
   const flaky = flakyScore(flakyEvents(episodes, sameCommit, config), track.seq, includeOther, config);
   const isFlaky = flaky.peak >= config.alarmScore && flaky.score >= config.recoveryScore;
 

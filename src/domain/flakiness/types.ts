@@ -242,7 +242,10 @@ export interface DetectorConfig {
   priorOdds: number;
   /** Likelihood ratio of a further isolated failure on the default branch. */
   episodeRatio: number;
-  /** ... of an isolated failure on a branch not seen failing before (a branch failure may be the author's). */
+  /**
+   * ... of an isolated failure on a branch not seen failing before. An author breaks a given test on a given branch
+   * rarely, so failures on distinct branches weigh as much as on the default branch; repeats on one branch do not.
+   */
   branchEpisodeRatio: number;
   /** ... of a further isolated failure on a branch already seen. */
   repeatBranchEpisodeRatio: number;
@@ -267,6 +270,8 @@ export interface DetectorConfig {
   regressionLeadSeconds: number;
   /** ... and this long after it was fixed (branches that have not merged the fix yet). */
   regressionTrailSeconds: number;
+  /** A single branch failure with no later attempt of its branch for this long counts as an isolated failure. */
+  staleBranchSeconds: number;
   /** Counted default-branch attempts a `fixed` label is shown before it falls back to healthy. */
   fixedHold: number;
   /** An attempt where at least this share of the suite failed, and at least `massFailureMinTests`, is excluded. */
@@ -287,7 +292,7 @@ export const DEFAULT_DETECTOR_CONFIG: Readonly<DetectorConfig> = Object.freeze({
   scope: 'all',
   priorOdds: 1 / 9,
   episodeRatio: 9,
-  branchEpisodeRatio: 3,
+  branchEpisodeRatio: 9,
   repeatBranchEpisodeRatio: 1.5,
   crowdedEpisodeRatio: 1.5,
   sameCommitRatio: 30,
@@ -298,6 +303,7 @@ export const DEFAULT_DETECTOR_CONFIG: Readonly<DetectorConfig> = Object.freeze({
   regressionChance: 0.001,
   regressionLeadSeconds: 3 * 86_400,
   regressionTrailSeconds: 86_400,
+  staleBranchSeconds: 86_400,
   fixedHold: 50,
   massFailureShare: 0.3,
   massFailureMinTests: 5,
