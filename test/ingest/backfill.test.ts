@@ -123,7 +123,8 @@ describe('a backfill queued from the admin page', () => {
     expect(after.ingestion.backfill).toBeUndefined();
     expect(page.backfill).not.toHaveProperty('progress');
     expect((await store.getDoc(keys.backfill(ws.slug)))?.value.progress).toBeDefined();
-  });
+    // Ingests the whole simulated window through the Forge fakes: minutes on a loaded 2-core machine.
+  }, 180_000);
 
   it('skips a repository the app may no longer list, and still finishes', async () => {
     const closed = await startSimServer({ workspace: ws, faults: { rate: 1, kinds: ['403'], seed: 1, only: ['pipelines.list'] } });
