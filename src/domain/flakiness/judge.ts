@@ -61,15 +61,22 @@ function secondsOf(ref: AttemptRef): number {
   return Date.parse(ref.at) / 1000;
 }
 
-/** Runs a regression of the default branch explains: branch runs that began around it. */
-function explainedBy(run: FailureRun, regressions: FailureRun[], config: DetectorConfig): boolean {
+/**
+ * Branch runs that are not independent evidence: those that began around a default-branch regression (the pull
+ * request that caused it, branches that merged the break and not yet the fix), and those that began while the
+ * default branch was failing the test at all (branches fork from and merge that code).
+ */
+function explainedBy(run: FailureRun, defaultRuns: FailureRun[], regressions: FailureRun[], config: DetectorConfig): boolean {
   if (isDefaultScope(run.scopeKey)) return false;
   const start = secondsOf(run.start);
-  return regressions.some((regression) => {
-    const from = secondsOf(regression.start) - config.regressionLeadSeconds;
-    const until = regression.closedBy ? secondsOf(regression.closedBy) + config.regressionTrailSeconds : Number.POSITIVE_INFINITY;
-    return start >= from && start <= until;
-  });
+  const until = (other: FailureRun, trail: number): number =>
+    other.closedBy ? secondsOf(other.closedBy) + trail : Number.POSITIVE_INFINITY;
+  const aroundRegression = regressions.some(
+    (regression) =>
+      start >= secondsOf(regression.start) - config.regressionLeadSeconds &&
+      start <= until(regression, config.regressionTrailSeconds),
+  );
+  return aroundRegression || defaultRuns.some((red) => start >= secondsOf(red.start) && start <= until(red, 0));
 }
 
 /**
@@ -198,7 +205,7 @@ export function judge(
   const defaultRuns = runs.filter((run) => isDefaultScope(run.scopeKey));
   const countedDefault = attemptsBetween(state.firstSeen, track.seq, false);
   const defaultRegressions = defaultRuns.filter((run) => isRegression(run, defaultRuns, sameCommit, countedDefault, config));
-  const explained = new Set(runs.filter((run) => explainedBy(run, defaultRegressions, config)));
+  const explained = new Set(runs.filter((run) => explainedBy(run, defaultRuns, defaultRegressions, config)));
   const unexplained = runs.filter((run) => !explained.has(run) && !defaultRegressions.includes(run));
   const branchRegressions = unexplained.filter(
     (run) => !isDefaultScope(run.scopeKey) && isRegression(run, [...defaultRuns, ...unexplained], sameCommit, counted, config),
