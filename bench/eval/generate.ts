@@ -110,7 +110,7 @@ function slowdownTruth(graph: CommitGraph, s: Slowdown, pipelines: PlannedPipeli
       factor: s.factor,
       commit: { hash: commit.hash, at: iso(commit.at), ...(commit.mainPosition !== undefined ? { mainPosition: commit.mainPosition } : {}) },
       firstPipeline: first ?? -1,
-      runsAfter: affected.length,
+      runsAfter: new Set(affected.map((a) => a.buildNumber)).size,
     };
   });
 }
@@ -190,7 +190,7 @@ function repoConfigs(ws: WorkspaceConfig): RepoConfig[] {
 export function generate(scenario: Scenario, seed = scenario.seed): Generated {
   const start = Date.parse(scenario.start);
   const workspaces = scenario.workspaces.map((wsConfig): GeneratedWorkspace => {
-    const wsSeed = `${scenario.name}:${seed}:${wsConfig.slug}`;
+    const wsSeed = `${scenario.seedKey ?? scenario.name}:${seed}:${wsConfig.slug}`;
     const wsRng = createRng(wsSeed);
     const outages = outageWindows(wsRng, wsConfig, start);
     const built = repoConfigs(wsConfig).map((cfg) => buildRepo(scenario, cfg, `${wsSeed}:${cfg.slug}`, outages));

@@ -159,6 +159,8 @@ export const scenarioSchema = z.object({
   /** Failure mode of issue 8 item 2 that the scenario exercises (a–e), or a sweep dimension. */
   tags: z.array(z.string()).default([]),
   seed: z.number().int().default(1),
+  /** What the history's randomness is keyed on besides the seed (the variants of a sweep share their sweep's). */
+  seedKey: z.string().optional(),
   start: z.string().datetime().default('2026-03-02T07:00:00Z'),
   days: z.number().positive().default(14),
   /** Simulated hours between two syncs, as a person or a cron job would run `sync`. */
@@ -214,6 +216,7 @@ export function scenariosFromYaml(text: string, where: string): Scenario[] {
       const copy = structuredClone(sweep.data.base);
       for (const [dotted, value] of Object.entries(variant.set)) setPath(copy, dotted, value);
       copy['name'] = `${sweep.data.sweep}/${variant.label}`;
+      copy['seedKey'] = sweep.data.sweep;
       copy['slow'] = sweep.data.slow;
       copy['tags'] = [...((copy['tags'] as string[] | undefined) ?? []), `sweep:${sweep.data.sweep}`];
       return validated(copy, `${where} (${variant.label})`);

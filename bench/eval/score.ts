@@ -50,6 +50,8 @@ export interface RepoScore {
   noisyFalseAlarms: number;
   /** Names the product listed that are not served anywhere in the repository (a cut or rewritten name). */
   unknownNames: string[];
+  /** Each planted test: what it is, its visible failures, and both verdicts (for reading a miss). */
+  planted: { name: string; kind: string; expected: string; rate?: number; own: number; outage: number; product: Label; naive: Label }[];
 }
 
 const emptyCounts = (): Counts => ({
@@ -236,6 +238,19 @@ export function scoreRepo(run: WorkspaceRun, repo: TruthRepo): RepoScore {
     noisySteps: repo.noisySteps.filter((s) => !shifted.has(s)).length,
     noisyFalseAlarms: falseAlarms.filter((s) => repo.noisySteps.includes(s)).length,
     unknownNames: report.tests.map((t) => t.name).filter((n) => !served.has(n)),
+    planted: repo.tests.map((t) => {
+      const f = facts.get(t.name);
+      return {
+        name: t.name,
+        kind: t.kind,
+        expected: t.expected,
+        ...(t.rate !== undefined ? { rate: Math.round(t.rate * 1000) / 1000 } : {}),
+        own: f?.own ?? 0,
+        outage: f?.outage ?? 0,
+        product: productLabel(finalLabels)(t.name),
+        naive: naiveAt(Infinity)(t.name),
+      };
+    }),
   };
 }
 

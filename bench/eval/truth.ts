@@ -60,6 +60,7 @@ export interface TruthSlowdown {
   commit: CommitRef;
   /** Build number of the first pipeline (by creation) that ran the step on code containing the commit. */
   firstPipeline: number;
+  /** Pipelines that ran the step on code containing the commit. */
   runsAfter: number;
 }
 
