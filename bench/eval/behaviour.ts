@@ -51,16 +51,37 @@ export function servedSteps(cfg: RepoConfig): ServedStep[] {
     const noisy = cfg.durations.noisy.find((n) => n.step === s.name);
     const noise = noisy ? noisy.sigma : s.noise;
     if (s.kind !== 'test' || s.shards === 1)
-      return [{ name: s.name, config: s, group: GROUP[s.kind], seconds: s.seconds, noise, ...(s.kind === 'test' ? { suite: s.name } : {}) }];
+      return [
+        {
+          name: s.name,
+          config: s,
+          group: GROUP[s.kind],
+          seconds: s.seconds,
+          noise,
+          ...(s.kind === 'test' ? { suite: s.name } : {}),
+        },
+      ];
     return Array.from({ length: s.shards }, (_, i) => {
       const name = `${s.name} (${i + 1}/${s.shards})`;
-      return { name, config: s, group: GROUP[s.kind], seconds: s.seconds / s.shards + 30, noise, suite: name };
+      return {
+        name,
+        config: s,
+        group: GROUP[s.kind],
+        seconds: s.seconds / s.shards + 30,
+        noise,
+        suite: name,
+      };
     });
   });
 }
 
 function testDef(rng: Rng, t: TestName): SimTestDef {
-  return { name: t.name, packageName: t.classname, fullyQualifiedName: t.fullName, durationMs: Math.round(40 * rng.noise(1.2)) + 1 };
+  return {
+    name: t.name,
+    packageName: t.classname,
+    fullyQualifiedName: t.fullName,
+    durationMs: Math.round(40 * rng.noise(1.2)) + 1,
+  };
 }
 
 /** Splits `count` tests of a step over its shards, as evenly as a runner's sharding would. */
@@ -68,7 +89,11 @@ function shardSizes(total: number, shards: number): number[] {
   return Array.from({ length: shards }, (_, i) => Math.floor(total / shards) + (i < total % shards ? 1 : 0));
 }
 
-function buildSuites(rng: Rng, cfg: RepoConfig, steps: ServedStep[]): { suites: Record<string, TestName[]>; taken: Set<string> } {
+function buildSuites(
+  rng: Rng,
+  cfg: RepoConfig,
+  steps: ServedStep[],
+): { suites: Record<string, TestName[]>; taken: Set<string> } {
   const taken = new Set<string>();
   const suites: Record<string, TestName[]> = {};
   for (const s of cfg.steps.filter((x) => x.kind === 'test')) {
@@ -82,12 +107,20 @@ function buildSuites(rng: Rng, cfg: RepoConfig, steps: ServedStep[]): { suites: 
 }
 
 /** Replaces two tests of a suite by a real name and its twin; returns them (original first). */
-function plantTwins(rng: Rng, suite: TestName[], original: TestName, taken: Set<string>): [TestName, TestName] | undefined {
+function plantTwins(
+  rng: Rng,
+  suite: TestName[],
+  original: TestName,
+  taken: Set<string>,
+): [TestName, TestName] | undefined {
   const twin = original.fullName.length > 160 ? longNameTwin(original) : whitespaceTwin(original);
   if (taken.has(twin.fullName) || suite.length < 4) return undefined;
   taken.add(twin.fullName);
   taken.add(original.fullName);
-  const [i, j] = shuffled(rng, suite.map((_, k) => k)).slice(0, 2) as [number, number];
+  const [i, j] = shuffled(
+    rng,
+    suite.map((_, k) => k),
+  ).slice(0, 2) as [number, number];
   suite[i] = original;
   suite[j] = twin;
   return [original, twin];
@@ -118,13 +151,22 @@ export function planTests(rng: Rng, cfg: RepoConfig, graph: CommitGraph): RepoTe
   for (let k = 0; k < nd.count; k++) {
     const key = suiteKeys[k % suiteKeys.length] ?? '';
     const suite = suites[key] ?? [];
-    const original = k % 2 === 1 && longOnes.length > 0 ? longOnes.pop() : suite.find((t) => !used.has(t.fullName) && / /.test(t.name));
+    const original =
+      k % 2 === 1 && longOnes.length > 0
+        ? longOnes.pop()
+        : suite.find((t) => !used.has(t.fullName) && / /.test(t.name));
     if (!original) continue;
     const pair = plantTwins(rng, suite, original, taken);
     if (!pair) continue;
     used.add(pair[0].fullName);
     used.add(pair[1].fullName);
-    planted.push({ name: pair[0].fullName, suite: key, kind: 'flaky', rate: draw(rng, nd.rate), twinOf: pair[1].fullName });
+    planted.push({
+      name: pair[0].fullName,
+      suite: key,
+      kind: 'flaky',
+      rate: draw(rng, nd.rate),
+      twinOf: pair[1].fullName,
+    });
     stableTwins.push({ name: pair[1].fullName, suite: key, twinOf: pair[0].fullName });
   }
 
@@ -144,13 +186,16 @@ export function planTests(rng: Rng, cfg: RepoConfig, graph: CommitGraph): RepoTe
     if (t) planted.push({ ...t, ...p });
   };
 
-  for (const f of cfg.tests.flaky) for (let i = 0; i < f.count; i++) plant({ kind: 'flaky', rate: draw(rng, f.rate) });
+  for (const f of cfg.tests.flaky)
+    for (let i = 0; i < f.count; i++) plant({ kind: 'flaky', rate: draw(rng, f.rate) });
   for (const f of cfg.tests.becomesFlaky)
-    for (let i = 0; i < f.count; i++) plant({ kind: 'becomes-flaky', rate: draw(rng, f.rate), since: mainCommitAt(graph, draw(rng, f.at)) });
+    for (let i = 0; i < f.count; i++)
+      plant({ kind: 'becomes-flaky', rate: draw(rng, f.rate), since: mainCommitAt(graph, draw(rng, f.at)) });
   for (const b of cfg.tests.broken)
     for (let i = 0; i < b.count; i++) {
       const since = mainCommitAt(graph, draw(rng, b.at));
-      const fixedAt = b.fixedAfter === null ? undefined : mainAfter(graph, since, Math.max(1, drawInt(rng, b.fixedAfter)));
+      const fixedAt =
+        b.fixedAfter === null ? undefined : mainAfter(graph, since, Math.max(1, drawInt(rng, b.fixedAfter)));
       plant({ kind: 'broken', rate: 1, since, ...(fixedAt !== undefined ? { fixedAt } : {}) });
     }
   for (let i = 0; i < cfg.tests.shortBreakages.count; i++) {
@@ -158,14 +203,18 @@ export function planTests(rng: Rng, cfg: RepoConfig, graph: CommitGraph): RepoTe
     const fixedAt = mainAfter(graph, since, Math.max(2, drawInt(rng, cfg.tests.shortBreakages.commits)));
     if (fixedAt !== undefined) plant({ kind: 'short-breakage', rate: 1, since, fixedAt });
   }
-  const candidates = shuffled(rng, graph.branches.filter((b) => b.pushes.length >= 2));
+  const candidates = shuffled(
+    rng,
+    graph.branches.filter((b) => b.pushes.length >= 2),
+  );
   for (let i = 0; i < cfg.tests.branchBreakages && i < candidates.length; i++) {
     const b = candidates[i];
     if (!b) break;
     const p = rng.int(0, b.pushes.length - 2);
     const since = b.pushes[p]?.head;
     const fixedAt = b.pushes[p + 1]?.head;
-    if (since !== undefined && fixedAt !== undefined) plant({ kind: 'branch-breakage', rate: 1, since, fixedAt });
+    if (since !== undefined && fixedAt !== undefined)
+      plant({ kind: 'branch-breakage', rate: 1, since, fixedAt });
   }
 
   const defs: Record<string, SimTestDef[]> = {};
@@ -175,7 +224,8 @@ export function planTests(rng: Rng, cfg: RepoConfig, graph: CommitGraph): RepoTe
 
 /** Whether a planted test's behaviour applies to `code` (commit index): off, on, or over (a breakage fixed). */
 export function behaviourState(graph: CommitGraph, test: PlantedTest, code: number): 'off' | 'on' | 'fixed' {
-  const has = (c: number | undefined): boolean => c !== undefined && (graph.commits[code]?.ancestors.has(c) ?? false);
+  const has = (c: number | undefined): boolean =>
+    c !== undefined && (graph.commits[code]?.ancestors.has(c) ?? false);
   switch (test.kind) {
     case 'stable':
       return 'off';
@@ -197,7 +247,13 @@ export function fails(graph: CommitGraph, test: PlantedTest, code: number, roll:
 
 const commitRef = (graph: CommitGraph, index: number | undefined): CommitRef | undefined => {
   const c = index === undefined ? undefined : graph.commits[index];
-  return c ? { hash: c.hash, at: new Date(c.at).toISOString(), ...(c.mainPosition !== undefined ? { mainPosition: c.mainPosition } : {}) } : undefined;
+  return c
+    ? {
+        hash: c.hash,
+        at: new Date(c.at).toISOString(),
+        ...(c.mainPosition !== undefined ? { mainPosition: c.mainPosition } : {}),
+      }
+    : undefined;
 };
 
 function expectedLabel(t: PlantedTest): ExpectedLabel {
@@ -230,6 +286,12 @@ export function truthTests(graph: CommitGraph, tests: RepoTests): TruthTest[] {
       ...(t.twinOf ? { twinOf: t.twinOf } : {}),
     };
   });
-  const twins = tests.stableTwins.map((t): TruthTest => ({ name: t.name, step: t.suite, kind: 'stable', expected: 'healthy', twinOf: t.twinOf }));
+  const twins = tests.stableTwins.map((t): TruthTest => ({
+    name: t.name,
+    step: t.suite,
+    kind: 'stable',
+    expected: 'healthy',
+    twinOf: t.twinOf,
+  }));
   return [...planted, ...twins];
 }

@@ -62,12 +62,63 @@ export interface CommitGraph {
   end: number;
 }
 
-const FIRST_NAMES = ['Amara', 'Bogdan', 'Chiara', 'Dmitri', 'Efua', 'Farid', 'Grete', 'Hiroshi', 'Ines', 'Jonas', 'Kavya', 'Lucía', 'Mateus', 'Nora', 'Oskar', 'Priya', 'Quentin', 'Rania', 'Søren', 'Tomasz'];
-const LAST_NAMES = ['Okafor', 'Lindqvist', 'Moreau', 'Tanaka', 'Haddad', 'Novak', 'Reyes', 'Schmidt', 'Iyer', 'Kowalski', 'Brennan', 'Nakamura'];
-const TOPICS = ['checkout', 'search', 'billing', 'auth', 'export', 'onboarding', 'retry', 'cache', 'pagination', 'webhooks', 'audit-log', 'i18n', 'rate-limit', 'reports'];
+const FIRST_NAMES = [
+  'Amara',
+  'Bogdan',
+  'Chiara',
+  'Dmitri',
+  'Efua',
+  'Farid',
+  'Grete',
+  'Hiroshi',
+  'Ines',
+  'Jonas',
+  'Kavya',
+  'Lucía',
+  'Mateus',
+  'Nora',
+  'Oskar',
+  'Priya',
+  'Quentin',
+  'Rania',
+  'Søren',
+  'Tomasz',
+];
+const LAST_NAMES = [
+  'Okafor',
+  'Lindqvist',
+  'Moreau',
+  'Tanaka',
+  'Haddad',
+  'Novak',
+  'Reyes',
+  'Schmidt',
+  'Iyer',
+  'Kowalski',
+  'Brennan',
+  'Nakamura',
+];
+const TOPICS = [
+  'checkout',
+  'search',
+  'billing',
+  'auth',
+  'export',
+  'onboarding',
+  'retry',
+  'cache',
+  'pagination',
+  'webhooks',
+  'audit-log',
+  'i18n',
+  'rate-limit',
+  'reports',
+];
 
 /** Relative activity per hour of the day (UTC, a team in one time zone): a morning and an afternoon peak. */
-const HOURLY = [0, 0, 0, 0, 0, 0, 0.1, 0.4, 1, 1.3, 1.4, 1.1, 0.5, 0.9, 1.3, 1.4, 1.2, 0.8, 0.4, 0.2, 0.15, 0.1, 0.05, 0];
+const HOURLY = [
+  0, 0, 0, 0, 0, 0, 0.1, 0.4, 1, 1.3, 1.4, 1.1, 0.5, 0.9, 1.3, 1.4, 1.2, 0.8, 0.4, 0.2, 0.15, 0.1, 0.05, 0,
+];
 
 /** A random moment of team activity within [from, to): days weighted (weekends 15 %), then hours. */
 function activeMoment(rng: Rng, from: number, to: number): number {
@@ -140,7 +191,7 @@ function branchName(rng: Rng, author: string, n: number): string {
 function branchPushTimes(rng: Rng, cfg: RepoConfig, from: number, to: number, count: number): number[][] {
   const times = Array.from({ length: count }, () => activeMoment(rng, from, to)).sort((a, b) => a - b);
   const pushes: number[][] = [];
-  for (let i = 0; i < times.length; ) {
+  for (let i = 0; i < times.length;) {
     const k = Math.max(1, drawInt(rng, cfg.commitsPerPush));
     pushes.push(times.slice(i, i + k));
     i += k;
@@ -156,7 +207,7 @@ export function buildCommitGraph(rng: Rng, cfg: RepoConfig, start: number, days:
   // Default-branch commits land in the first 92 % of the history, so the last ones still get runs.
   const slots = landingSlots(rng, cfg, start, start + (end - start) * 0.92);
   let pullRequests = 0;
-  for (let i = 0; i < slots.length; ) {
+  for (let i = 0; i < slots.length;) {
     const at = slots[i] ?? end;
     const author = rng.pick(developers);
     if (rng.chance(cfg.directPushShare) || i === 0) {
@@ -167,9 +218,11 @@ export function buildCommitGraph(rng: Rng, cfg: RepoConfig, start: number, days:
       i += k;
       continue;
     }
-    const lagging = rng.chance(cfg.branches.lagShare);
+    // A lagging branch forks `lag` default-branch commits back (so only once that many have landed).
+    const lag = drawInt(rng, cfg.branches.lagCommits);
+    const lagging = rng.chance(cfg.branches.lagShare) && i >= lag;
     const forkAt = lagging
-      ? Math.max(start, (slots[Math.max(0, i - drawInt(rng, cfg.branches.lagCommits))] ?? start) + MINUTE_MS)
+      ? (slots[i - lag] ?? start) + MINUTE_MS
       : Math.max(start, at - draw(rng, cfg.branches.hours) * HOUR_MS);
     const name = branchName(rng, author, g.branches.length + 1);
     const forkedFrom = g.mainHeadAt(forkAt);
@@ -187,9 +240,20 @@ export function buildCommitGraph(rng: Rng, cfg: RepoConfig, start: number, days:
       for (const t of times) head = g.commit(t, author, name, [head], false);
       const pushAt = (times[times.length - 1] ?? at) + 30_000;
       if (wantsPr && !branch.pullRequest && (p > 0 || pushTimes.length === 1 || rng.chance(0.5))) {
-        branch.pullRequest = { id: ++pullRequests, title: `${name.split('/')[1]}: ${rng.pick(TOPICS)} changes`, source: name, openedAt: pushAt };
+        branch.pullRequest = {
+          id: ++pullRequests,
+          title: `${name.split('/')[1]}: ${rng.pick(TOPICS)} changes`,
+          source: name,
+          openedAt: pushAt,
+        };
       }
-      const push: Push = { at: pushAt, branch: name, head, author, ...(branch.pullRequest ? { pullRequest: branch.pullRequest } : {}) };
+      const push: Push = {
+        at: pushAt,
+        branch: name,
+        head,
+        author,
+        ...(branch.pullRequest ? { pullRequest: branch.pullRequest } : {}),
+      };
       branch.pushes.push(push);
       g.pushes.push(push);
     });
@@ -201,12 +265,23 @@ export function buildCommitGraph(rng: Rng, cfg: RepoConfig, start: number, days:
   }
   renumberPullRequests(g.branches);
   g.pushes.sort((a, b) => a.at - b.at);
-  return { mainBranch: cfg.mainBranch, commits: g.commits, main: g.main, pushes: g.pushes, branches: g.branches, developers, start, end };
+  return {
+    mainBranch: cfg.mainBranch,
+    commits: g.commits,
+    main: g.main,
+    pushes: g.pushes,
+    branches: g.branches,
+    developers,
+    start,
+    end,
+  };
 }
 
 /** Bitbucket numbers pull requests in the order they are opened. */
 function renumberPullRequests(branches: FeatureBranch[]): void {
-  const prs = branches.flatMap((b) => (b.pullRequest ? [b.pullRequest] : [])).sort((a, b) => a.openedAt - b.openedAt);
+  const prs = branches
+    .flatMap((b) => (b.pullRequest ? [b.pullRequest] : []))
+    .sort((a, b) => a.openedAt - b.openedAt);
   prs.forEach((pr, i) => {
     pr.id = i + 1;
   });

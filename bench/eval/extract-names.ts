@@ -120,7 +120,8 @@ export function buildNamePool(junitDir: string): NamePool {
         (families[family] ??= []).push(entry);
       }
       const list = (messages[family] ??= []);
-      for (const m of parsed.messages) if (list.length < MESSAGES_PER_FAMILY && !list.includes(m)) list.push(m);
+      for (const m of parsed.messages)
+        if (list.length < MESSAGES_PER_FAMILY && !list.includes(m)) list.push(m);
     }
   }
   return {
@@ -141,7 +142,9 @@ function main(): void {
   const pool = buildNamePool(junitDir);
   writeFileSync(out, `${JSON.stringify(pool)}\n`);
   for (const [family, list] of Object.entries(pool.families))
-    console.log(`${family.padEnd(8)} ${String(list.length).padStart(5)} names, ${pool.messages[family]?.length ?? 0} messages`);
+    console.log(
+      `${family.padEnd(8)} ${String(list.length).padStart(5)} names, ${pool.messages[family]?.length ?? 0} messages`,
+    );
 }
 
 if (require.main === module) main();

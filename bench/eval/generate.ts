@@ -8,7 +8,15 @@ import { stringify } from 'yaml';
 import type { SimPipeline, SimRepo, SimWorkspace } from '../../src/sim/model';
 import { planTests, truthTests, type RepoTests } from './behaviour';
 import { buildCommitGraph, type CommitGraph } from './commit-graph';
-import { plansForPush, runPipeline, type PipelinePlan, type PlannedPipeline, type RepoContext, type Slowdown, type Window } from './pipelines';
+import {
+  plansForPush,
+  runPipeline,
+  type PipelinePlan,
+  type PlannedPipeline,
+  type RepoContext,
+  type Slowdown,
+  type Window,
+} from './pipelines';
 import { createRng, draw, drawInt, HOUR_MS, iso, MINUTE_MS, type Rng } from './random';
 import type { RepoConfig, Scenario, WorkspaceConfig } from './scenario';
 import type { TruthRepo, TruthSlowdown, TruthWorkspace } from './truth';
@@ -19,6 +27,8 @@ export interface GeneratedWorkspace {
   /** When the history starts, and a moment after every attempt has completed. */
   start: number;
   end: number;
+  /** The commit graph of each repository (by slug), for checks; not served. */
+  graphs: Record<string, CommitGraph>;
 }
 
 export interface Generated {
@@ -42,7 +52,13 @@ const LANGUAGE: Record<string, string> = {
 function outageWindows(rng: Rng, ws: WorkspaceConfig, start: number): Window[] {
   return ws.outages.map((o) => {
     const from = start + draw(rng, o.atHour) * HOUR_MS;
-    return { from, to: from + draw(rng, o.hours) * HOUR_MS, stepFailShare: o.stepFailShare, suiteFailShare: o.suiteFailShare, suiteShare: o.suiteShare };
+    return {
+      from,
+      to: from + draw(rng, o.hours) * HOUR_MS,
+      stepFailShare: o.stepFailShare,
+      suiteFailShare: o.suiteFailShare,
+      suiteShare: o.suiteShare,
+    };
   });
 }
 
@@ -56,13 +72,26 @@ function olderCommitPlans(rng: Rng, cfg: RepoConfig, graph: CommitGraph): Pipeli
     const back = rng.int(2, Math.min(15, landed.length - 2));
     const code = landed[landed.length - 1 - back];
     if (code === undefined) continue;
-    plans.push({ createdOn: at, trigger: 'MANUAL', code, branch: graph.mainBranch, defaultBranch: true, author: rng.pick(graph.developers) });
+    plans.push({
+      createdOn: at,
+      trigger: 'MANUAL',
+      code,
+      branch: graph.mainBranch,
+      defaultBranch: true,
+      author: rng.pick(graph.developers),
+    });
   }
   return plans;
 }
 
 /** The default-branch commit of the slowdown: the newest with at least `runsAfter` planned runs of the step. */
-function placeSlowdown(rng: Rng, cfg: RepoConfig, graph: CommitGraph, tests: RepoTests, plans: PipelinePlan[]): Slowdown | undefined {
+function placeSlowdown(
+  rng: Rng,
+  cfg: RepoConfig,
+  graph: CommitGraph,
+  tests: RepoTests,
+  plans: PipelinePlan[],
+): Slowdown | undefined {
   const spec = cfg.durations.slowdown;
   if (!spec) return undefined;
   const steps = tests.steps.filter((s) => s.config.name === spec.step || s.name === spec.step);
@@ -81,7 +110,11 @@ function placeSlowdown(rng: Rng, cfg: RepoConfig, graph: CommitGraph, tests: Rep
 function pipelinesYml(tests: RepoTests, cfg: RepoConfig): string {
   const group = (g: number) => tests.steps.filter((s) => s.group === g && !s.config.mainOnly);
   const stepYml = (s: (typeof tests.steps)[number]) => ({
-    step: { name: s.name, ...(s.config.size > 1 ? { size: `${s.config.size}x` } : {}), script: [s.config.kind === 'test' ? 'make test' : `make ${s.config.kind}`] },
+    step: {
+      name: s.name,
+      ...(s.config.size > 1 ? { size: `${s.config.size}x` } : {}),
+      script: [s.config.kind === 'test' ? 'make test' : `make ${s.config.kind}`],
+    },
   });
   const section = [0, 1].flatMap((g): unknown[] => {
     const steps = group(g);
@@ -104,11 +137,18 @@ function slowdownTruth(graph: CommitGraph, s: Slowdown, pipelines: PlannedPipeli
     const affected = pipelines
       .filter((p) => graph.commits[p.plan.code]?.ancestors.has(s.commit))
       .flatMap((p) => p.attempts.filter((a) => a.step === step && a.result !== 'NOT_RUN'));
-    const first = affected.reduce<number | undefined>((min, a) => (min === undefined || a.buildNumber < min ? a.buildNumber : min), undefined);
+    const first = affected.reduce<number | undefined>(
+      (min, a) => (min === undefined || a.buildNumber < min ? a.buildNumber : min),
+      undefined,
+    );
     return {
       step,
       factor: s.factor,
-      commit: { hash: commit.hash, at: iso(commit.at), ...(commit.mainPosition !== undefined ? { mainPosition: commit.mainPosition } : {}) },
+      commit: {
+        hash: commit.hash,
+        at: iso(commit.at),
+        ...(commit.mainPosition !== undefined ? { mainPosition: commit.mainPosition } : {}),
+      },
       firstPipeline: first ?? -1,
       runsAfter: new Set(affected.map((a) => a.buildNumber)).size,
     };
@@ -116,9 +156,9 @@ function slowdownTruth(graph: CommitGraph, s: Slowdown, pipelines: PlannedPipeli
 }
 
 interface BuiltRepo {
+  graph: CommitGraph;
   repo: SimRepo;
   truth: TruthRepo;
-  slowdowns: TruthSlowdown[];
   end: number;
 }
 
@@ -127,10 +167,25 @@ function buildRepo(scenario: Scenario, cfg: RepoConfig, seed: string, outages: W
   const graph = buildCommitGraph(createRng(`${seed}:graph`), cfg, start, scenario.days);
   const tests = planTests(createRng(`${seed}:tests`), cfg, graph);
   const rng = createRng(`${seed}:pipelines`);
-  const brokenBuilds = new Set(graph.pushes.filter((p) => p.branch !== graph.mainBranch && rng.chance(cfg.failures.compile)).map((p) => p.head));
-  const plans = [...graph.pushes.flatMap((push) => plansForPush(graph, cfg, push, rng)), ...olderCommitPlans(rng, cfg, graph)];
+  const brokenBuilds = new Set(
+    graph.pushes
+      .filter((p) => p.branch !== graph.mainBranch && rng.chance(cfg.failures.compile))
+      .map((p) => p.head),
+  );
+  const plans = [
+    ...graph.pushes.flatMap((push) => plansForPush(graph, cfg, push, rng)),
+    ...olderCommitPlans(rng, cfg, graph),
+  ];
   const slowdown = placeSlowdown(rng, cfg, graph, tests, plans);
-  const ctx: RepoContext = { seed, cfg, graph, tests, outages, brokenBuilds, ...(slowdown ? { slowdown } : {}) };
+  const ctx: RepoContext = {
+    seed,
+    cfg,
+    graph,
+    tests,
+    outages,
+    brokenBuilds,
+    ...(slowdown ? { slowdown } : {}),
+  };
   const done: PlannedPipeline[] = [];
   plans.forEach((plan, i) => {
     const run = runPipeline(ctx, plan, i);
@@ -138,7 +193,11 @@ function buildRepo(scenario: Scenario, cfg: RepoConfig, seed: string, outages: W
     const again = plan.defaultBranch ? cfg.reruns.wholePipeline : cfg.reruns.wholePipeline / 2;
     if (!run.green && rng.chance(again)) {
       const last = Math.max(...run.attempts.map((a) => Date.parse(a.completedOn)));
-      const rerun: PipelinePlan = { ...plan, trigger: 'MANUAL', createdOn: last + draw(rng, [10, 240]) * MINUTE_MS };
+      const rerun: PipelinePlan = {
+        ...plan,
+        trigger: 'MANUAL',
+        createdOn: last + draw(rng, [10, 240]) * MINUTE_MS,
+      };
       done.push(runPipeline(ctx, rerun, plans.length + i));
     }
   });
@@ -172,19 +231,29 @@ function buildRepo(scenario: Scenario, cfg: RepoConfig, seed: string, outages: W
     tests: truthTests(graph, tests),
     suiteSize: Object.values(tests.suites).reduce((n, s) => n + s.length, 0),
     steps: tests.steps.map((s) => s.name),
-    noisySteps: tests.steps.filter((s) => cfg.durations.noisy.some((n) => n.step === s.config.name || n.step === s.name)).map((s) => s.name),
+    noisySteps: tests.steps
+      .filter((s) => cfg.durations.noisy.some((n) => n.step === s.config.name || n.step === s.name))
+      .map((s) => s.name),
     slowdowns,
-    pipelines: done.map((p) => ({ uuid: p.pipeline.uuid, buildNumber: p.pipeline.buildNumber, createdOn: p.pipeline.createdOn, commit: p.pipeline.target.commit, rerunsOn: p.pipeline.rerunsOn })),
+    pipelines: done.map((p) => ({
+      uuid: p.pipeline.uuid,
+      buildNumber: p.pipeline.buildNumber,
+      createdOn: p.pipeline.createdOn,
+      commit: p.pipeline.target.commit,
+      rerunsOn: p.pipeline.rerunsOn,
+    })),
     attempts,
     outages: outages.map((o) => ({ from: iso(o.from), to: iso(o.to) })),
     greenRate: done.length === 0 ? 0 : done.filter((p) => p.green).length / done.length,
   };
-  return { repo, truth, slowdowns, end };
+  return { graph, repo, truth, end };
 }
 
 /** Expands `count` copies of a repository entry into their own configurations. */
 function repoConfigs(ws: WorkspaceConfig): RepoConfig[] {
-  return ws.repos.flatMap((r) => (r.count === 1 ? [r] : Array.from({ length: r.count }, (_, i) => ({ ...r, slug: `${r.slug}-${i + 1}` }))));
+  return ws.repos.flatMap((r) =>
+    r.count === 1 ? [r] : Array.from({ length: r.count }, (_, i) => ({ ...r, slug: `${r.slug}-${i + 1}` })),
+  );
 }
 
 export function generate(scenario: Scenario, seed = scenario.seed): Generated {
@@ -193,7 +262,9 @@ export function generate(scenario: Scenario, seed = scenario.seed): Generated {
     const wsSeed = `${scenario.seedKey ?? scenario.name}:${seed}:${wsConfig.slug}`;
     const wsRng = createRng(wsSeed);
     const outages = outageWindows(wsRng, wsConfig, start);
-    const built = repoConfigs(wsConfig).map((cfg) => buildRepo(scenario, cfg, `${wsSeed}:${cfg.slug}`, outages));
+    const built = repoConfigs(wsConfig).map((cfg) =>
+      buildRepo(scenario, cfg, `${wsSeed}:${cfg.slug}`, outages),
+    );
     const end = Math.max(...built.map((b) => b.end)) + HOUR_MS;
     const workspace: SimWorkspace = {
       slug: wsConfig.slug,
@@ -204,11 +275,31 @@ export function generate(scenario: Scenario, seed = scenario.seed): Generated {
       repos: built.map((b) => b.repo),
       // The serving layer reads only `specs` of the demo's planted facts (to choose a log style); the evaluation
       // keeps its own truth beside the plan.
-      planted: { specs: [], slowingSince: {}, infraBursts: [], flaky: [], broken: [], failures: [], incidents: [], hostileTestName: '', repoState: {} },
+      planted: {
+        specs: [],
+        slowingSince: {},
+        infraBursts: [],
+        flaky: [],
+        broken: [],
+        failures: [],
+        incidents: [],
+        hostileTestName: '',
+        repoState: {},
+      },
       truth: { repos: {}, infraBursts: [], hostileTestName: '' },
     };
-    const truth: TruthWorkspace = { slug: wsConfig.slug, repos: built.map((b) => b.truth), outages: outages.map((o) => ({ from: iso(o.from), to: iso(o.to) })) };
-    return { workspace, truth, start, end };
+    const truth: TruthWorkspace = {
+      slug: wsConfig.slug,
+      repos: built.map((b) => b.truth),
+      outages: outages.map((o) => ({ from: iso(o.from), to: iso(o.to) })),
+    };
+    return {
+      workspace,
+      truth,
+      start,
+      end,
+      graphs: Object.fromEntries(built.map((b) => [b.repo.slug, b.graph])),
+    };
   });
   return { scenario, workspaces };
 }

@@ -28,8 +28,16 @@ const reportSchema = z.object({
       regression: z.object({ change: z.number(), firstAffectedPipeline: z.number().optional() }).optional(),
     }),
   ),
-  failures: z.array(z.object({ pipeline: z.number(), step: z.string(), attempt: z.number(), category: z.string() })),
-  tests: z.array(z.object({ name: z.string(), step: z.string(), classification: z.enum(['flaky', 'broken', 'fixed', 'healthy']) })),
+  failures: z.array(
+    z.object({ pipeline: z.number(), step: z.string(), attempt: z.number(), category: z.string() }),
+  ),
+  tests: z.array(
+    z.object({
+      name: z.string(),
+      step: z.string(),
+      classification: z.enum(['flaky', 'broken', 'fixed', 'healthy']),
+    }),
+  ),
 });
 export type JsonReport = z.infer<typeof reportSchema>;
 export type Label = JsonReport['tests'][number]['classification'];
@@ -83,7 +91,12 @@ function observe(g: GeneratedWorkspace, now: number, seen: Map<string, number>):
   }
 }
 
-export async function reportJson(rt: LocalRuntime, workspace: string, slug: string, since: Date): Promise<JsonReport> {
+export async function reportJson(
+  rt: LocalRuntime,
+  workspace: string,
+  slug: string,
+  since: Date,
+): Promise<JsonReport> {
   const out = new Collector();
   await reportCommand(rt, { workspace, repo: [slug], format: 'json', since: since.toISOString() }, out);
   return reportSchema.parse(JSON.parse(out.text));
@@ -94,12 +107,26 @@ export async function runWorkspace(g: GeneratedWorkspace, opts: RunOptions): Pro
   const since = new Date(g.start - 48 * HOUR_MS);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'pi-eval-'));
   const server = await startSimServer({ workspace: ws });
-  const rt = openLocalRuntime({ dataDir, apiUrl: server.apiUrl, env: {}, log: silent, now: () => new Date(ws.now) });
-  const run: WorkspaceRun = { generated: g, seen: new Map(), syncs: [], final: new Map(), syncFailures: 0, apiCalls: 0 };
+  const rt = openLocalRuntime({
+    dataDir,
+    apiUrl: server.apiUrl,
+    env: {},
+    log: silent,
+    now: () => new Date(ws.now),
+  });
+  const run: WorkspaceRun = {
+    generated: g,
+    seen: new Map(),
+    syncs: [],
+    final: new Map(),
+    syncFailures: 0,
+    apiCalls: 0,
+  };
   const sink = new Collector();
   try {
     const times: number[] = [];
-    for (let t = g.start + opts.syncEveryHours * HOUR_MS; t < g.end; t += opts.syncEveryHours * HOUR_MS) times.push(t);
+    for (let t = g.start + opts.syncEveryHours * HOUR_MS; t < g.end; t += opts.syncEveryHours * HOUR_MS)
+      times.push(t);
     times.push(g.end);
     for (const [i, t] of times.entries()) {
       ws.now = iso(t);

@@ -23,13 +23,20 @@ export function logTails(): LogTail[] {
   const rows = readFileSync(path.join(dir, 'labels.tsv'), 'utf8').trim().split('\n').slice(1);
   cached = rows.map((row) => {
     const [file = '', category = '', cause = ''] = row.split('\t');
-    return { file, category: category as TailCategory, cause, text: readFileSync(path.join(dir, file), 'utf8').trimEnd() };
+    return {
+      file,
+      category: category as TailCategory,
+      cause,
+      text: readFileSync(path.join(dir, file), 'utf8').trimEnd(),
+    };
   });
   return cached;
 }
 
 export function tailsOf(category: TailCategory, cause?: string): LogTail[] {
-  const found = logTails().filter((t) => t.category === category && (cause === undefined || t.cause === cause));
+  const found = logTails().filter(
+    (t) => t.category === category && (cause === undefined || t.cause === cause),
+  );
   if (found.length === 0) throw new Error(`no log tail for ${category}${cause ? `/${cause}` : ''}`);
   return found;
 }

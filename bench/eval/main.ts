@@ -41,8 +41,14 @@ export async function evaluate(opts: EvaluationOptions): Promise<Evaluation> {
     const generated = generate(scenario, opts.seed ?? scenario.seed);
     const repoScores: RepoScore[] = [];
     for (const ws of generated.workspaces) {
-      const run = await runWorkspace(ws, { syncEveryHours: scenario.syncEveryHours, reportEachSync: opts.reportEachSync ?? true });
-      if (run.syncFailures > 0) throw new Error(`${scenario.name}/${ws.workspace.slug}: ${run.syncFailures} pipelines could not be ingested`);
+      const run = await runWorkspace(ws, {
+        syncEveryHours: scenario.syncEveryHours,
+        reportEachSync: opts.reportEachSync ?? true,
+      });
+      if (run.syncFailures > 0)
+        throw new Error(
+          `${scenario.name}/${ws.workspace.slug}: ${run.syncFailures} pipelines could not be ingested`,
+        );
       repoScores.push(...scoreRun(run));
     }
     const row = rowOf(scenario.name, scenario.tags, repoScores, (Date.now() - started) / 1000);
@@ -56,29 +62,55 @@ export async function evaluate(opts: EvaluationOptions): Promise<Evaluation> {
 }
 
 export function selectScenarios(all: Scenario[], names: string[], quick: boolean): Scenario[] {
-  const chosen = names.length ? all.filter((s) => names.some((n) => s.name === n || s.name.startsWith(`${n}/`))) : all.filter((s) => !quick || !s.slow);
-  if (names.length && chosen.length === 0) throw new Error(`no scenario named ${names.join(', ')} (known: ${all.map((s) => s.name).join(', ')})`);
+  const chosen = names.length
+    ? all.filter((s) => names.some((n) => s.name === n || s.name.startsWith(`${n}/`)))
+    : all.filter((s) => !quick || !s.slow);
+  if (names.length && chosen.length === 0)
+    throw new Error(`no scenario named ${names.join(', ')} (known: ${all.map((s) => s.name).join(', ')})`);
   return chosen;
 }
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { scenario: { type: 'string', multiple: true }, seed: { type: 'string' }, quick: { type: 'boolean' }, json: { type: 'string' } },
+    options: {
+      scenario: { type: 'string', multiple: true },
+      seed: { type: 'string' },
+      quick: { type: 'boolean' },
+      json: { type: 'string' },
+    },
   });
   const seed = values.seed === undefined ? undefined : Number(values.seed);
   if (seed !== undefined && !Number.isInteger(seed)) throw new Error('--seed must be an integer');
   const scenarios = selectScenarios(loadScenarios(), values.scenario ?? [], values.quick ?? false);
   const started = Date.now();
-  const result = await evaluate({ scenarios, ...(seed !== undefined ? { seed } : {}), log: (l) => process.stderr.write(`${l}\n`) });
+  const result = await evaluate({
+    scenarios,
+    ...(seed !== undefined ? { seed } : {}),
+    log: (l) => process.stderr.write(`${l}\n`),
+  });
   console.log('Detection on histories from the evaluation generator (bench/eval, bench/scenarios)');
-  console.log('prec/recall: flaky tests matched by exact name; recall over flaky tests with >= 2 visible failures of their own.');
-  console.log('brk/fix: still broken -> broken, fixed -> fixed or healthy. outage FP: stable tests hit only by outages, labelled flaky.');
-  console.log('delay: median runs of the step / hours from the onset (first visible run of the behaviour, or of the fix) to the first sync with the right label.');
-  console.log('naive: flaky if >= 2 failures or pass and fail on one commit; broken if the latest default-branch run failed; on the attempts the API showed.');
-  console.log(`total ok: repositories whose pipelines.total equals the distinct pipelines. fail cov: visible failed attempts present in failures[]. slow: planted 1.6x slowdowns flagged. false al: unshifted steps flagged slower.\n`);
+  console.log(
+    'prec/recall: flaky tests matched by exact name; recall over flaky tests with >= 2 visible failures of their own.',
+  );
+  console.log(
+    'brk/fix: still broken -> broken, fixed -> fixed or healthy. outage FP: stable tests hit only by outages, labelled flaky.',
+  );
+  console.log(
+    'delay: median runs of the step / hours from the onset (first visible run of the behaviour, or of the fix) to the first sync with the right label.',
+  );
+  console.log(
+    'naive: flaky if >= 2 failures or pass and fail on one commit; broken if the latest default-branch run failed; on the attempts the API showed.',
+  );
+  console.log(
+    `total ok: repositories whose pipelines.total equals the distinct pipelines. fail cov: visible failed attempts present in failures[]. slow: planted 1.6x slowdowns flagged. false al: unshifted steps flagged slower.\n`,
+  );
   console.log(renderTable(result.rows, result.overall));
   console.log(`\n${result.rows.length} scenarios, ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  if (values.json) writeFileSync(values.json, `${JSON.stringify({ targets: TARGETS, rows: result.rows, overall: result.overall, missed: result.missed, scores: result.scores }, null, 2)}\n`);
+  if (values.json)
+    writeFileSync(
+      values.json,
+      `${JSON.stringify({ targets: TARGETS, rows: result.rows, overall: result.overall, missed: result.missed, scores: result.scores }, null, 2)}\n`,
+    );
   if (result.missed.length) {
     console.log(`\nTargets missed (${result.missed.length}):`);
     for (const m of result.missed) console.log(`  - ${m}`);

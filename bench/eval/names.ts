@@ -45,7 +45,10 @@ const withFull = (classname: string, name: string): TestName => ({
  */
 export function drawNames(rng: Rng, family: string, count: number, taken: Set<string>): TestName[] {
   const pool = namePool();
-  if (!pool.families[family]) throw new Error(`no test names for runner family "${family}" (known: ${Object.keys(pool.families).join(', ')})`);
+  if (!pool.families[family])
+    throw new Error(
+      `no test names for runner family "${family}" (known: ${Object.keys(pool.families).join(', ')})`,
+    );
   const others = Object.keys(pool.families)
     .filter((f) => f !== family)
     .sort((a, b) => (pool.families[b]?.length ?? 0) - (pool.families[a]?.length ?? 0));
@@ -84,7 +87,10 @@ export function longNameTwin(t: TestName): TestName {
   const lastDigit = t.name.search(/\d(?=\D*$)/);
   if (lastDigit >= 0 && offset + lastDigit >= LONG_NAME) {
     const d = Number(t.name[lastDigit]);
-    return withFull(t.classname, `${t.name.slice(0, lastDigit)}${(d + 1) % 10}${t.name.slice(lastDigit + 1)}`);
+    return withFull(
+      t.classname,
+      `${t.name.slice(0, lastDigit)}${(d + 1) % 10}${t.name.slice(lastDigit + 1)}`,
+    );
   }
   return withFull(t.classname, `${t.name} [2]`);
 }

@@ -9,7 +9,14 @@
  * planted slowdown on code that contains its commit) and its own outcome: an outage or a platform fault, a build
  * that does not compile, a registry hiccup, a missing deployment variable, or failed tests.
  */
-import type { SimAttempt, SimFailureKind, SimPipeline, SimStep, SimTarget, SimTestRun } from '../../src/sim/model';
+import type {
+  SimAttempt,
+  SimFailureKind,
+  SimPipeline,
+  SimStep,
+  SimTarget,
+  SimTestRun,
+} from '../../src/sim/model';
 import { behaviourState, type RepoTests, type ServedStep } from './behaviour';
 import { mainHeadAt, type CommitGraph, type Push } from './commit-graph';
 import { failureMessages } from './names';
@@ -98,7 +105,14 @@ function tailOutcome(rng: Rng, category: TailCategory, outage: boolean, cause?: 
   };
 }
 
-function testOutcome(rng: Rng, ctx: RepoContext, step: ServedStep, code: number, outage: Window | undefined, seconds: number): Outcome {
+function testOutcome(
+  rng: Rng,
+  ctx: RepoContext,
+  step: ServedStep,
+  code: number,
+  outage: Window | undefined,
+  seconds: number,
+): Outcome {
   const suite = ctx.tests.suites[step.suite ?? ''] ?? [];
   const failed = new Map<string, { status: 'FAILED' | 'ERROR'; message: string; cause: 'own' | 'outage' }>();
   const messages = failureMessages(ctx.cfg.family);
@@ -110,21 +124,28 @@ function testOutcome(rng: Rng, ctx: RepoContext, step: ServedStep, code: number,
     if (state === 'fixed') fixed.push(t.name);
     if (state !== 'on') continue;
     active.push(t.name);
-    if (rng.next() < t.rate) failed.set(t.name, { status: 'FAILED', message: rng.pick(messages), cause: 'own' });
+    if (rng.next() < t.rate)
+      failed.set(t.name, { status: 'FAILED', message: rng.pick(messages), cause: 'own' });
   }
   if (outage && rng.chance(outage.suiteFailShare)) {
     const share = draw(rng, outage.suiteShare);
     const message = rng.pick(OUTAGE_MESSAGES);
     for (const t of suite) {
-      if (!failed.has(t.fullyQualifiedName) && rng.chance(share)) failed.set(t.fullyQualifiedName, { status: 'ERROR', message, cause: 'outage' });
+      if (!failed.has(t.fullyQualifiedName) && rng.chance(share))
+        failed.set(t.fullyQualifiedName, { status: 'ERROR', message, cause: 'outage' });
     }
   }
   const run: SimTestRun = {
     suite: step.suite ?? '',
-    failed: [...failed].map(([fullyQualifiedName, f]) => ({ fullyQualifiedName, status: f.status, message: f.message })),
+    failed: [...failed].map(([fullyQualifiedName, f]) => ({
+      fullyQualifiedName,
+      status: f.status,
+      message: f.message,
+    })),
   };
   const truthFailures = [...failed].map(([name, f]) => ({ name, cause: f.cause }));
-  if (failed.size === 0) return { result: 'SUCCESSFUL', durationFactor: 1, tests: run, truthFailures, active, fixed };
+  if (failed.size === 0)
+    return { result: 'SUCCESSFUL', durationFactor: 1, tests: run, truthFailures, active, fixed };
   return {
     result: 'FAILED',
     durationFactor: 1,
@@ -132,11 +153,21 @@ function testOutcome(rng: Rng, ctx: RepoContext, step: ServedStep, code: number,
     truthFailures,
     active,
     fixed,
-    failure: { kind: 'test-failure', phrase: runnerSummary(ctx.cfg.family, failed.size, suite.length, seconds) },
+    failure: {
+      kind: 'test-failure',
+      phrase: runnerSummary(ctx.cfg.family, failed.size, suite.length, seconds),
+    },
   };
 }
 
-function outcomeOf(rng: Rng, ctx: RepoContext, step: ServedStep, plan: PipelinePlan, startedAt: number, seconds: number): Outcome {
+function outcomeOf(
+  rng: Rng,
+  ctx: RepoContext,
+  step: ServedStep,
+  plan: PipelinePlan,
+  startedAt: number,
+  seconds: number,
+): Outcome {
   const outage = ctx.outages.find((w) => startedAt >= w.from && startedAt < w.to);
   const f = ctx.cfg.failures;
   if (outage && rng.chance(outage.stepFailShare)) return tailOutcome(rng, 'infrastructure', true);
@@ -145,7 +176,8 @@ function outcomeOf(rng: Rng, ctx: RepoContext, step: ServedStep, plan: PipelineP
     case 'build':
     case 'lint':
       if (ctx.brokenBuilds.has(plan.code)) return tailOutcome(rng, 'build', false);
-      if (step.config.kind === 'build' && rng.chance(f.dependency)) return tailOutcome(rng, 'dependency', false);
+      if (step.config.kind === 'build' && rng.chance(f.dependency))
+        return tailOutcome(rng, 'dependency', false);
       return { result: 'SUCCESSFUL', durationFactor: 1, truthFailures: [] };
     case 'deploy':
       if (rng.chance(f.config)) return tailOutcome(rng, 'configuration', false);
@@ -183,7 +215,10 @@ function newAttempt(
   const runNumber = s.step.attempts.length + 1;
   const full = stepSeconds(rng, ctx, s.served, plan.code);
   const out = outcomeOf(rng, ctx, s.served, plan, startedAt, full);
-  const seconds = out.durationFactor === 0 ? s.step.maxTimeMinutes * 60 : Math.max(3, Math.round(full * out.durationFactor));
+  const seconds =
+    out.durationFactor === 0
+      ? s.step.maxTimeMinutes * 60
+      : Math.max(3, Math.round(full * out.durationFactor));
   const completedAt = startedAt + seconds * 1000;
   const attempt: SimAttempt = {
     runNumber,
@@ -195,19 +230,34 @@ function newAttempt(
     durationSeconds: seconds,
     buildSecondsUsed: seconds * s.step.size,
     ...(out.failure ? { failure: out.failure } : {}),
-    ...(out.result === 'ERROR' ? { error: { key: 'agent.step.system-error', message: 'There was an unexpected system error' } } : {}),
+    ...(out.result === 'ERROR'
+      ? { error: { key: 'agent.step.system-error', message: 'There was an unexpected system error' } }
+      : {}),
     ...(out.tests ? { tests: out.tests } : {}),
   };
+  record(ctx, pipeline, plan, s, attempt, out);
+  return { attempt, completedAt };
+}
+
+/** Adds an attempt to the served step and its truth beside it. */
+function record(
+  ctx: RepoContext,
+  pipeline: SimPipeline,
+  plan: PipelinePlan,
+  s: StepState,
+  attempt: SimAttempt,
+  out: Outcome,
+): void {
   s.step.attempts.push(attempt);
   s.attempts.push({
     pipelineUuid: pipeline.uuid,
     buildNumber: 0,
     stepUuid: s.step.uuid,
     step: s.step.name,
-    runNumber,
+    runNumber: attempt.runNumber,
     scheduledOn: attempt.scheduledOn,
     completedOn: attempt.completedOn,
-    result: out.result === 'STOPPED' ? 'FAILED' : (out.result as TruthAttempt['result']),
+    result: attempt.result === 'STOPPED' ? 'FAILED' : attempt.result,
     commit: ctx.graph.commits[plan.code]?.hash ?? '',
     branch: plan.branch,
     defaultBranch: plan.defaultBranch,
@@ -217,13 +267,18 @@ function newAttempt(
     failures: out.truthFailures,
     ...(out.stepFailure ? { stepFailure: out.stepFailure } : {}),
   });
-  return { attempt, completedAt };
 }
 
-function notRun(pipeline: SimPipeline, plan: PipelinePlan, ctx: RepoContext, s: StepState, scheduledOn: number, at: number): void {
-  const runNumber = s.step.attempts.length + 1;
-  s.step.attempts.push({
-    runNumber,
+function notRun(
+  pipeline: SimPipeline,
+  plan: PipelinePlan,
+  ctx: RepoContext,
+  s: StepState,
+  scheduledOn: number,
+  at: number,
+): void {
+  const attempt: SimAttempt = {
+    runNumber: s.step.attempts.length + 1,
     scheduledOn: iso(scheduledOn),
     trigger: 'pipeline_step_trigger_automatic',
     startedOn: iso(at),
@@ -231,31 +286,23 @@ function notRun(pipeline: SimPipeline, plan: PipelinePlan, ctx: RepoContext, s: 
     result: 'NOT_RUN',
     durationSeconds: 0,
     buildSecondsUsed: 0,
-  });
-  s.attempts.push({
-    pipelineUuid: pipeline.uuid,
-    buildNumber: 0,
-    stepUuid: s.step.uuid,
-    step: s.step.name,
-    runNumber,
-    scheduledOn: iso(scheduledOn),
-    completedOn: iso(at),
-    result: 'NOT_RUN',
-    commit: ctx.graph.commits[plan.code]?.hash ?? '',
-    branch: plan.branch,
-    defaultBranch: plan.defaultBranch,
-    tested: false,
-    active: [],
-    fixed: [],
-    failures: [],
-  });
+  };
+  record(ctx, pipeline, plan, s, attempt, { result: 'NOT_RUN', durationFactor: 0, truthFailures: [] });
 }
 
 const lastResult = (s: StepState): string | undefined => s.step.attempts[s.step.attempts.length - 1]?.result;
 const isFailed = (s: StepState): boolean => ['FAILED', 'ERROR', 'STOPPED'].includes(lastResult(s) ?? '');
 
 /** Runs the given steps group by group from `at`; returns when the last one finished. */
-function runRound(rng: Rng, ctx: RepoContext, pipeline: SimPipeline, plan: PipelinePlan, states: StepState[], at: number, rerun: boolean): number {
+function runRound(
+  rng: Rng,
+  ctx: RepoContext,
+  pipeline: SimPipeline,
+  plan: PipelinePlan,
+  states: StepState[],
+  at: number,
+  rerun: boolean,
+): number {
   const groups = [...new Set(states.map((s) => s.served.group))].sort((a, b) => a - b);
   let t = at;
   let failedGroup = false;
@@ -268,7 +315,8 @@ function runRound(rng: Rng, ctx: RepoContext, pipeline: SimPipeline, plan: Pipel
     let end = t;
     for (const s of members) {
       const queued = 5_000 + Math.round(rng.next() * 40_000 * (rng.chance(0.1) ? 8 : 1));
-      const trigger = rerun && isFailed(s) ? 'pipeline_step_trigger_redeploy' : 'pipeline_step_trigger_automatic';
+      const trigger =
+        rerun && isFailed(s) ? 'pipeline_step_trigger_redeploy' : 'pipeline_step_trigger_automatic';
       const { completedAt } = newAttempt(rng, ctx, pipeline, plan, s, rerun ? at : t, t + queued, trigger);
       end = Math.max(end, completedAt);
     }
@@ -282,8 +330,12 @@ function runRound(rng: Rng, ctx: RepoContext, pipeline: SimPipeline, plan: Pipel
 function rerunChance(ctx: RepoContext, states: StepState[]): number {
   const habit = ctx.cfg.reruns.failedSteps;
   const failed = states.filter(isFailed).flatMap((s) => s.attempts.slice(-1));
-  if (failed.some((a) => a.stepFailure?.category === 'build' || a.stepFailure?.category === 'configuration')) return habit * 0.1;
-  if (failed.some((a) => a.stepFailure?.category === 'infrastructure' || a.stepFailure?.category === 'timeout')) return Math.min(1, habit * 2);
+  if (failed.some((a) => a.stepFailure?.category === 'build' || a.stepFailure?.category === 'configuration'))
+    return habit * 0.1;
+  if (
+    failed.some((a) => a.stepFailure?.category === 'infrastructure' || a.stepFailure?.category === 'timeout')
+  )
+    return Math.min(1, habit * 2);
   return habit;
 }
 
@@ -313,7 +365,9 @@ export function runPipeline(ctx: RepoContext, plan: PipelinePlan, serial: number
     steps: [],
     rerunsOn: [],
     author: plan.author,
-    ...(commit.mainPosition !== undefined && plan.defaultBranch ? { mainCommitIndex: commit.mainPosition } : {}),
+    ...(commit.mainPosition !== undefined && plan.defaultBranch
+      ? { mainCommitIndex: commit.mainPosition }
+      : {}),
   };
   const states: StepState[] = ctx.tests.steps
     .filter((s) => plan.defaultBranch || !s.config.mainOnly)
@@ -326,7 +380,9 @@ export function runPipeline(ctx: RepoContext, plan: PipelinePlan, serial: number
         maxTimeMinutes: 60,
         maxTimeField: 'maxTime',
         manual: false,
-        ...(served.config.kind === 'deploy' ? { deploymentEnvironment: { uuid: rng.uuid(), name: 'Staging' } } : {}),
+        ...(served.config.kind === 'deploy'
+          ? { deploymentEnvironment: { uuid: rng.uuid(), name: 'Staging' } }
+          : {}),
         attempts: [],
       };
       pipeline.steps.push(step);
@@ -340,7 +396,12 @@ export function runPipeline(ctx: RepoContext, plan: PipelinePlan, serial: number
     const again = states.filter((s) => isFailed(s) || lastResult(s) === 'NOT_RUN');
     end = runRound(rng, ctx, pipeline, plan, again, at, true);
   }
-  return { pipeline, attempts: states.flatMap((s) => s.attempts), plan, green: !states.some((s) => isFailed(s) || lastResult(s) === 'NOT_RUN') };
+  return {
+    pipeline,
+    attempts: states.flatMap((s) => s.attempts),
+    plan,
+    green: !states.some((s) => isFailed(s) || lastResult(s) === 'NOT_RUN'),
+  };
 }
 
 const IMAGES: Record<string, string> = {
@@ -359,13 +420,24 @@ const IMAGES: Record<string, string> = {
 /** The pipelines a push starts: one on the branch, and one for its open pull request. */
 export function plansForPush(graph: CommitGraph, cfg: RepoConfig, push: Push, rng: Rng): PipelinePlan[] {
   const createdOn = push.at + 2_000 + Math.round(rng.next() * 20_000);
-  const base = { createdOn, trigger: 'PUSH' as const, code: push.head, branch: push.branch, author: push.author };
+  const base = {
+    createdOn,
+    trigger: 'PUSH' as const,
+    code: push.head,
+    branch: push.branch,
+    author: push.author,
+  };
   if (push.branch === graph.mainBranch) return [{ ...base, defaultBranch: true }];
   const plans: PipelinePlan[] = [];
   if (cfg.branches.branchPipelines) plans.push({ ...base, defaultBranch: false });
   if (push.pullRequest) {
     const { id, title, source } = push.pullRequest;
-    plans.push({ ...base, createdOn: createdOn + 1_000, defaultBranch: false, pullRequest: { id, title, source } });
+    plans.push({
+      ...base,
+      createdOn: createdOn + 1_000,
+      defaultBranch: false,
+      pullRequest: { id, title, source },
+    });
   }
   return plans;
 }

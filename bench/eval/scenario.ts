@@ -53,14 +53,18 @@ const testsSchema = z.object({
     )
     .default([]),
   /** Broken for 2–3 default-branch commits, then fixed. */
-  shortBreakages: z.object({ count: z.number().int().min(0), commits: range.default([2, 3]) }).prefault({ count: 0 }),
+  shortBreakages: z
+    .object({ count: z.number().int().min(0), commits: range.default([2, 3]) })
+    .prefault({ count: 0 }),
   /** Broken on a feature branch by its author and fixed on the branch before it merges. */
   branchBreakages: z.number().int().min(0).default(0),
   /**
    * Pairs of real names that differ only in whitespace or only after character 160: one of each pair is flaky at
    * `rate`, its twin is stable.
    */
-  nearDuplicates: z.object({ count: z.number().int().min(0), rate: range.default([0.15, 0.25]) }).prefault({ count: 0 }),
+  nearDuplicates: z
+    .object({ count: z.number().int().min(0), rate: range.default([0.15, 0.25]) })
+    .prefault({ count: 0 }),
 });
 
 const repoSchema = z.object({
@@ -127,7 +131,11 @@ const repoSchema = z.object({
     .object({
       /** A sustained slowdown of a step from a default-branch commit, with `runsAfter` runs after it. */
       slowdown: z
-        .object({ step: z.string(), factor: z.number().positive().default(1.6), runsAfter: range.default([7, 25]) })
+        .object({
+          step: z.string(),
+          factor: z.number().positive().default(1.6),
+          runsAfter: range.default([7, 25]),
+        })
         .optional(),
       /** Steps made noisy (no shift), to count false alarms. */
       noisy: z.array(z.object({ step: z.string(), sigma: z.number().positive().default(0.35) })).default([]),
@@ -211,7 +219,10 @@ export function scenariosFromYaml(text: string, where: string): Scenario[] {
   const raw: unknown = parse(text);
   if (typeof raw === 'object' && raw !== null && 'sweep' in raw) {
     const sweep = sweepSchema.safeParse(raw);
-    if (!sweep.success) throw new ScenarioError(`${where}: ${sweep.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!sweep.success)
+      throw new ScenarioError(
+        `${where}: ${sweep.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      );
     return sweep.data.variants.map((variant) => {
       const copy = structuredClone(sweep.data.base);
       for (const [dotted, value] of Object.entries(variant.set)) setPath(copy, dotted, value);

@@ -33,6 +33,9 @@ export interface RepoScore {
   pipelines: number;
   greenRate: number;
   product: Counts;
+  /** The product's verdicts with names compared loosely (whitespace collapsed, first 160 characters), as issue 8
+   * also reported them: what detection alone would score if names were not cut or rewritten. */
+  productLoose: Counts;
   naive: Counts;
   productDelays: DelaySample[];
   naiveDelays: DelaySample[];
@@ -51,10 +54,19 @@ export interface RepoScore {
   /** Names the product listed that are not served anywhere in the repository (a cut or rewritten name). */
   unknownNames: string[];
   /** Each planted test: what it is, its visible failures, and both verdicts (for reading a miss). */
-  planted: { name: string; kind: string; expected: string; rate?: number; own: number; outage: number; product: Label; naive: Label }[];
+  planted: {
+    name: string;
+    kind: string;
+    expected: string;
+    rate?: number;
+    own: number;
+    outage: number;
+    product: Label;
+    naive: Label;
+  }[];
 }
 
-const emptyCounts = (): Counts => ({
+export const emptyCounts = (): Counts => ({
   flaggedFlaky: 0,
   trueFlagged: 0,
   recallSet: 0,
@@ -64,6 +76,8 @@ const emptyCounts = (): Counts => ({
   outageVictims: 0,
   outageFlagged: 0,
 });
+
+const looseName = (name: string): string => name.replace(/\s+/g, ' ').trim().slice(0, 160);
 
 const BREAKAGES = new Set(['broken', 'short-breakage', 'branch-breakage']);
 const ms = (iso: string): number => Date.parse(iso);
@@ -148,7 +162,10 @@ function onsetOf(t: TruthTest, runs: TruthAttempt[]): { kind: DelaySample['kind'
   const fixedKind = t.expected === 'fixed';
   const first = runs.find((a) => (fixedKind ? a.fixed.includes(t.name) : a.active.includes(t.name)));
   if (!first) return undefined;
-  return { kind: t.expected === 'flaky' ? 'flaky' : t.expected === 'broken' ? 'broken' : 'fixed', at: ms(first.completedOn) };
+  return {
+    kind: t.expected === 'flaky' ? 'flaky' : t.expected === 'broken' ? 'broken' : 'fixed',
+    at: ms(first.completedOn),
+  };
 }
 
 const rightLabel = (expected: TruthTest['expected'], l: Label): boolean =>
@@ -184,17 +201,28 @@ function delays(
 export function scoreRepo(run: WorkspaceRun, repo: TruthRepo): RepoScore {
   const report = run.final.get(repo.slug);
   if (!report) throw new Error(`no report for ${repo.slug}`);
-  const visible = repo.attempts.filter((a) => a.result !== 'NOT_RUN' && run.seen.has(attemptKey(a.stepUuid, a.runNumber)));
+  const visible = repo.attempts.filter(
+    (a) => a.result !== 'NOT_RUN' && run.seen.has(attemptKey(a.stepUuid, a.runNumber)),
+  );
   const byStep = testedByStep(visible);
   const facts = testFacts(repo, visible);
   const finalLabels = new Map(report.tests.map((t) => [t.name, t.classification]));
-  const productLabel = (labels: Map<string, Label> | undefined) => (name: string): Label => labels?.get(name) ?? 'healthy';
+  const productLabel =
+    (labels: Map<string, Label> | undefined) =>
+    (name: string): Label =>
+      labels?.get(name) ?? 'healthy';
   const product = countLabels(facts, productLabel(finalLabels));
-  const naiveAt = (upTo: number) => (name: string): Label => {
-    const step = facts.get(name)?.step ?? '';
-    const runs = (byStep.get(step) ?? []).filter((a) => (run.seen.get(attemptKey(a.stepUuid, a.runNumber)) ?? Infinity) <= upTo);
-    return naiveLabel(name, runs);
-  };
+  const looseLabels = new Map(report.tests.map((t) => [looseName(t.name), t.classification]));
+  const productLoose = countLabels(facts, (name) => looseLabels.get(looseName(name)) ?? 'healthy');
+  const naiveAt =
+    (upTo: number) =>
+    (name: string): Label => {
+      const step = facts.get(name)?.step ?? '';
+      const runs = (byStep.get(step) ?? []).filter(
+        (a) => (run.seen.get(attemptKey(a.stepUuid, a.runNumber)) ?? Infinity) <= upTo,
+      );
+      return naiveLabel(name, runs);
+    };
   const naive = countLabels(facts, naiveAt(Infinity));
 
   const productSyncs = run.syncs.map((s) => ({ at: s.at, label: productLabel(s.labels.get(repo.slug)) }));
@@ -206,7 +234,8 @@ export function scoreRepo(run: WorkspaceRun, repo: TruthRepo): RepoScore {
   const listed = new Set(report.failures.map((f) => `${f.pipeline}|${f.step}|${f.attempt}`));
   const present = failedVisible.filter((a) => listed.has(`${a.buildNumber}|${a.step}|${a.runNumber}`)).length;
   const hidden = repo.attempts.filter(
-    (a) => (a.result === 'FAILED' || a.result === 'ERROR') && !run.seen.has(attemptKey(a.stepUuid, a.runNumber)),
+    (a) =>
+      (a.result === 'FAILED' || a.result === 'ERROR') && !run.seen.has(attemptKey(a.stepUuid, a.runNumber)),
   ).length;
 
   const shifted = new Set(repo.slowdowns.map((s) => s.step));
@@ -214,7 +243,9 @@ export function scoreRepo(run: WorkspaceRun, repo: TruthRepo): RepoScore {
   const unshifted = repo.steps.filter((s) => !shifted.has(s));
   const falseAlarms = unshifted.filter((s) => regressions.has(s));
   const simRepo = run.generated.workspace.repos.find((r) => r.slug === repo.slug);
-  const served = new Set(Object.values(simRepo?.suites ?? {}).flatMap((suite) => suite.map((d) => d.fullyQualifiedName)));
+  const served = new Set(
+    Object.values(simRepo?.suites ?? {}).flatMap((suite) => suite.map((d) => d.fullyQualifiedName)),
+  );
 
   return {
     slug: repo.slug,
@@ -222,6 +253,7 @@ export function scoreRepo(run: WorkspaceRun, repo: TruthRepo): RepoScore {
     pipelines: repo.pipelines.length,
     greenRate: repo.greenRate,
     product,
+    productLoose,
     naive,
     productDelays: productDelay.samples,
     naiveDelays: naiveDelay.samples,
@@ -231,7 +263,12 @@ export function scoreRepo(run: WorkspaceRun, repo: TruthRepo): RepoScore {
     hiddenFailedAttempts: hidden,
     slowdowns: repo.slowdowns.map((s) => {
       const r = regressions.get(s.step);
-      return { step: s.step, flagged: r !== undefined, firstPipeline: s.firstPipeline, ...(r?.firstAffectedPipeline !== undefined ? { reportedFirst: r.firstAffectedPipeline } : {}) };
+      return {
+        step: s.step,
+        flagged: r !== undefined,
+        firstPipeline: s.firstPipeline,
+        ...(r?.firstAffectedPipeline !== undefined ? { reportedFirst: r.firstAffectedPipeline } : {}),
+      };
     }),
     unshiftedSteps: unshifted.length,
     falseAlarms,

@@ -8,9 +8,16 @@
  * one unfounded "this step got slower" in four repositories a month; more than that and people stop reading the
  * duration panel. Per scenario the count is shown but not gated (a handful of series is too few to gate on).
  */
-import type { Counts, DelaySample, RepoScore } from './score';
+import { emptyCounts, type Counts, type DelaySample, type RepoScore } from './score';
 
-export const TARGETS = { precision: 0.95, recall: 0.9, brokenFixed: 0.9, outageFlagged: 0, coverage: 1, falseAlarmRate: 0.05 } as const;
+export const TARGETS = {
+  precision: 0.95,
+  recall: 0.9,
+  brokenFixed: 0.9,
+  outageFlagged: 0,
+  coverage: 1,
+  falseAlarmRate: 0.05,
+} as const;
 
 export interface Row {
   scenario: string;
@@ -20,6 +27,7 @@ export interface Row {
   pipelines: number;
   greenRate: number;
   product: Counts;
+  productLoose: Counts;
   naive: Counts;
   precision?: number;
   recall?: number;
@@ -48,7 +56,7 @@ export interface Median {
 const ratio = (n: number, d: number): number | undefined => (d === 0 ? undefined : n / d);
 
 function sumCounts(list: Counts[]): Counts {
-  const out: Counts = { flaggedFlaky: 0, trueFlagged: 0, recallSet: 0, recalled: 0, brokenSet: 0, brokenRight: 0, outageVictims: 0, outageFlagged: 0 };
+  const out = emptyCounts();
   for (const c of list) for (const k of Object.keys(out) as (keyof Counts)[]) out[k] += c[k];
   return out;
 }
@@ -63,15 +71,28 @@ function medians(samples: DelaySample[]): { flaky?: Median; broken?: Median; fix
   const out: { flaky?: Median; broken?: Median; fixed?: Median } = {};
   for (const kind of ['flaky', 'broken', 'fixed'] as const) {
     const of = samples.filter((s) => s.kind === kind);
-    if (of.length) out[kind] = { runs: median(of.map((s) => s.runs)), hours: median(of.map((s) => s.hours)), n: of.length };
+    if (of.length)
+      out[kind] = {
+        runs: median(of.map((s) => s.runs)),
+        hours: median(of.map((s) => s.hours)),
+        n: of.length,
+      };
   }
   return out;
 }
 
 export function rowOf(scenario: string, tags: string[], scores: RepoScore[], seconds: number): Row {
   const product = sumCounts(scores.map((s) => s.product));
+  const productLoose = sumCounts(scores.map((s) => s.productLoose));
   const naive = sumCounts(scores.map((s) => s.naive));
-  const failures = scores.reduce((a, s) => ({ truth: a.truth + s.failures.truth, present: a.present + s.failures.present, hidden: a.hidden + s.hiddenFailedAttempts }), { truth: 0, present: 0, hidden: 0 });
+  const failures = scores.reduce(
+    (a, s) => ({
+      truth: a.truth + s.failures.truth,
+      present: a.present + s.failures.present,
+      hidden: a.hidden + s.hiddenFailedAttempts,
+    }),
+    { truth: 0, present: 0, hidden: 0 },
+  );
   const slowdowns = scores.flatMap((s) => s.slowdowns);
   const pipelines = scores.reduce((n, s) => n + s.pipelines, 0);
   const r: Row = {
@@ -82,13 +103,23 @@ export function rowOf(scenario: string, tags: string[], scores: RepoScore[], sec
     pipelines,
     greenRate: pipelines ? scores.reduce((n, s) => n + s.greenRate * s.pipelines, 0) / pipelines : 0,
     product,
+    productLoose,
     naive,
-    delay: { ...medians(scores.flatMap((s) => s.productDelays)), missed: scores.reduce((n, s) => n + s.productMissedDelay, 0) },
+    delay: {
+      ...medians(scores.flatMap((s) => s.productDelays)),
+      missed: scores.reduce((n, s) => n + s.productMissedDelay, 0),
+    },
     naiveDelay: medians(scores.flatMap((s) => s.naiveDelays)),
     totalExact: scores.filter((s) => s.pipelinesTotal.reported === s.pipelinesTotal.truth).length,
-    totalOff: scores.filter((s) => s.pipelinesTotal.reported !== s.pipelinesTotal.truth).map((s) => ({ repo: s.slug, ...s.pipelinesTotal })),
+    totalOff: scores
+      .filter((s) => s.pipelinesTotal.reported !== s.pipelinesTotal.truth)
+      .map((s) => ({ repo: s.slug, ...s.pipelinesTotal })),
     failures,
-    slowdowns: { planted: slowdowns.length, flagged: slowdowns.filter((s) => s.flagged).length, firstRight: slowdowns.filter((s) => s.reportedFirst === s.firstPipeline).length },
+    slowdowns: {
+      planted: slowdowns.length,
+      flagged: slowdowns.filter((s) => s.flagged).length,
+      firstRight: slowdowns.filter((s) => s.reportedFirst === s.firstPipeline).length,
+    },
     falseAlarms: {
       count: scores.reduce((n, s) => n + s.falseAlarms.length, 0),
       series: scores.reduce((n, s) => n + s.unshiftedSteps, 0),
@@ -103,7 +134,17 @@ export function rowOf(scenario: string, tags: string[], scores: RepoScore[], sec
 }
 
 function withRatios(r: Row): Row {
-  const set = (key: 'precision' | 'recall' | 'brokenFixed' | 'naivePrecision' | 'naiveRecall' | 'naiveBrokenFixed' | 'coverage', v: number | undefined): void => {
+  const set = (
+    key:
+      | 'precision'
+      | 'recall'
+      | 'brokenFixed'
+      | 'naivePrecision'
+      | 'naiveRecall'
+      | 'naiveBrokenFixed'
+      | 'coverage',
+    v: number | undefined,
+  ): void => {
     if (v === undefined) delete r[key];
     else r[key] = v;
   };
@@ -119,7 +160,12 @@ function withRatios(r: Row): Row {
 
 /** The overall row: counts summed over every scenario (not an average of ratios). */
 export function overallRow(rows: Row[], repoScores: RepoScore[]): Row {
-  const r = rowOf('OVERALL', [], repoScores, rows.reduce((n, x) => n + x.seconds, 0));
+  const r = rowOf(
+    'OVERALL',
+    [],
+    repoScores,
+    rows.reduce((n, x) => n + x.seconds, 0),
+  );
   return r;
 }
 
@@ -128,22 +174,33 @@ export function missedTargets(rows: Row[], overall: Row): string[] {
   const out: string[] = [];
   for (const r of [...rows, overall]) {
     const at = r.scenario;
-    if (r.precision !== undefined && r.precision < TARGETS.precision) out.push(`${at}: flaky precision ${r.precision.toFixed(2)} < ${TARGETS.precision}`);
-    if (r.recall !== undefined && r.recall < TARGETS.recall) out.push(`${at}: flaky recall ${r.recall.toFixed(2)} < ${TARGETS.recall}`);
-    if (r.brokenFixed !== undefined && r.brokenFixed < TARGETS.brokenFixed) out.push(`${at}: broken/fixed accuracy ${r.brokenFixed.toFixed(2)} < ${TARGETS.brokenFixed}`);
-    if (r.product.outageFlagged > TARGETS.outageFlagged) out.push(`${at}: ${r.product.outageFlagged} stable tests hit only by outages labelled flaky`);
-    if (r.totalExact < r.repos) out.push(`${at}: pipelines.total off in ${r.repos - r.totalExact} of ${r.repos} repositories`);
-    if (r.coverage !== undefined && r.coverage < TARGETS.coverage) out.push(`${at}: failures[] holds ${(r.coverage * 100).toFixed(1)} % of the failed attempts`);
-    if (r.slowdowns.flagged < r.slowdowns.planted) out.push(`${at}: ${r.slowdowns.flagged} of ${r.slowdowns.planted} planted slowdowns flagged`);
+    if (r.precision !== undefined && r.precision < TARGETS.precision)
+      out.push(`${at}: flaky precision ${r.precision.toFixed(2)} < ${TARGETS.precision}`);
+    if (r.recall !== undefined && r.recall < TARGETS.recall)
+      out.push(`${at}: flaky recall ${r.recall.toFixed(2)} < ${TARGETS.recall}`);
+    if (r.brokenFixed !== undefined && r.brokenFixed < TARGETS.brokenFixed)
+      out.push(`${at}: broken/fixed accuracy ${r.brokenFixed.toFixed(2)} < ${TARGETS.brokenFixed}`);
+    if (r.product.outageFlagged > TARGETS.outageFlagged)
+      out.push(`${at}: ${r.product.outageFlagged} stable tests hit only by outages labelled flaky`);
+    if (r.totalExact < r.repos)
+      out.push(`${at}: pipelines.total off in ${r.repos - r.totalExact} of ${r.repos} repositories`);
+    if (r.coverage !== undefined && r.coverage < TARGETS.coverage)
+      out.push(`${at}: failures[] holds ${(r.coverage * 100).toFixed(1)} % of the failed attempts`);
+    if (r.slowdowns.flagged < r.slowdowns.planted)
+      out.push(`${at}: ${r.slowdowns.flagged} of ${r.slowdowns.planted} planted slowdowns flagged`);
   }
   const rate = ratio(overall.falseAlarms.count, overall.falseAlarms.series) ?? 0;
-  if (rate > TARGETS.falseAlarmRate) out.push(`OVERALL: ${(rate * 100).toFixed(1)} % of unshifted steps flagged slower (target <= ${TARGETS.falseAlarmRate * 100} %)`);
+  if (rate > TARGETS.falseAlarmRate)
+    out.push(
+      `OVERALL: ${(rate * 100).toFixed(1)} % of unshifted steps flagged slower (target <= ${TARGETS.falseAlarmRate * 100} %)`,
+    );
   return out;
 }
 
 const f2 = (v: number | undefined): string => (v === undefined ? '-' : v.toFixed(2));
 const pct = (v: number | undefined): string => (v === undefined ? '-' : `${Math.floor(v * 1000) / 10}%`);
-const med = (m: Median | undefined): string => (m ? `${m.runs}r/${m.hours < 10 ? m.hours.toFixed(1) : Math.round(m.hours)}h` : '-');
+const med = (m: Median | undefined): string =>
+  m ? `${m.runs}r/${m.hours < 10 ? m.hours.toFixed(1) : Math.round(m.hours)}h` : '-';
 
 const COLUMNS: [string, (r: Row) => string][] = [
   ['scenario', (r) => r.scenario],
@@ -155,6 +212,11 @@ const COLUMNS: [string, (r: Row) => string][] = [
   ['recall', (r) => `${f2(r.recall)} (${r.product.recalled}/${r.product.recallSet})`],
   ['brk/fix', (r) => `${f2(r.brokenFixed)} (${r.product.brokenRight}/${r.product.brokenSet})`],
   ['outage FP', (r) => `${r.product.outageFlagged}/${r.product.outageVictims}`],
+  [
+    'loose P/R/bf',
+    (r) =>
+      `${f2(ratio(r.productLoose.trueFlagged, r.productLoose.flaggedFlaky))}/${f2(ratio(r.productLoose.recalled, r.productLoose.recallSet))}/${f2(ratio(r.productLoose.brokenRight, r.productLoose.brokenSet))}`,
+  ],
   ['delay flaky', (r) => med(r.delay.flaky)],
   ['delay brk', (r) => med(r.delay.broken)],
   ['delay fix', (r) => med(r.delay.fixed)],
@@ -165,7 +227,11 @@ const COLUMNS: [string, (r: Row) => string][] = [
   ['total ok', (r) => `${r.totalExact}/${r.repos}`],
   ['fail cov', (r) => `${pct(r.coverage)} (${r.failures.present}/${r.failures.truth})`],
   ['slow', (r) => `${r.slowdowns.flagged}/${r.slowdowns.planted}`],
-  ['false al', (r) => `${r.falseAlarms.count}/${r.falseAlarms.series} (noisy ${r.falseAlarms.noisy}/${r.falseAlarms.noisySeries})`],
+  [
+    'false al',
+    (r) =>
+      `${r.falseAlarms.count}/${r.falseAlarms.series} (noisy ${r.falseAlarms.noisy}/${r.falseAlarms.noisySeries})`,
+  ],
 ];
 
 export function renderTable(rows: Row[], overall: Row): string {

@@ -159,7 +159,12 @@ function testRows(pipeline: SimPipeline, view: StepView, repo: SimRepo): TestCas
   return rows;
 }
 
-function buildTestRows(pipeline: SimPipeline, step: SimStep, attempt: SimAttempt & { tests: SimTestRun }, repo: SimRepo): TestCaseRow[] {
+function buildTestRows(
+  pipeline: SimPipeline,
+  step: SimStep,
+  attempt: SimAttempt & { tests: SimTestRun },
+  repo: SimRepo,
+): TestCaseRow[] {
   const failed = new Map(attempt.tests.failed.map((f) => [f.fullyQualifiedName, f]));
   const rng = createRng(`${pipeline.uuid}:${step.uuid}:${attempt.runNumber}`);
   return (repo.suites[attempt.tests.suite] ?? []).map((def, i) => {
