@@ -213,7 +213,9 @@ export function scoreRepo(run: WorkspaceRun, repo: TruthRepo): RepoScore {
       labels?.get(name) ?? 'healthy';
   const product = countLabels(facts, productLabel(finalLabels));
   const looseLabels = new Map(report.tests.map((t) => [looseName(t.name), t.classification]));
-  const productLoose = countLabels(facts, (name) => looseLabels.get(looseName(name)) ?? 'healthy');
+  // Loosely, a planted twin and its original are one name: the stable twin is left out rather than counted twice.
+  const distinct = new Map([...facts].filter(([, f]) => !(f.truth?.twinOf && f.truth.kind === 'stable')));
+  const productLoose = countLabels(distinct, (name) => looseLabels.get(looseName(name)) ?? 'healthy');
   const naiveAt =
     (upTo: number) =>
     (name: string): Label => {
