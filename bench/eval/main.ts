@@ -102,7 +102,7 @@ async function main(): Promise<number> {
     'naive: flaky if >= 2 failures or pass and fail on one commit; broken if the latest default-branch run failed; on the attempts the API showed.',
   );
   console.log(
-    `total ok: repositories whose pipelines.total equals the distinct pipelines. fail cov: visible failed attempts present in failures[]. slow: planted 1.6x slowdowns flagged. false al: unshifted steps flagged slower.\n`,
+    `total ok: repositories whose pipelines.total equals the distinct pipelines. fail cov: visible failed attempts present in failures[]. slow: planted 1.6x slowdowns flagged (with the right first affected pipeline). false al: unshifted steps flagged slower.\n`,
   );
   console.log(renderTable(result.rows, result.overall));
   console.log(`\n${result.rows.length} scenarios, ${((Date.now() - started) / 1000).toFixed(0)} s`);

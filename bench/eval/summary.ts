@@ -226,7 +226,7 @@ const COLUMNS: [string, (r: Row) => string][] = [
   ['naive dly F/B', (r) => `${med(r.naiveDelay.flaky)} ${med(r.naiveDelay.broken)}`],
   ['total ok', (r) => `${r.totalExact}/${r.repos}`],
   ['fail cov', (r) => `${pct(r.coverage)} (${r.failures.present}/${r.failures.truth})`],
-  ['slow', (r) => `${r.slowdowns.flagged}/${r.slowdowns.planted}`],
+  ['slow (first ok)', (r) => `${r.slowdowns.flagged}/${r.slowdowns.planted} (${r.slowdowns.firstRight})`],
   [
     'false al',
     (r) =>
