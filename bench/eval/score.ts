@@ -27,8 +27,8 @@ export interface DelaySample {
   hours: number;
 }
 
-export interface RepoScore {
-  slug: string;
+/** What a repository (or a scenario, summed) measured, and the verdict counts of each method. */
+export interface Measured {
   tests: number;
   pipelines: number;
   greenRate: number;
@@ -37,6 +37,10 @@ export interface RepoScore {
    * also reported them: what detection alone would score if names were not cut or rewritten. */
   productLoose: Counts;
   naive: Counts;
+}
+
+export interface RepoScore extends Measured {
+  slug: string;
   productDelays: DelaySample[];
   naiveDelays: DelaySample[];
   /** Labelled right at no sync after its onset. */

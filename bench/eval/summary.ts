@@ -8,7 +8,7 @@
  * one unfounded "this step got slower" in four repositories a month; more than that and people stop reading the
  * duration panel. Per scenario the count is shown but not gated (a handful of series is too few to gate on).
  */
-import { emptyCounts, type Counts, type DelaySample, type RepoScore } from './score';
+import { emptyCounts, type Counts, type DelaySample, type Measured, type RepoScore } from './score';
 
 export const TARGETS = {
   precision: 0.95,
@@ -19,16 +19,10 @@ export const TARGETS = {
   falseAlarmRate: 0.05,
 } as const;
 
-export interface Row {
+export interface Row extends Measured {
   scenario: string;
   tags: string[];
   repos: number;
-  tests: number;
-  pipelines: number;
-  greenRate: number;
-  product: Counts;
-  productLoose: Counts;
-  naive: Counts;
   precision?: number;
   recall?: number;
   brokenFixed?: number;
