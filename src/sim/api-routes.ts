@@ -14,7 +14,7 @@ import {
   type TestCaseRow,
 } from './api-json';
 import { buildStatusOf } from './build-status';
-import type { SimPipeline, SimRepo, SimStep, SimWorkspace } from './model';
+import type { SimAttempt, SimPipeline, SimRepo, SimStep, SimTestRun, SimWorkspace } from './model';
 import { createRng, uuidFrom } from './prng';
 import { brokenPipelinesYml } from './pipelines-yml';
 import { json, Router, type SimRequest, type SimResponse } from './router';
@@ -51,6 +51,8 @@ export function errorResponse(error: unknown): SimResponse {
 
 const now = (ws: SimWorkspace): number => Date.parse(ws.now);
 const sameId = (value: string, uuid: string): boolean => isUuid(value) && unwrapUuid(value) === uuid;
+/** The bare UUID of a path parameter, or undefined when it is not one (compared once, not per candidate). */
+const bareId = (value: string): string | undefined => (isUuid(value) ? unwrapUuid(value) : undefined);
 
 function findRepo(ws: SimWorkspace, req: SimRequest): SimRepo {
   const wsParam = req.params['ws'] ?? '';
@@ -64,7 +66,8 @@ function findRepo(ws: SimWorkspace, req: SimRequest): SimRepo {
 
 function findPipeline(ws: SimWorkspace, repo: SimRepo, req: SimRequest): SimPipeline {
   const id = req.params['pipeline'] ?? '';
-  const p = repo.pipelines.find((x) => sameId(id, x.uuid) && isVisible(x, now(ws)));
+  const bare = bareId(id);
+  const p = repo.pipelines.find((x) => x.uuid === bare && isVisible(x, now(ws)));
   if (!p) throw new HttpError(404, `Pipeline ${id} not found`);
   return p;
 }
@@ -143,18 +146,34 @@ function listPipelines(ws: SimWorkspace, repo: SimRepo, req: SimRequest): SimRes
   );
 }
 
+/** Rows of a completed attempt never change: built once per attempt, not once per page request. */
+const rowCache = new WeakMap<SimAttempt, TestCaseRow[]>();
+
 function testRows(pipeline: SimPipeline, view: StepView, repo: SimRepo): TestCaseRow[] | undefined {
   const attempt = view.attempt;
   if (view.state !== 'COMPLETED' || !attempt?.tests) return undefined;
+  const cached = rowCache.get(attempt);
+  if (cached) return cached;
+  const rows = buildTestRows(pipeline, view.step, { ...attempt, tests: attempt.tests }, repo);
+  rowCache.set(attempt, rows);
+  return rows;
+}
+
+function buildTestRows(
+  pipeline: SimPipeline,
+  step: SimStep,
+  attempt: SimAttempt & { tests: SimTestRun },
+  repo: SimRepo,
+): TestCaseRow[] {
   const failed = new Map(attempt.tests.failed.map((f) => [f.fullyQualifiedName, f]));
-  const rng = createRng(`${pipeline.uuid}:${view.step.uuid}:${attempt.runNumber}`);
+  const rng = createRng(`${pipeline.uuid}:${step.uuid}:${attempt.runNumber}`);
   return (repo.suites[attempt.tests.suite] ?? []).map((def, i) => {
     const failure = failed.get(def.fullyQualifiedName);
     return {
       def,
       status: failure ? failure.status : def.skipped ? 'SKIPPED' : 'PASSED',
       durationMs: def.skipped ? 0 : Math.max(1, Math.round(def.durationMs * rng.noise(0.25))),
-      uuid: uuidFrom(view.step.uuid, attempt.runNumber, i),
+      uuid: uuidFrom(step.uuid, attempt.runNumber, i),
       ...(failure ? { message: failure.message } : {}),
     };
   });
