@@ -7,11 +7,16 @@ import type { RepoRef } from '../../src/domain/types';
 import { PIPELINE_UUID, STEP_UUID } from '../support/bitbucket-builders';
 import { callLog, ScriptedTransport, text } from '../support/scripted-transport';
 
-const REPO: RepoRef = { workspace: 'acme', repoSlug: 'web-app', repoUuid: '6cc04382-59f0-4a75-8b55-5aaa79d72d17' };
+const REPO: RepoRef = {
+  workspace: 'acme',
+  repoSlug: 'web-app',
+  repoUuid: '6cc04382-59f0-4a75-8b55-5aaa79d72d17',
+};
 const LOG = `/repositories/acme/web-app/pipelines/%7B${PIPELINE_UUID}%7D/steps/%7B${STEP_UUID}%7D/log`;
 const STORAGE = 'https://bbpipelines-logs.s3.amazonaws.com/step.log?X-Amz-Signature=abc123';
 
-const client = (t: ScriptedTransport) => new BitbucketClient({ transport: t, sleep: () => Promise.resolve(), random: () => 0 });
+const client = (t: ScriptedTransport) =>
+  new BitbucketClient({ transport: t, sleep: () => Promise.resolve(), random: () => 0 });
 
 describe('getLogTail on a scripted transport', () => {
   it('asks for a suffix range and returns a 206 tail, truncated per Content-Range', async () => {
@@ -21,16 +26,30 @@ describe('getLogTail on a scripted transport', () => {
       headers: { range: 'bytes=-1024', accept: null },
       reply: text(206, 'npm ERR! Test failed.\n', { 'content-range': 'bytes 90000-90021/90022' }),
     });
-    expect(await client(t).getLogTail(REPO, PIPELINE_UUID, STEP_UUID, 1024)).toEqual({ text: 'npm ERR! Test failed.\n', truncated: true });
+    expect(await client(t).getLogTail(REPO, PIPELINE_UUID, STEP_UUID, 1024)).toEqual({
+      text: 'npm ERR! Test failed.\n',
+      truncated: true,
+    });
   });
 
   it('follows a 307 to log storage with the same Range, and does not spend the API budget there', async () => {
     const t = ScriptedTransport.script(
-      { expect: `GET ${LOG}`, headers: { range: 'bytes=-65536' }, reply: text(307, '', { location: STORAGE }) },
-      { expect: `GET ${STORAGE}`, headers: { range: 'bytes=-65536' }, reply: text(206, 'tail', { 'content-range': 'bytes 0-3/4' }) },
+      {
+        expect: `GET ${LOG}`,
+        headers: { range: 'bytes=-65536' },
+        reply: text(307, '', { location: STORAGE }),
+      },
+      {
+        expect: `GET ${STORAGE}`,
+        headers: { range: 'bytes=-65536' },
+        reply: text(206, 'tail', { 'content-range': 'bytes 0-3/4' }),
+      },
     );
     let taken = 0;
-    const c = new BitbucketClient({ transport: t, budget: { take: () => Promise.resolve(void taken++) } });
+    const c = new BitbucketClient({
+      transport: t,
+      budget: { take: () => Promise.resolve(void taken++), release: () => Promise.resolve() },
+    });
     expect(await c.getLogTail(REPO, PIPELINE_UUID, STEP_UUID)).toEqual({ text: 'tail', truncated: false });
     expect(taken).toBe(1);
     expect(c.stats.byEndpoint).toEqual({ 'steps.log': 1, 'steps.logStorage': 1 });
@@ -38,17 +57,27 @@ describe('getLogTail on a scripted transport', () => {
 
   it('on 416 (log shorter than the range, or empty) reads again once without Range', async () => {
     const t = ScriptedTransport.script(
-      { expect: `GET ${LOG}`, headers: { range: 'bytes=-65536' }, reply: text(307, '', { location: STORAGE }) },
+      {
+        expect: `GET ${LOG}`,
+        headers: { range: 'bytes=-65536' },
+        reply: text(307, '', { location: STORAGE }),
+      },
       { expect: `GET ${STORAGE}`, headers: { range: 'bytes=-65536' }, reply: text(416, '') },
       { expect: `GET ${STORAGE}`, headers: { range: null }, reply: text(200, 'short log\n') },
     );
-    expect(await client(t).getLogTail(REPO, PIPELINE_UUID, STEP_UUID)).toEqual({ text: 'short log\n', truncated: false });
+    expect(await client(t).getLogTail(REPO, PIPELINE_UUID, STEP_UUID)).toEqual({
+      text: 'short log\n',
+      truncated: false,
+    });
     expect(callLog(t)).toEqual([`GET ${LOG}`, `GET ${STORAGE}`, `GET ${STORAGE}`]);
   });
 
   it('answers an empty tail when the log stays 416 without Range', async () => {
     const t = ScriptedTransport.handler(() => text(416, ''));
-    expect(await client(t).getLogTail(REPO, PIPELINE_UUID, STEP_UUID)).toEqual({ text: '', truncated: false });
+    expect(await client(t).getLogTail(REPO, PIPELINE_UUID, STEP_UUID)).toEqual({
+      text: '',
+      truncated: false,
+    });
     expect(t.calls).toHaveLength(2);
   });
 
@@ -94,7 +123,13 @@ describe('getLogTail over HTTP: credentials stay on the API origin', () => {
     await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
   });
 
-  function serve(handler: (url: string, headers: IncomingHttpHeaders) => { status: number; headers?: Record<string, string>; body?: string }, seen: Seen[]) {
+  function serve(
+    handler: (
+      url: string,
+      headers: IncomingHttpHeaders,
+    ) => { status: number; headers?: Record<string, string>; body?: string },
+    seen: Seen[],
+  ) {
     const server = createServer((req, res) => {
       seen.push({ url: req.url ?? '', headers: req.headers });
       const reply = handler(req.url ?? '', req.headers);
@@ -102,7 +137,11 @@ describe('getLogTail over HTTP: credentials stay on the API origin', () => {
       res.end(reply.body ?? '');
     });
     servers.push(server);
-    return new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
+    return new Promise<string>((resolve) =>
+      server.listen(0, '127.0.0.1', () =>
+        resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
+      ),
+    );
   }
 
   it('sends the token to the API, then fetches log storage (another origin) without it', async () => {
@@ -113,16 +152,30 @@ describe('getLogTail over HTTP: credentials stay on the API origin', () => {
       const suffix = /^bytes=-(\d+)$/.exec(String(headers.range ?? ''));
       const body = suffix ? logText.slice(-Number(suffix[1])) : logText;
       const start = logText.length - body.length;
-      return { status: suffix ? 206 : 200, headers: { 'content-range': `bytes ${start}-${logText.length - 1}/${logText.length}` }, body };
+      return {
+        status: suffix ? 206 : 200,
+        headers: { 'content-range': `bytes ${start}-${logText.length - 1}/${logText.length}` },
+        body,
+      };
     }, storageSeen);
-    const apiBase = await serve(() => ({ status: 307, headers: { location: `${storage}/logs/step.log?sig=s3cr3t` } }), apiSeen);
+    const apiBase = await serve(
+      () => ({ status: 307, headers: { location: `${storage}/logs/step.log?sig=s3cr3t` } }),
+      apiSeen,
+    );
 
-    const transport = new HttpTransport({ baseUrl: `${apiBase}/2.0`, auth: { kind: 'bearer', token: 'tok-123' } });
+    const transport = new HttpTransport({
+      baseUrl: `${apiBase}/2.0`,
+      auth: { kind: 'bearer', token: 'tok-123' },
+    });
     const c = new BitbucketClient({ transport });
     const tail = await c.getLogTail(REPO, PIPELINE_UUID, STEP_UUID, 50);
 
     expect(tail).toEqual({ text: logText.slice(-50), truncated: true });
-    expect(apiSeen.map((s) => [s.url, s.headers.authorization, s.headers.range])).toEqual([[`/2.0${LOG}`, 'Bearer tok-123', 'bytes=-50']]);
-    expect(storageSeen.map((s) => [s.url, s.headers.authorization, s.headers.range])).toEqual([['/logs/step.log?sig=s3cr3t', undefined, 'bytes=-50']]);
+    expect(apiSeen.map((s) => [s.url, s.headers.authorization, s.headers.range])).toEqual([
+      [`/2.0${LOG}`, 'Bearer tok-123', 'bytes=-50'],
+    ]);
+    expect(storageSeen.map((s) => [s.url, s.headers.authorization, s.headers.range])).toEqual([
+      ['/logs/step.log?sig=s3cr3t', undefined, 'bytes=-50'],
+    ]);
   });
 });
