@@ -8,7 +8,7 @@ import { daysAgo } from '../domain/time';
 import { decideBuildStatus, decideDeployment, type EventDecision } from '../services/events';
 import { ingestPipeline, type IngestJob } from '../services/ingest-pipeline';
 import { judgeJobError } from '../services/job-errors';
-import { loadSettings, sweepWorkspace } from '../services/sweep';
+import { loadSettings, rethrowUnexpected, sweepWorkspace } from '../services/sweep';
 import { runBackfillChunk } from '../services/backfill';
 import {
   backfillQueues,
@@ -26,7 +26,10 @@ interface ForgeEventContext {
   installContext?: string;
 }
 
-async function enqueueDecision(decision: EventDecision, context: ForgeEventContext | undefined): Promise<void> {
+async function enqueueDecision(
+  decision: EventDecision,
+  context: ForgeEventContext | undefined,
+): Promise<void> {
   if (decision.kind === 'skip') {
     forgeLogger.info(`event skipped: ${decision.reason}`);
     return;
@@ -54,7 +57,11 @@ export async function onDeployment(event: unknown, context?: ForgeEventContext):
 function isJobBody(body: unknown): body is IngestJobBody {
   if (typeof body !== 'object' || body === null) return false;
   const b = body as Record<string, unknown>;
-  return typeof b.workspaceUuid === 'string' && typeof b.repoUuid === 'string' && (typeof b.pipelineUuid === 'string' || typeof b.buildNumber === 'number');
+  return (
+    typeof b.workspaceUuid === 'string' &&
+    typeof b.repoUuid === 'string' &&
+    (typeof b.pipelineUuid === 'string' || typeof b.buildNumber === 'number')
+  );
 }
 
 function isBackfillBody(body: unknown): body is BackfillJobBody {
@@ -64,8 +71,12 @@ function isBackfillBody(body: unknown): body is BackfillJobBody {
   return (
     b.kind === 'backfill' &&
     typeof b.workspaceUuid === 'string' &&
-    typeof chunk === 'object' && chunk !== null &&
-    typeof chunk.repoUuid === 'string' && typeof chunk.since === 'string' && typeof chunk.startedAt === 'string' && typeof chunk.chunk === 'number'
+    typeof chunk === 'object' &&
+    chunk !== null &&
+    typeof chunk.repoUuid === 'string' &&
+    typeof chunk.since === 'string' &&
+    typeof chunk.startedAt === 'string' &&
+    typeof chunk.chunk === 'number'
   );
 }
 
@@ -74,7 +85,9 @@ export async function ingestPipelineHandler(event: { body?: unknown }): Promise<
   const body = event.body;
   if (isBackfillBody(body)) {
     const ctx = forgeContext(body.workspaceUuid);
-    return settleJob(`backfill of repository ${body.chunk.repoUuid}`, () => runBackfillChunk(ctx, body.workspaceUuid, body.chunk, backfillQueues(body.workspaceUuid)));
+    return settleJob(`backfill of repository ${body.chunk.repoUuid}`, () =>
+      runBackfillChunk(ctx, body.workspaceUuid, body.chunk, backfillQueues(body.workspaceUuid)),
+    );
   }
   if (!isJobBody(body)) {
     forgeLogger.warn('ingest job dropped: malformed body');
@@ -84,8 +97,17 @@ export async function ingestPipelineHandler(event: { body?: unknown }): Promise<
   return settleJob(`ingest job for repository ${body.repoUuid}`, async () => {
     const settings = await loadSettings(ctx, body.workspaceUuid);
     const repo = await resolveRepo(ctx, body.workspaceUuid, body.repoUuid);
-    const job: IngestJob = { repo, pipelineUuid: body.pipelineUuid, buildNumber: body.buildNumber, reason: body.reason };
-    await ingestPipeline(ctx, job, { retentionDays: settings.retentionDays, codeInsights: settings.codeInsights, workspace: body.workspaceUuid });
+    const job: IngestJob = {
+      repo,
+      pipelineUuid: body.pipelineUuid,
+      buildNumber: body.buildNumber,
+      reason: body.reason,
+    };
+    await ingestPipeline(ctx, job, {
+      retentionDays: settings.retentionDays,
+      codeInsights: settings.codeInsights,
+      workspace: body.workspaceUuid,
+    });
   });
 }
 
@@ -114,12 +136,13 @@ export async function reconcileHandler(_event: unknown, context?: ForgeEventCont
   const ctx = forgeContext(workspaceUuid);
   const settings = await loadSettings(ctx, workspaceUuid);
   try {
-    await sweepWorkspace(ctx, {
+    const result = await sweepWorkspace(ctx, {
       workspace: workspaceUuid,
       since: daysAgo(ctx.now(), Math.min(settings.retentionDays, 30)),
       reason: 'reconcile',
       enqueue: (jobs) => pushJobs(ingestBodies(workspaceUuid, jobs)),
     });
+    rethrowUnexpected(result);
   } catch (error) {
     // The budget is spent for this hour: the next hourly sweep continues where the watermark stopped.
     if (judgeJobError(error).kind === 'rate-limited') {

@@ -6,7 +6,7 @@
 import { SingleBar, Presets } from 'cli-progress';
 import { judgeJobError } from '../services/job-errors';
 import { ingestPipeline, type IngestJob } from '../services/ingest-pipeline';
-import { loadSettings, sweepWorkspace } from '../services/sweep';
+import { loadSettings, sweepWorkspace, type SweepFailure } from '../services/sweep';
 import { LocalQueue, type QueueFailure } from './local-queue';
 import type { LocalRuntime } from './runtime';
 
@@ -34,6 +34,8 @@ export interface SyncResult {
   stats: SyncStats;
   repos: string[];
   failures: QueueFailure<IngestJob>[];
+  /** Repositories the sweep could not list; the others were synced. */
+  repoFailures: SweepFailure[];
 }
 
 export async function runSync(rt: LocalRuntime, opts: SyncOptions): Promise<SyncResult> {
@@ -42,25 +44,35 @@ export async function runSync(rt: LocalRuntime, opts: SyncOptions): Promise<Sync
   let pipelines = 0;
   let attempts = 0;
   let reports = 0;
-  const bar = opts.progress ? new SingleBar({ format: ' {bar} {value}/{total} pipelines | {repo}', hideCursor: true }, Presets.shades_classic) : undefined;
+  const bar = opts.progress
+    ? new SingleBar(
+        { format: ' {bar} {value}/{total} pipelines | {repo}', hideCursor: true },
+        Presets.shades_classic,
+      )
+    : undefined;
   let currentRepo = '';
   const queue = new LocalQueue<IngestJob>({
     concurrency: opts.concurrency ?? 2,
     handler: async (job) => {
-      const outcome = await ingestPipeline(rt, job, { retentionDays: settings.retentionDays, codeInsights: settings.codeInsights });
+      const outcome = await ingestPipeline(rt, job, {
+        retentionDays: settings.retentionDays,
+        codeInsights: settings.codeInsights,
+      });
       pipelines += 1;
       attempts += outcome.attemptsRecorded;
       if (outcome.insights?.kind === 'published') reports += 1;
     },
     classify: (error) => {
       const verdict = judgeJobError(error);
-      return verdict.kind === 'final' || verdict.kind === 'unexpected' ? {} : { retryAfterSeconds: verdict.retryAfterSeconds };
+      return verdict.kind === 'final' || verdict.kind === 'unexpected'
+        ? {}
+        : { retryAfterSeconds: verdict.retryAfterSeconds };
     },
     maxWaitSeconds: 30,
     onDone: () => bar?.increment(1, { repo: currentRepo }),
   });
 
-  const { repos } = await sweepWorkspace(rt, {
+  const { repos, failures: repoFailures } = await sweepWorkspace(rt, {
     workspace: opts.workspace,
     repoSlugs: opts.repoSlugs,
     since: opts.since,
@@ -69,7 +81,10 @@ export async function runSync(rt: LocalRuntime, opts: SyncOptions): Promise<Sync
     maxPages: 10_000,
     enqueue: async (jobs) => queue.push(jobs),
     onRepo: (repo, outcome) => {
-      if (!bar) out.write(`${repo.fullName ?? repo.repoSlug}: ${outcome.listed} pipelines listed, ${outcome.enqueued} to ingest\n`);
+      if (!bar)
+        out.write(
+          `${repo.fullName ?? repo.repoSlug}: ${outcome.listed} pipelines listed, ${outcome.enqueued} to ingest\n`,
+        );
     },
   });
   if (bar) {
@@ -83,6 +98,7 @@ export async function runSync(rt: LocalRuntime, opts: SyncOptions): Promise<Sync
   return {
     repos: repos.map((r) => r.repoSlug),
     failures,
+    repoFailures,
     stats: {
       apiCalls: client.calls,
       apiRetries: client.retries,

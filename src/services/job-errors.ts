@@ -9,10 +9,11 @@ import {
   BudgetExhaustedError,
   MalformedResponseError,
   NotFoundError,
+  PageLimitError,
   RateLimitedError,
   TransportError,
 } from '../bitbucket/errors';
-import { StoreConflictError } from '../storage/store';
+import { StoreConflictError, StoreLimitError } from '../storage/store';
 
 /** `final`: a known condition no retry will fix; `unexpected`: a bug or an unknown failure, rethrown so Forge retries and records it. */
 export type JobErrorKind = 'rate-limited' | 'transient' | 'final' | 'unexpected';
@@ -32,8 +33,11 @@ export function judgeJobError(error: unknown): JobErrorVerdict {
       retryAfterSeconds: Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(1, error.retryAfterSeconds)),
     };
   }
-  if (error instanceof AuthError || error instanceof NotFoundError || error instanceof InvalidJobError)
+  if (error instanceof AuthError || error instanceof NotFoundError || error instanceof InvalidJobError) {
     return { kind: 'final' };
+  }
+  // A limit no retry can pass (a value too big for the store, a list longer than allowed) is final too.
+  if (error instanceof StoreLimitError || error instanceof PageLimitError) return { kind: 'final' };
   if (
     error instanceof TransportError ||
     error instanceof StoreConflictError ||

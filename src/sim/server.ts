@@ -187,7 +187,8 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
           return errorResponse(error);
         }
       };
-      if (!applyFault(faults.next(endpoint, false), res, respond)) send(res, respond());
+      if (!applyFault(faults.next(endpoint, false, matched?.params['repo']), res, respond))
+        send(res, respond());
     });
   });
 
@@ -212,7 +213,8 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
         };
       return serveBytes(text, req.headers.range);
     };
-    if (!applyFault(faults.next('log.fetch', true), res, respond)) send(res, respond());
+    const repoId = new URL(req.url ?? '/', urls.log).pathname.split('/')[2];
+    if (!applyFault(faults.next('log.fetch', true, repoId), res, respond)) send(res, respond());
   });
 
   const apiPort = await listen(api, options.port ?? 0);
