@@ -85,6 +85,15 @@ export interface BitbucketClientOptions {
   maxPages?: number;
 }
 
+/** A step's failed test cases as far as they were read (`findFailedTestCases`). */
+export interface FailedTestCases {
+  failed: TestCase[];
+  /** Pages of test cases read. */
+  pages: number;
+  /** False when the page limit ended the reading before every failure the summary counts was found. */
+  complete: boolean;
+}
+
 export type PipelineSort = '-created_on' | '-run_creation_date';
 
 export interface ListPipelinesOptions {
@@ -140,6 +149,11 @@ const listFields = (fields: readonly string[]): string =>
   ['next', ...fields.map((f) => `values.${f}`)].join(',');
 
 const PAGELEN = 100;
+/** Pages of 100 test cases read at most for one step's failures: a 5,000-test suite costs 50 calls otherwise. */
+const DEFAULT_TEST_CASE_PAGES = 20;
+/** Asked of `test_cases`, in the form the pipelines list takes (`status=FAILED&status=ERROR`); checked on each page. */
+const FAILED_STATUS_FILTER = 'status=FAILED&status=ERROR';
+const isFailed = (c: TestCase): boolean => c.status === 'FAILED' || c.status === 'ERROR';
 const DEFAULT_LOG_TAIL_BYTES = 65_536;
 const MAX_REDIRECTS = 3;
 /** Code Insights: ≤ 100 annotations per POST, ≤ 1,000 per report. */
@@ -256,6 +270,50 @@ export class BitbucketClient {
     const base = `${testReportPath(repo, pipelineUuid, stepUuid)}/test_cases`;
     const url = `${base}?${queryString({ pagelen: PAGELEN, fields: listFields(TEST_CASE_FIELDS) })}`;
     return this.collect('testReports.cases', 'test case list', url, testCaseFromApi);
+  }
+
+  /**
+   * The FAILED and ERROR cases of a step whose summary counts `failures` of them, reading at most `maxPages` pages
+   * and stopping as soon as all are found. Whether `test_cases` filters by status on the server is not documented
+   * (PLATFORM.md), so the filter is asked for and checked: a page holding another status means it was ignored and
+   * the pages are read on, keeping the failed cases; a 400, or a filtered list that ends short of `failures` (a
+   * filter on FAILED alone, say), means a read without it. A step with more cases than the pages allow is not an
+   * error: what was found is returned, with `complete: false`.
+   */
+  async findFailedTestCases(
+    repo: RepoRef,
+    pipelineUuid: string,
+    stepUuid: string,
+    opts: { failures: number; maxPages?: number },
+  ): Promise<FailedTestCases> {
+    const query = queryString({ pagelen: PAGELEN, fields: listFields(TEST_CASE_FIELDS) });
+    const base = `${testReportPath(repo, pipelineUuid, stepUuid)}/test_cases?${query}`;
+    const maxPages = opts.maxPages ?? DEFAULT_TEST_CASE_PAGES;
+    const found = new Map<string, TestCase>();
+    let pages = 0;
+    const read = async (firstUrl: string, filtered: boolean): Promise<'done' | 'refused' | 'short'> => {
+      for (let url: string | undefined = firstUrl; url !== undefined;) {
+        if (found.size >= opts.failures || pages >= maxPages) return 'done';
+        pages++;
+        const response = await this.send({
+          endpoint: 'testReports.cases',
+          method: 'GET',
+          url,
+          headers: ACCEPT_JSON,
+          accept: filtered ? [400] : [],
+        });
+        if (response.status === 400) return 'refused';
+        const page = parseApi(apiPage, parseJsonBody('test case list', response.body), 'test case list');
+        const cases = page.values.map(testCaseFromApi);
+        for (const c of cases) if (isFailed(c)) found.set(c.uuid ?? c.name, c);
+        if (cases.some((c) => !isFailed(c))) filtered = false;
+        url = page.next;
+      }
+      return filtered && found.size < opts.failures ? 'short' : 'done';
+    };
+    if ((await read(`${base}&${FAILED_STATUS_FILTER}`, true)) !== 'done') await read(base, false);
+    const failed = [...found.values()];
+    return { failed, pages, complete: failed.length >= opts.failures };
   }
 
   /** The failure message and stack trace of one test case; undefined when Bitbucket has none (404 or empty). */

@@ -23,6 +23,8 @@ export interface SimServerOptions {
   /** When set, `/2.0/*` requires `Authorization: Bearer <token>` or Basic auth with this password. */
   token?: string;
   faults?: FaultConfig;
+  /** Whether `test_cases` honours `status=` (see ApiDeps); off by default. */
+  testCaseStatusFilter?: boolean;
 }
 
 export interface SimServerStats {
@@ -113,6 +115,7 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
   const router = apiRouter({
     ws: () => ws,
     state,
+    ...(options.testCaseStatusFilter ? { testCaseStatusFilter: true } : {}),
     logLocation: (repo, p, step, runNumber) => {
       const signature = createRng(`${step.uuid}:${runNumber}:sig`).hex(64);
       return `${urls.log}/logs/${repo.uuid}/${p.uuid}/${step.uuid}/${runNumber}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=60&X-Amz-Signature=${signature}`;

@@ -478,3 +478,86 @@ describe('Code Insights and variables', () => {
     expect(await client.getTestCaseReasons(REPO, PIPELINE_UUID, STEP_UUID, tc)).toBeUndefined();
   });
 });
+
+describe('the failed test cases of a large suite', () => {
+  const CASES = `${BASE}/pipelines/${P}/steps/${S}/test_reports/test_cases`;
+  const FIELDS =
+    'fields=next,values.uuid,values.name,values.fully_qualified_name,values.package_name,values.status,values.duration';
+  const FIRST = `${CASES}?pagelen=100&${FIELDS}`;
+  const FILTERED = `${FIRST}&status=FAILED&status=ERROR`;
+  const uuid = (i: number) => `{00000000-0000-4000-8000-${String(i).padStart(12, '0')}}`;
+  const aCase = (i: number, status = 'PASSED') =>
+    aTestCase({ uuid: uuid(i), fully_qualified_name: `suite.Test.case${i}`, status });
+  /** A suite of `size` cases served 100 a page, failing at the given indexes; `filter` says whether the server honours status=. */
+  function suite(size: number, failing: number[], filter: 'honoured' | 'ignored' | 'refused') {
+    return ScriptedTransport.handler((req) => {
+      const url = new URL(req.url, 'https://api.example');
+      const filtered = url.searchParams.getAll('status').length > 0;
+      if (filtered && filter === 'refused')
+        return json(400, { type: 'error', error: { message: 'Unknown parameter status' } });
+      const all = Array.from({ length: size }, (_, i) =>
+        aCase(i, failing.includes(i) ? (i % 2 ? 'ERROR' : 'FAILED') : 'PASSED'),
+      );
+      const listed = filtered && filter === 'honoured' ? all.filter((c) => c.status !== 'PASSED') : all;
+      const page = Number(url.searchParams.get('page') ?? 1);
+      url.searchParams.set('page', String(page + 1));
+      const next = page * 100 < listed.length ? `${url.pathname}${url.search}` : undefined;
+      return json(200, aPage(listed.slice((page - 1) * 100, page * 100), next));
+    });
+  }
+
+  it('a filter the server ignores: the pages are read on and the reading stops once every failure is found', async () => {
+    const t = suite(6000, [5, 130, 250], 'ignored');
+    const result = await clientOn(t).client.findFailedTestCases(REPO, PIPELINE_UUID, STEP_UUID, {
+      failures: 3,
+    });
+    expect(result.failed.map((c) => c.name)).toEqual([
+      'suite.Test.case5',
+      'suite.Test.case130',
+      'suite.Test.case250',
+    ]);
+    expect(result).toMatchObject({ pages: 3, complete: true });
+    expect(callLog(t)[0]).toBe(`GET ${FILTERED}`);
+  });
+
+  it('a filter the server honours: one page for a few failures of a 6,000-test suite', async () => {
+    const t = suite(6000, [5, 4100, 5999], 'honoured');
+    const result = await clientOn(t).client.findFailedTestCases(REPO, PIPELINE_UUID, STEP_UUID, {
+      failures: 3,
+    });
+    expect(result.failed).toHaveLength(3);
+    expect(result).toMatchObject({ pages: 1, complete: true });
+  });
+
+  it('a filter the server refuses (400): read again without it', async () => {
+    const t = suite(300, [42], 'refused');
+    const result = await clientOn(t).client.findFailedTestCases(REPO, PIPELINE_UUID, STEP_UUID, {
+      failures: 1,
+    });
+    expect(result.failed.map((c) => c.name)).toEqual(['suite.Test.case42']);
+    expect(callLog(t)).toEqual([`GET ${FILTERED}`, `GET ${FIRST}`]);
+  });
+
+  it('a filtered list that ends short of the summary (ERROR left out, say): read again without the filter', async () => {
+    const t = ScriptedTransport.script(
+      { expect: `GET ${FILTERED}`, reply: json(200, aPage([aCase(1, 'FAILED')])) },
+      { expect: `GET ${FIRST}`, reply: json(200, aPage([aCase(0), aCase(1, 'FAILED'), aCase(2, 'ERROR')])) },
+    );
+    const result = await clientOn(t).client.findFailedTestCases(REPO, PIPELINE_UUID, STEP_UUID, {
+      failures: 2,
+    });
+    expect(result.failed.map((c) => c.status)).toEqual(['FAILED', 'ERROR']);
+    expect(result.complete).toBe(true);
+  });
+
+  it('more cases than the pages allow: what was found, marked incomplete, without an error', async () => {
+    const t = suite(6000, [10, 2500, 5500], 'ignored');
+    const result = await clientOn(t).client.findFailedTestCases(REPO, PIPELINE_UUID, STEP_UUID, {
+      failures: 3,
+      maxPages: 20,
+    });
+    expect(result.failed.map((c) => c.name)).toEqual(['suite.Test.case10']);
+    expect(result).toMatchObject({ pages: 20, complete: false });
+    expect(t.calls).toHaveLength(20);
+  });
+});
