@@ -24,7 +24,9 @@ import {
 import { unlimitedBudget, type ApiBudget } from './budget';
 import {
   AuthError,
+  BitbucketError,
   BitbucketHttpError,
+  BudgetExhaustedError,
   MalformedResponseError,
   NotFoundError,
   PageLimitError,
@@ -84,6 +86,9 @@ export interface BitbucketClientOptions {
   /** Most pages any list may take before `PageLimitError` (default 50 pages, 5,000 items). */
   maxPages?: number;
 }
+
+/** A step's log tail, or why it could not be read (`getLogTail`). */
+export type LogRead = { read: true; tail: LogTail } | { read: false; reason: string };
 
 /** A step's failed test cases as far as they were read (`findFailedTestCases`). */
 export interface FailedTestCases {
@@ -331,17 +336,36 @@ export class BitbucketClient {
   // ---- logs and files ----
 
   /**
-   * The last `maxBytes` of a step's log, in one ranged read where possible. The API answers 206 (the tail), 200
-   * (the whole log), 307 to log storage once the step finished (followed here, without credentials: the transport
-   * sends them only to the API origin), 416 when the log is shorter than asked or empty (read again without Range),
-   * or 404 (no log: undefined).
+   * The last `maxBytes` of a step's log, in one ranged read where possible, or why it could not be read. The API
+   * answers 206 (the tail), 200 (the whole log), 307 to log storage once the step finished (followed here, without
+   * credentials: the transport sends them only to the API origin; on Forge the storage host needs egress), 416 when
+   * the log is shorter than asked or empty (read again without Range), or 404 (no log).
+   *
+   * A log is extra evidence, never a reason to hold an attempt back: whatever keeps it from being read (no log, a
+   * refused or expired storage URL, a host the app may not reach, a timeout after the retries) comes back as
+   * `{ read: false, reason }`. Only a spent rate limit or budget is thrown, so the whole job waits for it.
    */
   async getLogTail(
     repo: RepoRef,
     pipelineUuid: string,
     stepUuid: string,
     maxBytes = DEFAULT_LOG_TAIL_BYTES,
-  ): Promise<LogTail | undefined> {
+  ): Promise<LogRead> {
+    try {
+      return await this.readLogTail(repo, pipelineUuid, stepUuid, maxBytes);
+    } catch (error) {
+      if (error instanceof RateLimitedError || error instanceof BudgetExhaustedError) throw error;
+      if (error instanceof BitbucketError) return { read: false, reason: error.message };
+      throw error;
+    }
+  }
+
+  private async readLogTail(
+    repo: RepoRef,
+    pipelineUuid: string,
+    stepUuid: string,
+    maxBytes: number,
+  ): Promise<LogRead> {
     let url = `${stepPath(repo, pipelineUuid, stepUuid)}/log`;
     let ranged = true;
     for (let hop = 0; hop <= MAX_REDIRECTS;) {
@@ -354,7 +378,12 @@ export class BitbucketClient {
         accept: [404, 416, ...REDIRECT_STATUSES],
         budgeted: !external,
       });
-      if (response.status === 404) return undefined;
+      if (response.status === 404) {
+        return {
+          read: false,
+          reason: external ? 'log storage answered 404 (expired or removed)' : 'the step has no log (404)',
+        };
+      }
       if (response.status === 416 && ranged) {
         ranged = false;
         continue;
@@ -364,10 +393,12 @@ export class BitbucketClient {
         hop++;
         continue;
       }
-      if (response.status === 416) return { text: '', truncated: false };
-      if (response.status === 206)
-        return tailOfPartialBody(response.body, response.headers['content-range'], maxBytes);
-      return tailOfFullBody(response.body, maxBytes);
+      if (response.status === 416) return { read: true, tail: { text: '', truncated: false } };
+      const tail =
+        response.status === 206
+          ? tailOfPartialBody(response.body, response.headers['content-range'], maxBytes)
+          : tailOfFullBody(response.body, maxBytes);
+      return { read: true, tail };
     }
     throw new MalformedResponseError('step log', `more than ${MAX_REDIRECTS} redirects`, redactUrl(url));
   }

@@ -51,11 +51,16 @@ export interface AttemptRecord {
   maxTimeMinutes?: number;
   tests?: TestReportSummary;
   failedTests: FailedTestRef[];
-  /** Failed tests beyond MAX_FAILED_TESTS_PER_ATTEMPT, counted but not named. */
+  /** Failed tests counted but not named: beyond MAX_FAILED_TESTS_PER_ATTEMPT, not reached in a large suite, or past the record's bytes. */
   failedTestsOmitted: number;
   failure?: FailureClassification;
   /** The tail of the log was read (it costs a call). */
   logRead: boolean;
+  /**
+   * Why the log of a failed step could not be read (no log, refused or expired storage, a timeout): the attempt is
+   * recorded anyway and classified from what is known (step result, tests, error key).
+   */
+  logUnreadReason?: string;
 }
 
 /**

@@ -230,7 +230,7 @@ async function buildAttempt(
   const failure = failed
     ? classifyFailure({
         stepResult: step.result ?? 'UNKNOWN',
-        logTail: log?.text,
+        logTail: log?.read ? log.tail.text : undefined,
         tests: tests.summary,
         failedTestCount: refs.length + omitted,
         errorKey: step.errorKey ?? pipeline.errorKey,
@@ -266,7 +266,8 @@ async function buildAttempt(
     failedTests: refs,
     failedTestsOmitted: omitted,
     failure,
-    logRead: log !== undefined,
+    logRead: log?.read === true,
+    ...(log && !log.read ? { logUnreadReason: log.reason } : {}),
   };
 }
 

@@ -1,8 +1,12 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ExternalEndpointNotAllowedError, type APIResponse } from '@forge/api';
 import { BitbucketClient } from '../../src/bitbucket/client';
+import { RateLimitedError, TransportError } from '../../src/bitbucket/errors';
+import { ForgeTransport, type ForgeFetchApi } from '../../src/bitbucket/forge-transport';
 import { HttpTransport } from '../../src/bitbucket/http-transport';
-import { tailOfFullBody, tailOfPartialBody } from '../../src/bitbucket/log-tail';
+import { tailOfFullBody, tailOfPartialBody, type LogTail } from '../../src/bitbucket/log-tail';
+import { forgeConsumerRetryPolicy } from '../../src/bitbucket/retry-policy';
 import type { RepoRef } from '../../src/domain/types';
 import { PIPELINE_UUID, STEP_UUID } from '../support/bitbucket-builders';
 import { callLog, ScriptedTransport, text } from '../support/scripted-transport';
@@ -15,6 +19,7 @@ const REPO: RepoRef = {
 const LOG = `/repositories/acme/web-app/pipelines/%7B${PIPELINE_UUID}%7D/steps/%7B${STEP_UUID}%7D/log`;
 const STORAGE = 'https://bbpipelines-logs.s3.amazonaws.com/step.log?X-Amz-Signature=abc123';
 
+const read = (tail: LogTail) => ({ read: true, tail });
 const client = (t: ScriptedTransport) =>
   new BitbucketClient({ transport: t, sleep: () => Promise.resolve(), random: () => 0 });
 
@@ -26,10 +31,9 @@ describe('getLogTail on a scripted transport', () => {
       headers: { range: 'bytes=-1024', accept: null },
       reply: text(206, 'npm ERR! Test failed.\n', { 'content-range': 'bytes 90000-90021/90022' }),
     });
-    expect(await client(t).getLogTail(REPO, PIPELINE_UUID, STEP_UUID, 1024)).toEqual({
-      text: 'npm ERR! Test failed.\n',
-      truncated: true,
-    });
+    expect(await client(t).getLogTail(REPO, PIPELINE_UUID, STEP_UUID, 1024)).toEqual(
+      read({ text: 'npm ERR! Test failed.\n', truncated: true }),
+    );
   });
 
   it('follows a 307 to log storage with the same Range, and does not spend the API budget there', async () => {
@@ -50,7 +54,9 @@ describe('getLogTail on a scripted transport', () => {
       transport: t,
       budget: { take: () => Promise.resolve(void taken++), release: () => Promise.resolve() },
     });
-    expect(await c.getLogTail(REPO, PIPELINE_UUID, STEP_UUID)).toEqual({ text: 'tail', truncated: false });
+    expect(await c.getLogTail(REPO, PIPELINE_UUID, STEP_UUID)).toEqual(
+      read({ text: 'tail', truncated: false }),
+    );
     expect(taken).toBe(1);
     expect(c.stats.byEndpoint).toEqual({ 'steps.log': 1, 'steps.logStorage': 1 });
   });
@@ -65,19 +71,17 @@ describe('getLogTail on a scripted transport', () => {
       { expect: `GET ${STORAGE}`, headers: { range: 'bytes=-65536' }, reply: text(416, '') },
       { expect: `GET ${STORAGE}`, headers: { range: null }, reply: text(200, 'short log\n') },
     );
-    expect(await client(t).getLogTail(REPO, PIPELINE_UUID, STEP_UUID)).toEqual({
-      text: 'short log\n',
-      truncated: false,
-    });
+    expect(await client(t).getLogTail(REPO, PIPELINE_UUID, STEP_UUID)).toEqual(
+      read({ text: 'short log\n', truncated: false }),
+    );
     expect(callLog(t)).toEqual([`GET ${LOG}`, `GET ${STORAGE}`, `GET ${STORAGE}`]);
   });
 
   it('answers an empty tail when the log stays 416 without Range', async () => {
     const t = ScriptedTransport.handler(() => text(416, ''));
-    expect(await client(t).getLogTail(REPO, PIPELINE_UUID, STEP_UUID)).toEqual({
-      text: '',
-      truncated: false,
-    });
+    expect(await client(t).getLogTail(REPO, PIPELINE_UUID, STEP_UUID)).toEqual(
+      read({ text: '', truncated: false }),
+    );
     expect(t.calls).toHaveLength(2);
   });
 
@@ -85,12 +89,76 @@ describe('getLogTail on a scripted transport', () => {
     const body = `${'early line\n'.repeat(100)}+ npm test\nFAIL src/app.test.ts\n`;
     const t = ScriptedTransport.script({ expect: `GET ${LOG}`, reply: text(200, body) });
     const tail = await client(t).getLogTail(REPO, PIPELINE_UUID, STEP_UUID, 32);
-    expect(tail).toEqual({ text: body.slice(-32), truncated: true });
+    expect(tail).toEqual(read({ text: body.slice(-32), truncated: true }));
   });
 
-  it('answers undefined when the step has no log (404)', async () => {
+  it('says why when the step has no log (404)', async () => {
     const t = ScriptedTransport.script({ expect: `GET ${LOG}`, reply: text(404, 'not found') });
-    expect(await client(t).getLogTail(REPO, PIPELINE_UUID, STEP_UUID)).toBeUndefined();
+    expect(await client(t).getLogTail(REPO, PIPELINE_UUID, STEP_UUID)).toEqual({
+      read: false,
+      reason: 'the step has no log (404)',
+    });
+  });
+});
+
+describe('a log that cannot be read is reported, never thrown and never retried without end', () => {
+  const redirect = { expect: `GET ${LOG}`, reply: text(307, '', { location: STORAGE }) };
+
+  it.each([
+    [403, /log storage|answered 403/],
+    [404, /log storage answered 404/],
+  ])('log storage answers %d: unread, with the reason, in two calls', async (status, reason) => {
+    const t = ScriptedTransport.script(redirect, {
+      expect: `GET ${STORAGE}`,
+      reply: text(status, '<Error><Code>AccessDenied</Code></Error>'),
+    });
+    const log = await client(t).getLogTail(REPO, PIPELINE_UUID, STEP_UUID);
+    expect(log).toEqual({ read: false, reason: expect.stringMatching(reason) });
+    expect(JSON.stringify(log)).not.toContain('X-Amz-Signature');
+    expect(t.calls).toHaveLength(2);
+  });
+
+  it('log storage that times out: retried by the policy, then unread', async () => {
+    const timeout = () => new TransportError('GET', STORAGE, 'timed out', true);
+    const t = ScriptedTransport.handler((req) =>
+      req.url === STORAGE ? timeout() : text(307, '', { location: STORAGE }),
+    );
+    const log = await new BitbucketClient({ transport: t, sleep: () => Promise.resolve() }).getLogTail(
+      REPO,
+      PIPELINE_UUID,
+      STEP_UUID,
+    );
+    expect(log).toEqual({ read: false, reason: expect.stringMatching(/timed out/) });
+    expect(t.calls.filter((c) => c.url === STORAGE)).toHaveLength(4);
+  });
+
+  it('a redirect to a host Forge refuses (no egress declared): unread at once, not retried', async () => {
+    const calls: string[] = [];
+    const forge: ForgeFetchApi = {
+      requestBitbucket: (route) => {
+        calls.push(route.value);
+        return Promise.resolve(
+          new Response('', { status: 307, headers: { location: STORAGE } }) as unknown as APIResponse,
+        );
+      },
+      fetch: (url) => {
+        calls.push(url);
+        return Promise.reject(new ExternalEndpointNotAllowedError(url));
+      },
+    };
+    const log = await new BitbucketClient({ transport: new ForgeTransport(forge) }).getLogTail(
+      REPO,
+      PIPELINE_UUID,
+      STEP_UUID,
+    );
+    expect(log).toEqual({ read: false, reason: expect.stringMatching(/answered 403/) });
+    expect(calls).toHaveLength(2);
+  });
+
+  it('a spent rate limit is still thrown: the job waits for it', async () => {
+    const t = ScriptedTransport.handler(() => text(429, 'Rate limit for this resource has been exceeded'));
+    const c = new BitbucketClient({ transport: t, policy: forgeConsumerRetryPolicy });
+    await expect(c.getLogTail(REPO, PIPELINE_UUID, STEP_UUID)).rejects.toBeInstanceOf(RateLimitedError);
   });
 });
 
@@ -170,7 +238,7 @@ describe('getLogTail over HTTP: credentials stay on the API origin', () => {
     const c = new BitbucketClient({ transport });
     const tail = await c.getLogTail(REPO, PIPELINE_UUID, STEP_UUID, 50);
 
-    expect(tail).toEqual({ text: logText.slice(-50), truncated: true });
+    expect(tail).toEqual(read({ text: logText.slice(-50), truncated: true }));
     expect(apiSeen.map((s) => [s.url, s.headers.authorization, s.headers.range])).toEqual([
       [`/2.0${LOG}`, 'Bearer tok-123', 'bytes=-50'],
     ]);
