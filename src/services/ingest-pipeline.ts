@@ -38,6 +38,11 @@ export interface IngestJob {
   pipelineUuid?: string;
   /** Known from build-status events, which carry only the build number in their URL. */
   buildNumber?: number;
+  /**
+   * The pipeline as a listing returned it (reconcile, backfill): the same fields a `GET` of it answers, so the job
+   * does not fetch it again. Its steps are always read fresh.
+   */
+  listed?: Pipeline;
   /** Why the job exists: for logs and benchmarks only. */
   reason: 'build-status' | 'deployment' | 'reconcile' | 'sync' | 'backfill';
 }
@@ -62,11 +67,16 @@ export interface IngestOptions {
 }
 
 /**
- * A step that reported no tests this many times in a row is not asked for a summary when it succeeds (a green
- * step without tests says nothing about tests); it is asked again when it fails, and every PROBE_EVERY-th run.
+ * A step that reported no tests this many times in a row is not asked for a summary on every run (a lint, build or
+ * deploy step: failing does not make it publish tests). It is probed again when its streak reaches 4, 8, 16, 32 and
+ * then every PROBE_EVERY runs, so a step that starts publishing tests is noticed soon after, at a cost that falls
+ * to one call in PROBE_EVERY runs.
  */
 const NO_REPORT_STREAK = 3;
-const PROBE_EVERY = 10;
+const PROBE_EVERY = 50;
+
+const isProbeRun = (streak: number): boolean =>
+  (streak < PROBE_EVERY && (streak & (streak - 1)) === 0) || streak % PROBE_EVERY === 0;
 
 export async function ingestPipeline(
   ctx: ServiceContext,
@@ -147,6 +157,8 @@ async function countForBackfill(
 const BUILD_NUMBER_PAGES = 3;
 
 async function fetchPipeline(ctx: ServiceContext, job: IngestJob): Promise<Pipeline> {
+  if (job.listed && (job.pipelineUuid === undefined || job.listed.uuid === job.pipelineUuid))
+    return job.listed;
   if (job.pipelineUuid) return ctx.client.getPipeline(job.repo, job.pipelineUuid);
   if (job.buildNumber === undefined)
     throw new InvalidJobError('an ingest job needs a pipeline uuid or a build number');
@@ -169,10 +181,9 @@ async function fetchPipeline(ctx: ServiceContext, job: IngestJob): Promise<Pipel
 }
 
 async function shouldAskForTests(ctx: ServiceContext, repo: RepoRef, step: Step): Promise<boolean> {
-  if (step.result !== 'SUCCESSFUL') return true;
   const stats = await ctx.store.getDoc(keys.stepStats(repo.repoUuid, step.name));
   const streak = stats?.value.noReportStreak ?? 0;
-  return streak < NO_REPORT_STREAK || (stats?.value.runs ?? 0) % PROBE_EVERY === 0;
+  return streak < NO_REPORT_STREAK || isProbeRun(streak);
 }
 
 /**

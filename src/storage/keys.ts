@@ -68,6 +68,8 @@ export interface PipelineSeen {
   complete: boolean;
   /** step uuid → highest recorded run number */
   steps: Record<string, number>;
+  /** This run's ingestion was given up for good (a limit no retry passes): why. The sweep does not queue it again. */
+  gaveUp?: string;
 }
 export const pipelineSeen = (repo: string, pipelineUuid: string): Key<PipelineSeen> =>
   key(`seen:${bare(repo)}:${bare(pipelineUuid)}`);
