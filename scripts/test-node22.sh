@@ -41,7 +41,7 @@ BIN=$CACHE/bin
 mkdir -p "$BIN"
 cat > "$BIN/node" <<SH
 #!/usr/bin/env bash
-export PIPELINE_INSIGHTS_SQLITE_DIR="$BS3" NODE_OPTIONS="--require $ROOT/scripts/node22-sqlite.cjs"
+export PIPELINE_INSIGHTS_SQLITE_DIR="$BS3" NODE_OPTIONS="--require $ROOT/scripts/node22-sqlite.js"
 exec "$NODE22" "\$@"
 SH
 chmod +x "$BIN/node"
