@@ -142,8 +142,15 @@ describe('the Forge handlers over the fakes', () => {
     }
   });
 
-  it('a body that is not a job is dropped with a clear line, not retried', async () => {
+  it('an event or a body that is not a job is dropped with a clear line, not retried', async () => {
     const f = forge();
+    await f.handlers.onBuildStatus({ repository: 'not an object' }, { installContext: f.installContext });
+    await f.handlers.onDeployment({ pipeline: {} }, { installContext: f.installContext });
+    expect(f.queue.size()).toBe(0);
+    expect(f.platform.logged).toEqual([
+      'event skipped: not a build-status event payload',
+      'event skipped: not a deployment event payload',
+    ]);
     await f.queue.push([
       { body: { workspaceUuid: unwrapUuid(ws.uuid), reason: 'deployment' } },
       {
