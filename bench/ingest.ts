@@ -2,11 +2,17 @@
  * `npm run bench:ingest`: what ingesting a pipeline costs, against the demo workspace served by the simulator.
  *
  *  1. Ours: every pipeline of 30 days through the sweep and `ingestPipeline`, one job at a time, with a MeteredStore
- *     over SQLite. Per pipeline: API calls by endpoint, the floor of DESIGN.md §2 ("The budget that binds"), the
- *     ratio calls/floor, storage writes and bytes written, CPU ms.
+ *     over SQLite. Per pipeline: API calls by endpoint, the floor, the ratio calls/floor, storage writes and bytes
+ *     written, CPU ms. The floor (issue 9): one listing page per 100 pipelines of a repository, one steps page per
+ *     pipeline touched, one test summary per attempt with tests, the test-case pages up to the last failed case
+ *     (at most the client's 20) when some test failed, one log read per failed attempt. The overall ratio counts
+ *     every rate-limited call of the run, the sweep's included (the repository list, listing pages, the daily
+ *     `bitbucket-pipelines.yml`), Code Insights apart.
  *  2. Naive: the same pipelines fetched the obvious way (every step's summary and all test-case pages, every step's
  *     whole log without a Range header), to show what the floor saves.
- *  3. Suite size: two workspaces that differ only in the number of tests; bytes written per pipeline must not grow
+ *  3. Realistic habits: the same repositories with many reruns (half of the failed pipelines get their failed steps
+ *     rerun, a third a new pipeline) and about half of the pipelines green.
+ *  4. Suite size: two workspaces that differ only in the number of tests; bytes written per pipeline must not grow
  *     with the suite.
  *
  * Rate-limited calls are those under `/2.0/repositories/*`; the log storage a step log redirects to is not one of
@@ -24,7 +30,14 @@ import { unwrapUuid } from '../src/domain/uuid';
 import { silentLogger, type ServiceContext } from '../src/services/context';
 import { ingestPipeline, type IngestJob } from '../src/services/ingest-pipeline';
 import { sweepWorkspace } from '../src/services/sweep';
-import { DEFAULT_REPOS, generateWorkspace, startSimServer, type RepoSpec, type SimWorkspace } from '../src/sim';
+import { isVisible, pipelineView } from '../src/sim/view';
+import {
+  DEFAULT_REPOS,
+  generateWorkspace,
+  startSimServer,
+  type RepoSpec,
+  type SimWorkspace,
+} from '../src/sim';
 import * as keys from '../src/storage/keys';
 import { MeteredStore } from '../src/storage/metered-store';
 import { SqliteStore } from '../src/storage/sqlite-store';
@@ -46,6 +59,10 @@ interface PipelineCost {
 
 interface RunTotals {
   pipelines: PipelineCost[];
+  /** The sweep's calls (repository list, listing pages, pipelines config) and its floor (listing pages). */
+  sweep: { calls: number; floor: number };
+  /** Share of the completed pipelines that succeeded. */
+  greenShare: number;
   byEndpoint: Record<string, number>;
   attempts: number;
   /** Code Insights reports published (pull-request pipelines that finished in the last 24 hours). */
@@ -55,32 +72,65 @@ interface RunTotals {
 }
 
 const meteredCalls = (byEndpoint: Record<string, number>): number =>
-  Object.entries(byEndpoint).reduce((n, [endpoint, count]) => (UNMETERED.has(endpoint) || isInsights(endpoint) ? n : n + count), 0);
+  Object.entries(byEndpoint).reduce(
+    (n, [endpoint, count]) => (UNMETERED.has(endpoint) || isInsights(endpoint) ? n : n + count),
+    0,
+  );
 /** Code Insights writes are rate-limited too, but they are output, not ingestion: shown apart from the floor. */
 const isInsights = (endpoint: string): boolean => endpoint.startsWith('reports.');
 
 function diff(after: Record<string, number>, before: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]).filter(([, v]) => (v as number) > 0));
+  return Object.fromEntries(
+    Object.entries(after)
+      .map(([k, v]) => [k, v - (before[k] ?? 0)])
+      .filter(([, v]) => (v as number) > 0),
+  );
 }
 
-/** DESIGN.md's floor for the attempts one job recorded, from the simulator's plan of those attempts. */
-function floorOf(ws: SimWorkspace, recorded: { pipelineUuid: string; stepUuid: string; runNumber: number }[]): number {
-  let floor = 2;
+/** Test-case pages the client reads at most for one step (src/bitbucket/client.ts). */
+const MAX_CASE_PAGES = 20;
+
+/** The floor for the attempts one job recorded, from the simulator's plan of those attempts: see the header. */
+function floorOf(
+  ws: SimWorkspace,
+  recorded: { pipelineUuid: string; stepUuid: string; runNumber: number }[],
+): number {
+  let floor = 1;
   for (const a of recorded) {
     const repo = ws.repos.find((r) => r.pipelines.some((p) => unwrapUuid(p.uuid) === a.pipelineUuid));
-    const step = repo?.pipelines.find((p) => unwrapUuid(p.uuid) === a.pipelineUuid)?.steps.find((s) => unwrapUuid(s.uuid) === a.stepUuid);
+    const step = repo?.pipelines
+      .find((p) => unwrapUuid(p.uuid) === a.pipelineUuid)
+      ?.steps.find((s) => unwrapUuid(s.uuid) === a.stepUuid);
     const attempt = step?.attempts.find((x) => x.runNumber === a.runNumber);
     if (!repo || !attempt) continue;
     if (attempt.tests) {
       floor += 1;
-      if (attempt.tests.failed.length > 0) floor += Math.max(1, Math.ceil((repo.suites[attempt.tests.suite]?.length ?? 0) / PAGELEN));
+      const suite = repo.suites[attempt.tests.suite] ?? [];
+      const failed = new Set(attempt.tests.failed.map((f) => f.fullyQualifiedName));
+      const last = suite.reduce((at, t, i) => (failed.has(t.fullyQualifiedName) ? i : at), -1);
+      if (failed.size > 0) floor += Math.min(MAX_CASE_PAGES, Math.max(1, Math.ceil((last + 1) / PAGELEN)));
     }
     if (attempt.result !== 'SUCCESSFUL') floor += 1;
   }
   return floor;
 }
 
-async function recordedSince(store: MeteredStore, repo: RepoRef, known: Set<string>): Promise<{ pipelineUuid: string; stepUuid: string; runNumber: number }[]> {
+/** Listing pages the floor allows: one per 100 pipelines of each repository in the window (at least one). */
+function listingFloor(ws: SimWorkspace, since: Date): number {
+  const now = Date.parse(ws.now);
+  return ws.repos.reduce((n, r) => {
+    const inWindow = r.pipelines.filter(
+      (p) => isVisible(p, now) && Date.parse(pipelineView(p, now).runCreationDate) >= since.getTime(),
+    ).length;
+    return n + Math.max(1, Math.ceil(inWindow / PAGELEN));
+  }, 0);
+}
+
+async function recordedSince(
+  store: MeteredStore,
+  repo: RepoRef,
+  known: Set<string>,
+): Promise<{ pipelineUuid: string; stepUuid: string; runNumber: number }[]> {
   const fresh: { pipelineUuid: string; stepUuid: string; runNumber: number }[] = [];
   let cursor: string | undefined;
   do {
@@ -119,15 +169,17 @@ async function ingestOurs(ws: SimWorkspace, apiUrl: string): Promise<RunTotals &
   const ctx: ServiceContext = { store, client, now: () => NOW, log: silentLogger };
   const jobs: IngestJob[] = [];
   try {
+    const since = daysAgo(NOW, DAYS + 1);
     await sweepWorkspace(ctx, {
       workspace: ws.slug,
-      since: daysAgo(NOW, DAYS + 1),
+      since,
       reason: 'backfill',
       enqueue: async (batch) => {
         jobs.push(...batch);
       },
     });
     const startEndpoints = client.stats.byEndpoint;
+    const sweep = { calls: meteredCalls(startEndpoints), floor: listingFloor(ws, since) };
     const bytesAtStart = store.stats().bytesWrittenByArea;
     const known = new Set<string>();
     const pipelines: PipelineCost[] = [];
@@ -152,7 +204,21 @@ async function ingestOurs(ws: SimWorkspace, apiUrl: string): Promise<RunTotals &
       });
     }
     const bytesByArea = diff(store.stats().bytesWrittenByArea, bytesAtStart);
-    return { pipelines, byEndpoint: diff(client.stats.byEndpoint, startEndpoints), attempts, reports, bytesByArea, jobs };
+    const completed = ws.truth.repos;
+    const results = Object.values(completed).flatMap((r) =>
+      r.pipelines.filter((p) => p.state === 'COMPLETED').map((p) => p.result),
+    );
+    const greenShare = results.filter((r) => r === 'SUCCESSFUL').length / Math.max(1, results.length);
+    return {
+      pipelines,
+      sweep,
+      greenShare,
+      byEndpoint: client.stats.byEndpoint,
+      attempts,
+      reports,
+      bytesByArea,
+      jobs,
+    };
   } finally {
     sqlite.close();
     rmSync(dir, { recursive: true, force: true });
@@ -160,7 +226,12 @@ async function ingestOurs(ws: SimWorkspace, apiUrl: string): Promise<RunTotals &
 }
 
 /** The obvious way: everything for every step, whole logs, no Range, nothing remembered. */
-async function naivePipeline(client: BitbucketClient, transport: HttpTransport, job: IngestJob, count: (endpoint: string) => void): Promise<number> {
+async function naivePipeline(
+  client: BitbucketClient,
+  transport: HttpTransport,
+  job: IngestJob,
+  count: (endpoint: string) => void,
+): Promise<number> {
   if (!job.pipelineUuid) return 0;
   await client.getPipeline(job.repo, job.pipelineUuid);
   const steps = await client.listSteps(job.repo, job.pipelineUuid);
@@ -184,7 +255,10 @@ async function naivePipeline(client: BitbucketClient, transport: HttpTransport, 
   return logBytes;
 }
 
-async function ingestNaive(jobs: IngestJob[], apiUrl: string): Promise<{ perPipeline: number[]; byEndpoint: Record<string, number>; logBytes: number }> {
+async function ingestNaive(
+  jobs: IngestJob[],
+  apiUrl: string,
+): Promise<{ perPipeline: number[]; byEndpoint: Record<string, number>; logBytes: number }> {
   const { client, transport } = clientFor(apiUrl);
   const raw: Record<string, number> = {};
   const count = (endpoint: string): void => {
@@ -210,9 +284,13 @@ const pct = (xs: number[], p: number): number => {
   return s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? 0;
 };
 const fmt = (n: number, d = 2): string => n.toFixed(d);
-const row = (cells: (string | number)[]): string => cells.map((c, i) => (i === 0 ? String(c).padEnd(34) : String(c).padStart(12))).join('');
+const row = (cells: (string | number)[]): string =>
+  cells.map((c, i) => (i === 0 ? String(c).padEnd(34) : String(c).padStart(12))).join('');
 
-function printOurs(ours: RunTotals, naive: { perPipeline: number[]; byEndpoint: Record<string, number>; logBytes: number }): void {
+function printOurs(
+  ours: RunTotals,
+  naive: { perPipeline: number[]; byEndpoint: Record<string, number>; logBytes: number },
+): void {
   const p = ours.pipelines;
   const calls = p.map((x) => x.calls);
   const floors = p.map((x) => x.floor);
@@ -220,30 +298,88 @@ function printOurs(ours: RunTotals, naive: { perPipeline: number[]; byEndpoint: 
   console.log(`\n== Ours: ${p.length} pipelines, ${ours.attempts} step attempts recorded ==`);
   console.log(row(['per pipeline', 'mean', 'p50', 'p95', 'max', 'total']));
   const line = (name: string, xs: number[], d = 2): void =>
-    console.log(row([name, fmt(mean(xs), d), fmt(pct(xs, 0.5), d), fmt(pct(xs, 0.95), d), fmt(Math.max(...xs), d), fmt(sum(xs), 0)]));
+    console.log(
+      row([
+        name,
+        fmt(mean(xs), d),
+        fmt(pct(xs, 0.5), d),
+        fmt(pct(xs, 0.95), d),
+        fmt(Math.max(...xs), d),
+        fmt(sum(xs), 0),
+      ]),
+    );
   line('API calls (rate-limited)', calls);
-  line('floor (DESIGN §2)', floors);
+  line('floor', floors);
   line('calls / floor', ratios);
-  line('storage writes', p.map((x) => x.writes));
-  line('bytes written', p.map((x) => x.bytesWritten), 0);
-  line('CPU ms', p.map((x) => x.cpuMs));
-  console.log(`overall calls/floor: ${fmt(sum(calls) / sum(floors), 3)} (${sum(calls)} / ${sum(floors)}); pipelines above floor: ${ratios.filter((r) => r > 1).length}`);
+  line(
+    'storage writes',
+    p.map((x) => x.writes),
+  );
+  line(
+    'bytes written',
+    p.map((x) => x.bytesWritten),
+    0,
+  );
+  line(
+    'CPU ms',
+    p.map((x) => x.cpuMs),
+  );
+  console.log(
+    `pipelines above their floor: ${ratios.filter((r) => r > 1).length}; green: ${fmt(100 * ours.greenShare, 0)}%`,
+  );
+  printOverall(ours);
   const areas = Object.entries(ours.bytesByArea ?? {}).sort((a, b) => b[1] - a[1]);
   const totalBytes = sum(areas.map(([, b]) => b));
   console.log('\nKVS bytes written per pipeline, by key area');
   for (const [area, bytes] of areas.slice(0, 10)) {
-    console.log(`  ${area.padEnd(26)}${fmt(bytes / p.length, 0).padStart(8)} B  ${fmt((100 * bytes) / Math.max(1, totalBytes), 1).padStart(5)}%`);
+    console.log(
+      `  ${area.padEnd(26)}${fmt(bytes / p.length, 0).padStart(8)} B  ${fmt((100 * bytes) / Math.max(1, totalBytes), 1).padStart(5)}%`,
+    );
   }
   console.log('\nAPI calls by endpoint          ours       naive');
-  for (const endpoint of [...new Set([...Object.keys(ours.byEndpoint), ...Object.keys(naive.byEndpoint)])].sort()) {
-    const note = UNMETERED.has(endpoint) ? '  (log storage, not rate-limited)' : isInsights(endpoint) ? '  (Code Insights, not in the floor)' : '';
-    console.log(`  ${endpoint.padEnd(26)}${String(ours.byEndpoint[endpoint] ?? 0).padStart(8)}${String(naive.byEndpoint[endpoint] ?? 0).padStart(12)}${note}`);
+  for (const endpoint of [
+    ...new Set([...Object.keys(ours.byEndpoint), ...Object.keys(naive.byEndpoint)]),
+  ].sort()) {
+    const note = UNMETERED.has(endpoint)
+      ? '  (log storage, not rate-limited)'
+      : isInsights(endpoint)
+        ? '  (Code Insights, not in the floor)'
+        : '';
+    console.log(
+      `  ${endpoint.padEnd(26)}${String(ours.byEndpoint[endpoint] ?? 0).padStart(8)}${String(naive.byEndpoint[endpoint] ?? 0).padStart(12)}${note}`,
+    );
   }
   const insightCalls = Object.entries(ours.byEndpoint).reduce((n, [e, c]) => (isInsights(e) ? n + c : n), 0);
-  console.log(`Code Insights: ${ours.reports ?? 0} reports on pull-request commits, ${insightCalls} calls (${fmt(insightCalls / Math.max(1, ours.reports ?? 0), 2)} per report)`);
+  console.log(
+    `Code Insights: ${ours.reports ?? 0} reports on pull-request commits, ${insightCalls} calls (${fmt(insightCalls / Math.max(1, ours.reports ?? 0), 2)} per report)`,
+  );
   console.log(`\n== Naive (all test cases of every step, whole logs without Range) ==`);
-  console.log(`rate-limited calls: naive ${sum(naive.perPipeline)} vs ours ${sum(calls)}  →  naive/ours = ${fmt(sum(naive.perPipeline) / sum(calls), 2)}×`);
+  console.log(
+    `rate-limited calls: naive ${sum(naive.perPipeline)} vs ours ${sum(calls)}  →  naive/ours = ${fmt(sum(naive.perPipeline) / sum(calls), 2)}×`,
+  );
   console.log(`log bytes downloaded by naive: ${(naive.logBytes / 1024 / 1024).toFixed(1)} MiB`);
+}
+
+/** Every rate-limited call of the run, the sweep's included, against the floor. */
+function printOverall(run: RunTotals): void {
+  const calls = sum(run.pipelines.map((x) => x.calls)) + run.sweep.calls;
+  const floor = sum(run.pipelines.map((x) => x.floor)) + run.sweep.floor;
+  console.log(
+    `overall calls/floor: ${fmt(calls / floor, 3)} (${calls} / ${floor}; the sweep ${run.sweep.calls} calls, its floor ${run.sweep.floor} listing pages)`,
+  );
+}
+
+/** The demo's repositories with realistic habits: many reruns, and about half of the pipelines failing. */
+function realisticHabits(): RepoSpec[] {
+  return DEFAULT_REPOS.map((r) => ({
+    ...r,
+    reruns: { failedSteps: 0.5, pipeline: 0.35 },
+    plant: {
+      ...r.plant,
+      flakyModerate: r.plant.flakyModerate + 4,
+      ...(r.plant.oomStep ? { oomStep: { ...r.plant.oomStep, rate: 0.2 } } : {}),
+    },
+  }));
 }
 
 function suiteSpec(tests: number): RepoSpec[] {
@@ -255,10 +391,26 @@ function suiteSpec(tests: number): RepoSpec[] {
 async function main(): Promise<void> {
   const started = Date.now();
   const ws = generateWorkspace({ seed: SEED, now: NOW, days: DAYS });
-  console.log(`demo workspace: seed ${SEED}, ${DAYS} days to ${NOW.toISOString()}, repos ${ws.repos.map((r) => r.slug).join(', ')}`);
+  console.log(
+    `demo workspace: seed ${SEED}, ${DAYS} days to ${NOW.toISOString()}, repos ${ws.repos.map((r) => r.slug).join(', ')}`,
+  );
   const ours = await withSim(ws, (apiUrl) => ingestOurs(ws, apiUrl));
   const naive = await withSim(ws, (apiUrl) => ingestNaive(ours.jobs, apiUrl));
   printOurs(ours, naive);
+
+  const habits = generateWorkspace({ seed: SEED, now: NOW, days: DAYS, repos: realisticHabits() });
+  const real = await withSim(habits, (apiUrl) => ingestOurs(habits, apiUrl));
+  const reruns = Object.values(habits.truth.repos).reduce(
+    (n, r) => n + r.stepReruns.length + r.sameCommitReruns.length,
+    0,
+  );
+  console.log(
+    `\n== Realistic habits: ${real.pipelines.length} pipelines, ${fmt(100 * real.greenShare, 0)}% green, ${reruns} reruns ==`,
+  );
+  console.log(
+    `API calls per pipeline: mean ${fmt(mean(real.pipelines.map((x) => x.calls)))}, floor ${fmt(mean(real.pipelines.map((x) => x.floor)))}`,
+  );
+  printOverall(real);
 
   console.log('\n== Suite size independence (web-app only, unit suite size varies, same seed) ==');
   console.log(row(['tests in suite', 'pipelines', 'calls/pipe', 'floor/pipe', 'writes/pipe', 'bytes/pipe']));
@@ -267,7 +419,14 @@ async function main(): Promise<void> {
     const r = await withSim(w, (apiUrl) => ingestOurs(w, apiUrl));
     const p = r.pipelines;
     console.log(
-      row([tests, p.length, fmt(mean(p.map((x) => x.calls))), fmt(mean(p.map((x) => x.floor))), fmt(mean(p.map((x) => x.writes))), fmt(mean(p.map((x) => x.bytesWritten)), 0)]),
+      row([
+        tests,
+        p.length,
+        fmt(mean(p.map((x) => x.calls))),
+        fmt(mean(p.map((x) => x.floor))),
+        fmt(mean(p.map((x) => x.writes))),
+        fmt(mean(p.map((x) => x.bytesWritten)), 0),
+      ]),
     );
   }
   console.log(`\n(${((Date.now() - started) / 1000).toFixed(1)} s)`);

@@ -24,7 +24,9 @@ import {
 import { unlimitedBudget, type ApiBudget } from './budget';
 import {
   AuthError,
+  BitbucketError,
   BitbucketHttpError,
+  BudgetExhaustedError,
   MalformedResponseError,
   NotFoundError,
   PageLimitError,
@@ -44,7 +46,13 @@ import {
   testReportSummaryFromApi,
   type PipelineVariable,
 } from './mappers';
-import { decideRetry, defaultRetryPolicy, parseRetryAfterMs, type AttemptFailure, type RetryPolicy } from './retry-policy';
+import {
+  decideRetry,
+  defaultRetryPolicy,
+  parseRetryAfterMs,
+  type AttemptFailure,
+  type RetryPolicy,
+} from './retry-policy';
 import { apiErrorBody, apiPage } from './schemas';
 import { isAbsoluteUrl, type HttpMethod, type HttpResponse, type Transport } from './transport';
 
@@ -79,6 +87,18 @@ export interface BitbucketClientOptions {
   maxPages?: number;
 }
 
+/** A step's log tail, or why it could not be read (`getLogTail`). */
+export type LogRead = { read: true; tail: LogTail } | { read: false; reason: string };
+
+/** A step's failed test cases as far as they were read (`findFailedTestCases`). */
+export interface FailedTestCases {
+  failed: TestCase[];
+  /** Pages of test cases read. */
+  pages: number;
+  /** False when the page limit ended the reading before every failure the summary counts was found. */
+  complete: boolean;
+}
+
 export type PipelineSort = '-created_on' | '-run_creation_date';
 
 export interface ListPipelinesOptions {
@@ -91,7 +111,14 @@ export interface ListPipelinesOptions {
 }
 
 /** `fields=` lists: partial responses cost the same call but far fewer bytes. */
-const REPOSITORY_FIELDS = ['uuid', 'slug', 'full_name', 'mainbranch.name', 'workspace.uuid', 'workspace.slug'];
+const REPOSITORY_FIELDS = [
+  'uuid',
+  'slug',
+  'full_name',
+  'mainbranch.name',
+  'workspace.uuid',
+  'workspace.slug',
+];
 const PIPELINE_FIELDS = [
   'uuid',
   'build_number',
@@ -123,9 +150,15 @@ const STEP_FIELDS = [
 ];
 const TEST_CASE_FIELDS = ['uuid', 'name', 'fully_qualified_name', 'package_name', 'status', 'duration'];
 
-const listFields = (fields: readonly string[]): string => ['next', ...fields.map((f) => `values.${f}`)].join(',');
+const listFields = (fields: readonly string[]): string =>
+  ['next', ...fields.map((f) => `values.${f}`)].join(',');
 
 const PAGELEN = 100;
+/** Pages of 100 test cases read at most for one step's failures: a 5,000-test suite costs 50 calls otherwise. */
+const DEFAULT_TEST_CASE_PAGES = 20;
+/** Asked of `test_cases`, in the form the pipelines list takes (`status=FAILED&status=ERROR`); checked on each page. */
+const FAILED_STATUS_FILTER = 'status=FAILED&status=ERROR';
+const isFailed = (c: TestCase): boolean => c.status === 'FAILED' || c.status === 'ERROR';
 const DEFAULT_LOG_TAIL_BYTES = 65_536;
 const MAX_REDIRECTS = 3;
 /** Code Insights: ≤ 100 annotations per POST, ≤ 1,000 per report. */
@@ -182,7 +215,9 @@ export class BitbucketClient {
 
   async listRepositories(workspace: string): Promise<RepoRef[]> {
     const url = `${workspaceReposPath(workspace)}?${queryString({ pagelen: PAGELEN, fields: listFields(REPOSITORY_FIELDS) })}`;
-    return this.collect('repositories.list', 'repository list', url, (raw) => repositoryFromApi(raw, workspace));
+    return this.collect('repositories.list', 'repository list', url, (raw) =>
+      repositoryFromApi(raw, workspace),
+    );
   }
 
   async getRepository(workspace: string, repoSlugOrUuid: string): Promise<RepoRef> {
@@ -193,7 +228,10 @@ export class BitbucketClient {
 
   // ---- pipelines and steps ----
 
-  async listPipelinesPage(repo: RepoRef, opts: ListPipelinesOptions): Promise<{ pipelines: Pipeline[]; next?: string }> {
+  async listPipelinesPage(
+    repo: RepoRef,
+    opts: ListPipelinesOptions,
+  ): Promise<{ pipelines: Pipeline[]; next?: string }> {
     const url =
       opts.pageUrl ??
       `${pipelinesPath(repo)}?${queryString({
@@ -220,8 +258,16 @@ export class BitbucketClient {
   // ---- test reports ----
 
   /** Undefined when the step published no test report (404). */
-  async getTestReportSummary(repo: RepoRef, pipelineUuid: string, stepUuid: string): Promise<TestReportSummary | undefined> {
-    const raw = await this.getJsonOrUndefined('testReports.summary', 'test report summary', testReportPath(repo, pipelineUuid, stepUuid));
+  async getTestReportSummary(
+    repo: RepoRef,
+    pipelineUuid: string,
+    stepUuid: string,
+  ): Promise<TestReportSummary | undefined> {
+    const raw = await this.getJsonOrUndefined(
+      'testReports.summary',
+      'test report summary',
+      testReportPath(repo, pipelineUuid, stepUuid),
+    );
     return raw === undefined ? undefined : testReportSummaryFromApi(raw);
   }
 
@@ -231,8 +277,57 @@ export class BitbucketClient {
     return this.collect('testReports.cases', 'test case list', url, testCaseFromApi);
   }
 
+  /**
+   * The FAILED and ERROR cases of a step whose summary counts `failures` of them, reading at most `maxPages` pages
+   * and stopping as soon as all are found. Whether `test_cases` filters by status on the server is not documented
+   * (PLATFORM.md), so the filter is asked for and checked: a page holding another status means it was ignored and
+   * the pages are read on, keeping the failed cases; a 400, or a filtered list that ends short of `failures` (a
+   * filter on FAILED alone, say), means a read without it. A step with more cases than the pages allow is not an
+   * error: what was found is returned, with `complete: false`.
+   */
+  async findFailedTestCases(
+    repo: RepoRef,
+    pipelineUuid: string,
+    stepUuid: string,
+    opts: { failures: number; maxPages?: number },
+  ): Promise<FailedTestCases> {
+    const query = queryString({ pagelen: PAGELEN, fields: listFields(TEST_CASE_FIELDS) });
+    const base = `${testReportPath(repo, pipelineUuid, stepUuid)}/test_cases?${query}`;
+    const maxPages = opts.maxPages ?? DEFAULT_TEST_CASE_PAGES;
+    const found = new Map<string, TestCase>();
+    let pages = 0;
+    const read = async (firstUrl: string, filtered: boolean): Promise<'done' | 'refused' | 'short'> => {
+      for (let url: string | undefined = firstUrl; url !== undefined;) {
+        if (found.size >= opts.failures || pages >= maxPages) return 'done';
+        pages++;
+        const response = await this.send({
+          endpoint: 'testReports.cases',
+          method: 'GET',
+          url,
+          headers: ACCEPT_JSON,
+          accept: filtered ? [400] : [],
+        });
+        if (response.status === 400) return 'refused';
+        const page = parseApi(apiPage, parseJsonBody('test case list', response.body), 'test case list');
+        const cases = page.values.map(testCaseFromApi);
+        for (const c of cases) if (isFailed(c)) found.set(c.uuid ?? c.name, c);
+        if (cases.some((c) => !isFailed(c))) filtered = false;
+        url = page.next;
+      }
+      return filtered && found.size < opts.failures ? 'short' : 'done';
+    };
+    if ((await read(`${base}&${FAILED_STATUS_FILTER}`, true)) !== 'done') await read(base, false);
+    const failed = [...found.values()];
+    return { failed, pages, complete: failed.length >= opts.failures };
+  }
+
   /** The failure message and stack trace of one test case; undefined when Bitbucket has none (404 or empty). */
-  async getTestCaseReasons(repo: RepoRef, pipelineUuid: string, stepUuid: string, testCaseUuid: string): Promise<string | undefined> {
+  async getTestCaseReasons(
+    repo: RepoRef,
+    pipelineUuid: string,
+    stepUuid: string,
+    testCaseUuid: string,
+  ): Promise<string | undefined> {
     const url = `${testReportPath(repo, pipelineUuid, stepUuid)}/test_cases/${uuidPathSegment(testCaseUuid)}/test_case_reasons`;
     const raw = await this.getJsonOrUndefined('testReports.reasons', 'test case reasons', url);
     return raw === undefined ? undefined : testCaseReasonsFromApi(raw);
@@ -241,15 +336,39 @@ export class BitbucketClient {
   // ---- logs and files ----
 
   /**
-   * The last `maxBytes` of a step's log, in one ranged read where possible. The API answers 206 (the tail), 200
-   * (the whole log), 307 to log storage once the step finished (followed here, without credentials: the transport
-   * sends them only to the API origin), 416 when the log is shorter than asked or empty (read again without Range),
-   * or 404 (no log: undefined).
+   * The last `maxBytes` of a step's log, in one ranged read where possible, or why it could not be read. The API
+   * answers 206 (the tail), 200 (the whole log), 307 to log storage once the step finished (followed here, without
+   * credentials: the transport sends them only to the API origin; on Forge the storage host needs egress), 416 when
+   * the log is shorter than asked or empty (read again without Range), or 404 (no log).
+   *
+   * A log is extra evidence, never a reason to hold an attempt back: whatever keeps it from being read (no log, a
+   * refused or expired storage URL, a host the app may not reach, a timeout after the retries) comes back as
+   * `{ read: false, reason }`. Only a spent rate limit or budget is thrown, so the whole job waits for it.
    */
-  async getLogTail(repo: RepoRef, pipelineUuid: string, stepUuid: string, maxBytes = DEFAULT_LOG_TAIL_BYTES): Promise<LogTail | undefined> {
+  async getLogTail(
+    repo: RepoRef,
+    pipelineUuid: string,
+    stepUuid: string,
+    maxBytes = DEFAULT_LOG_TAIL_BYTES,
+  ): Promise<LogRead> {
+    try {
+      return await this.readLogTail(repo, pipelineUuid, stepUuid, maxBytes);
+    } catch (error) {
+      if (error instanceof RateLimitedError || error instanceof BudgetExhaustedError) throw error;
+      if (error instanceof BitbucketError) return { read: false, reason: error.message };
+      throw error;
+    }
+  }
+
+  private async readLogTail(
+    repo: RepoRef,
+    pipelineUuid: string,
+    stepUuid: string,
+    maxBytes: number,
+  ): Promise<LogRead> {
     let url = `${stepPath(repo, pipelineUuid, stepUuid)}/log`;
     let ranged = true;
-    for (let hop = 0; hop <= MAX_REDIRECTS; ) {
+    for (let hop = 0; hop <= MAX_REDIRECTS;) {
       const external = isAbsoluteUrl(url) && hop > 0;
       const response = await this.send({
         endpoint: external ? 'steps.logStorage' : 'steps.log',
@@ -259,7 +378,12 @@ export class BitbucketClient {
         accept: [404, 416, ...REDIRECT_STATUSES],
         budgeted: !external,
       });
-      if (response.status === 404) return undefined;
+      if (response.status === 404) {
+        return {
+          read: false,
+          reason: external ? 'log storage answered 404 (expired or removed)' : 'the step has no log (404)',
+        };
+      }
       if (response.status === 416 && ranged) {
         ranged = false;
         continue;
@@ -269,9 +393,12 @@ export class BitbucketClient {
         hop++;
         continue;
       }
-      if (response.status === 416) return { text: '', truncated: false };
-      if (response.status === 206) return tailOfPartialBody(response.body, response.headers['content-range'], maxBytes);
-      return tailOfFullBody(response.body, maxBytes);
+      if (response.status === 416) return { read: true, tail: { text: '', truncated: false } };
+      const tail =
+        response.status === 206
+          ? tailOfPartialBody(response.body, response.headers['content-range'], maxBytes)
+          : tailOfFullBody(response.body, maxBytes);
+      return { read: true, tail };
     }
     throw new MalformedResponseError('step log', `more than ${MAX_REDIRECTS} redirects`, redactUrl(url));
   }
@@ -287,18 +414,35 @@ export class BitbucketClient {
 
   /** Create or replace a Code Insights report on a commit (PUT is idempotent). */
   async putCommitReport(repo: RepoRef, commit: string, reportId: string, report: object): Promise<void> {
-    await this.send({ endpoint: 'reports.put', method: 'PUT', ...jsonBody(report), url: reportPath(repo, commit, reportId) });
+    await this.send({
+      endpoint: 'reports.put',
+      method: 'PUT',
+      ...jsonBody(report),
+      url: reportPath(repo, commit, reportId),
+    });
   }
 
   /** Delete a report and its annotations; a report that is not there is not an error. */
   async deleteCommitReport(repo: RepoRef, commit: string, reportId: string): Promise<void> {
-    await this.send({ endpoint: 'reports.delete', method: 'DELETE', url: reportPath(repo, commit, reportId), accept: [404] });
+    await this.send({
+      endpoint: 'reports.delete',
+      method: 'DELETE',
+      url: reportPath(repo, commit, reportId),
+      accept: [404],
+    });
   }
 
   /** Annotations in calls of 100. Each needs an `external_id`, which makes a repeated POST an update. */
-  async postReportAnnotations(repo: RepoRef, commit: string, reportId: string, annotations: object[]): Promise<void> {
+  async postReportAnnotations(
+    repo: RepoRef,
+    commit: string,
+    reportId: string,
+    annotations: object[],
+  ): Promise<void> {
     if (annotations.length > ANNOTATIONS_PER_REPORT) {
-      throw new RangeError(`${annotations.length} annotations: a report holds at most ${ANNOTATIONS_PER_REPORT}`);
+      throw new RangeError(
+        `${annotations.length} annotations: a report holds at most ${ANNOTATIONS_PER_REPORT}`,
+      );
     }
     const url = `${reportPath(repo, commit, reportId)}/annotations`;
     for (let i = 0; i < annotations.length; i += ANNOTATIONS_PER_CALL) {
@@ -311,32 +455,59 @@ export class BitbucketClient {
 
   async getPipelineVariable(repo: RepoRef, key: string): Promise<PipelineVariable | undefined> {
     const url = `${variablesPath(repo)}?${queryString({ pagelen: PAGELEN })}`;
-    const variables = await this.collect('variables.list', 'pipeline variable list', url, pipelineVariableFromApi);
+    const variables = await this.collect(
+      'variables.list',
+      'pipeline variable list',
+      url,
+      pipelineVariableFromApi,
+    );
     return variables.find((v) => v.key === key);
   }
 
   /** Create the repository variable, or update it when it exists (also when another job created it meanwhile). */
-  async setPipelineVariable(repo: RepoRef, key: string, value: string, options: { secured?: boolean } = {}): Promise<void> {
+  async setPipelineVariable(
+    repo: RepoRef,
+    key: string,
+    value: string,
+    options: { secured?: boolean } = {},
+  ): Promise<void> {
     const secured = options.secured ?? false;
     const existing = await this.getPipelineVariable(repo, key);
     if (existing === undefined) {
       try {
-        await this.send({ endpoint: 'variables.create', method: 'POST', url: variablesPath(repo), idempotent: false, ...jsonBody({ key, value, secured }) });
+        await this.send({
+          endpoint: 'variables.create',
+          method: 'POST',
+          url: variablesPath(repo),
+          idempotent: false,
+          ...jsonBody({ key, value, secured }),
+        });
         return;
       } catch (error) {
         if (!(error instanceof BitbucketHttpError && error.status === 409)) throw error;
       }
     }
     const target = existing ?? (await this.getPipelineVariable(repo, key));
-    if (target === undefined) throw new MalformedResponseError('pipeline variable', `409 on create but ${key} is not listed`, '');
+    if (target === undefined)
+      throw new MalformedResponseError('pipeline variable', `409 on create but ${key} is not listed`, '');
     const url = `${variablesPath(repo)}/${pathSegment(`{${target.uuid}}`)}`;
-    await this.send({ endpoint: 'variables.update', method: 'PUT', url, ...jsonBody({ uuid: `{${target.uuid}}`, key, value, secured }) });
+    await this.send({
+      endpoint: 'variables.update',
+      method: 'PUT',
+      url,
+      ...jsonBody({ uuid: `{${target.uuid}}`, key, value, secured }),
+    });
   }
 
   // ---- plumbing ----
 
   /** Every page of a list, following `next` exactly as given; refuses loops and lists longer than `maxPages`. */
-  private async collect<T>(endpoint: string, resource: string, firstUrl: string, map: (raw: unknown) => T): Promise<T[]> {
+  private async collect<T>(
+    endpoint: string,
+    resource: string,
+    firstUrl: string,
+    map: (raw: unknown) => T,
+  ): Promise<T[]> {
     const items: T[] = [];
     const seen = new Set<string>();
     let url: string | undefined = firstUrl;
@@ -346,14 +517,22 @@ export class BitbucketClient {
       const page = await this.getPage(endpoint, resource, url);
       for (const raw of page.values) items.push(map(raw));
       if (page.next !== undefined && seen.has(page.next)) {
-        throw new MalformedResponseError(resource, 'pagination loop: next points to a page already read', redactUrl(page.next));
+        throw new MalformedResponseError(
+          resource,
+          'pagination loop: next points to a page already read',
+          redactUrl(page.next),
+        );
       }
       url = page.next;
     }
     return items;
   }
 
-  private async getPage(endpoint: string, resource: string, url: string): Promise<{ values: unknown[]; next?: string }> {
+  private async getPage(
+    endpoint: string,
+    resource: string,
+    url: string,
+  ): Promise<{ values: unknown[]; next?: string }> {
     return parseApi(apiPage, await this.getJson(endpoint, resource, url), resource);
   }
 
@@ -398,7 +577,10 @@ export class BitbucketClient {
     const { status } = response;
     if ((status >= 200 && status < 300) || req.accept?.includes(status)) return { response };
     const retryAfterMs = parseRetryAfterMs(response.headers['retry-after'], this.now());
-    return { failure: { kind: 'status', status, retryAfterMs }, error: this.httpError(req, response, retryAfterMs) };
+    return {
+      failure: { kind: 'status', status, retryAfterMs },
+      error: this.httpError(req, response, retryAfterMs),
+    };
   }
 
   private httpError(req: SendRequest, response: HttpResponse, retryAfterMs: number | undefined): Error {
@@ -411,11 +593,16 @@ export class BitbucketClient {
       case 404:
         return new NotFoundError(404, method, url, detail);
       case 429: {
-        const seconds = retryAfterMs === undefined ? this.policy.defaultRateLimitRetryAfterSeconds : Math.ceil(retryAfterMs / 1000);
+        const seconds =
+          retryAfterMs === undefined
+            ? this.policy.defaultRateLimitRetryAfterSeconds
+            : Math.ceil(retryAfterMs / 1000);
         return new RateLimitedError(method, url, Math.max(1, seconds));
       }
-      default:
-        return new BitbucketHttpError(response.status, method, url, detail);
+      default: {
+        const seconds = retryAfterMs === undefined ? undefined : Math.max(1, Math.ceil(retryAfterMs / 1000));
+        return new BitbucketHttpError(response.status, method, url, detail, seconds);
+      }
     }
   }
 
@@ -455,5 +642,9 @@ function redirectTarget(requestUrl: string, response: HttpResponse): string {
   if (!location) throw new MalformedResponseError('step log', `${response.status} without Location`, '');
   if (isAbsoluteUrl(location)) return location;
   if (isAbsoluteUrl(requestUrl)) return new URL(location, requestUrl).toString();
-  throw new MalformedResponseError('step log', 'redirect Location is not an absolute URL', redactUrl(location));
+  throw new MalformedResponseError(
+    'step log',
+    'redirect Location is not an absolute URL',
+    redactUrl(location),
+  );
 }

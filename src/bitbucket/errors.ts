@@ -27,6 +27,8 @@ export class BitbucketHttpError extends BitbucketError {
     readonly method: string,
     url: string,
     detail?: string,
+    /** The server's `Retry-After` (a 5xx may send one): how long whoever retries the job should wait. */
+    readonly retryAfterSeconds?: number,
   ) {
     const path = redactUrl(url);
     super(`Bitbucket ${method} ${path} answered ${status}${detail ? `: ${detail}` : ''}`);
@@ -45,9 +47,9 @@ export class RateLimitedError extends BitbucketHttpError {
   constructor(
     method: string,
     url: string,
-    readonly retryAfterSeconds: number,
+    override readonly retryAfterSeconds: number,
   ) {
-    super(429, method, url, `rate limited, retry after ${retryAfterSeconds} s`);
+    super(429, method, url, `rate limited, retry after ${retryAfterSeconds} s`, retryAfterSeconds);
   }
 }
 
@@ -104,7 +106,11 @@ export class MalformedResponseError extends BitbucketError {
   }
 
   /** Build from zod issues: `state.name: expected string; uuid: required`. */
-  static fromIssues(resource: string, issues: readonly z.core.$ZodIssue[], body: string): MalformedResponseError {
+  static fromIssues(
+    resource: string,
+    issues: readonly z.core.$ZodIssue[],
+    body: string,
+  ): MalformedResponseError {
     const shown = issues.slice(0, MAX_ISSUES_SHOWN).map((issue) => {
       const where = issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)';
       return `${where}: ${issue.message}`;

@@ -4,9 +4,24 @@
  * the log endpoint's 307) through `fetch` from `@forge/api`, which sends no Bitbucket credentials.
  * https://developer.atlassian.com/platform/forge/runtime-reference/product-fetch-api/
  */
-import api, { assumeTrustedRoute, fetch as forgeFetch, routeFromAbsolute, type APIResponse, type RequestInit, type Route } from '@forge/api';
+import api, {
+  assumeTrustedRoute,
+  fetch as forgeFetch,
+  routeFromAbsolute,
+  type APIResponse,
+  type RequestInit,
+  type Route,
+} from '@forge/api';
 import { TransportError } from './errors';
-import { DEFAULT_TIMEOUT_MS, headersToRecord, isAbsoluteUrl, stringProp, type HttpRequest, type HttpResponse, type Transport } from './transport';
+import {
+  DEFAULT_TIMEOUT_MS,
+  headersToRecord,
+  isAbsoluteUrl,
+  stringProp,
+  type HttpRequest,
+  type HttpResponse,
+  type Transport,
+} from './transport';
 
 /** The two `@forge/api` calls used, so tests can pass a scripted fake. */
 export interface ForgeFetchApi {
@@ -42,6 +57,8 @@ export class ForgeTransport implements Transport {
       const body = new TextDecoder('utf-8').decode(await response.arrayBuffer());
       return { status: response.status, headers: headersToRecord(response.headers), body };
     } catch (error) {
+      const refused = platformRefusal(error);
+      if (refused) return refused;
       throw toTransportError(req, error);
     }
   }
@@ -54,6 +71,23 @@ export class ForgeTransport implements Transport {
     if (new URL(url).origin === API_ORIGIN) return this.forge.requestBitbucket(routeFromAbsolute(url), init);
     return this.forge.fetch(url, init);
   }
+}
+
+/**
+ * Forge refuses some requests itself, as errors of `@forge/api` that carry an HTTP status: `NotAllowedError`
+ * (name `REQUEST_EGRESS_ALLOWLIST_ERR`, 403: a host the manifest does not declare for egress, a redirect to one) and
+ * `ProxyRequestError` (name `PROXY_ERR`: the proxy's `forge-proxy-error`). They are answers, not network failures:
+ * passed on as such, so the client does not retry what will be refused again.
+ */
+const REFUSALS = new Set(['REQUEST_EGRESS_ALLOWLIST_ERR', 'PROXY_ERR']);
+
+function platformRefusal(error: unknown): HttpResponse | undefined {
+  const name = stringProp(error, 'name');
+  if (name === undefined || !REFUSALS.has(name)) return undefined;
+  const status: unknown = (error as { status?: unknown }).status;
+  if (typeof status !== 'number' || status < 400) return undefined;
+  const detail = stringProp(error, 'errorCode') ?? name;
+  return { status, headers: { 'forge-proxy-error': detail }, body: '' };
 }
 
 function toTransportError(req: HttpRequest, error: unknown): TransportError {

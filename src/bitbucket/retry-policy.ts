@@ -11,8 +11,13 @@ export interface RetryPolicy {
   maxRateLimitAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
-  /** A `Retry-After` longer than this is not slept on: the client gives up with `RateLimitedError`. */
+  /** A 429's `Retry-After` longer than this is not slept on: the client gives up with `RateLimitedError`. */
   maxRetryAfterMs: number;
+  /**
+   * A 5xx's `Retry-After` longer than this is not slept on either: the client gives up with the error, which carries
+   * the wait (`BitbucketHttpError.retryAfterSeconds`) for whoever retries the job. A Forge consumer has 900 s in all.
+   */
+  maxServerRetryAfterMs: number;
   /** What `RateLimitedError.retryAfterSeconds` says when Bitbucket sent no `Retry-After`. */
   defaultRateLimitRetryAfterSeconds: number;
   retryStatuses: readonly number[];
@@ -27,6 +32,7 @@ export const defaultRetryPolicy: RetryPolicy = {
   baseDelayMs: 500,
   maxDelayMs: 30_000,
   maxRetryAfterMs: 60_000,
+  maxServerRetryAfterMs: 60_000,
   defaultRateLimitRetryAfterSeconds: 60,
   retryStatuses: [429, 500, 502, 503, 504],
   neverRetryStatuses: [400, 401, 403, 404, 409, 416],
@@ -43,12 +49,11 @@ export const forgeConsumerRetryPolicy: RetryPolicy = {
   maxRateLimitAttempts: 1,
   maxDelayMs: 5_000,
   maxRetryAfterMs: 0,
+  maxServerRetryAfterMs: 5_000,
 };
 
 /** What went wrong on one attempt. */
-export type AttemptFailure =
-  | { kind: 'status'; status: number; retryAfterMs?: number }
-  | { kind: 'network' };
+export type AttemptFailure = { kind: 'status'; status: number; retryAfterMs?: number } | { kind: 'network' };
 
 export type RetryDecision = { retry: true; delayMs: number } | { retry: false };
 
@@ -68,10 +73,15 @@ export function decideRetry(
     return { retry: true, delayMs: backoffDelayMs(policy, attempt, random) };
   }
   const { status } = failure;
-  if (!policy.retryStatuses.includes(status) || policy.neverRetryStatuses.includes(status)) return { retry: false };
+  if (!policy.retryStatuses.includes(status) || policy.neverRetryStatuses.includes(status))
+    return { retry: false };
   if (status === 429) return decideRateLimitRetry(policy, failure.retryAfterMs, attempt, random);
   if (!idempotent || attempt >= policy.maxAttempts) return { retry: false };
-  return { retry: true, delayMs: failure.retryAfterMs ?? backoffDelayMs(policy, attempt, random) };
+  if (failure.retryAfterMs === undefined)
+    return { retry: true, delayMs: backoffDelayMs(policy, attempt, random) };
+  return failure.retryAfterMs <= policy.maxServerRetryAfterMs
+    ? { retry: true, delayMs: failure.retryAfterMs }
+    : { retry: false };
 }
 
 function decideRateLimitRetry(

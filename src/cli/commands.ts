@@ -38,7 +38,8 @@ const DEFAULT_SINCE_DAYS = 30;
 export function parseSince(value: string | undefined, now: Date): Date {
   if (!value) return daysAgo(now, DEFAULT_SINCE_DAYS);
   const d = new Date(value);
-  if (Number.isNaN(d.getTime())) throw new UsageError(`--since must be an ISO date such as 2026-01-31, not "${value.slice(0, 40)}"`);
+  if (Number.isNaN(d.getTime()))
+    throw new UsageError(`--since must be an ISO date such as 2026-01-31, not "${value.slice(0, 40)}"`);
   return d;
 }
 
@@ -62,10 +63,17 @@ function need(value: string | undefined, flag: string): string {
 }
 
 export function openRuntime(values: CliValues): LocalRuntime {
-  return openLocalRuntime({ dataDir: path.resolve(values['data-dir'] ?? DEFAULT_DATA_DIR), log: stderrLogger });
+  return openLocalRuntime({
+    dataDir: path.resolve(values['data-dir'] ?? DEFAULT_DATA_DIR),
+    log: stderrLogger,
+  });
 }
 
-export async function syncCommand(rt: LocalRuntime, values: CliValues, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+export async function syncCommand(
+  rt: LocalRuntime,
+  values: CliValues,
+  out: NodeJS.WritableStream = process.stdout,
+): Promise<number> {
   const workspace = need(values.workspace, '--workspace');
   const since = parseSince(values.since, rt.now());
   const result = await runSync(rt, {
@@ -81,21 +89,44 @@ export async function syncCommand(rt: LocalRuntime, values: CliValues, out: Node
       `${s.reports} Code Insights reports, ${s.apiCalls} API calls (${s.apiRetries} retries)\n`,
   );
   for (const f of result.failures) {
-    process.stderr.write(`pipeline-insights: could not ingest a pipeline of ${f.job.repo.repoSlug}: ${String((f.error as Error).message ?? f.error)}\n`);
+    process.stderr.write(
+      `pipeline-insights: could not ingest a pipeline of ${f.job.repo.repoSlug}: ${String((f.error as Error).message ?? f.error)}\n`,
+    );
   }
-  return result.failures.length ? 1 : 0;
+  for (const f of result.repoFailures) {
+    process.stderr.write(
+      `pipeline-insights: could not sync ${f.repo.repoSlug}: ${f.error instanceof Error ? f.error.message : String(f.error)}\n`,
+    );
+  }
+  return result.failures.length || result.repoFailures.length ? 1 : 0;
 }
 
-export async function reportCommand(rt: LocalRuntime, values: CliValues, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+export async function reportCommand(
+  rt: LocalRuntime,
+  values: CliValues,
+  out: NodeJS.WritableStream = process.stdout,
+): Promise<number> {
   const workspace = need(values.workspace, '--workspace');
   const slug = need(values.repo?.[0], '--repo');
   const format = parseFormat(values.format);
   const period = parsePeriod(values.period);
   const now = rt.now();
   const since = period ? daysAgo(now, PERIOD_DAYS[period]) : parseSince(values.since, now);
-  const repo = (await knownRepositories(rt, workspace)).find((r) => r.repoSlug === slug || r.repoUuid === slug);
-  if (!repo) throw new UsageError(`nothing recorded for ${workspace}/${slug}: run \`sync --workspace ${workspace} --repo ${slug}\` first`);
-  const report = await buildRepoReport(rt.store, { workspace, repo, since, until: now, branch: values.branch, webUrl: 'https://bitbucket.org' });
+  const repo = (await knownRepositories(rt, workspace)).find(
+    (r) => r.repoSlug === slug || r.repoUuid === slug,
+  );
+  if (!repo)
+    throw new UsageError(
+      `nothing recorded for ${workspace}/${slug}: run \`sync --workspace ${workspace} --repo ${slug}\` first`,
+    );
+  const report = await buildRepoReport(rt.store, {
+    workspace,
+    repo,
+    since,
+    until: now,
+    branch: values.branch,
+    webUrl: 'https://bitbucket.org',
+  });
   const text = renderReport(report, format, period);
   if (values.output) {
     mkdirSync(path.dirname(path.resolve(values.output)), { recursive: true });

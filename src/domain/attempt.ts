@@ -12,6 +12,7 @@ import type {
   TestReportSummary,
   Uuid,
 } from './types';
+import { appendWithin, jsonBytes } from './json-size';
 import { secondsBetween } from './time';
 
 export const MAX_FAILED_TESTS_PER_ATTEMPT = 100;
@@ -52,11 +53,33 @@ export interface AttemptRecord {
   maxTimeMinutes?: number;
   tests?: TestReportSummary;
   failedTests: FailedTestRef[];
-  /** Failed tests beyond MAX_FAILED_TESTS_PER_ATTEMPT, counted but not named. */
+  /** Failed tests counted but not named: beyond MAX_FAILED_TESTS_PER_ATTEMPT, not reached in a large suite, or past the record's bytes. */
   failedTestsOmitted: number;
   failure?: FailureClassification;
   /** The tail of the log was read (it costs a call). */
   logRead: boolean;
+  /**
+   * Why the log of a failed step could not be read (no log, refused or expired storage, a timeout): the attempt is
+   * recorded anyway and classified from what is known (step result, tests, error key).
+   */
+  logUnreadReason?: string;
+}
+
+/**
+ * The attempt within `maxBytes` of JSON, as the store will hold it: failed tests stay named in order while they fit
+ * and the rest are counted in `failedTestsOmitted`. Names are never cut: a test's name is its identity. (A name is at
+ * most 2,000 characters and a message 500, so a record holding a hundred of them can pass Forge's 240 KiB.)
+ */
+export function boundAttempt(a: AttemptRecord, maxBytes: number): AttemptRecord {
+  if (jsonBytes(a) <= maxBytes) return a;
+  const bounded: AttemptRecord = {
+    ...a,
+    failedTests: [],
+    failedTestsOmitted: a.failedTestsOmitted + a.failedTests.length,
+  };
+  appendWithin(bounded.failedTests, a.failedTests, maxBytes - jsonBytes(bounded));
+  bounded.failedTestsOmitted -= bounded.failedTests.length;
+  return bounded;
 }
 
 export interface PipelineRunRecord {

@@ -1,33 +1,33 @@
 /**
  * The Forge resolver of the three UI Kit surfaces: builds the caller from Forge's request context (never from the
  * payload), runs the shared resolver host and answers its result or its error body. Unexpected errors are
- * rethrown so Forge records them.
+ * rethrown so Forge records them. Built from the platform port, like the other handlers.
  */
-import { kvs } from '@forge/kvs';
-import { fetch as forgeFetch } from '@forge/api';
 import Resolver from '@forge/resolver';
 import type { CallerContext } from '../contract/caller';
 import { RESOLVER_NAMES } from '../contract/resolvers';
 import { unwrapUuid } from '../domain/uuid';
-import { createJiraGateway, createResolverHost, type FetchLike, type JiraTokenStore } from '../services/resolvers';
+import { createJiraGateway, createResolverHost, type JiraTokenStore } from '../services/resolvers';
 import { queueBackfill } from '../services/backfill';
 import { JIRA_TOKEN_SECRET } from '../storage/keys';
 import { forgeAccess } from './access';
-import { backfillQueues, forgeContext } from './runtime';
+import type { ForgePlatform, SecretStore } from './platform';
+import { backfillQueues, inInvocation } from './runtime';
 
 /** Forge's secret store: encrypted, readable only by the app's backend. */
-const jiraTokens: JiraTokenStore = {
-  get: async () => {
-    const token = await kvs.getSecret<string>(JIRA_TOKEN_SECRET);
-    return typeof token === 'string' && token ? token : undefined;
-  },
-  set: (token) => kvs.setSecret(JIRA_TOKEN_SECRET, token),
-};
-
-const jiraFetch: FetchLike = (url, init) => forgeFetch(url, init);
+function jiraTokens(secrets: SecretStore): JiraTokenStore {
+  return {
+    get: async () => {
+      const token = await secrets.getSecret<string>(JIRA_TOKEN_SECRET);
+      return typeof token === 'string' && token ? token : undefined;
+    },
+    set: (token) => secrets.setSecret(JIRA_TOKEN_SECRET, token),
+  };
+}
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
-const obj = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {});
+const obj = (v: unknown): Record<string, unknown> =>
+  typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {};
 
 /** `req.context` of a Bitbucket module, read defensively: fields vary by module type. */
 export function callerFromContext(context: unknown): CallerContext | undefined {
@@ -44,26 +44,37 @@ export function callerFromContext(context: unknown): CallerContext | undefined {
   return caller;
 }
 
-function hostFor(workspaceUuid: string) {
-  const ctx = forgeContext(workspaceUuid);
-  return createResolverHost({
-    store: ctx.store,
-    client: ctx.client,
-    access: forgeAccess(),
-    jira: createJiraGateway({ tokens: jiraTokens, fetch: jiraFetch }),
-    now: ctx.now,
-    workspace: workspaceUuid,
-    queueBackfill: (days, startedAt) => queueBackfill(ctx, workspaceUuid, days, startedAt, backfillQueues(workspaceUuid).chunks),
-  });
+/** The resolver definitions (`index.resolver`), one invocation per call. */
+export function createForgeResolver(platform: ForgePlatform) {
+  const jira = createJiraGateway({ tokens: jiraTokens(platform.kvs), fetch: platform.fetch });
+  const access = forgeAccess(platform.asUser);
+  const r = new Resolver();
+  for (const name of RESOLVER_NAMES) {
+    r.define(name, async (req: { payload: unknown; context: unknown }) => {
+      const caller = callerFromContext(req.context);
+      if (!caller)
+        return { error: { code: 'forbidden', message: 'This call carries no Bitbucket user or workspace.' } };
+      const workspaceUuid = caller.workspaceUuid;
+      return inInvocation(platform, workspaceUuid, (ctx) => {
+        const host = createResolverHost({
+          store: ctx.store,
+          client: ctx.client,
+          access,
+          jira,
+          now: ctx.now,
+          workspace: workspaceUuid,
+          queueBackfill: (days, startedAt) =>
+            queueBackfill(
+              ctx,
+              workspaceUuid,
+              days,
+              startedAt,
+              backfillQueues(platform, workspaceUuid).chunks,
+            ),
+        });
+        return host.handle(name, req.payload, caller);
+      });
+    });
+  }
+  return r.getDefinitions();
 }
-
-const r = new Resolver();
-for (const name of RESOLVER_NAMES) {
-  r.define(name, async (req: { payload: unknown; context: unknown }) => {
-    const caller = callerFromContext(req.context);
-    if (!caller) return { error: { code: 'forbidden', message: 'This call carries no Bitbucket user or workspace.' } };
-    return hostFor(caller.workspaceUuid).handle(name, req.payload, caller);
-  });
-}
-
-export const resolver = r.getDefinitions();

@@ -7,7 +7,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { judgeJobError } from '../services/job-errors';
 import { ingestPipeline, type IngestJob } from '../services/ingest-pipeline';
 import { detectorConfigFor } from '../services/settings';
-import { loadSettings, sweepWorkspace } from '../services/sweep';
+import { loadSettings, sweepWorkspace, type SweepFailure } from '../services/sweep';
 import { LocalQueue, type QueueFailure } from './local-queue';
 import type { LocalRuntime } from './runtime';
 
@@ -35,6 +35,8 @@ export interface SyncResult {
   stats: SyncStats;
   repos: string[];
   failures: QueueFailure<IngestJob>[];
+  /** Repositories the sweep could not list; the others were synced. */
+  repoFailures: SweepFailure[];
 }
 
 export async function runSync(rt: LocalRuntime, opts: SyncOptions): Promise<SyncResult> {
@@ -43,19 +45,30 @@ export async function runSync(rt: LocalRuntime, opts: SyncOptions): Promise<Sync
   let pipelines = 0;
   let attempts = 0;
   let reports = 0;
-  const bar = opts.progress ? new SingleBar({ format: ' {bar} {value}/{total} pipelines | {repo}', hideCursor: true }, Presets.shades_classic) : undefined;
+  const bar = opts.progress
+    ? new SingleBar(
+        { format: ' {bar} {value}/{total} pipelines | {repo}', hideCursor: true },
+        Presets.shades_classic,
+      )
+    : undefined;
   let currentRepo = '';
   const queue = new LocalQueue<IngestJob>({
     concurrency: opts.concurrency ?? 2,
     handler: async (job) => {
-      const outcome = await ingestPipeline(rt, job, { retentionDays: settings.retentionDays, codeInsights: settings.codeInsights, detector: detectorConfigFor(settings) });
+      const outcome = await ingestPipeline(rt, job, {
+        retentionDays: settings.retentionDays,
+        codeInsights: settings.codeInsights,
+        detector: detectorConfigFor(settings),
+      });
       pipelines += 1;
       attempts += outcome.attemptsRecorded;
       if (outcome.insights?.kind === 'published') reports += 1;
     },
     classify: (error) => {
       const verdict = judgeJobError(error);
-      return verdict.kind === 'final' || verdict.kind === 'unexpected' ? {} : { retryAfterSeconds: verdict.retryAfterSeconds };
+      return verdict.kind === 'final' || verdict.kind === 'unexpected'
+        ? {}
+        : { retryAfterSeconds: verdict.retryAfterSeconds };
     },
     maxWaitSeconds: 30,
     onDone: () => bar?.increment(1, { repo: currentRepo }),
@@ -64,7 +77,7 @@ export async function runSync(rt: LocalRuntime, opts: SyncOptions): Promise<Sync
   // Listings come newest first; ingesting oldest first keeps each step's timeline in history order from the start,
   // so a window longer than the timeline keeps its newest attempts in it (verdicts do not depend on the order).
   const listed: IngestJob[] = [];
-  const { repos } = await sweepWorkspace(rt, {
+  const { repos, failures: repoFailures } = await sweepWorkspace(rt, {
     workspace: opts.workspace,
     repoSlugs: opts.repoSlugs,
     since: opts.since,
@@ -75,7 +88,10 @@ export async function runSync(rt: LocalRuntime, opts: SyncOptions): Promise<Sync
       listed.push(...jobs);
     },
     onRepo: (repo, outcome) => {
-      if (!bar) out.write(`${repo.fullName ?? repo.repoSlug}: ${outcome.listed} pipelines listed, ${outcome.enqueued} to ingest\n`);
+      if (!bar)
+        out.write(
+          `${repo.fullName ?? repo.repoSlug}: ${outcome.listed} pipelines listed, ${outcome.enqueued} to ingest\n`,
+        );
     },
   });
   queue.push(listed.reverse());
@@ -90,6 +106,7 @@ export async function runSync(rt: LocalRuntime, opts: SyncOptions): Promise<Sync
   return {
     repos: repos.map((r) => r.repoSlug),
     failures,
+    repoFailures,
     stats: {
       apiCalls: client.calls,
       apiRetries: client.retries,

@@ -39,6 +39,11 @@ export interface IngestJob {
   pipelineUuid?: string;
   /** Known from build-status events, which carry only the build number in their URL. */
   buildNumber?: number;
+  /**
+   * The pipeline as a listing returned it (reconcile, backfill): the same fields a `GET` of it answers, so the job
+   * does not fetch it again. Its steps are always read fresh.
+   */
+  listed?: Pipeline;
   /** Why the job exists: for logs and benchmarks only. */
   reason: 'build-status' | 'deployment' | 'reconcile' | 'sync' | 'backfill';
 }
@@ -65,13 +70,22 @@ export interface IngestOptions {
 }
 
 /**
- * A step that reported no tests this many times in a row is not asked for a summary when it succeeds (a green
- * step without tests says nothing about tests); it is asked again when it fails, and every PROBE_EVERY-th run.
+ * A step that reported no tests this many times in a row is not asked for a summary on every run (a lint, build or
+ * deploy step: failing does not make it publish tests). It is probed again when its streak reaches 4, 8, 16, 32 and
+ * then every PROBE_EVERY runs, so a step that starts publishing tests is noticed soon after, at a cost that falls
+ * to one call in PROBE_EVERY runs.
  */
 const NO_REPORT_STREAK = 3;
-const PROBE_EVERY = 10;
+const PROBE_EVERY = 50;
 
-export async function ingestPipeline(ctx: ServiceContext, job: IngestJob, opts: IngestOptions): Promise<IngestOutcome> {
+const isProbeRun = (streak: number): boolean =>
+  (streak < PROBE_EVERY && (streak & (streak - 1)) === 0) || streak % PROBE_EVERY === 0;
+
+export async function ingestPipeline(
+  ctx: ServiceContext,
+  job: IngestJob,
+  opts: IngestOptions,
+): Promise<IngestOutcome> {
   const { store, client } = ctx;
   const repo = job.repo;
   const pipeline = await fetchPipeline(ctx, job);
@@ -93,9 +107,18 @@ export async function ingestPipeline(ctx: ServiceContext, job: IngestJob, opts: 
   const terminal = steps.filter(isTerminalStep);
   const marks = await readDocs(
     store,
-    Object.fromEntries(terminal.map((s) => [`${s.uuid}:${s.runNumber}`, keys.attemptMark(repo.repoUuid, pipeline.uuid, s.uuid, s.runNumber)])),
+    Object.fromEntries(
+      terminal.map((s) => [
+        `${s.uuid}:${s.runNumber}`,
+        keys.attemptMark(repo.repoUuid, pipeline.uuid, s.uuid, s.runNumber),
+      ]),
+    ),
   );
-  const record = { retentionDays: opts.retentionDays, now: ctx.now, ...(opts.detector ? { detector: opts.detector } : {}) };
+  const record = {
+    retentionDays: opts.retentionDays,
+    now: ctx.now,
+    ...(opts.detector ? { detector: opts.detector } : {}),
+  };
   for (const step of terminal) {
     if (marks[`${step.uuid}:${step.runNumber}`]) continue;
     const attempt = await buildAttempt(ctx, repo, pipeline, step, steps);
@@ -107,7 +130,8 @@ export async function ingestPipeline(ctx: ServiceContext, job: IngestJob, opts: 
     const run = runRecord(repo, pipeline, steps);
     outcome.runRecorded = (await recordRun(store, run, record)) === 'recorded';
     // Before the seen marker: a job retried after a rate-limited publish publishes again.
-    if (opts.codeInsights && pipeline.target.pullRequestId !== undefined) outcome.insights = await publishCodeInsights(ctx, repo, pipeline, opts.detector);
+    if (opts.codeInsights && pipeline.target.pullRequestId !== undefined)
+      outcome.insights = await publishCodeInsights(ctx, repo, pipeline, opts.detector);
   }
   await store.set(
     seenKey,
@@ -126,45 +150,64 @@ export async function ingestPipeline(ctx: ServiceContext, job: IngestJob, opts: 
 }
 
 /** A backfill's job is done (whoever recorded the pipeline): counted once for the backfill's progress. */
-async function countForBackfill(ctx: ServiceContext, job: IngestJob, pipelineUuid: string, opts: IngestOptions): Promise<void> {
-  if (job.reason === 'backfill' && opts.workspace) await countBackfilledPipeline(ctx, opts.workspace, job.repo.repoUuid, pipelineUuid);
+async function countForBackfill(
+  ctx: ServiceContext,
+  job: IngestJob,
+  pipelineUuid: string,
+  opts: IngestOptions,
+): Promise<void> {
+  if (job.reason === 'backfill' && opts.workspace)
+    await countBackfilledPipeline(ctx, opts.workspace, job.repo.repoUuid, pipelineUuid);
 }
 
 /** How far back a build number is looked for: events arrive within minutes, so the first page nearly always has it. */
 const BUILD_NUMBER_PAGES = 3;
 
 async function fetchPipeline(ctx: ServiceContext, job: IngestJob): Promise<Pipeline> {
+  if (job.listed && (job.pipelineUuid === undefined || job.listed.uuid === job.pipelineUuid))
+    return job.listed;
   if (job.pipelineUuid) return ctx.client.getPipeline(job.repo, job.pipelineUuid);
-  if (job.buildNumber === undefined) throw new InvalidJobError('an ingest job needs a pipeline uuid or a build number');
+  if (job.buildNumber === undefined)
+    throw new InvalidJobError('an ingest job needs a pipeline uuid or a build number');
   // The listing carries the same fields as a single GET, so finding the pipeline here costs no extra call.
   let pageUrl: string | undefined;
   for (let page = 0; page < BUILD_NUMBER_PAGES; page++) {
-    const listed = await ctx.client.listPipelinesPage(job.repo, { sort: '-created_on', pagelen: 50, pageUrl });
+    const listed = await ctx.client.listPipelinesPage(job.repo, {
+      sort: '-created_on',
+      pagelen: 50,
+      pageUrl,
+    });
     const found = listed.pipelines.find((p) => p.buildNumber === job.buildNumber);
     if (found) return found;
     if (!listed.next || listed.pipelines.every((p) => p.buildNumber < (job.buildNumber ?? 0))) break;
     pageUrl = listed.next;
   }
-  throw new InvalidJobError(`pipeline #${job.buildNumber} not found in ${job.repo.fullName ?? job.repo.repoSlug}`);
+  throw new InvalidJobError(
+    `pipeline #${job.buildNumber} not found in ${job.repo.fullName ?? job.repo.repoSlug}`,
+  );
 }
 
 async function shouldAskForTests(ctx: ServiceContext, repo: RepoRef, step: Step): Promise<boolean> {
-  if (step.result !== 'SUCCESSFUL') return true;
   const stats = await ctx.store.getDoc(keys.stepStats(repo.repoUuid, step.name));
   const streak = stats?.value.noReportStreak ?? 0;
-  return streak < NO_REPORT_STREAK || (stats?.value.runs ?? 0) % PROBE_EVERY === 0;
+  return streak < NO_REPORT_STREAK || isProbeRun(streak);
 }
 
+/**
+ * The step's test summary and its failed cases, as far as a bounded read finds them: a suite of many thousand tests
+ * costs at most the client's page limit, and failures it could not reach are counted (`unread`), not named.
+ */
 async function fetchTests(
   ctx: ServiceContext,
   repo: RepoRef,
   step: Step,
-): Promise<{ summary?: TestReportSummary; failed: TestCase[] }> {
-  if (!(await shouldAskForTests(ctx, repo, step))) return { failed: [] };
+): Promise<{ summary?: TestReportSummary; failed: TestCase[]; unread: number }> {
+  if (!(await shouldAskForTests(ctx, repo, step))) return { failed: [], unread: 0 };
   const summary = await ctx.client.getTestReportSummary(repo, step.pipelineUuid, step.uuid);
-  if (!summary || summary.failed + summary.error === 0) return { summary, failed: [] };
-  const cases = await ctx.client.listTestCases(repo, step.pipelineUuid, step.uuid);
-  return { summary, failed: cases.filter((c) => c.status === 'FAILED' || c.status === 'ERROR') };
+  const failures = summary ? summary.failed + summary.error : 0;
+  if (!summary || failures === 0) return { summary, failed: [], unread: 0 };
+  const cases = await ctx.client.findFailedTestCases(repo, step.pipelineUuid, step.uuid, { failures });
+  return { summary, failed: cases.failed, unread: cases.complete ? 0 : failures - cases.failed.length };
 }
 
 function failedRefs(stepName: string, failed: TestCase[]): { refs: FailedTestRef[]; omitted: number } {
@@ -181,7 +224,10 @@ function failedRefs(stepName: string, failed: TestCase[]): { refs: FailedTestRef
     }
   }
   const refs = [...byId.values()].sort((x, y) => x.id.localeCompare(y.id));
-  return { refs: refs.slice(0, MAX_FAILED_TESTS_PER_ATTEMPT), omitted: Math.max(0, refs.length - MAX_FAILED_TESTS_PER_ATTEMPT) };
+  return {
+    refs: refs.slice(0, MAX_FAILED_TESTS_PER_ATTEMPT),
+    omitted: Math.max(0, refs.length - MAX_FAILED_TESTS_PER_ATTEMPT),
+  };
 }
 
 async function buildAttempt(
@@ -194,13 +240,15 @@ async function buildAttempt(
   const tests = await fetchTests(ctx, repo, step);
   const failed = step.result !== 'SUCCESSFUL';
   const log = failed ? await ctx.client.getLogTail(repo, pipeline.uuid, step.uuid) : undefined;
-  const { refs, omitted } = failedRefs(step.name, tests.failed);
+  const named = failedRefs(step.name, tests.failed);
+  const refs = named.refs;
+  const omitted = named.omitted + tests.unread;
   const branch = pipelineBranch(pipeline);
   const completedOn = step.completedOn ?? pipeline.completedOn ?? ctx.now().toISOString();
   const failure = failed
     ? classifyFailure({
         stepResult: step.result ?? 'UNKNOWN',
-        logTail: log?.text,
+        logTail: log?.read ? log.tail.text : undefined,
         tests: tests.summary,
         failedTestCount: refs.length + omitted,
         errorKey: step.errorKey ?? pipeline.errorKey,
@@ -237,14 +285,20 @@ async function buildAttempt(
     failedTests: refs,
     failedTestsOmitted: omitted,
     failure,
-    logRead: log !== undefined,
+    logRead: log?.read === true,
+    ...(log && !log.read ? { logUnreadReason: log.reason } : {}),
   };
 }
 
 function isDefaultBranch(repo: RepoRef, pipeline: Pipeline): boolean {
   if (pipeline.target.pullRequestId !== undefined) return false;
   const branch = pipeline.target.refName;
-  if (!branch || (pipeline.target.refType && pipeline.target.refType !== 'branch' && pipeline.target.refType !== 'named_branch')) {
+  if (
+    !branch ||
+    (pipeline.target.refType &&
+      pipeline.target.refType !== 'branch' &&
+      pipeline.target.refType !== 'named_branch')
+  ) {
     return false;
   }
   return repo.defaultBranch ? branch === repo.defaultBranch : ['main', 'master'].includes(branch);

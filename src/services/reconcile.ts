@@ -38,13 +38,23 @@ const STAGES_WITH_WORK_DONE = new Set(['PAUSED', 'HALTED']);
 
 const runTime = (p: Pipeline): string => p.runCreatedOn ?? p.createdOn;
 
-export async function reconcileRepository(ctx: ServiceContext, repo: RepoRef, opts: ReconcileOptions): Promise<ReconcileOutcome> {
+export async function reconcileRepository(
+  ctx: ServiceContext,
+  repo: RepoRef,
+  opts: ReconcileOptions,
+): Promise<ReconcileOutcome> {
   const stateKey = keys.reconcileState(repo.repoUuid);
   const state = (await ctx.store.get(stateKey)) ?? {};
   // The watermark holds only as far back as the sweeps that made it listed: a sweep reaching further back (a
   // backfill, `sync --since` an older date) lists its whole window, skipping what is recorded by its cheap marker.
-  const covered = state.watermark !== undefined && state.coveredFrom !== undefined && Date.parse(state.coveredFrom) <= opts.since.getTime();
-  const floor = Math.max(opts.since.getTime(), covered && state.watermark ? Date.parse(state.watermark) - OVERLAP_MS : 0);
+  const covered =
+    state.watermark !== undefined &&
+    state.coveredFrom !== undefined &&
+    Date.parse(state.coveredFrom) <= opts.since.getTime();
+  const floor = Math.max(
+    opts.since.getTime(),
+    covered && state.watermark ? Date.parse(state.watermark) - OVERLAP_MS : 0,
+  );
   const outcome: ReconcileOutcome = { listed: 0, enqueued: 0, pages: 0, truncated: false };
   let pending: string | undefined; // oldest run time not known to be fully recorded
   let newest: string | undefined;
@@ -52,18 +62,26 @@ export async function reconcileRepository(ctx: ServiceContext, repo: RepoRef, op
   const maxPages = opts.maxPages ?? 50;
 
   for (;;) {
-    const page = await ctx.client.listPipelinesPage(repo, { sort: '-run_creation_date', pagelen: 100, pageUrl });
+    const page = await ctx.client.listPipelinesPage(repo, {
+      sort: '-run_creation_date',
+      pagelen: 100,
+      pageUrl,
+    });
     outcome.pages += 1;
     const inWindow = page.pipelines.filter((p) => Date.parse(runTime(p)) >= floor);
     outcome.listed += inWindow.length;
     for (const p of inWindow) if (!newest || runTime(p) > newest) newest = runTime(p);
     outcome.defaultBranchCommit ??= inWindow.find(
-      (p) => p.target.commit && p.target.pullRequestId === undefined && p.target.refName === (repo.defaultBranch ?? 'main'),
+      (p) =>
+        p.target.commit &&
+        p.target.pullRequestId === undefined &&
+        p.target.refName === (repo.defaultBranch ?? 'main'),
     )?.target.commit;
     const jobs = await jobsFor(ctx, repo, inWindow, opts.reason);
     for (const p of inWindow) {
       const unfinished = p.status !== 'COMPLETED';
-      if ((unfinished || jobs.some((j) => j.pipelineUuid === p.uuid)) && (!pending || runTime(p) < pending)) pending = runTime(p);
+      if ((unfinished || jobs.some((j) => j.pipelineUuid === p.uuid)) && (!pending || runTime(p) < pending))
+        pending = runTime(p);
     }
     if (jobs.length) await opts.enqueue(jobs);
     outcome.enqueued += jobs.length;
@@ -80,7 +98,11 @@ export async function reconcileRepository(ctx: ServiceContext, repo: RepoRef, op
   if (!outcome.truncated && !opts.startPageUrl) {
     const watermark = pending ?? newest ?? state.watermark;
     const coveredFrom = covered ? state.coveredFrom : opts.since.toISOString();
-    await ctx.store.set(stateKey, { watermark, ...(coveredFrom ? { coveredFrom } : {}), lastSweepAt: ctx.now().toISOString() });
+    await ctx.store.set(stateKey, {
+      watermark,
+      ...(coveredFrom ? { coveredFrom } : {}),
+      lastSweepAt: ctx.now().toISOString(),
+    });
   } else if (!opts.startPageUrl) {
     await ctx.store.set(stateKey, { ...state, lastSweepAt: ctx.now().toISOString() });
   }
@@ -88,7 +110,12 @@ export async function reconcileRepository(ctx: ServiceContext, repo: RepoRef, op
 }
 
 /** Pipelines worth a job: completed and not fully recorded at this run number, or paused with finished steps. */
-async function jobsFor(ctx: ServiceContext, repo: RepoRef, pipelines: Pipeline[], reason: IngestJob['reason']): Promise<IngestJob[]> {
+async function jobsFor(
+  ctx: ServiceContext,
+  repo: RepoRef,
+  pipelines: Pipeline[],
+  reason: IngestJob['reason'],
+): Promise<IngestJob[]> {
   const jobs: IngestJob[] = [];
   for (let i = 0; i < pipelines.length; i += 25) {
     const batch = pipelines.slice(i, i + 25);
@@ -96,9 +123,10 @@ async function jobsFor(ctx: ServiceContext, repo: RepoRef, pipelines: Pipeline[]
     for (const p of batch) {
       const s = seen.get(keys.pipelineSeen(repo.repoUuid, p.uuid));
       const done = s?.complete && s.runNumber === p.runNumber;
-      const paused = p.status === 'IN_PROGRESS' && p.stage !== undefined && STAGES_WITH_WORK_DONE.has(p.stage);
+      const paused =
+        p.status === 'IN_PROGRESS' && p.stage !== undefined && STAGES_WITH_WORK_DONE.has(p.stage);
       const worth = p.status === 'COMPLETED' ? !done : paused && s?.runNumber !== p.runNumber;
-      if (worth) jobs.push({ repo, pipelineUuid: p.uuid, reason });
+      if (worth) jobs.push({ repo, pipelineUuid: p.uuid, listed: p, reason });
     }
   }
   return jobs;

@@ -3,11 +3,12 @@
  * detector's documents go in ONE conditional transaction, so a duplicate delivery, a retry after a crash or a
  * concurrent consumer can neither skip nor double-count it. On a conflict everything is re-read and recomputed.
  */
-import type { AttemptRecord } from '../domain/attempt';
+import { boundAttempt, type AttemptRecord } from '../domain/attempt';
 import { applyAttemptToStepStats, emptyStepStats } from '../domain/step-stats';
 import { applyFailure, emptyFailureStats } from '../domain/failure-stats';
 import { applyAttemptToPrIndex } from '../domain/pr-index';
 import * as keys from '../storage/keys';
+import { FORGE_KVS_LIMITS, MAX_DOC_DATA_BYTES } from '../storage/limits';
 import type { DocKey, DocOp, Store, Versioned } from '../storage/store';
 import { commitWithRetry } from './commit-with-retry';
 import { readDocs } from '../storage/read-docs';
@@ -31,7 +32,16 @@ function put<T>(key: DocKey<T>, value: T, expectedVersion: number, ttlSeconds?: 
   return { kind: 'put', key, value, expectedVersion, ...(ttlSeconds ? { ttlSeconds } : {}) };
 }
 
-export async function recordAttempt(store: Store, a: AttemptRecord, opts: RecordOptions): Promise<RecordOutcome> {
+/**
+ * Records `attempt` once. The record is first bounded to what one KVS value holds (`boundAttempt`), so the aggregates
+ * and the stored record name the same tests.
+ */
+export async function recordAttempt(
+  store: Store,
+  attempt: AttemptRecord,
+  opts: RecordOptions,
+): Promise<RecordOutcome> {
+  const a = boundAttempt(attempt, FORGE_KVS_LIMITS.maxValueBytes);
   const ttlSeconds = opts.retentionDays * 86_400;
   const repo = a.repoUuid;
   const markKey = keys.attemptMark(repo, a.pipelineUuid, a.stepUuid, a.runNumber);
@@ -51,14 +61,20 @@ export async function recordAttempt(store: Store, a: AttemptRecord, opts: Record
     if (mark) return undefined;
     const ops: DocOp[] = [
       put(markKey, { at: opts.now().toISOString() }, 0, ttlSeconds),
-      put(statsKey, applyAttemptToStepStats(stats?.value ?? emptyStepStats(a.stepName), a), stats?.version ?? 0),
+      put(
+        statsKey,
+        applyAttemptToStepStats(stats?.value ?? emptyStepStats(a.stepName), a),
+        stats?.version ?? 0,
+      ),
     ];
     if (a.result !== 'SUCCESSFUL' && a.failure) {
-      ops.push(put(failuresKey, applyFailure(failures?.value ?? emptyFailureStats(), a), failures?.version ?? 0));
+      ops.push(
+        put(failuresKey, applyFailure(failures?.value ?? emptyFailureStats(), a), failures?.version ?? 0),
+      );
     }
     const catalogOp = updateCatalog(catalog, a);
     if (catalogOp) ops.push(catalogOp);
-    const prIndex = prKey ? applyAttemptToPrIndex(pr?.value, a) : undefined;
+    const prIndex = prKey ? applyAttemptToPrIndex(pr?.value, a, MAX_DOC_DATA_BYTES) : undefined;
     if (prKey && prIndex) ops.push(put(prKey, prIndex, pr?.version ?? 0, ttlSeconds));
     ops.push(...(await planTestUpdates(store, a, MAX_OPS - ops.length, opts.detector)));
     return ops;
@@ -70,7 +86,10 @@ export async function recordAttempt(store: Store, a: AttemptRecord, opts: Record
 }
 
 /** The step catalog changes only when a new step name appears, or a known one has not been seen for a day. */
-function updateCatalog(current: Versioned<keys.StepCatalog> | undefined, a: AttemptRecord): DocOp | undefined {
+function updateCatalog(
+  current: Versioned<keys.StepCatalog> | undefined,
+  a: AttemptRecord,
+): DocOp | undefined {
   const id = keys.nameId(a.stepName);
   const steps = current?.value.steps ?? [];
   const known = steps.find((s) => s.id === id);

@@ -33,6 +33,11 @@ export interface ApiDeps {
   logLocation: (repo: SimRepo, pipeline: SimPipeline, step: SimStep, runNumber: number) => string;
   /** A running step's log so far (served directly, not redirected). */
   liveLog: (repo: SimRepo, pipeline: SimPipeline, step: SimStep) => string;
+  /**
+   * Whether `test_cases` honours `status=` (Bitbucket does not document it either way). Off by default: the filter
+   * is ignored, as an unknown query parameter is, and every case is listed.
+   */
+  testCaseStatusFilter?: boolean;
 }
 
 class HttpError extends Error {
@@ -428,7 +433,13 @@ export function apiRouter(deps: ApiDeps): Router {
       'GET',
       `${S}/test_reports/test_cases`,
       'test_cases.list',
-      with_((ws, repo, req) => paged(req, requireRows(ws, repo, req).map(testCaseJson))),
+      with_((ws, repo, req) => {
+        const statuses = deps.testCaseStatusFilter ? req.query.getAll('status') : [];
+        const rows = requireRows(ws, repo, req).filter(
+          (r) => statuses.length === 0 || statuses.includes(r.status),
+        );
+        return paged(req, rows.map(testCaseJson));
+      }),
     )
     .add(
       'GET',

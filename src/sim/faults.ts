@@ -4,8 +4,8 @@
  */
 import { createRng, type Rng } from './prng';
 
-/** `403`: a refusal for good, e.g. a scope the installation lacks (use with `only`). */
-export type FaultKind = '403' | '429' | '500' | '502' | '503' | 'timeout' | 'truncated';
+/** `403`/`404`: a refusal for good, e.g. a scope the installation lacks or a repository gone (use with `only`). */
+export type FaultKind = '403' | '404' | '429' | '500' | '502' | '503' | 'timeout' | 'truncated';
 
 export interface FaultConfig {
   /** Share of requests that fail, 0..1. */
@@ -20,6 +20,8 @@ export interface FaultConfig {
   spare?: string[];
   /** When set, only these endpoint names fail. */
   only?: string[];
+  /** When set, only requests for these repositories (slug or uuid, as in the path) fail. */
+  repos?: string[];
 }
 
 export class FaultInjector {
@@ -39,12 +41,17 @@ export class FaultInjector {
   }
 
   /** The fault for this request, if any. Consumes randomness only when faults are configured. */
-  next(endpoint: string, onLogServer: boolean): FaultKind | undefined {
+  next(endpoint: string, onLogServer: boolean, repo?: string): FaultKind | undefined {
     const config = this.config;
     if (!config || config.rate <= 0 || config.kinds.length === 0) return undefined;
     if (onLogServer && !config.logServer) return undefined;
     if (config.spare?.includes(endpoint)) return undefined;
     if (config.only && !config.only.includes(endpoint)) return undefined;
+    if (
+      config.repos &&
+      !config.repos.some((r) => repo !== undefined && r.replace(/[{}]/g, '') === repo.replace(/[{}]/g, ''))
+    )
+      return undefined;
     const roll = this.rng.next();
     const kind = this.rng.pick(config.kinds);
     return roll < config.rate ? kind : undefined;
@@ -62,10 +69,18 @@ export function faultBody(kind: Exclude<FaultKind, 'timeout' | 'truncated'>): {
         contentType: 'text/plain; charset=utf-8',
         body: 'Rate limit for this resource has been exceeded',
       };
+    case '404':
+      return {
+        contentType: 'application/json; charset=utf-8',
+        body: JSON.stringify({ type: 'error', error: { message: 'Repository not found' } }),
+      };
     case '403':
       return {
         contentType: 'application/json; charset=utf-8',
-        body: JSON.stringify({ type: 'error', error: { message: 'Your credentials lack one or more required privilege scopes.' } }),
+        body: JSON.stringify({
+          type: 'error',
+          error: { message: 'Your credentials lack one or more required privilege scopes.' },
+        }),
       };
     case '500':
       return {

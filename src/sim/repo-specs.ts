@@ -47,6 +47,11 @@ export interface RepoSpec {
   plant: PlantSpec;
   /** Jira-like project key used in branch names. */
   issueKey: string;
+  /**
+   * What people do after a failed pipeline: the share that reruns its failed steps, and the share that reruns the
+   * whole pipeline (a new build); default 0.35 and 0.25.
+   */
+  reruns?: { failedSteps: number; pipeline: number };
 }
 
 const NODE_IMAGE = 'node:20.11-bullseye';

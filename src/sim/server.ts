@@ -23,6 +23,8 @@ export interface SimServerOptions {
   /** When set, `/2.0/*` requires `Authorization: Bearer <token>` or Basic auth with this password. */
   token?: string;
   faults?: FaultConfig;
+  /** Whether `test_cases` honours `status=` (see ApiDeps); off by default. */
+  testCaseStatusFilter?: boolean;
 }
 
 export interface SimServerStats {
@@ -113,6 +115,7 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
   const router = apiRouter({
     ws: () => ws,
     state,
+    ...(options.testCaseStatusFilter ? { testCaseStatusFilter: true } : {}),
     logLocation: (repo, p, step, runNumber) => {
       const signature = createRng(`${step.uuid}:${runNumber}:sig`).hex(64);
       return `${urls.log}/logs/${repo.uuid}/${p.uuid}/${step.uuid}/${runNumber}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=60&X-Amz-Signature=${signature}`;
@@ -187,7 +190,8 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
           return errorResponse(error);
         }
       };
-      if (!applyFault(faults.next(endpoint, false), res, respond)) send(res, respond());
+      if (!applyFault(faults.next(endpoint, false, matched?.params['repo']), res, respond))
+        send(res, respond());
     });
   });
 
@@ -212,7 +216,8 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
         };
       return serveBytes(text, req.headers.range);
     };
-    if (!applyFault(faults.next('log.fetch', true), res, respond)) send(res, respond());
+    const repoId = new URL(req.url ?? '/', urls.log).pathname.split('/')[2];
+    if (!applyFault(faults.next('log.fetch', true, repoId), res, respond)) send(res, respond());
   });
 
   const apiPort = await listen(api, options.port ?? 0);

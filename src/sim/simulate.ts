@@ -521,11 +521,14 @@ function afterFailure(ctx: RepoContext, pipeline: SimPipeline): SimEvent | undef
   if (view.state !== 'COMPLETED' || view.result === 'SUCCESSFUL' || !view.completedOn) return undefined;
   const at = Date.parse(view.completedOn) + ctx.rng.int(4, 50) * MINUTE;
   const roll = ctx.rng.next();
-  if (roll < 0.35) {
+  const reruns = ctx.spec.reruns ?? { failedSteps: 0.35, pipeline: 0.25 };
+  if (roll < reruns.failedSteps) {
     rerunFailedSteps(ctx, pipeline, at);
     return undefined;
   }
-  return roll < 0.6 ? { at, kind: 'rerun-pipeline', of: pipeline } : undefined;
+  return roll < reruns.failedSteps + reruns.pipeline
+    ? { at, kind: 'rerun-pipeline', of: pipeline }
+    : undefined;
 }
 
 /** "Rerun failed steps": same pipeline and build number; the failed and skipped steps get a new attempt. */

@@ -22,7 +22,9 @@ import {
   checkQueryLimit,
   checkTtl,
   checkValue,
+  docRecord,
   FORGE_KVS_LIMITS,
+  type DocRecord,
 } from './limits';
 import {
   StoreConflictError,
@@ -43,11 +45,8 @@ export const DOC_ENTITY_ATTRIBUTES = {
   data: { type: 'any' },
 } as const;
 
-/** What a document looks like inside the `doc` entity. */
-export interface DocRecord<T = unknown> {
-  version: number;
-  data: T;
-}
+/** What a document looks like inside the `doc` entity (see `docRecord` in limits.ts). */
+export type { DocRecord };
 
 /** Versions drive the transaction conditions, so a stored one must be a positive integer. */
 const docVersionSchema = z.number().int().positive();
@@ -206,8 +205,12 @@ export class ForgeKvsStore implements Store {
     for (const op of ops) {
       const entity = { entityName: DOC_ENTITY_NAME, conditions: versionCondition(op.expectedVersion) };
       if (op.kind === 'put') {
-        const record: DocRecord = { version: op.expectedVersion + 1, data: op.value };
-        transaction.set<DocRecord>(op.key, record, entity, ttlOption(op.ttlSeconds));
+        transaction.set<DocRecord>(
+          op.key,
+          docRecord(op.value, op.expectedVersion + 1),
+          entity,
+          ttlOption(op.ttlSeconds),
+        );
       } else {
         transaction.delete<DocRecord>(op.key, entity);
       }

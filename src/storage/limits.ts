@@ -3,6 +3,7 @@
  * reject fails the same way locally.
  * Source: https://developer.atlassian.com/platform/forge/runtime-reference/storage-api/ and the KVS error tables.
  */
+import { jsonBytes } from '../domain/json-size';
 import { StoreLimitError, type DocOp } from './store';
 
 export const FORGE_KVS_LIMITS = {
@@ -48,10 +49,24 @@ export function checkPrefix(prefix: string): void {
 }
 
 /** UTF-8 size of a value as Forge measures it (its JSON text). */
-export function jsonBytes(value: unknown): number {
-  const text = JSON.stringify(value);
-  return text === undefined ? 0 : Buffer.byteLength(text, 'utf8');
+export { jsonBytes };
+
+/**
+ * A versioned document as the stores write it: on Forge the value of the custom entity `doc`, whose `version`
+ * attribute is the transaction condition. The 240 KiB limit applies to this record, not to the data alone.
+ */
+export interface DocRecord<T = unknown> {
+  version: number;
+  data: T;
 }
+
+export function docRecord<T>(data: T, version: number): DocRecord<T> {
+  return { version, data };
+}
+
+/** The most JSON bytes a document's data may take so that its record fits a KVS value at any version. */
+export const MAX_DOC_DATA_BYTES =
+  FORGE_KVS_LIMITS.maxValueBytes - (jsonBytes(docRecord(0, Number.MAX_SAFE_INTEGER)) - jsonBytes(0));
 
 function depthOf(value: unknown): number {
   if (typeof value !== 'object' || value === null) return 0;
@@ -118,7 +133,10 @@ export function checkTtl(key: string, ttlSeconds: number | undefined): void {
   }
 }
 
-/** Everything `commit` must satisfy before it runs: batch size, unique keys, and each op's key, value and TTL. */
+/**
+ * Everything `commit` must satisfy before it runs: batch size, unique keys, and each op's key, TTL and value, measured
+ * as the record the store writes (`docRecord`).
+ */
 export function checkDocOps(ops: readonly DocOp[]): void {
   checkBatchSize(ops.length, 'commit');
   checkUniqueKeys(
@@ -128,7 +146,7 @@ export function checkDocOps(ops: readonly DocOp[]): void {
   for (const op of ops) {
     checkKey(op.key);
     if (op.kind === 'put') {
-      checkValue(op.key, op.value);
+      checkValue(op.key, docRecord(op.value, op.expectedVersion + 1));
       checkTtl(op.key, op.ttlSeconds);
     }
   }

@@ -17,7 +17,14 @@ function instrumented(store: SqliteStore) {
       rivalWrites--;
       const key = apiBudget('acme', hourIso(T0));
       const current = await store.getDoc(key);
-      await store.commit([{ kind: 'put', key, value: { reserved: (current?.value.reserved ?? 0) + 5 }, expectedVersion: current?.version ?? 0 }]);
+      await store.commit([
+        {
+          kind: 'put',
+          key,
+          value: { reserved: (current?.value.reserved ?? 0) + 5 },
+          expectedVersion: current?.version ?? 0,
+        },
+      ]);
     }
     try {
       await store.commit(ops);
@@ -42,6 +49,38 @@ describe('StoreBudget', () => {
     expect(counts.commits).toBe(3);
     expect((await sqlite.getDoc(apiBudget('acme', '2026-01-31T09')))?.value).toEqual({ reserved: 30 });
     expect(budget.heldCalls).toBe(5);
+  });
+
+  it('an invocation hands back what it reserved and did not spend: the counter holds the calls spent', async () => {
+    const { store, counts } = instrumented(sqlite);
+    const key = apiBudget('acme', '2026-01-31T09');
+    for (const spent of [3, 1, 6, 2]) {
+      const invocation = new StoreBudget({ store, workspaceId: 'acme', now: () => T0 });
+      for (let i = 0; i < spent; i++) await invocation.take();
+      await invocation.release();
+      expect(invocation.heldCalls).toBe(0);
+    }
+    expect((await sqlite.getDoc(key))?.value).toEqual({ reserved: 12 });
+    expect(counts.commits).toBe(8); // one reservation and one hand-back per invocation
+    const idle = new StoreBudget({ store, workspaceId: 'acme', now: () => T0 });
+    await idle.release();
+    expect(counts.commits).toBe(8); // nothing held, nothing written
+  });
+
+  it('hands back under contention, and drops what it held for an hour that has ended', async () => {
+    const { store, counts, rivalFirst } = instrumented(sqlite);
+    let now = T0;
+    const budget = new StoreBudget({ store, workspaceId: 'acme', now: () => now });
+    await budget.take(2);
+    rivalFirst(1);
+    await budget.release();
+    expect(counts.conflicts).toBe(1);
+    expect((await sqlite.getDoc(apiBudget('acme', '2026-01-31T09')))?.value).toEqual({ reserved: 7 }); // 2 spent + the rival's 5
+    await budget.take();
+    now = Date.parse('2026-01-31T10:00:01Z');
+    await budget.release();
+    expect((await sqlite.getDoc(apiBudget('acme', '2026-01-31T09')))?.value).toEqual({ reserved: 17 });
+    expect(await sqlite.getDoc(apiBudget('acme', '2026-01-31T10'))).toBeUndefined();
   });
 
   it('shares the hour among jobs and refuses past the limit, saying when the hour ends', async () => {
@@ -88,7 +127,11 @@ describe('StoreBudget', () => {
   it('stores the counter with a TTL so old hours disappear', async () => {
     let now = T0;
     const store = new SqliteStore({ path: ':memory:', now: () => now });
-    await new StoreBudget({ store, workspaceId: '{4C16A397-8E48-479C-8CA2-442E46C90570}', now: () => T0 }).take();
+    await new StoreBudget({
+      store,
+      workspaceId: '{4C16A397-8E48-479C-8CA2-442E46C90570}',
+      now: () => T0,
+    }).take();
     const key = apiBudget('{4C16A397-8E48-479C-8CA2-442E46C90570}', '2026-01-31T09');
     expect(String(key)).toBe('budget:4c16a397-8e48-479c-8ca2-442e46c90570:2026-01-31T09');
     expect(apiBudget('4c16a397-8e48-479c-8ca2-442e46c90570', '2026-01-31T09')).toBe(key);
@@ -99,5 +142,6 @@ describe('StoreBudget', () => {
 
   it('unlimitedBudget never refuses', async () => {
     await expect(unlimitedBudget.take(1_000_000)).resolves.toBeUndefined();
+    await expect(unlimitedBudget.release()).resolves.toBeUndefined();
   });
 });

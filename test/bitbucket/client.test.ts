@@ -9,20 +9,40 @@ import {
   RateLimitedError,
   TransportError,
 } from '../../src/bitbucket/errors';
-import { defaultRetryPolicy, forgeConsumerRetryPolicy, type RetryPolicy } from '../../src/bitbucket/retry-policy';
+import {
+  defaultRetryPolicy,
+  forgeConsumerRetryPolicy,
+  type RetryPolicy,
+} from '../../src/bitbucket/retry-policy';
 import type { RepoRef } from '../../src/domain/types';
+import { judgeJobError } from '../../src/services/job-errors';
 import { SqliteStore } from '../../src/storage/sqlite-store';
-import { aPage, aPipeline, aRepository, aStep, aTestCase, PIPELINE_UUID, STEP_UUID } from '../support/bitbucket-builders';
+import {
+  aPage,
+  aPipeline,
+  aRepository,
+  aStep,
+  aTestCase,
+  PIPELINE_UUID,
+  STEP_UUID,
+} from '../support/bitbucket-builders';
 import { callLog, json, networkError, ScriptedTransport, text } from '../support/scripted-transport';
 
-const REPO: RepoRef = { workspace: 'acme', repoSlug: 'web-app', repoUuid: '6cc04382-59f0-4a75-8b55-5aaa79d72d17' };
+const REPO: RepoRef = {
+  workspace: 'acme',
+  repoSlug: 'web-app',
+  repoUuid: '6cc04382-59f0-4a75-8b55-5aaa79d72d17',
+};
 const BASE = '/repositories/acme/web-app';
 const P = `%7B${PIPELINE_UUID}%7D`;
 const S = `%7B${STEP_UUID}%7D`;
 const API = 'https://api.bitbucket.org/2.0';
 
 /** A client whose sleeps are recorded, not slept, and whose jitter is fixed at half the ceiling. */
-function clientOn(transport: ScriptedTransport, extra: { policy?: RetryPolicy; budget?: StoreBudget; maxPages?: number } = {}) {
+function clientOn(
+  transport: ScriptedTransport,
+  extra: { policy?: RetryPolicy; budget?: StoreBudget; maxPages?: number } = {},
+) {
   const sleeps: number[] = [];
   const calls: CallRecord[] = [];
   const client = new BitbucketClient({
@@ -57,7 +77,10 @@ describe('paths and pagination', () => {
       reply: json(200, aPage([aPipeline()], next)),
     });
     const { client } = clientOn(t);
-    const page = await client.listPipelinesPage(REPO, { sort: '-created_on', filters: { 'target.branch': 'main' } });
+    const page = await client.listPipelinesPage(REPO, {
+      sort: '-created_on',
+      filters: { 'target.branch': 'main' },
+    });
     expect(page.next).toBe(next);
     expect(page.pipelines.map((p) => p.uuid)).toEqual([PIPELINE_UUID]);
 
@@ -69,7 +92,11 @@ describe('paths and pagination', () => {
   it('follows next across 3 pages of steps, exactly as given', async () => {
     const page2 = `${API}${BASE}/pipelines/${P}/steps?page=2&pagelen=100&fields=opaque`;
     const page3 = `${API}${BASE}/pipelines/${P}/steps?page=3&pagelen=100&fields=opaque`;
-    const ids = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222', '33333333-3333-4333-8333-333333333333'];
+    const ids = [
+      '11111111-1111-4111-8111-111111111111',
+      '22222222-2222-4222-8222-222222222222',
+      '33333333-3333-4333-8333-333333333333',
+    ];
     const t = ScriptedTransport.script(
       { expect: STEPS_FIRST, reply: json(200, aPage([aStep({ uuid: `{${ids[0]}}` })], page2)) },
       { expect: `GET ${page2}`, reply: json(200, aPage([aStep({ uuid: `{${ids[1]}}` })], page3)) },
@@ -100,7 +127,11 @@ describe('paths and pagination', () => {
   });
 
   it('encodes UUID workspaces and repositories with braces as %7B...%7D', async () => {
-    const uuidRepo: RepoRef = { workspace: '{4c16a397-8e48-479c-8ca2-442e46c90570}', repoSlug: '6CC04382-59F0-4A75-8B55-5AAA79D72D17', repoUuid: 'x' };
+    const uuidRepo: RepoRef = {
+      workspace: '{4c16a397-8e48-479c-8ca2-442e46c90570}',
+      repoSlug: '6CC04382-59F0-4A75-8B55-5AAA79D72D17',
+      repoUuid: 'x',
+    };
     const t = ScriptedTransport.script({
       expect:
         'GET /repositories/%7B4c16a397-8e48-479c-8ca2-442e46c90570%7D/%7B6cc04382-59f0-4a75-8b55-5aaa79d72d17%7D' +
@@ -118,18 +149,30 @@ describe('paths and pagination', () => {
     });
     const { client } = clientOn(t);
     const repo: RepoRef = { workspace: 'my ws', repoSlug: 'r?x', repoUuid: 'x' };
-    expect(await client.getFileAtCommit(repo, 'ABCDEF1234567', 'ci/bitbucket-pipelines.yml')).toBe('image: node:20\n');
+    expect(await client.getFileAtCommit(repo, 'ABCDEF1234567', 'ci/bitbucket-pipelines.yml')).toBe(
+      'image: node:20\n',
+    );
     await expect(client.getFileAtCommit(repo, 'main', 'a.yml')).rejects.toBeInstanceOf(RangeError);
-    await expect(client.getFileAtCommit(repo, 'abcdef1234567', '../secrets')).rejects.toBeInstanceOf(RangeError);
+    await expect(client.getFileAtCommit(repo, 'abcdef1234567', '../secrets')).rejects.toBeInstanceOf(
+      RangeError,
+    );
   });
 
   it('lists repositories with the workspace slug as fallback', async () => {
     const t = ScriptedTransport.script({
-      expect: 'GET /repositories/acme?pagelen=100&fields=next,values.uuid,values.slug,values.full_name,values.mainbranch.name,values.workspace.uuid,values.workspace.slug',
+      expect:
+        'GET /repositories/acme?pagelen=100&fields=next,values.uuid,values.slug,values.full_name,values.mainbranch.name,values.workspace.uuid,values.workspace.slug',
       reply: json(200, aPage([aRepository({ workspace: undefined, full_name: undefined })])),
     });
     const repos = await clientOn(t).client.listRepositories('acme');
-    expect(repos).toEqual([{ workspace: 'acme', repoSlug: 'geekhub2019', repoUuid: '6cc04382-59f0-4a75-8b55-5aaa79d72d17', defaultBranch: 'master' }]);
+    expect(repos).toEqual([
+      {
+        workspace: 'acme',
+        repoSlug: 'geekhub2019',
+        repoUuid: '6cc04382-59f0-4a75-8b55-5aaa79d72d17',
+        defaultBranch: 'master',
+      },
+    ]);
   });
 });
 
@@ -202,20 +245,40 @@ describe('retries', () => {
 
   it('does not sleep on a Retry-After longer than the policy allows', async () => {
     const t = ScriptedTransport.handler(() => text(429, 'x', { 'retry-after': '3600' }));
-    const error = await clientOn(t).client.getPipeline(REPO, PIPELINE_UUID).catch((e: unknown) => e);
+    const error = await clientOn(t)
+      .client.getPipeline(REPO, PIPELINE_UUID)
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ retryAfterSeconds: 3600 });
     expect(t.calls).toHaveLength(1);
   });
 
-  it.each([401, 403])('raises AuthError on %d without retrying, and keeps the query out of the message', async (status) => {
-    const t = ScriptedTransport.handler(() => json(status, { type: 'error', error: { message: 'Token is invalid or expired' } }));
-    const { client, sleeps } = clientOn(t);
-    const error = await client.listSteps(REPO, PIPELINE_UUID).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(AuthError);
-    expect(String(error)).toBe(`AuthError: Bitbucket GET ${BASE}/pipelines/${P}/steps answered ${status}: Token is invalid or expired`);
+  it("does not sleep past a consumer's time on a 5xx Retry-After: the error carries the wait, capped for Forge", async () => {
+    const t = ScriptedTransport.handler(() => text(503, 'maintenance', { 'retry-after': '1800' }));
+    const { client, sleeps } = clientOn(t, { policy: forgeConsumerRetryPolicy });
+    const error = await client.getPipeline(REPO, PIPELINE_UUID).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BitbucketHttpError);
+    expect(error).toMatchObject({ status: 503, retryAfterSeconds: 1800 });
     expect(t.calls).toHaveLength(1);
     expect(sleeps).toEqual([]);
+    expect(judgeJobError(error)).toEqual({ kind: 'transient', retryAfterSeconds: 900 });
   });
+
+  it.each([401, 403])(
+    'raises AuthError on %d without retrying, and keeps the query out of the message',
+    async (status) => {
+      const t = ScriptedTransport.handler(() =>
+        json(status, { type: 'error', error: { message: 'Token is invalid or expired' } }),
+      );
+      const { client, sleeps } = clientOn(t);
+      const error = await client.listSteps(REPO, PIPELINE_UUID).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AuthError);
+      expect(String(error)).toBe(
+        `AuthError: Bitbucket GET ${BASE}/pipelines/${P}/steps answered ${status}: Token is invalid or expired`,
+      );
+      expect(t.calls).toHaveLength(1);
+      expect(sleeps).toEqual([]);
+    },
+  );
 
   it('retries network errors, then succeeds', async () => {
     const t = ScriptedTransport.script(
@@ -244,7 +307,9 @@ describe('retries', () => {
       { expect: vars, reply: json(200, aPage([])) },
       { expect: `POST ${BASE}/pipelines_config/variables`, reply: text(500, 'oops') },
     );
-    await expect(clientOn(t).client.setPipelineVariable(REPO, 'INSIGHTS_CURSOR', '42')).rejects.toMatchObject({ status: 500 });
+    await expect(clientOn(t).client.setPipelineVariable(REPO, 'INSIGHTS_CURSOR', '42')).rejects.toMatchObject(
+      { status: 500 },
+    );
     expect(t.calls).toHaveLength(2);
   });
 });
@@ -255,21 +320,32 @@ describe('malformed responses', () => {
   it('rejects an HTML body with the resource named and the body cut to 200 chars', async () => {
     const html = `<!DOCTYPE html><html><head><title>Bitbucket is down</title></head><body>${'x'.repeat(500)}</body></html>`;
     const t = ScriptedTransport.script({ expect: SUMMARY, reply: text(200, html) });
-    const error = await clientOn(t).client.getTestReportSummary(REPO, PIPELINE_UUID, STEP_UUID).catch((e: unknown) => e);
+    const error = await clientOn(t)
+      .client.getTestReportSummary(REPO, PIPELINE_UUID, STEP_UUID)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MalformedResponseError);
-    expect(error).toMatchObject({ message: 'malformed test report summary: body is not JSON', resource: 'test report summary' });
+    expect(error).toMatchObject({
+      message: 'malformed test report summary: body is not JSON',
+      resource: 'test report summary',
+    });
     if (error instanceof MalformedResponseError) expect(error.bodySnippet).toBe(html.slice(0, 200));
   });
 
   it('rejects wrong types and names the field', async () => {
-    const t = ScriptedTransport.script({ expect: SUMMARY, reply: json(200, { number_of_test_cases: 'many' }) });
+    const t = ScriptedTransport.script({
+      expect: SUMMARY,
+      reply: json(200, { number_of_test_cases: 'many' }),
+    });
     await expect(clientOn(t).client.getTestReportSummary(REPO, PIPELINE_UUID, STEP_UUID)).rejects.toThrow(
       /malformed test report summary: number_of_test_cases: /,
     );
   });
 
   it('rejects a page whose item lacks its uuid', async () => {
-    const t = ScriptedTransport.script({ expect: STEPS_FIRST, reply: json(200, aPage([aStep(), aStep({ uuid: undefined })])) });
+    const t = ScriptedTransport.script({
+      expect: STEPS_FIRST,
+      reply: json(200, aPage([aStep(), aStep({ uuid: undefined })])),
+    });
     await expect(clientOn(t).client.listSteps(REPO, PIPELINE_UUID)).rejects.toThrow(/malformed step: uuid/);
   });
 
@@ -279,7 +355,10 @@ describe('malformed responses', () => {
   });
 
   it('answers undefined for a step without a test report (404)', async () => {
-    const t = ScriptedTransport.script({ expect: SUMMARY, reply: json(404, { type: 'error', error: { message: 'Not found' } }) });
+    const t = ScriptedTransport.script({
+      expect: SUMMARY,
+      reply: json(404, { type: 'error', error: { message: 'Not found' } }),
+    });
     expect(await clientOn(t).client.getTestReportSummary(REPO, PIPELINE_UUID, STEP_UUID)).toBeUndefined();
   });
 });
@@ -288,7 +367,13 @@ describe('budget', () => {
   it('takes from the budget before every request, retries included, and stops when it is spent', async () => {
     const store = new SqliteStore({ path: ':memory:' });
     const now = Date.parse('2026-01-31T09:59:30Z');
-    const budget = new StoreBudget({ store, workspaceId: 'acme', limitPerHour: 3, blockSize: 1, now: () => now });
+    const budget = new StoreBudget({
+      store,
+      workspaceId: 'acme',
+      limitPerHour: 3,
+      blockSize: 1,
+      now: () => now,
+    });
     const PIPELINE = `GET ${BASE}/pipelines/${P}?fields=uuid,build_number,run_number,state,target,trigger,created_on,run_creation_date,completed_on,duration_in_seconds,build_seconds_used`;
     const t = ScriptedTransport.script(
       { expect: PIPELINE, reply: text(503, 'x') },
@@ -312,26 +397,55 @@ describe('Code Insights and variables', () => {
     const report = `${BASE}/commit/${COMMIT}/reports/pipeline-insights`;
     const t = ScriptedTransport.handler((req) => (req.method === 'PUT' ? json(200, {}) : json(200, [])));
     const { client } = clientOn(t);
-    await client.putCommitReport(REPO, COMMIT, 'pipeline-insights', { title: 'Pipeline insights', report_type: 'TEST' });
-    const annotations = Array.from({ length: 250 }, (_, i) => ({ external_id: `a${i}`, summary: `flaky ${i}` }));
+    await client.putCommitReport(REPO, COMMIT, 'pipeline-insights', {
+      title: 'Pipeline insights',
+      report_type: 'TEST',
+    });
+    const annotations = Array.from({ length: 250 }, (_, i) => ({
+      external_id: `a${i}`,
+      summary: `flaky ${i}`,
+    }));
     await client.postReportAnnotations(REPO, COMMIT, 'pipeline-insights', annotations);
-    expect(callLog(t)).toEqual([`PUT ${report}`, `POST ${report}/annotations`, `POST ${report}/annotations`, `POST ${report}/annotations`]);
+    expect(callLog(t)).toEqual([
+      `PUT ${report}`,
+      `POST ${report}/annotations`,
+      `POST ${report}/annotations`,
+      `POST ${report}/annotations`,
+    ]);
     const sizes = t.calls.slice(1).map((c) => (JSON.parse(c.body ?? '[]') as unknown[]).length);
     expect(sizes).toEqual([100, 100, 50]);
     expect(t.calls[0]?.headers).toMatchObject({ 'content-type': 'application/json' });
-    await expect(client.postReportAnnotations(REPO, COMMIT, 'r', Array.from({ length: 1001 }, () => ({})))).rejects.toBeInstanceOf(RangeError);
+    await expect(
+      client.postReportAnnotations(
+        REPO,
+        COMMIT,
+        'r',
+        Array.from({ length: 1001 }, () => ({})),
+      ),
+    ).rejects.toBeInstanceOf(RangeError);
   });
 
   it('updates an existing variable found on the second page', async () => {
     const uuid = '9f0e1d2c-3b4a-4596-8877-665544332211';
     const page2 = `${API}${BASE}/pipelines_config/variables?page=2`;
     const t = ScriptedTransport.script(
-      { expect: `GET ${BASE}/pipelines_config/variables?pagelen=100`, reply: json(200, aPage([{ uuid: `{${PIPELINE_UUID}}`, key: 'OTHER', value: 'x' }], page2)) },
-      { expect: `GET ${page2}`, reply: json(200, aPage([{ uuid: `{${uuid}}`, key: 'INSIGHTS_CURSOR', value: '41', secured: false }])) },
+      {
+        expect: `GET ${BASE}/pipelines_config/variables?pagelen=100`,
+        reply: json(200, aPage([{ uuid: `{${PIPELINE_UUID}}`, key: 'OTHER', value: 'x' }], page2)),
+      },
+      {
+        expect: `GET ${page2}`,
+        reply: json(200, aPage([{ uuid: `{${uuid}}`, key: 'INSIGHTS_CURSOR', value: '41', secured: false }])),
+      },
       { expect: `PUT ${BASE}/pipelines_config/variables/%7B${uuid}%7D`, reply: json(200, {}) },
     );
     await clientOn(t).client.setPipelineVariable(REPO, 'INSIGHTS_CURSOR', '42');
-    expect(JSON.parse(t.calls[2]?.body ?? '')).toEqual({ uuid: `{${uuid}}`, key: 'INSIGHTS_CURSOR', value: '42', secured: false });
+    expect(JSON.parse(t.calls[2]?.body ?? '')).toEqual({
+      uuid: `{${uuid}}`,
+      key: 'INSIGHTS_CURSOR',
+      value: '42',
+      secured: false,
+    });
   });
 
   it('creates a missing variable, and falls back to update when another job created it first (409)', async () => {
@@ -339,7 +453,10 @@ describe('Code Insights and variables', () => {
     const list = `GET ${BASE}/pipelines_config/variables?pagelen=100`;
     const t = ScriptedTransport.script(
       { expect: list, reply: json(200, aPage([])) },
-      { expect: `POST ${BASE}/pipelines_config/variables`, reply: json(409, { error: { message: 'exists' } }) },
+      {
+        expect: `POST ${BASE}/pipelines_config/variables`,
+        reply: json(409, { error: { message: 'exists' } }),
+      },
       { expect: list, reply: json(200, aPage([{ uuid: `{${uuid}}`, key: 'K', value: 'old' }])) },
       { expect: `PUT ${BASE}/pipelines_config/variables/%7B${uuid}%7D`, reply: json(200, {}) },
     );
@@ -355,7 +472,92 @@ describe('Code Insights and variables', () => {
       { expect: url, reply: json(404, {}) },
     );
     const { client } = clientOn(t);
-    expect(await client.getTestCaseReasons(REPO, PIPELINE_UUID, STEP_UUID, tc)).toBe('AssertionError: expected 200, got 500');
+    expect(await client.getTestCaseReasons(REPO, PIPELINE_UUID, STEP_UUID, tc)).toBe(
+      'AssertionError: expected 200, got 500',
+    );
     expect(await client.getTestCaseReasons(REPO, PIPELINE_UUID, STEP_UUID, tc)).toBeUndefined();
+  });
+});
+
+describe('the failed test cases of a large suite', () => {
+  const CASES = `${BASE}/pipelines/${P}/steps/${S}/test_reports/test_cases`;
+  const FIELDS =
+    'fields=next,values.uuid,values.name,values.fully_qualified_name,values.package_name,values.status,values.duration';
+  const FIRST = `${CASES}?pagelen=100&${FIELDS}`;
+  const FILTERED = `${FIRST}&status=FAILED&status=ERROR`;
+  const uuid = (i: number) => `{00000000-0000-4000-8000-${String(i).padStart(12, '0')}}`;
+  const aCase = (i: number, status = 'PASSED') =>
+    aTestCase({ uuid: uuid(i), fully_qualified_name: `suite.Test.case${i}`, status });
+  /** A suite of `size` cases served 100 a page, failing at the given indexes; `filter` says whether the server honours status=. */
+  function suite(size: number, failing: number[], filter: 'honoured' | 'ignored' | 'refused') {
+    return ScriptedTransport.handler((req) => {
+      const url = new URL(req.url, 'https://api.example');
+      const filtered = url.searchParams.getAll('status').length > 0;
+      if (filtered && filter === 'refused')
+        return json(400, { type: 'error', error: { message: 'Unknown parameter status' } });
+      const all = Array.from({ length: size }, (_, i) =>
+        aCase(i, failing.includes(i) ? (i % 2 ? 'ERROR' : 'FAILED') : 'PASSED'),
+      );
+      const listed = filtered && filter === 'honoured' ? all.filter((c) => c.status !== 'PASSED') : all;
+      const page = Number(url.searchParams.get('page') ?? 1);
+      url.searchParams.set('page', String(page + 1));
+      const next = page * 100 < listed.length ? `${url.pathname}${url.search}` : undefined;
+      return json(200, aPage(listed.slice((page - 1) * 100, page * 100), next));
+    });
+  }
+
+  it('a filter the server ignores: the pages are read on and the reading stops once every failure is found', async () => {
+    const t = suite(6000, [5, 130, 250], 'ignored');
+    const result = await clientOn(t).client.findFailedTestCases(REPO, PIPELINE_UUID, STEP_UUID, {
+      failures: 3,
+    });
+    expect(result.failed.map((c) => c.name)).toEqual([
+      'suite.Test.case5',
+      'suite.Test.case130',
+      'suite.Test.case250',
+    ]);
+    expect(result).toMatchObject({ pages: 3, complete: true });
+    expect(callLog(t)[0]).toBe(`GET ${FILTERED}`);
+  });
+
+  it('a filter the server honours: one page for a few failures of a 6,000-test suite', async () => {
+    const t = suite(6000, [5, 4100, 5999], 'honoured');
+    const result = await clientOn(t).client.findFailedTestCases(REPO, PIPELINE_UUID, STEP_UUID, {
+      failures: 3,
+    });
+    expect(result.failed).toHaveLength(3);
+    expect(result).toMatchObject({ pages: 1, complete: true });
+  });
+
+  it('a filter the server refuses (400): read again without it', async () => {
+    const t = suite(300, [42], 'refused');
+    const result = await clientOn(t).client.findFailedTestCases(REPO, PIPELINE_UUID, STEP_UUID, {
+      failures: 1,
+    });
+    expect(result.failed.map((c) => c.name)).toEqual(['suite.Test.case42']);
+    expect(callLog(t)).toEqual([`GET ${FILTERED}`, `GET ${FIRST}`]);
+  });
+
+  it('a filtered list that ends short of the summary (ERROR left out, say): read again without the filter', async () => {
+    const t = ScriptedTransport.script(
+      { expect: `GET ${FILTERED}`, reply: json(200, aPage([aCase(1, 'FAILED')])) },
+      { expect: `GET ${FIRST}`, reply: json(200, aPage([aCase(0), aCase(1, 'FAILED'), aCase(2, 'ERROR')])) },
+    );
+    const result = await clientOn(t).client.findFailedTestCases(REPO, PIPELINE_UUID, STEP_UUID, {
+      failures: 2,
+    });
+    expect(result.failed.map((c) => c.status)).toEqual(['FAILED', 'ERROR']);
+    expect(result.complete).toBe(true);
+  });
+
+  it('more cases than the pages allow: what was found, marked incomplete, without an error', async () => {
+    const t = suite(6000, [10, 2500, 5500], 'ignored');
+    const result = await clientOn(t).client.findFailedTestCases(REPO, PIPELINE_UUID, STEP_UUID, {
+      failures: 3,
+      maxPages: 20,
+    });
+    expect(result.failed.map((c) => c.name)).toEqual(['suite.Test.case10']);
+    expect(result).toMatchObject({ pages: 20, complete: false });
+    expect(t.calls).toHaveLength(20);
   });
 });

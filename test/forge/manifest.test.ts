@@ -9,8 +9,17 @@ const root = path.resolve(__dirname, '../..');
 const manifest = parse(readFileSync(path.join(root, 'manifest.yml'), 'utf8')) as {
   modules: Record<string, { key: string; handler?: string; events?: string[] }[]>;
   permissions: { scopes: string[] };
-  app: { storage: { entities: { name: string; attributes: Record<string, { type: string }> }[] } };
+  app: {
+    runtime: { name: string };
+    storage: { entities: { name: string; attributes: Record<string, { type: string }> }[] };
+  };
 };
+
+/**
+ * Runtimes Forge still deploys. `nodejs20.x` is refused for deploys and updates since 2026-05-06 (Forge changelog),
+ * though @forge/manifest's schema still lists it, so the validator alone does not catch it.
+ */
+const DEPLOYABLE_RUNTIMES = ['nodejs22.x', 'nodejs24.x'];
 
 /** Scopes each Bitbucket event needs (https://developer.atlassian.com/platform/forge/events-reference/bitbucket/). */
 const EVENT_SCOPES: Record<string, string> = {
@@ -32,6 +41,10 @@ describe('manifest.yml', () => {
       process.chdir(cwd);
     }
   }, 60_000);
+
+  it('runs on a runtime Forge still deploys', () => {
+    expect(DEPLOYABLE_RUNTIMES).toContain(manifest.app.runtime.name);
+  });
 
   it('subscribes only to known events and declares the scope of each', () => {
     const events = manifest.modules.trigger?.flatMap((t) => t.events ?? []) ?? [];

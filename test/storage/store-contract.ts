@@ -2,6 +2,7 @@
  * The behaviour every Store must have, run against each adapter (`sqlite-store.test.ts`, `forge-kvs-store.test.ts`).
  */
 import { doc, key, prefix } from '../../src/storage/keys';
+import { docRecord, FORGE_KVS_LIMITS, jsonBytes, MAX_DOC_DATA_BYTES } from '../../src/storage/limits';
 import { StoreConflictError, StoreLimitError, type DocKey, type Store } from '../../src/storage/store';
 import { FakeClock } from '../support/forge-fakes';
 
@@ -189,6 +190,20 @@ export function describeStoreContract(name: string, makeStore: (now: () => numbe
         // 245,758 characters plus the two quotes of its JSON is exactly 240 KiB.
         await store.set(k, 'x'.repeat(245_758));
         expect((await store.get(k))?.length).toBe(245_758);
+      });
+
+      it('measures a document as the store writes it, wrapped with its version: data that fits alone can be refused', async () => {
+        const d = doc<string>('big:wrapped');
+        // The plain-entry edge (240 KiB of JSON) is too big for a document: its record adds {"version":1,"data":...}.
+        await rejects(
+          store.commit([{ kind: 'put', key: d, value: 'x'.repeat(245_758), expectedVersion: 0 }]),
+        );
+        expect(await store.getDoc(d)).toBeUndefined();
+        const edge = 'x'.repeat(MAX_DOC_DATA_BYTES - 2);
+        await store.commit([{ kind: 'put', key: d, value: edge, expectedVersion: 0 }]);
+        await store.commit([{ kind: 'put', key: d, value: edge, expectedVersion: 1 }]);
+        expect((await store.getDoc(d))?.value.length).toBe(MAX_DOC_DATA_BYTES - 2);
+        expect(jsonBytes(docRecord(edge, Number.MAX_SAFE_INTEGER))).toBe(FORGE_KVS_LIMITS.maxValueBytes);
       });
 
       it('rejects pages over 100, batches and commits over 25 operations, and TTLs over a year', async () => {

@@ -9,13 +9,21 @@
  *
  * FakeQueue checks pushes with `@forge/events`' own validator (≤ 50 events, ≤ 200 KB, delay ≤ 900 s) and delivers
  * at least once, with retries, optional duplicate deliveries and optional lost ones.
+ *
+ * FakeBitbucket is `requestBitbucket` over a Bitbucket reachable by HTTP (the simulated workspace), and
+ * `fakePlatform` puts them together as the platform port the Forge handlers are built from.
  */
+import { ExternalEndpointNotAllowedError, type APIResponse, type RequestInit, type Route } from '@forge/api';
 import { KvsImpl } from '@forge/kvs/out/kvs';
 import { StorageApi } from '@forge/kvs/out/storage-api';
 import type { AsyncEvent, PushEvent, PushResult } from '@forge/events';
 import { validatePushEvents, validateQueueKey } from '@forge/events/out/validators';
 import type { Body } from '@forge/events/out/types';
 import { z } from 'zod';
+import type { ForgeFetchApi } from '../../src/bitbucket/forge-transport';
+import type { UserBitbucketFetch } from '../../src/forge/access';
+import type { ForgePlatform } from '../../src/forge/platform';
+import type { Logger } from '../../src/services/context';
 import { DOC_ENTITY_ATTRIBUTES, DOC_ENTITY_NAME } from '../../src/storage/forge-kvs-store';
 import { FORGE_KVS_LIMITS, jsonBytes } from '../../src/storage/limits';
 
@@ -810,4 +818,70 @@ export class FakeQueue<T extends Body = Body> {
       event: { ...item.event, retryContext: { retryCount: item.attempts, retryReason, retryData } },
     });
   }
+}
+
+/* ------------------------------------------------------------------------------------------------ Bitbucket */
+
+/**
+ * `requestBitbucket` as the app, over a Bitbucket reachable by HTTP (the simulated workspace): a route goes to the
+ * origin of `apiUrl`, any other URL (a `next` link on that origin, log storage) through `fetch`. `refuse` models
+ * Forge's answer to a host the manifest does not declare: `@forge/api`'s `ExternalEndpointNotAllowedError`.
+ */
+export class FakeBitbucket implements ForgeFetchApi {
+  readonly requests: string[] = [];
+  private readonly origin: string;
+
+  constructor(
+    apiUrl: string,
+    private readonly refuse: (url: URL) => boolean = () => false,
+  ) {
+    this.origin = new URL(apiUrl).origin;
+  }
+
+  requestBitbucket(route: Route, init?: RequestInit): Promise<APIResponse> {
+    return this.fetch(`${this.origin}${route.value}`, init);
+  }
+
+  async fetch(url: string, init?: RequestInit): Promise<APIResponse> {
+    this.requests.push(url);
+    if (this.refuse(new URL(url))) throw new ExternalEndpointNotAllowedError(url);
+    const { signal: _signal, ...rest } = init ?? {};
+    const response = await fetch(url, { ...(rest as Parameters<typeof fetch>[1]), redirect: 'manual' });
+    return response as unknown as APIResponse;
+  }
+}
+
+/** `requestBitbucket` as the caller: a workspace owner who may read and write every repository. */
+export const ownerAsUser: UserBitbucketFetch = async (path) => {
+  const body = path.value.includes('/permissions/repositories')
+    ? { values: [{ permission: 'admin' }] }
+    : { permission: 'owner', uuid: '{x}' };
+  return { status: 200, json: async () => body };
+};
+
+export interface FakePlatformOptions {
+  kvs: FakeKvs;
+  queue: FakeQueue;
+  bitbucket: ForgeFetchApi;
+  now: () => Date;
+  asUser?: UserBitbucketFetch;
+  log?: Logger;
+}
+
+/** The Forge platform port over the fakes: what `createForgeHandlers` and `createForgeResolver` take in tests. */
+export function fakePlatform(o: FakePlatformOptions): ForgePlatform & { logged: string[] } {
+  const logged: string[] = [];
+  return {
+    kvs: o.kvs,
+    queue: (key) => {
+      if (key !== o.queue.key) throw new Error(`no fake queue ${key}`);
+      return o.queue;
+    },
+    bitbucket: o.bitbucket,
+    asUser: o.asUser ?? ownerAsUser,
+    fetch: async () => ({ ok: true, status: 200, json: async () => ({}), text: async () => '' }),
+    now: o.now,
+    log: o.log ?? { info: (m) => void logged.push(m), warn: (m) => void logged.push(`warn: ${m}`) },
+    logged,
+  };
 }

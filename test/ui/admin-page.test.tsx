@@ -184,7 +184,10 @@ describe('workspace admin page', () => {
     expect(tab(screen, BACKFILL).button('Backfill the last 14 days').props.isDisabled).toBe(true);
 
     await screen.waitFor(
-      () => tab(screen, BACKFILL).hasText('Finished just now: 4 of 4 repositories listed, 310 of 310 pipelines imported.'),
+      () =>
+        tab(screen, BACKFILL).hasText(
+          'Finished just now: 4 of 4 repositories listed, 310 of 310 pipelines imported.',
+        ),
       'the backfill to finish',
     );
     const calls = screen.callsTo('getAdminPage').length;
@@ -194,13 +197,31 @@ describe('workspace admin page', () => {
   });
 
   it('follows the import once every repository is listed, and offers to restart a stalled backfill', async () => {
-    const importing = aBackfillStatus({ state: 'running', days: 14, reposDone: 4, reposTotal: 4, pipelinesQueued: 200, pipelinesIngested: 50, startedAt: new Date().toISOString() });
-    const screen = await render(<AdminPage pollIntervalMs={60_000} />, { getAdminPage: ok(anAdminPage({ backfill: importing })) });
+    const importing = aBackfillStatus({
+      state: 'running',
+      days: 14,
+      reposDone: 4,
+      reposTotal: 4,
+      pipelinesQueued: 200,
+      pipelinesIngested: 50,
+      startedAt: new Date().toISOString(),
+    });
+    const screen = await render(<AdminPage pollIntervalMs={60_000} />, {
+      getAdminPage: ok(anAdminPage({ backfill: importing })),
+    });
     expect(tab(screen, BACKFILL).one('ProgressBar').props.value).toBe(0.25);
-    expect(tab(screen, BACKFILL).text()).toContain('4 of 4 repositories listed, 50 of 200 pipelines imported');
+    expect(tab(screen, BACKFILL).text()).toContain(
+      '4 of 4 repositories listed, 50 of 200 pipelines imported',
+    );
 
-    const stalled = { ...importing, stalled: true, message: 'Stalled: 50 of 200 pipelines imported; some could not be. Start it again to retry them.' };
-    const again = await render(<AdminPage pollIntervalMs={60_000} />, { getAdminPage: ok(anAdminPage({ backfill: stalled })) });
+    const stalled = {
+      ...importing,
+      stalled: true,
+      message: 'Stalled: 50 of 200 pipelines imported; some could not be. Start it again to retry them.',
+    };
+    const again = await render(<AdminPage pollIntervalMs={60_000} />, {
+      getAdminPage: ok(anAdminPage({ backfill: stalled })),
+    });
     expect(tab(again, BACKFILL).one('SectionMessage').props.title).toBe('The backfill stalled');
     expect(tab(again, BACKFILL).text()).toContain('Start it again to retry them.');
     expect(tab(again, BACKFILL).button('Backfill the last 14 days').props.isDisabled).toBe(false);
@@ -238,13 +259,59 @@ describe('workspace admin page', () => {
   it('warns when Bitbucket refused the Code Insights reports of a repository, with its reason', async () => {
     const page = anAdminPage();
     const [first, ...rest] = page.repos;
-    const refused = { ...first, codeInsightsRefused: { at: new Date().toISOString(), why: 'Your credentials lack one or more required privilege scopes.' } } as RepoHealthRow;
+    const refused = {
+      ...first,
+      codeInsightsRefused: {
+        at: new Date().toISOString(),
+        why: 'Your credentials lack one or more required privilege scopes.',
+      },
+    } as RepoHealthRow;
     const screen = await render(<AdminPage />, { getAdminPage: ok({ ...page, repos: [refused, ...rest] }) });
     const warning = tab(screen, HEALTH).one('SectionMessage');
     expect(warning.props.title).toBe('Bitbucket refused Code Insights reports');
     expect(screen.within(warning).text()).toContain('checkout-service');
-    expect(screen.within(warning).text()).toContain('Your credentials lack one or more required privilege scopes.');
+    expect(screen.within(warning).text()).toContain(
+      'Your credentials lack one or more required privilege scopes.',
+    );
     expect(screen.within(warning).text()).toContain('turn Code Insights off under Settings');
+  });
+
+  it('lists what ingestion could not do per repository, so a refusal or a limit is seen and not retried in silence', async () => {
+    const page = anAdminPage();
+    const [first, second] = page.repos;
+    const at = new Date().toISOString();
+    const withProblems = [
+      {
+        ...first,
+        ingestionProblems: [
+          {
+            stage: 'sweep',
+            at,
+            why: 'Bitbucket GET /repositories/acme/checkout-service/pipelines answered 403',
+          },
+        ],
+      },
+      {
+        ...second,
+        ingestionProblems: [
+          {
+            stage: 'ingest',
+            at,
+            buildNumber: 412,
+            why: 'value size limit: 251000 bytes exceeds 245760 (240 KiB)',
+          },
+        ],
+      },
+    ] as RepoHealthRow[];
+    const screen = await render(<AdminPage />, { getAdminPage: ok({ ...page, repos: withProblems }) });
+    const warning = tab(screen, HEALTH).one('SectionMessage');
+    expect(warning.props.title).toBe('Pipelines that could not be recorded');
+    const text = screen.within(warning).text();
+    expect(text).toContain('checkout-service');
+    expect(text).toContain('could not be listed by the hourly sweep');
+    expect(text).toContain('answered 403');
+    expect(text).toContain('pipeline #412');
+    expect(text).toContain('240 KiB');
   });
 
   it('shows no Code Insights warning when every report was accepted', async () => {

@@ -6,6 +6,7 @@ import type { RepoRef } from '../../domain/types';
 import * as keys from '../../storage/keys';
 import { isStale, publicBackfillStatus } from '../backfill';
 import { commitWithRetry } from '../commit-with-retry';
+import { ingestionProblems } from '../ingestion-problems';
 import { ResolverError } from './errors';
 import type { ResolverDeps } from './host';
 import { readSettings, REPORT_WINDOW_DAYS } from './repo-actions';
@@ -15,11 +16,21 @@ const IDLE: BackfillStatus = { state: 'idle', reposDone: 0, reposTotal: 0, pipel
 export async function adminPage(deps: ResolverDeps): Promise<AdminPage> {
   const settings = await readSettings(deps);
   const repos = await workspaceRepositories(deps);
+  const problems = await ingestionProblems(deps.store, deps.workspace);
   const rows: RepoHealthRow[] = [];
-  for (const repo of repos) rows.push(await healthRow(deps, repo, settings));
+  for (const repo of repos) {
+    const row = await healthRow(deps, repo, settings);
+    const mine = problems.get(repo.repoUuid);
+    rows.push(mine ? { ...row, ingestionProblems: mine } : row);
+  }
   const backfill = await deps.store.getDoc(keys.backfill(deps.workspace));
   const counts = backfill ? await backfillCounts(deps, repos) : [];
-  return { settings, jiraTokenSet: await deps.jira.isConfigured(), repos: rows, backfill: backfill ? publicBackfillStatus(backfill.value, deps.now(), counts) : IDLE };
+  return {
+    settings,
+    jiraTokenSet: await deps.jira.isConfigured(),
+    repos: rows,
+    backfill: backfill ? publicBackfillStatus(backfill.value, deps.now(), counts) : IDLE,
+  };
 }
 
 /** Each repository's count of backfilled pipelines (one batch read per 25 repositories). */
@@ -32,7 +43,11 @@ async function backfillCounts(deps: ResolverDeps, repos: RepoRef[]): Promise<key
   return out;
 }
 
-async function healthRow(deps: ResolverDeps, repo: RepoRef, settings: WorkspaceSettings): Promise<RepoHealthRow> {
+async function healthRow(
+  deps: ResolverDeps,
+  repo: RepoRef,
+  settings: WorkspaceSettings,
+): Promise<RepoHealthRow> {
   const sinceWeek = weekOf(daysAgo(deps.now(), REPORT_WINDOW_DAYS).toISOString());
   const [stats, catalog, refusal] = await Promise.all([
     deps.store.getDoc(keys.pipelineStats(repo.repoUuid)),
@@ -43,7 +58,9 @@ async function healthRow(deps: ResolverDeps, repo: RepoRef, settings: WorkspaceS
   let flakyTests = 0;
   let brokenTests = 0;
   for (let i = 0; i < steps.length; i += 25) {
-    const indexes = await deps.store.getDocs(steps.slice(i, i + 25).map((s) => keys.testIndex(repo.repoUuid, s.name)));
+    const indexes = await deps.store.getDocs(
+      steps.slice(i, i + 25).map((s) => keys.testIndex(repo.repoUuid, s.name)),
+    );
     for (const d of indexes.values()) {
       flakyTests += d.value.tests.filter((t) => t.label === 'flaky').length;
       brokenTests += d.value.tests.filter((t) => t.label === 'broken').length;
@@ -81,7 +98,12 @@ export async function saveJiraConnection(
   p: { site: string; projectKey: string; email: string; apiToken?: string; issueType?: string },
 ): Promise<{ jiraTokenSet: boolean }> {
   const current = await readSettings(deps);
-  const jira = { site: p.site, projectKey: p.projectKey, email: p.email, ...(p.issueType ? { issueType: p.issueType } : {}) };
+  const jira = {
+    site: p.site,
+    projectKey: p.projectKey,
+    email: p.email,
+    ...(p.issueType ? { issueType: p.issueType } : {}),
+  };
   await deps.store.set(keys.settings(deps.workspace), { ...current, jira });
   if (p.apiToken) await deps.jira.saveToken(p.apiToken);
   return { jiraTokenSet: await deps.jira.isConfigured() };
@@ -90,7 +112,10 @@ export async function saveJiraConnection(
 export async function startBackfill(deps: ResolverDeps, days: number): Promise<BackfillStatus> {
   const queue = deps.queueBackfill;
   if (!queue) {
-    throw new ResolverError('not-configured', 'Here a backfill runs from the command line: pipeline-insights sync --workspace <slug> --since <date>.');
+    throw new ResolverError(
+      'not-configured',
+      'Here a backfill runs from the command line: pipeline-insights sync --workspace <slug> --since <date>.',
+    );
   }
   const docKey = keys.backfill(deps.workspace);
   const startedAt = deps.now().toISOString();
@@ -102,7 +127,15 @@ export async function startBackfill(deps: ResolverDeps, days: number): Promise<B
       running = publicBackfillStatus(current.value, deps.now(), counts);
       return undefined;
     }
-    const status: BackfillStatus = { state: 'running', days, reposDone: 0, reposTotal: 0, pipelinesQueued: 0, startedAt, message: 'listing repositories' };
+    const status: BackfillStatus = {
+      state: 'running',
+      days,
+      reposDone: 0,
+      reposTotal: 0,
+      pipelinesQueued: 0,
+      startedAt,
+      message: 'listing repositories',
+    };
     return [{ kind: 'put', key: docKey, value: status, expectedVersion: current?.version ?? 0 }];
   });
   // Only the call that claimed the status queues, so a double click starts one backfill.
@@ -111,8 +144,20 @@ export async function startBackfill(deps: ResolverDeps, days: number): Promise<B
     return await queue(days, startedAt);
   } catch (error) {
     const current = await deps.store.getDoc(docKey);
-    const failed: BackfillStatus = { state: 'failed', days, reposDone: 0, reposTotal: 0, pipelinesQueued: 0, startedAt, finishedAt: deps.now().toISOString(), message: 'the backfill could not be queued; try again' };
-    if (current?.value.startedAt === startedAt) await deps.store.commit([{ kind: 'put', key: docKey, value: failed, expectedVersion: current.version }]);
+    const failed: BackfillStatus = {
+      state: 'failed',
+      days,
+      reposDone: 0,
+      reposTotal: 0,
+      pipelinesQueued: 0,
+      startedAt,
+      finishedAt: deps.now().toISOString(),
+      message: 'the backfill could not be queued; try again',
+    };
+    if (current?.value.startedAt === startedAt)
+      await deps.store.commit([
+        { kind: 'put', key: docKey, value: failed, expectedVersion: current.version },
+      ]);
     throw error;
   }
 }

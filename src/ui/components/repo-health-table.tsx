@@ -65,11 +65,42 @@ export function RepoHealthTable({ repos }: { repos: RepoHealthRow[] }) {
                 limit={400}
               />
             ))}
-            <Text>Check that the app is installed with its permissions, or turn Code Insights off under Settings.</Text>
+            <Text>
+              Check that the app is installed with its permissions, or turn Code Insights off under Settings.
+            </Text>
           </Stack>
         </SectionMessage>
       )}
+      <IngestionProblems repos={repos} />
       <DynamicTable caption="Repository health" head={HEAD} rows={rows} rowsPerPage={25} />
     </Stack>
+  );
+}
+
+const STAGE_TEXT = {
+  sweep: 'could not be listed by the hourly sweep',
+  ingest: 'a pipeline could not be recorded',
+} as const;
+
+/** What ingestion could not do, per repository: a repository the app may no longer read, a limit no retry passes. */
+function IngestionProblems({ repos }: { repos: RepoHealthRow[] }) {
+  const problems = repos.flatMap((r) => (r.ingestionProblems ?? []).map((p) => ({ repo: r, p })));
+  if (problems.length === 0) return null;
+  return (
+    <SectionMessage appearance="warning" title="Pipelines that could not be recorded">
+      <Stack space="space.050">
+        {problems.map(({ repo, p }) => (
+          <UntrustedText
+            key={`${repo.repoUuid}:${p.stage}`}
+            text={`${repo.slug} (${formatRelative(p.at)}): ${STAGE_TEXT[p.stage]}${p.buildNumber !== undefined ? ` (pipeline #${p.buildNumber})` : ''}: ${p.why}`}
+            limit={400}
+          />
+        ))}
+        <Text>
+          These are not retried: check the app's access to the repository, then the next hourly sweep tries
+          again.
+        </Text>
+      </Stack>
+    </SectionMessage>
   );
 }
