@@ -9,7 +9,7 @@ import { knownRepositories } from '../services/sweep';
 import type { Logger } from '../services/context';
 import { renderReport, type ReportFormat } from '../report/render';
 import { runDemo } from './demo';
-import { mergeCheckCommand } from './gates';
+import { mergeCheckCommand, notifyCommand } from './gates';
 import { runServe } from './serve';
 
 export class UsageError extends Error {}
@@ -122,10 +122,11 @@ export async function runCommand(command: string, values: CliValues): Promise<nu
         rt.close();
       }
     }
-    case 'merge-check': {
+    case 'merge-check':
+    case 'notify': {
       const rt = openRuntime(values);
       try {
-        return await mergeCheckCommand(rt, values);
+        return command === 'notify' ? await notifyCommand(rt, values) : await mergeCheckCommand(rt, values);
       } finally {
         rt.close();
       }

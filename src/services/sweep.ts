@@ -22,7 +22,7 @@ export interface SweepOptions {
   onRepo?: (repo: RepoRef, outcome: ReconcileOutcome) => void;
 }
 
-export async function loadSettings(ctx: ServiceContext, workspace: string): Promise<WorkspaceSettings> {
+export async function loadSettings(ctx: Pick<ServiceContext, 'store'>, workspace: string): Promise<WorkspaceSettings> {
   return { ...DEFAULT_SETTINGS, ...(await ctx.store.get(keys.settings(workspace))) };
 }
 
@@ -52,7 +52,7 @@ export async function sweepWorkspace(ctx: ServiceContext, opts: SweepOptions): P
 }
 
 /** Repositories recorded by earlier sweeps (bounded: one page per 100 repositories). */
-export async function knownRepositories(ctx: ServiceContext, workspace: string): Promise<RepoRef[]> {
+export async function knownRepositories(ctx: Pick<ServiceContext, 'store'>, workspace: string): Promise<RepoRef[]> {
   const out: RepoRef[] = [];
   let cursor: string | undefined;
   do {
