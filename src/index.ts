@@ -2,3 +2,4 @@
 export { onBuildStatus, onDeployment, ingestPipelineHandler as ingestPipeline, reconcileHandler as reconcile } from './forge/handlers';
 export { resolver } from './forge/resolver';
 export { mergeCheckNewFlaky, mergeCheckUnexplained } from './forge/merge-check';
+export { notifySend, notifyTick, slackCommand } from './forge/notifications';

@@ -117,19 +117,19 @@ function answerText(channel: ChatChannel, status: number, body: string): string 
   return `${channel === 'slack' ? 'Slack' : 'Teams'} answered ${status}${word}`;
 }
 
-/** One attempt (1-based) of posting a message: delivered, to be tried again later, or failed for good. */
+/** One attempt (1-based) of posting a payload: delivered, to be tried again later, or failed for good. */
 export async function postOnce(
   post: WebhookPost,
   channel: ChatChannel,
   url: string,
-  message: ChatMessage,
+  payload: unknown,
   attempt: number,
   policy: NotifyRetryPolicy = NOTIFY_RETRY,
 ): Promise<DeliveryOutcome> {
   let reason: string;
   let retryAfter: string | undefined;
   try {
-    const answer = await post(url, JSON.stringify(renderFor(channel, message)), policy.timeoutMs);
+    const answer = await post(url, JSON.stringify(payload), policy.timeoutMs);
     if (answer.status >= 200 && answer.status < 300) return { kind: 'sent' };
     reason = answerText(channel, answer.status, answer.body);
     if (!policy.retryStatuses.includes(answer.status)) return { kind: 'failed', reason };
@@ -155,7 +155,7 @@ export async function postWithRetries(
   const policy = opts.policy ?? NOTIFY_RETRY;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   for (let attempt = 1; ; attempt++) {
-    const outcome = await postOnce(post, channel, url, message, attempt, policy);
+    const outcome = await postOnce(post, channel, url, renderFor(channel, message), attempt, policy);
     if (outcome.kind !== 'retry') return { ...outcome, attempts: attempt };
     await sleep(outcome.afterSeconds * 1000);
   }
