@@ -6,6 +6,7 @@ import {
   checkWebhookUrl,
   fetchPost,
   NOTIFY_RETRY,
+  WEBHOOK_ENV,
   WebhookUrlError,
   type NotifyRetryPolicy,
   type WebhookPost,
@@ -56,11 +57,6 @@ export async function mergeCheckCommand(
 
 /** Retries of the command line: the same attempts as on Forge, shorter waits (someone is watching). */
 const CLI_NOTIFY_RETRY: NotifyRetryPolicy = { ...NOTIFY_RETRY, baseDelaySeconds: 2, maxDelaySeconds: 30 };
-
-export const WEBHOOK_ENV: Record<ChatChannel, string> = {
-  slack: 'PIPELINE_INSIGHTS_SLACK_WEBHOOK',
-  teams: 'PIPELINE_INSIGHTS_TEAMS_WEBHOOK',
-};
 
 /** The webhooks given by flag or environment, checked; the URLs are secrets, so no message repeats them. */
 function webhooksOf(values: CliValues, env: NodeJS.ProcessEnv): { channel: ChatChannel; url: string }[] {

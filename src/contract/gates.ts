@@ -17,7 +17,13 @@ export type ChatChannel = 'slack' | 'teams';
 export const CHAT_CHANNELS: readonly ChatChannel[] = ['slack', 'teams'];
 
 export type AlertKind = 'broken' | 'flaky' | 'regression' | 'ingestion' | 'build-minutes';
-export const ALERT_KINDS: readonly AlertKind[] = ['broken', 'flaky', 'regression', 'ingestion', 'build-minutes'];
+export const ALERT_KINDS: readonly AlertKind[] = [
+  'broken',
+  'flaky',
+  'regression',
+  'ingestion',
+  'build-minutes',
+];
 
 export type DigestFrequency = 'off' | 'day' | 'week';
 

@@ -13,6 +13,7 @@ import { createJiraGateway, createResolverHost, type FetchLike, type JiraTokenSt
 import { queueBackfill } from '../services/backfill';
 import { JIRA_TOKEN_SECRET } from '../storage/keys';
 import { forgeAccess } from './access';
+import { forgePost, kvsSecrets } from './notifications';
 import { backfillQueues, forgeContext } from './runtime';
 
 /** Forge's secret store: encrypted, readable only by the app's backend. */
@@ -54,6 +55,8 @@ function hostFor(workspaceUuid: string) {
     now: ctx.now,
     workspace: workspaceUuid,
     queueBackfill: (days, startedAt) => queueBackfill(ctx, workspaceUuid, days, startedAt, backfillQueues(workspaceUuid).chunks),
+    secrets: kvsSecrets(),
+    postWebhook: forgePost,
   });
 }
 

@@ -22,6 +22,12 @@ export interface SecretStore {
   delete(name: string): Promise<void>;
 }
 
+/** Outside Forge (the command line, the local preview) the webhook URLs may come from these environment variables. */
+export const WEBHOOK_ENV: Record<ChatChannel, string> = {
+  slack: 'PIPELINE_INSIGHTS_SLACK_WEBHOOK',
+  teams: 'PIPELINE_INSIGHTS_TEAMS_WEBHOOK',
+};
+
 /** One HTTP POST of a JSON body; throws on a network failure or a timeout. */
 export type WebhookPost = (
   url: string,

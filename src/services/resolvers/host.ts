@@ -17,6 +17,8 @@ import { createJiraIssue } from './jira-issue';
 import { PAYLOADS, type Payload } from './payloads';
 import { pullRequestPanel } from './pr-panel';
 import { repoReport, setQuarantine, setSuggestionStatus } from './repo-actions';
+import type { SecretStore, WebhookPost } from '../notifications/channels';
+import { notificationsPage, saveChatWebhook, saveNotificationSettings, saveSlackSigningSecret, sendTestMessage } from './notifications';
 
 export interface ResolverDeps {
   store: Store;
@@ -32,6 +34,12 @@ export interface ResolverDeps {
    * backfill runs from the command line.
    */
   queueBackfill?: (days: number, startedAt: string) => Promise<BackfillStatus>;
+  /** Where webhook URLs and the Slack signing secret live; absent where notifications are not available. */
+  secrets?: SecretStore;
+  /** Posts a chat message ("send a test message"). */
+  postWebhook?: WebhookPost;
+  /** Locally only: a webhook on 127.0.0.1 is accepted (a test receiver). */
+  allowLoopbackWebhooks?: boolean;
 }
 
 type Handler<N extends ResolverName> = (deps: ResolverDeps, payload: Payload<N>, caller: CallerContext) => Promise<unknown>;
@@ -80,6 +88,11 @@ const HANDLERS: { [N in ResolverName]: Handler<N> } = {
   saveSettings: asAdmin((deps, p) => saveSettings(deps, p.settings)),
   saveJiraConnection: asAdmin((deps, p) => saveJiraConnection(deps, p)),
   startBackfill: asAdmin((deps, p) => startBackfill(deps, p.days)),
+  getNotifications: asAdmin((deps) => notificationsPage(deps)),
+  saveNotificationSettings: asAdmin((deps, p) => saveNotificationSettings(deps, p)),
+  saveChatWebhook: asAdmin((deps, p) => saveChatWebhook(deps, p)),
+  sendTestMessage: asAdmin((deps, p) => sendTestMessage(deps, p)),
+  saveSlackSigningSecret: asAdmin((deps, p) => saveSlackSigningSecret(deps, p)),
 };
 
 export function createResolverHost(deps: ResolverDeps): ResolverHost {
