@@ -8,6 +8,7 @@ import { Heading, Stack, Tab, TabList, TabPanel, Tabs } from '@forge/react';
 import type { AdminPage as AdminPageData } from '../contract/resolvers';
 import { BackfillPanel } from './components/backfill-panel';
 import { JiraConnectionForm } from './components/jira-connection-form';
+import { NotificationsPanel } from './components/notifications-panel';
 import { RepoHealthTable } from './components/repo-health-table';
 import { SettingsForm } from './components/settings-form';
 import { ErrorNotice, LoadingState } from './components/status-messages';
@@ -54,6 +55,7 @@ export function AdminPage({ pollIntervalMs = BACKFILL_POLL_MS }: { pollIntervalM
           <Tab>Jira</Tab>
           <Tab>Backfill</Tab>
           <Tab>Repository health</Tab>
+          <Tab>Notifications</Tab>
         </TabList>
         <TabPanel>
           <SettingsForm
@@ -70,6 +72,9 @@ export function AdminPage({ pollIntervalMs = BACKFILL_POLL_MS }: { pollIntervalM
         </TabPanel>
         <TabPanel>
           <RepoHealthTable repos={page.repos} />
+        </TabPanel>
+        <TabPanel>
+          <NotificationsPanel />
         </TabPanel>
       </Tabs>
     </Stack>
