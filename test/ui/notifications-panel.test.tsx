@@ -17,7 +17,7 @@ function aPage(over: Partial<NotificationsPage> = {}): NotificationsPage {
         lastError: {
           at: '2026-03-16T11:00:00Z',
           what: 'weekly digest',
-          message: 'Teams answered 404, 1 attempts',
+          message: 'Teams answered 404 (no_service)',
         },
       },
     },
@@ -37,7 +37,7 @@ describe('the Notifications tab', () => {
     expect(screen.text()).toContain('Last delivered 3 hours ago.');
     expect(screen.text()).toContain('No webhook saved: nothing is sent to this channel.');
     expect(screen.one('SectionMessage').props.title).toBe('Last delivery failed 1 hour ago');
-    expect(screen.text()).toContain('weekly digest: Teams answered 404, 1 attempts');
+    expect(screen.text()).toContain('weekly digest: Teams answered 404 (no_service)');
   });
 
   it('saves a webhook URL write-only and sends a test message, showing the outcome', async () => {

@@ -141,7 +141,9 @@ export async function postOnce(
     if (!policy.retryStatuses.includes(answer.status)) return { kind: 'failed', reason };
     retryAfter = answer.retryAfter;
   } catch (error) {
-    const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+    // By name: the DOMException of an aborted fetch need not be an Error of this realm.
+    const name = typeof error === 'object' && error !== null && 'name' in error ? String(error.name) : '';
+    const timedOut = name === 'TimeoutError' || name === 'AbortError';
     reason = timedOut
       ? `no answer within ${policy.timeoutMs / 1000} s`
       : `could not reach ${channel === 'slack' ? 'Slack' : 'Teams'}`;
