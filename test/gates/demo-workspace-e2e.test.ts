@@ -1,6 +1,7 @@
 /**
- * The merge checks on a synced demo workspace: the simulated Bitbucket on loopback, ingested through the real sync
- * path, then every pull request checked as Bitbucket would on merge, against what the simulator planted.
+ * The merge checks and the digest on a synced demo workspace: the simulated Bitbucket on loopback, ingested through
+ * the real sync path; every pull request checked as Bitbucket would on merge, against what the simulator planted;
+ * then `notify --digest week` to a webhook receiver on loopback.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,6 +21,11 @@ import {
   type SimWorkspace,
 } from '../../src/sim';
 import { pipelineView } from '../../src/sim/view';
+import { repoVerdicts } from '../../src/services/verdicts';
+import type { SlackPayload } from '../../src/chat/slack';
+import type { TeamsPayload } from '../../src/chat/teams';
+import { adaptiveCardProblems, slackProblems, slackText, teamsText } from '../support/chat-payloads';
+import { startReceiver } from '../support/webhook-receiver';
 
 const ROOT = path.resolve(__dirname, '../..');
 const NOW = new Date('2026-11-27T16:00:00Z');
@@ -150,23 +156,11 @@ describe('merge checks on a synced demo workspace', () => {
       });
   });
 
-  it('answers the same through the command line: one JSON line, exit 1 on a failed check', async () => {
-    const b = Object.values(ws.truth.repos).flatMap((r) => r.pullRequestBreakages)[0];
-    const run = await new Promise<{ code: number; stdout: string }>((resolve) => {
+  const cli = (args: string[]) =>
+    new Promise<{ code: number; stdout: string }>((resolve) => {
       execFile(
         path.join(ROOT, 'node_modules/.bin/tsx'),
-        [
-          path.join(ROOT, 'src/cli/main.ts'),
-          'merge-check',
-          '--workspace',
-          'acme',
-          '--repo',
-          b?.repo ?? '',
-          '--pr',
-          String(b?.pullRequestId),
-          '--data-dir',
-          dir,
-        ],
+        [path.join(ROOT, 'src/cli/main.ts'), ...args, '--data-dir', dir],
         {
           cwd: ROOT,
           env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', BITBUCKET_API_URL: sim.apiUrl },
@@ -175,10 +169,72 @@ describe('merge checks on a synced demo workspace', () => {
         (error, stdout) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout }),
       );
     });
+
+  it('answers the same through the command line: one JSON line, exit 1 on a failed check', async () => {
+    const b = Object.values(ws.truth.repos).flatMap((r) => r.pullRequestBreakages)[0];
+    const run = await cli([
+      'merge-check',
+      '--workspace',
+      'acme',
+      '--repo',
+      b?.repo ?? '',
+      '--pr',
+      String(b?.pullRequestId),
+    ]);
     expect(run.code).toBe(1);
     const printed = JSON.parse(run.stdout) as MergeCheckResult;
     expect(printed).toEqual(
       checked.find((c) => c.repo === b?.repo && c.pullRequestId === b?.pullRequestId)?.unexplained,
     );
+  }, 60_000);
+
+  it('notify --digest week posts a digest naming every flaky test verbatim, within Slack and Teams limits', async () => {
+    const receiver = await startReceiver();
+    try {
+      const run = await cli([
+        'notify',
+        '--workspace',
+        'acme',
+        '--digest',
+        'week',
+        '--slack-webhook',
+        receiver.url('/slack'),
+        '--teams-webhook',
+        receiver.url('/teams'),
+      ]);
+      expect(run.stdout).toBe(
+        'sent to Slack (1 attempt): weekly digest\nsent to Teams (1 attempt): weekly digest\n',
+      );
+      expect(run.code).toBe(0);
+      const slack = JSON.parse(
+        receiver.received.find((r) => r.path === '/slack')?.body ?? '{}',
+      ) as SlackPayload;
+      const teams = JSON.parse(
+        receiver.received.find((r) => r.path === '/teams')?.body ?? '{}',
+      ) as TeamsPayload;
+      expect(slackProblems(slack)).toEqual([]);
+      expect(adaptiveCardProblems(teams)).toEqual([]);
+      expect(Buffer.byteLength(JSON.stringify(teams))).toBeLessThan(28 * 1024);
+      const flaky: string[] = [];
+      for (const repo of await knownRepositories(rt, 'acme')) {
+        flaky.push(
+          ...(await repoVerdicts(rt.store, repo))
+            .filter((v) => v.label === 'flaky' && !v.quarantined)
+            .map((v) => v.name),
+        );
+      }
+      expect(flaky.length).toBeGreaterThanOrEqual(3);
+      // The test with markup, right-to-left text and a 2,000-character name is among them, as stored.
+      expect(flaky.some((name) => ws.truth.hostileTestName.startsWith(name.replace(/…$/, '')))).toBe(true);
+      const lines = (text: string) =>
+        text
+          .split('\n')
+          .filter((l) => /^Flaky( \(new this week\))?: /.test(l))
+          .map((l) => l.replace(/^Flaky( \(new this week\))?: /, ''));
+      expect(lines(slackText(slack)).sort()).toEqual([...new Set(flaky)].sort());
+      expect(lines(teamsText(teams)).sort()).toEqual([...new Set(flaky)].sort());
+    } finally {
+      await receiver.close();
+    }
   }, 60_000);
 });
