@@ -2,6 +2,8 @@ import { fails, ok, render } from '../support/ui-harness';
 import type { NotificationsPage } from '../../src/contract/gates';
 import { DEFAULT_NOTIFICATION_SETTINGS } from '../../src/contract/gates';
 import { NotificationsPanel } from '../../src/ui/components/notifications-panel';
+import { AdminPage } from '../../src/ui/admin-page';
+import { anAdminPage } from '../support/ui-builders';
 
 const NOW = new Date('2026-03-16T12:00:00Z');
 const REPO_UUID = '{7e6d5c4b-3a29-4817-a6f5-e4d3c2b1a098}';
@@ -31,6 +33,17 @@ const byId = (suffix: string) => (node: { props: Record<string, unknown> }) =>
   String(node.props.id).endsWith(suffix);
 
 describe('the Notifications tab', () => {
+  it('loads only when the admin opens it', async () => {
+    const screen = await render(<AdminPage />, {
+      getAdminPage: ok(anAdminPage()),
+      getNotifications: ok(aPage()),
+    });
+    expect(screen.callsTo('getNotifications')).toEqual([]);
+    await screen.fire(screen.one('Tabs'), 'onChange', 4);
+    expect(screen.callsTo('getNotifications')).toEqual([{}]);
+    expect(screen.tabPanel(4).text()).toContain('A webhook is saved (hooks.slack.com/…x9Qz).');
+  });
+
   it('shows what is stored without the URL, and the last failed delivery of a channel', async () => {
     const screen = await render(<NotificationsPanel now={NOW} />, { getNotifications: ok(aPage()) });
     expect(screen.text()).toContain('A webhook is saved (hooks.slack.com/…x9Qz).');
