@@ -77,25 +77,8 @@ export function applyAttemptToPrIndex(index: PrIndex | undefined, a: AttemptReco
   return bound({ ...index, newestBuild: Math.max(index.newestBuild, a.buildNumber), attempts: [...index.attempts, entry] });
 }
 
-/**
- * The attempts of one commit's branch pipelines (no pull request, not the default branch), for the merge check of
- * a pull request whose pipelines run on push. Pull-request pipelines are in the pull request's own index.
- */
-export interface CommitIndex {
-  commit: string;
-  attempts: PrAttempt[];
-}
-
-/** The commit's index after one more attempt, or undefined when the attempt is not a branch pipeline's or is in. */
-export function applyAttemptToCommitIndex(index: CommitIndex | undefined, a: AttemptRecord): CommitIndex | undefined {
-  if (a.pullRequestId !== undefined || a.isDefaultBranch || !a.commit) return undefined;
-  const entry = prAttemptOf(a);
-  if (index?.attempts.some((x) => attemptId(x) === attemptId(entry))) return undefined;
-  return bound({ commit: a.commit, attempts: [...(index?.attempts ?? []), entry] });
-}
-
 /** Keeps the newest attempts and at most MAX_PR_FAILED_REFS named failed tests (newest attempts first). */
-function bound<I extends { attempts: PrAttempt[] }>(index: I): I {
+function bound(index: PrIndex): PrIndex {
   const newestFirst = [...index.attempts]
     .sort((x, y) => y.completedOn.localeCompare(x.completedOn) || y.runNumber - x.runNumber)
     .slice(0, MAX_PR_ATTEMPTS);

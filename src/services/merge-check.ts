@@ -20,7 +20,6 @@ import {
 import type { PrAttempt } from '../domain/pr-index';
 import type { PullRequest, RepoRef } from '../domain/types';
 import * as keys from '../storage/keys';
-import { readDocs } from '../storage/read-docs';
 import type { Store } from '../storage/store';
 import type { BitbucketClient } from '../bitbucket/client';
 import { changeVerdicts, failureVerdicts, latestAttemptPerStep, type TestVerdict } from './verdicts';
@@ -90,19 +89,20 @@ export async function judgePullRequest(
   );
 }
 
-/** The attempts of the commit: from the pull request's own index, and from the commit's branch pipelines. */
+/** The attempts of the commit: from the pull request's own index, and the commit's branch-pipeline attempts. */
 async function attemptsOfCommit(
   store: Store,
   repoUuid: string,
   pullRequestId: number,
   commit: string,
 ): Promise<PrAttempt[]> {
-  const { pr, branch } = await readDocs(store, {
-    pr: keys.pullRequestIndex(repoUuid, pullRequestId),
-    branch: keys.commitIndex(repoUuid, commit),
-  });
+  const [pr, branch] = await Promise.all([
+    store.getDoc(keys.pullRequestIndex(repoUuid, pullRequestId)),
+    // One page: a commit with more than 100 branch-pipeline attempts is judged on the first 100 listed.
+    store.query(keys.commitAttemptsOf(repoUuid, commit), { limit: 100 }),
+  ]);
   const fromPr = pr?.value.commit && short(pr.value.commit) === commit ? pr.value.attempts : [];
-  return [...fromPr, ...(branch?.value.attempts ?? [])];
+  return [...fromPr, ...branch.items.map((i) => i.value)];
 }
 
 interface FinishedPipeline {

@@ -6,7 +6,7 @@
 import type { AttemptRecord } from '../domain/attempt';
 import { applyAttemptToStepStats, emptyStepStats } from '../domain/step-stats';
 import { applyFailure, emptyFailureStats } from '../domain/failure-stats';
-import { applyAttemptToCommitIndex, applyAttemptToPrIndex } from '../domain/pr-index';
+import { applyAttemptToPrIndex, prAttemptOf } from '../domain/pr-index';
 import * as keys from '../storage/keys';
 import type { DocKey, DocOp, Store, Versioned } from '../storage/store';
 import { commitWithRetry } from './commit-with-retry';
@@ -36,17 +36,14 @@ export async function recordAttempt(store: Store, a: AttemptRecord, opts: Record
   const failuresKey = keys.failureStats(repo);
   const catalogKey = keys.stepCatalog(repo);
   const prKey = a.pullRequestId !== undefined ? keys.pullRequestIndex(repo, a.pullRequestId) : undefined;
-  // Branch pipelines of a change (no pull request, not the default branch): what the merge check finds by commit.
-  const commitKey = prKey === undefined && !a.isDefaultBranch && a.commit ? keys.commitIndex(repo, a.commit) : undefined;
 
   const committed = await commitWithRetry(store, async () => {
-    const { mark, stats, failures, catalog, pr, commit } = await readDocs(store, {
+    const { mark, stats, failures, catalog, pr } = await readDocs(store, {
       mark: markKey,
       stats: statsKey,
       failures: failuresKey,
       catalog: catalogKey,
       ...(prKey ? { pr: prKey } : {}),
-      ...(commitKey ? { commit: commitKey } : {}),
     });
     if (mark) return undefined;
     const ops: DocOp[] = [
@@ -60,14 +57,16 @@ export async function recordAttempt(store: Store, a: AttemptRecord, opts: Record
     if (catalogOp) ops.push(catalogOp);
     const prIndex = prKey ? applyAttemptToPrIndex(pr?.value, a) : undefined;
     if (prKey && prIndex) ops.push(put(prKey, prIndex, pr?.version ?? 0, ttlSeconds));
-    const commitIdx = commitKey ? applyAttemptToCommitIndex(commit?.value, a) : undefined;
-    if (commitKey && commitIdx) ops.push(put(commitKey, commitIdx, commit?.version ?? 0, ttlSeconds));
     ops.push(...(await planTestUpdates(store, a, MAX_OPS - ops.length)));
     return ops;
   });
   // Written after the commit, and again on a duplicate: a crash between the two leaves the aggregates counted
   // once and the record restored by the redelivery.
   await store.set(keys.attempt(repo, a), a, { ttlSeconds });
+  // A branch pipeline of a change (no pull request, not the default branch): the merge check finds it by commit.
+  if (a.pullRequestId === undefined && !a.isDefaultBranch && a.commit) {
+    await store.set(keys.commitAttempt(repo, a.commit, a), prAttemptOf(a), { ttlSeconds });
+  }
   return committed ? 'recorded' : 'duplicate';
 }
 

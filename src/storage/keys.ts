@@ -102,9 +102,18 @@ export const testIndex = (repo: string, stepName: string): DocKey<TestIndex> => 
 /* ---- Pull requests: the attempts of each PR's newest commit (src/domain/pr-index), and what Code Insights holds ---- */
 export const pullRequestIndex = (repo: string, pullRequestId: number): DocKey<import('../domain/pr-index').PrIndex> =>
   doc(`pr:${bare(repo)}:${pullRequestId}`);
-/** A commit's branch-pipeline attempts (src/domain/pr-index), keyed by the 12 characters the pull-request API gives. */
-export const commitIndex = (repo: string, commit: string): DocKey<import('../domain/pr-index').CommitIndex> =>
-  doc(`commit:${bare(repo)}:${commit.slice(0, 12).toLowerCase()}`);
+/**
+ * One attempt of a branch pipeline (no pull request, not the default branch), by the 12 characters of its commit
+ * that the pull-request API gives: the merge check lists a commit's attempts with one prefix query.
+ */
+export const commitAttempt = (
+  repo: string,
+  commit: string,
+  a: Pick<AttemptRecord, 'pipelineUuid' | 'stepUuid' | 'runNumber'>,
+): Key<import('../domain/pr-index').PrAttempt> =>
+  key(`commitattempt:${bare(repo)}:${commit.slice(0, 12).toLowerCase()}:${bare(a.pipelineUuid)}:${bare(a.stepUuid)}:${a.runNumber}`);
+export const commitAttemptsOf = (repo: string, commit: string): KeyPrefix<import('../domain/pr-index').PrAttempt> =>
+  prefix(`commitattempt:${bare(repo)}:${commit.slice(0, 12).toLowerCase()}:`);
 /** The Code Insights report last published on a commit: how many annotations it holds, so a re-report starts clean. */
 export interface PublishedReport {
   at: string;

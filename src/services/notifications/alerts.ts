@@ -141,8 +141,14 @@ async function regressionAlerts(store: Store, s: AlertScope, repo: RepoRef): Pro
 async function ingestionAlerts(store: Store, s: AlertScope): Promise<AlertEvent[]> {
   const out: AlertEvent[] = [];
   const stalledBefore = s.now.getTime() - STALLED_HOURS * 3_600_000;
-  const states = await store.getMany(s.repos.slice(0, 25).map((r) => keys.reconcileState(r.repoUuid)));
-  for (const repo of s.repos.slice(0, 25)) {
+  const states = new Map<string, keys.ReconcileState>();
+  for (let i = 0; i < s.repos.length; i += 25) {
+    for (const [k, v] of await store.getMany(
+      s.repos.slice(i, i + 25).map((r) => keys.reconcileState(r.repoUuid)),
+    ))
+      states.set(k, v);
+  }
+  for (const repo of s.repos) {
     const last = states.get(keys.reconcileState(repo.repoUuid))?.lastSweepAt;
     if (!last || Date.parse(last) >= stalledBefore) continue;
     out.push({
