@@ -283,6 +283,7 @@ export function generate(scenario: Scenario, seed = scenario.seed): Generated {
         broken: [],
         failures: [],
         incidents: [],
+        pullRequestBreakages: [],
         hostileTestName: '',
         repoState: {},
       },

@@ -58,3 +58,8 @@ export const reportPath = (repo: RepoRef, commit: string, reportId: string): str
   `${repoPath(repo)}/commit/${commitSegment(commit)}/reports/${pathSegment(reportId)}`;
 
 export const variablesPath = (repo: RepoRef): string => `${repoPath(repo)}/pipelines_config/variables`;
+
+export function pullRequestPath(repo: RepoRef, pullRequestId: number): string {
+  if (!Number.isSafeInteger(pullRequestId) || pullRequestId < 1) throw new RangeError(`not a pull request id: ${pullRequestId}`);
+  return `${repoPath(repo)}/pullrequests/${pullRequestId}`;
+}

@@ -44,6 +44,8 @@ export interface StoreBudgetOptions {
   now?: () => number;
 }
 
+/** Of Bitbucket's 1,000 calls per hour, what the jobs may use: the rest is headroom for people (pages, merge checks). */
+export const DEFAULT_LIMIT_PER_HOUR = 900;
 const HOUR_MS = 3_600_000;
 /** Counters outlive their hour by one hour, then expire. */
 const BUDGET_TTL_SECONDS = 2 * 3600;
@@ -73,7 +75,7 @@ export class StoreBudget implements ApiBudget {
   constructor(options: StoreBudgetOptions) {
     this.store = options.store;
     this.workspaceId = options.workspaceId;
-    this.limit = options.limitPerHour ?? 900;
+    this.limit = options.limitPerHour ?? DEFAULT_LIMIT_PER_HOUR;
     this.blockSize = options.blockSize ?? 10;
     this.maxConflictRetries = options.maxConflictRetries ?? 8;
     this.now = options.now ?? Date.now;

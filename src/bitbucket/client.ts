@@ -4,7 +4,7 @@
  * follows `next` links exactly as given, and returns domain types through the mappers. Every call is counted,
  * because the hourly rate limit, not compute, sets the pace of ingestion (DESIGN.md).
  */
-import type { Pipeline, RepoRef, Step, TestCase, TestReportSummary } from '../domain/types';
+import type { Pipeline, PullRequest, RepoRef, Step, TestCase, TestReportSummary } from '../domain/types';
 import { uuidPathSegment } from '../domain/uuid';
 import {
   commitSegment,
@@ -12,6 +12,7 @@ import {
   pathSegment,
   pipelinePath,
   pipelinesPath,
+  pullRequestPath,
   queryString,
   repoPath,
   reportPath,
@@ -39,6 +40,7 @@ import {
   parseApi,
   pipelineFromApi,
   pipelineVariableFromApi,
+  pullRequestFromApi,
   repositoryFromApi,
   stepFromApi,
   testCaseFromApi,
@@ -148,6 +150,7 @@ const STEP_FIELDS = [
   'image',
   'size',
 ];
+const PULL_REQUEST_FIELDS = ['id', 'state', 'source.commit.hash', 'source.branch.name', 'destination.branch.name'];
 const TEST_CASE_FIELDS = ['uuid', 'name', 'fully_qualified_name', 'package_name', 'status', 'duration'];
 
 const listFields = (fields: readonly string[]): string =>
@@ -449,6 +452,14 @@ export class BitbucketClient {
       const chunk = annotations.slice(i, i + ANNOTATIONS_PER_CALL);
       await this.send({ endpoint: 'reports.annotations', method: 'POST', url, ...jsonBody(chunk) });
     }
+  }
+
+  // ---- pull requests ----
+
+  /** One pull request: its source commit and branches (the merge check's one call). */
+  async getPullRequest(repo: RepoRef, pullRequestId: number): Promise<PullRequest> {
+    const url = `${pullRequestPath(repo, pullRequestId)}?${queryString({ fields: PULL_REQUEST_FIELDS.join(',') })}`;
+    return pullRequestFromApi(await this.getJson('pullrequests.get', 'pull request', url));
   }
 
   // ---- repository variables ----

@@ -10,6 +10,7 @@ import type {
   PipelineResult,
   PipelineStatus,
   PipelineTarget,
+  PullRequest,
   RepoRef,
   Step,
   StepResult,
@@ -23,6 +24,7 @@ import { parseIsoDurationMs } from './iso-duration';
 import {
   apiPipeline,
   apiPipelineVariable,
+  apiPullRequest,
   apiRepository,
   apiStep,
   apiTestCase,
@@ -282,4 +284,15 @@ function dropUndefined<T extends object>(value: T): T {
     if (value[k] === undefined) delete value[k];
   }
   return value;
+}
+
+export function pullRequestFromApi(raw: unknown): PullRequest {
+  const api = parseApi(apiPullRequest, raw, 'pull request');
+  return dropUndefined({
+    id: api.id,
+    state: api.state ?? 'UNKNOWN',
+    sourceCommit: api.source.commit?.hash,
+    sourceBranch: api.source.branch?.name,
+    destinationBranch: api.destination.branch?.name,
+  });
 }

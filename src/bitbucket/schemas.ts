@@ -136,3 +136,15 @@ export type ApiBranchRef = z.infer<typeof apiBranchRef>;
 export type ApiStep = z.infer<typeof apiStep>;
 export type ApiTestCase = z.infer<typeof apiTestCase>;
 export type ApiTestCaseReasons = z.infer<typeof apiTestCaseReasons>;
+
+/** A pull request (`GET .../pullrequests/{id}`): its id, state and the commits and branches on both sides. */
+const apiPullRequestSide = z.object({
+  branch: z.object({ name: z.string() }).nullish(),
+  commit: z.object({ hash: z.string() }).nullish(),
+});
+export const apiPullRequest = z.object({
+  id: z.number().int(),
+  state: z.string().optional(),
+  source: apiPullRequestSide,
+  destination: apiPullRequestSide,
+});

@@ -9,6 +9,7 @@ import { knownRepositories } from '../services/sweep';
 import type { Logger } from '../services/context';
 import { renderReport, type ReportFormat } from '../report/render';
 import { runDemo } from './demo';
+import { mergeCheckCommand, notifyCommand } from './gates';
 import { runServe } from './serve';
 
 export class UsageError extends Error {}
@@ -25,6 +26,12 @@ export interface CliValues {
   stats?: string;
   port?: string;
   'no-serve'?: boolean;
+  pr?: string;
+  check?: string;
+  'slack-webhook'?: string;
+  'teams-webhook'?: string;
+  digest?: string;
+  alerts?: boolean;
 }
 
 const stderrLogger: Logger = {
@@ -142,6 +149,15 @@ export async function runCommand(command: string, values: CliValues): Promise<nu
       const rt = openRuntime(values);
       try {
         return command === 'sync' ? await syncCommand(rt, values) : await reportCommand(rt, values);
+      } finally {
+        rt.close();
+      }
+    }
+    case 'merge-check':
+    case 'notify': {
+      const rt = openRuntime(values);
+      try {
+        return command === 'notify' ? await notifyCommand(rt, values) : await mergeCheckCommand(rt, values);
       } finally {
         rt.close();
       }

@@ -3,6 +3,8 @@
  * `pipeline-insights`: the local command line. Same services as the Forge app; an embedded store in a data folder.
  *   sync    ingest a Bitbucket workspace (incremental)
  *   report  print the insights of a repository (text, json, html)
+ *   merge-check  the merge checks of a pull request, as Bitbucket would run them
+ *   notify  send a digest, or the alerts not sent yet, to Slack and Teams
  *   serve   the app's pages in a local browser preview
  *   demo    a simulated workspace: ingest it through the real code, print the report, serve the pages
  */
@@ -16,11 +18,13 @@ commands:
   sync   --workspace WS [--repo SLUG]... [--since ISO-DATE] [--data-dir DIR] [--stats FILE]
   report --workspace WS --repo SLUG [--since ISO-DATE] [--branch NAME] [--period day|week|month]
          [--format text|json|html] [--output FILE] [--data-dir DIR]
+  merge-check --workspace WS --repo SLUG --pr N [--check unexplained|new-flaky] [--data-dir DIR]
+  notify --workspace WS [--slack-webhook URL] [--teams-webhook URL] (--digest day|week | --alerts) [--data-dir DIR]
   serve  [--port N] [--data-dir DIR]
   demo   [--port N] [--data-dir DIR] [--no-serve]
 
 environment: BITBUCKET_API_URL (default https://api.bitbucket.org/2.0), BITBUCKET_TOKEN, or
-             BITBUCKET_EMAIL + BITBUCKET_API_TOKEN`;
+             BITBUCKET_EMAIL + BITBUCKET_API_TOKEN; PIPELINE_INSIGHTS_SLACK_WEBHOOK, PIPELINE_INSIGHTS_TEAMS_WEBHOOK`;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -38,6 +42,12 @@ async function main(argv: string[]): Promise<number> {
       stats: { type: 'string' },
       port: { type: 'string' },
       'no-serve': { type: 'boolean' },
+      pr: { type: 'string' },
+      check: { type: 'string' },
+      'slack-webhook': { type: 'string' },
+      'teams-webhook': { type: 'string' },
+      digest: { type: 'string' },
+      alerts: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });

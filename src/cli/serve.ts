@@ -13,6 +13,7 @@ import { createJiraGateway, createResolverHost, localAccess, type JiraGateway } 
 import * as keys from '../storage/keys';
 import { prefix } from '../storage/keys';
 import type { Store } from '../storage/store';
+import { fetchPost, WEBHOOK_ENV, type SecretStore } from '../services/notifications/channels';
 import { DEFAULT_DATA_DIR, UsageError, type CliValues } from './commands';
 
 export interface ServeOptions {
@@ -76,9 +77,35 @@ export async function startLocalPreview(o: Omit<ServeOptions, 'port'> & { port?:
 /** The real resolvers over a local runtime; the workspace key of each call is the one of its page route. */
 export function localResolverHost(rt: LocalRuntime, env: NodeJS.ProcessEnv): ResolverHost {
   const jira = localJiraGateway(env);
+  const secrets = localSecrets(env);
   return {
     handle: (name, payload, caller) =>
-      createResolverHost({ store: rt.store, client: rt.client, access: localAccess, jira, now: rt.now, workspace: caller.workspaceUuid }).handle(name, payload, caller),
+      createResolverHost({
+        store: rt.store,
+        client: rt.client,
+        access: localAccess,
+        jira,
+        now: rt.now,
+        workspace: caller.workspaceUuid,
+        secrets,
+        postWebhook: fetchPost(),
+        allowLoopbackWebhooks: true,
+      }).handle(name, payload, caller),
+  };
+}
+
+/** Locally, webhook URLs and the Slack signing secret come from the environment, or from the page for the life of the process. */
+export function localSecrets(env: NodeJS.ProcessEnv): SecretStore {
+  const fromEnv: Record<string, string | undefined> = {
+    [keys.SECRET_NAMES.slack]: env[WEBHOOK_ENV.slack],
+    [keys.SECRET_NAMES.teams]: env[WEBHOOK_ENV.teams],
+    [keys.SECRET_NAMES.slackSigningSecret]: env.SLACK_SIGNING_SECRET,
+  };
+  const entered = new Map<string, string | undefined>();
+  return {
+    get: async (name) => (entered.has(name) ? entered.get(name) : fromEnv[name]),
+    set: async (name, value) => void entered.set(name, value),
+    delete: async (name) => void entered.set(name, undefined),
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import type { RepoReport, SuggestionStatus, TestClassification, EvidenceItem } from './insights';
 import type { WorkspaceSettings } from './settings';
+import type { ChannelStatus, ChatChannel, MergeCheckSettings, NotificationSettings, NotificationsPage } from './gates';
 
 export type PrVerdict = 'known-flaky' | 'quarantined' | 'broken-on-default' | 'new';
 
@@ -93,6 +94,13 @@ export interface ResolverContract {
     { jiraTokenSet: boolean },
   ];
   startBackfill: [{ days: number }, BackfillStatus];
+  getNotifications: [Record<string, never>, NotificationsPage];
+  saveNotificationSettings: [{ settings: NotificationSettings; mergeCheck: MergeCheckSettings }, { settings: NotificationSettings; mergeCheck: MergeCheckSettings }];
+  /** Without `url`, the channel's webhook is removed. */
+  saveChatWebhook: [{ channel: ChatChannel; url?: string }, ChannelStatus];
+  sendTestMessage: [{ channel: ChatChannel }, ChannelStatus];
+  /** Without `secret`, the stored one is removed. */
+  saveSlackSigningSecret: [{ secret?: string }, { signingSecretSet: boolean }];
 }
 
 export type ResolverName = keyof ResolverContract;
@@ -114,6 +122,11 @@ export const RESOLVER_NAMES: readonly ResolverName[] = [
   'saveSettings',
   'saveJiraConnection',
   'startBackfill',
+  'getNotifications',
+  'saveNotificationSettings',
+  'saveChatWebhook',
+  'sendTestMessage',
+  'saveSlackSigningSecret',
 ] as const;
 
 export type { TestClassification };

@@ -149,3 +149,14 @@ export interface FailureClassification {
   /** Id of the pattern-table rule that matched, for evidence and tests. */
   rule?: string;
 }
+
+/** A pull request as the merge check needs it: where it comes from and where it goes. */
+export interface PullRequest {
+  id: number;
+  /** `OPEN`, `MERGED`, `DECLINED`, `SUPERSEDED`, or what Bitbucket adds later. */
+  state: string;
+  /** The source commit as Bitbucket gives it (the API shortens it to 12 characters). */
+  sourceCommit?: string;
+  sourceBranch?: string;
+  destinationBranch?: string;
+}

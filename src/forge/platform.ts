@@ -9,6 +9,7 @@ import { Queue, type PushEvent } from '@forge/events';
 import { kvs } from '@forge/kvs';
 import { forgeFetchApi, type ForgeFetchApi } from '../bitbucket/forge-transport';
 import type { Logger } from '../services/context';
+import { fetchPost, type WebhookPost } from '../services/notifications/channels';
 import type { FetchLike } from '../services/resolvers';
 import type { KvsClient } from '../storage/forge-kvs-store';
 import { asUserFetch, type UserBitbucketFetch } from './access';
@@ -16,6 +17,7 @@ import { asUserFetch, type UserBitbucketFetch } from './access';
 export interface SecretStore {
   getSecret<T>(key: string): Promise<T | undefined>;
   setSecret<T>(key: string, value: T): Promise<void>;
+  deleteSecret(key: string): Promise<void>;
 }
 
 /** The one queue call used: `new Queue({ key }).push(events)` (≤ 50 events, ≤ 200 KB a push). */
@@ -32,6 +34,8 @@ export interface ForgePlatform {
   asUser: UserBitbucketFetch;
   /** Egress `fetch` (Jira). */
   fetch: FetchLike;
+  /** Egress POST of a chat message (Slack, Teams Workflows), with a time limit and no redirect followed. */
+  webhookPost: WebhookPost;
   now: () => Date;
   log: Logger;
 }
@@ -49,6 +53,8 @@ export function forgePlatform(): ForgePlatform {
     bitbucket: forgeFetchApi,
     asUser: asUserFetch,
     fetch: (url, init) => forgeFetch(url, init),
+    // Redirects are not followed: a webhook answers, it does not send the message elsewhere.
+    webhookPost: fetchPost((url, init) => forgeFetch(url, { ...init, redirect: 'manual' })),
     now: () => new Date(),
     log: consoleLogger,
   };

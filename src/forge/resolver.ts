@@ -11,6 +11,7 @@ import { createJiraGateway, createResolverHost, type JiraTokenStore } from '../s
 import { queueBackfill } from '../services/backfill';
 import { JIRA_TOKEN_SECRET } from '../storage/keys';
 import { forgeAccess } from './access';
+import { kvsSecrets } from './notifications';
 import type { ForgePlatform, SecretStore } from './platform';
 import { backfillQueues, inInvocation } from './runtime';
 
@@ -71,6 +72,8 @@ export function createForgeResolver(platform: ForgePlatform) {
               startedAt,
               backfillQueues(platform, workspaceUuid).chunks,
             ),
+          secrets: kvsSecrets(platform.kvs),
+          postWebhook: platform.webhookPost,
         });
         return host.handle(name, req.payload, caller);
       });

@@ -6,7 +6,7 @@
 import { boundAttempt, type AttemptRecord } from '../domain/attempt';
 import { applyAttemptToStepStats, emptyStepStats } from '../domain/step-stats';
 import { applyFailure, emptyFailureStats } from '../domain/failure-stats';
-import { applyAttemptToPrIndex } from '../domain/pr-index';
+import { applyAttemptToPrIndex, prAttemptOf } from '../domain/pr-index';
 import * as keys from '../storage/keys';
 import { FORGE_KVS_LIMITS, MAX_DOC_DATA_BYTES } from '../storage/limits';
 import type { DocKey, DocOp, Store, Versioned } from '../storage/store';
@@ -82,6 +82,10 @@ export async function recordAttempt(
   // Written after the commit, and again on a duplicate: a crash between the two leaves the aggregates counted
   // once and the record restored by the redelivery.
   await store.set(keys.attempt(repo, a), a, { ttlSeconds });
+  // A branch pipeline of a change (no pull request, not the default branch): the merge check finds it by commit.
+  if (a.pullRequestId === undefined && !a.isDefaultBranch && a.commit) {
+    await store.set(keys.commitAttempt(repo, a.commit, a), prAttemptOf(a), { ttlSeconds });
+  }
   return committed ? 'recorded' : 'duplicate';
 }
 

@@ -11,6 +11,11 @@ export async function readWorkspaceSettings(store: Store, workspace: string): Pr
   return { ...DEFAULT_SETTINGS, ...(await store.get(keys.settings(workspace))) };
 }
 
+/** The detector configuration a workspace's saved settings imply. */
+export async function workspaceDetectorConfig(store: Store, workspace: string): Promise<DetectorConfig> {
+  return detectorConfigFor(await readWorkspaceSettings(store, workspace));
+}
+
 export function detectorConfigFor(
   settings: Pick<WorkspaceSettings, 'flakyAlarmThreshold' | 'flakyRecoveryThreshold' | 'branchScope'>,
 ): DetectorConfig {

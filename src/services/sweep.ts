@@ -30,7 +30,10 @@ export interface SweepOptions {
   onRepo?: (repo: RepoRef, outcome: ReconcileOutcome) => void;
 }
 
-export async function loadSettings(ctx: ServiceContext, workspace: string): Promise<WorkspaceSettings> {
+export async function loadSettings(
+  ctx: Pick<ServiceContext, 'store'>,
+  workspace: string,
+): Promise<WorkspaceSettings> {
   return readWorkspaceSettings(ctx.store, workspace);
 }
 
@@ -117,7 +120,10 @@ export function rethrowUnexpected(result: SweepResult): void {
 }
 
 /** Repositories recorded by earlier sweeps (bounded: one page per 100 repositories). */
-export async function knownRepositories(ctx: ServiceContext, workspace: string): Promise<RepoRef[]> {
+export async function knownRepositories(
+  ctx: Pick<ServiceContext, 'store'>,
+  workspace: string,
+): Promise<RepoRef[]> {
   const out: RepoRef[] = [];
   let cursor: string | undefined;
   do {

@@ -212,3 +212,38 @@ export function testSummaryJson(rows: TestCaseRow[]): Json {
 export function errorJson(message: string, detail?: string): Json {
   return { type: 'error', error: { message, ...(detail ? { detail } : {}) } };
 }
+
+/**
+ * A pull request as `GET .../pullrequests/{id}` shows it, from the pipelines of its commits (`newest` is the one
+ * of its newest push). Bitbucket gives pull-request commits as 12-character hashes.
+ */
+export function pullRequestJson(
+  ws: SimWorkspace,
+  repo: SimRepo,
+  newest: SimPipeline & { target: { kind: 'pullrequest' } },
+  first: SimPipeline,
+  apiUrl: string,
+): Json {
+  const t = newest.target;
+  const fullName = `${ws.slug}/${repo.slug}`;
+  const side = (branch: string, commit: string): Json => ({
+    branch: { name: branch },
+    commit: { type: 'commit', hash: commit.slice(0, 12) },
+    repository: repositoryRef(ws, repo),
+  });
+  return {
+    type: 'pullrequest',
+    id: t.pullRequestId,
+    title: t.title,
+    state: 'OPEN',
+    author: { type: 'user', display_name: newest.author },
+    source: side(t.source, t.commit),
+    destination: side(t.destination, t.destinationCommit),
+    created_on: first.createdOn,
+    updated_on: newest.createdOn,
+    links: {
+      self: href(`${apiUrl}/repositories/${fullName}/pullrequests/${t.pullRequestId}`),
+      html: href(`${WEB}/${fullName}/pull-requests/${t.pullRequestId}`),
+    },
+  };
+}

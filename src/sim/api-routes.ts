@@ -6,6 +6,7 @@ import { isUuid, unwrapUuid, wrapUuid } from '../domain/uuid';
 import {
   errorJson,
   pipelineJson,
+  pullRequestJson,
   repositoryJson,
   stepJson,
   testCaseJson,
@@ -347,6 +348,21 @@ function postAnnotations(
   return json(200, created);
 }
 
+function getPullRequest(ws: SimWorkspace, repo: SimRepo, req: SimRequest): SimResponse {
+  const id = Number(req.params['id']);
+  const pipelines = repo.pipelines
+    .filter(
+      (p): p is SimPipeline & { target: { kind: 'pullrequest' } } =>
+        p.target.kind === 'pullrequest' && p.target.pullRequestId === id,
+    )
+    .filter((p) => isVisible(p, now(ws)))
+    .sort((a, b) => Date.parse(a.createdOn) - Date.parse(b.createdOn));
+  const first = pipelines[0];
+  const newest = pipelines[pipelines.length - 1];
+  if (!first || !newest) throw new HttpError(404, `Pull request ${req.params['id'] ?? ''} not found`);
+  return json(200, pullRequestJson(ws, repo, newest, first, req.apiUrl));
+}
+
 function listStatuses(ws: SimWorkspace, repo: SimRepo, req: SimRequest): SimResponse {
   const latest = new Map<string, Json>();
   for (const p of repo.pipelines.filter((x) => x.target.commit === req.params['commit'])) {
@@ -504,5 +520,6 @@ export function apiRouter(deps: ApiDeps): Router {
       'annotations.create',
       with_((ws, repo, req) => postAnnotations(ws, deps.state, repo, req)),
     )
-    .add('GET', `${R}/commit/:commit/statuses`, 'statuses.list', with_(listStatuses));
+    .add('GET', `${R}/commit/:commit/statuses`, 'statuses.list', with_(listStatuses))
+    .add('GET', `${R}/pullrequests/:id`, 'pullrequests.get', with_(getPullRequest));
 }

@@ -154,6 +154,16 @@ export interface SimBrokenTruth {
   brokenForCommits: number;
 }
 
+/** A test a pull request broke: it fails in that pull request's newest pipeline only. */
+export interface SimPullRequestBreakage {
+  repo: string;
+  pullRequestId: number;
+  pipelineUuid: string;
+  buildNumber: number;
+  fullyQualifiedName: string;
+  suite: string;
+}
+
 export interface SimFailureTruth {
   repo: string;
   pipelineUuid: string;
@@ -190,6 +200,8 @@ export interface SimPipelineTruth {
 export interface SimRepoTruth {
   flakyTests: SimFlakyTruth[];
   brokenTests: SimBrokenTruth[];
+  /** Tests broken by a pull request (failing only in its newest pipeline). */
+  pullRequestBreakages: SimPullRequestBreakage[];
   failures: SimFailureTruth[];
   pipelines: SimPipelineTruth[];
   /** Steps killed for memory again and again (raise their size). */
@@ -231,6 +243,7 @@ export interface SimPlanted {
   infraBursts: { from: string; to: string }[];
   flaky: SimFlakyTruth[];
   broken: SimBrokenPlan[];
+  pullRequestBreakages: SimPullRequestBreakage[];
   failures: SimFailureTruth[];
   incidents: SimIncident[];
   hostileTestName: string;

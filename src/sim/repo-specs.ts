@@ -33,6 +33,11 @@ export interface PlantSpec {
   /** The step getting ~2 % slower a day over the last two weeks. */
   slowingStep?: string;
   hostileTest?: boolean;
+  /**
+   * A pull request breaks a test: the newest green pipeline of a pull request gets a unit test failure no other
+   * run has (a new failure, the author's to fix), so a merge check has something to refuse.
+   */
+  pullRequestBreaksTest?: boolean;
 }
 
 export interface RepoSpec {
@@ -108,6 +113,7 @@ export const DEFAULT_REPOS: RepoSpec[] = [
       becomesFlakyOnDay: 20,
       slowingStep: 'Integration tests',
       hostileTest: true,
+      pullRequestBreaksTest: true,
     },
   },
   {
@@ -152,7 +158,13 @@ export const DEFAULT_REPOS: RepoSpec[] = [
         deployment: 'Staging',
       },
     ],
-    plant: { flakyLow: 2, flakyModerate: 2, brokenForCommits: 4, oomStep: { name: 'Build', rate: 0.15 } },
+    plant: {
+      flakyLow: 2,
+      flakyModerate: 2,
+      brokenForCommits: 4,
+      oomStep: { name: 'Build', rate: 0.15 },
+      pullRequestBreaksTest: true,
+    },
   },
   {
     slug: 'infra-scripts',

@@ -17,6 +17,7 @@ import { createRng, hashString, type Rng } from './prng';
 import { pipelinesYml } from './pipelines-yml';
 import { DEFAULT_REPOS, type RepoSpec } from './repo-specs';
 import { type ForcedPush, type RepoContext, rerunFailedSteps, simulateWindow } from './simulate';
+import { plantPullRequestBreakage } from './pr-breakage';
 import { hostileTest, makeSuite } from './test-suites';
 import { pipelineView, isVisible } from './view';
 
@@ -56,6 +57,7 @@ export function generateWorkspace(options: GenerateOptions): SimWorkspace {
   for (const repo of ws.repos) plantTests(ws, repo, rng, start, days);
   for (const ctx of contexts(ws, options.seed)) {
     simulateWindow(ctx, start, now, forcedPushes(ctx.spec, now));
+    plantPullRequestBreakage(ws, ctx.repo, ctx.spec, now);
   }
   ws.truth = computeTruth(ws);
   return ws;
@@ -174,6 +176,7 @@ function plantedFacts(specs: RepoSpec[], start: number, days: number, now: numbe
     infraBursts: [{ from: iso(burstDay + 13 * HOUR), to: iso(burstDay + 16 * HOUR) }],
     flaky: [],
     broken: [],
+    pullRequestBreakages: [],
     failures: [],
     incidents: incidents(specs, start, days),
     hostileTestName: '',
@@ -278,6 +281,7 @@ export function computeTruth(ws: SimWorkspace): SimTruth {
       brokenTests: ws.planted.broken
         .filter((b) => b.truth.repo === repo.slug && b.truth.brokenAtCommit)
         .map((b) => b.truth),
+      pullRequestBreakages: ws.planted.pullRequestBreakages.filter((b) => b.repo === repo.slug),
       failures: ws.planted.failures.filter((f) => f.repo === repo.slug && Date.parse(f.at) <= now),
       pipelines: visible.map((p) => pipelineTruth(p, now)),
       oomSteps: spec?.plant.oomStep

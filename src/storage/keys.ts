@@ -126,6 +126,23 @@ export const pullRequestIndex = (
   repo: string,
   pullRequestId: number,
 ): DocKey<import('../domain/pr-index').PrIndex> => doc(`pr:${bare(repo)}:${pullRequestId}`);
+/**
+ * One attempt of a branch pipeline (no pull request, not the default branch), by the 12 characters of its commit
+ * that the pull-request API gives: the merge check lists a commit's attempts with one prefix query.
+ */
+export const commitAttempt = (
+  repo: string,
+  commit: string,
+  a: Pick<AttemptRecord, 'pipelineUuid' | 'stepUuid' | 'runNumber'>,
+): Key<import('../domain/pr-index').PrAttempt> =>
+  key(
+    `commitattempt:${bare(repo)}:${commit.slice(0, 12).toLowerCase()}:${bare(a.pipelineUuid)}:${bare(a.stepUuid)}:${a.runNumber}`,
+  );
+export const commitAttemptsOf = (
+  repo: string,
+  commit: string,
+): KeyPrefix<import('../domain/pr-index').PrAttempt> =>
+  prefix(`commitattempt:${bare(repo)}:${commit.slice(0, 12).toLowerCase()}:`);
 /** The Code Insights report last published on a commit: how many annotations it holds, so a re-report starts clean. */
 export interface PublishedReport {
   at: string;
@@ -218,3 +235,28 @@ export interface StoredPipelinesConfig {
 export const pipelinesConfig = (repo: string): Key<StoredPipelinesConfig> => key(`config:${bare(repo)}`);
 /** The Jira API token lives in Forge's secret store (or an env var locally), never in a plain entry. */
 export const JIRA_TOKEN_SECRET = 'jira-api-token';
+
+/* ---- Where people act (src/contract/gates.ts): merge check, notifications, the Slack command ---- */
+export const mergeCheckSettings = (workspace: string): Key<import('../contract/gates').MergeCheckSettings> =>
+  key(`mergecheck:${bare(workspace)}`);
+export const notificationSettings = (
+  workspace: string,
+): Key<import('../contract/gates').NotificationSettings> => key(`notify:${bare(workspace)}`);
+/** An alert or digest already handed to a channel: its event key, hashed. Kept for ALERT_MEMORY_DAYS, then it expires. */
+export interface SentMark {
+  at: string;
+  what: string;
+  state: 'queued' | 'sent' | 'failed';
+}
+export const sentMark = (workspace: string, channel: string, eventKey: string): Key<SentMark> =>
+  key(`sent:${bare(workspace)}:${channel}:${nameId(eventKey)}`);
+/** The last delivery outcome of a channel, shown on the admin page. */
+export type ChannelDelivery = Omit<import('../contract/gates').ChannelStatus, 'configured' | 'hint'>;
+export const channelDelivery = (workspace: string, channel: string): Key<ChannelDelivery> =>
+  key(`delivery:${bare(workspace)}:${channel}`);
+/** Webhook URLs and the Slack signing secret: Forge's secret store (or env vars locally), never plain entries. */
+export const SECRET_NAMES = {
+  slack: 'notify-slack-webhook',
+  teams: 'notify-teams-webhook',
+  slackSigningSecret: 'slack-signing-secret',
+} as const;

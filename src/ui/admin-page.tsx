@@ -3,11 +3,12 @@
  * backfill with progress, and every repository's health side by side. The resolver checks on the server that the
  * caller administers the workspace; the page only shows what it answers.
  */
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { Heading, Stack, Tab, TabList, TabPanel, Tabs } from '@forge/react';
 import type { AdminPage as AdminPageData } from '../contract/resolvers';
 import { BackfillPanel } from './components/backfill-panel';
 import { JiraConnectionForm } from './components/jira-connection-form';
+import { NotificationsPanel } from './components/notifications-panel';
 import { RepoHealthTable } from './components/repo-health-table';
 import { SettingsForm } from './components/settings-form';
 import { ErrorNotice, LoadingState } from './components/status-messages';
@@ -15,9 +16,12 @@ import { useResolver } from './use-resolver';
 
 /** A backfill takes minutes to hours; checking every few seconds shows progress without spending the invoke budget. */
 export const BACKFILL_POLL_MS = 5000;
+const NOTIFICATIONS_TAB = 4;
 
 export function AdminPage({ pollIntervalMs = BACKFILL_POLL_MS }: { pollIntervalMs?: number }) {
   const admin = useResolver('getAdminPage', {});
+  // The Notifications tab loads its own data, only once someone opens it.
+  const [notificationsOpened, setNotificationsOpened] = useState(false);
   const running = admin.data?.backfill.state === 'running' && !admin.data.backfill.stalled;
   const { reload, loading } = admin;
 
@@ -48,12 +52,16 @@ export function AdminPage({ pollIntervalMs = BACKFILL_POLL_MS }: { pollIntervalM
       {admin.error && (
         <ErrorNotice title="Could not refresh this page" error={admin.error} onRetry={admin.reload} />
       )}
-      <Tabs id="admin-tabs">
+      <Tabs
+        id="admin-tabs"
+        onChange={(index: number) => index === NOTIFICATIONS_TAB && setNotificationsOpened(true)}
+      >
         <TabList>
           <Tab>Settings</Tab>
           <Tab>Jira</Tab>
           <Tab>Backfill</Tab>
           <Tab>Repository health</Tab>
+          <Tab>Notifications</Tab>
         </TabList>
         <TabPanel>
           <SettingsForm
@@ -71,6 +79,7 @@ export function AdminPage({ pollIntervalMs = BACKFILL_POLL_MS }: { pollIntervalM
         <TabPanel>
           <RepoHealthTable repos={page.repos} />
         </TabPanel>
+        <TabPanel>{notificationsOpened && <NotificationsPanel />}</TabPanel>
       </Tabs>
     </Stack>
   );

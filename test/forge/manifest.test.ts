@@ -7,8 +7,19 @@ import * as entry from '../../src/index';
 
 const root = path.resolve(__dirname, '../..');
 const manifest = parse(readFileSync(path.join(root, 'manifest.yml'), 'utf8')) as {
-  modules: Record<string, { key: string; handler?: string; events?: string[] }[]>;
-  permissions: { scopes: string[] };
+  modules: Record<
+    string,
+    {
+      key: string;
+      handler?: string;
+      events?: string[];
+      triggers?: string[];
+      function?: string;
+      queue?: string;
+      response?: { type: string };
+    }[]
+  >;
+  permissions: { scopes: string[]; external?: { fetch?: { backend?: unknown[] } } };
   app: {
     runtime: { name: string };
     storage: { entities: { name: string; attributes: Record<string, { type: string }> }[] };
@@ -63,5 +74,24 @@ describe('manifest.yml', () => {
   it('declares the document entity the Forge store writes', () => {
     const doc = manifest.app.storage.entities.find((e) => e.name === DOC_ENTITY_NAME);
     expect(doc?.attributes).toEqual(DOC_ENTITY_ATTRIBUTES);
+  });
+
+  it('runs the merge checks on merge, the Slack command as a static web trigger, and sends over declared egress', () => {
+    const checks = manifest.modules['bitbucket:mergeCheck'] ?? [];
+    expect(checks.map((c) => [c.key, c.triggers])).toEqual([
+      ['no-unexplained-test-failures', ['on-merge']],
+      ['no-new-flaky-tests', ['on-merge']],
+    ]);
+    expect(manifest.permissions.scopes).toContain('read:pullrequest:bitbucket');
+    // A dynamic web trigger counts as egress; the static one runs code and lets the platform answer.
+    expect(manifest.modules.webtrigger?.map((w) => w.response?.type)).toEqual(['static']);
+    expect(manifest.modules.consumer?.find((c) => c.queue === 'notify')?.function).toBe('notify-send');
+    expect(manifest.permissions.external?.fetch?.backend).toEqual(
+      expect.arrayContaining([
+        { address: 'hooks.slack.com' },
+        { address: '*.logic.azure.com' },
+        { address: '*.api.powerplatform.com' },
+      ]),
+    );
   });
 });

@@ -91,6 +91,14 @@ const VALID_PAYLOADS: Record<ResolverName, unknown> = {
   saveSettings: { settings: SETTINGS },
   saveJiraConnection: { site: 'acme.atlassian.net', projectKey: 'OPS', email: 'ops@acme.test', apiToken: TOKEN },
   startBackfill: { days: 30 },
+  getNotifications: {},
+  saveNotificationSettings: {
+    settings: { alerts: ['broken'], digest: { frequency: 'day', hourUtc: 9, weekday: 1 }, buildMinutesPerWeek: 500 },
+    mergeCheck: { passWithoutPipeline: [REPO.repoUuid] },
+  },
+  saveChatWebhook: { channel: 'slack', url: 'https://hooks.slack.com/services/T000/B000/XXXX' },
+  sendTestMessage: { channel: 'slack' },
+  saveSlackSigningSecret: { secret: 'slack-signing-secret-1' },
 };
 
 describe('access', () => {
@@ -103,6 +111,8 @@ describe('access', () => {
     expect(answer.error.code).toBe('forbidden');
     expect(await store.getDoc(keys.quarantine(REPO.repoUuid))).toBeUndefined();
     expect(await store.get(keys.settings(WORKSPACE))).toBeUndefined();
+    expect(await store.get(keys.notificationSettings(WORKSPACE))).toBeUndefined();
+    expect(await store.get(keys.mergeCheckSettings(WORKSPACE))).toBeUndefined();
   });
 
   it('checks the repository of the page, never one named in the payload', async () => {

@@ -22,6 +22,7 @@ import type { Body } from '@forge/events/out/types';
 import { z } from 'zod';
 import type { ForgeFetchApi } from '../../src/bitbucket/forge-transport';
 import type { UserBitbucketFetch } from '../../src/forge/access';
+import { fetchPost } from '../../src/services/notifications/channels';
 import type { ForgePlatform } from '../../src/forge/platform';
 import type { Logger } from '../../src/services/context';
 import { DOC_ENTITY_ATTRIBUTES, DOC_ENTITY_NAME } from '../../src/storage/forge-kvs-store';
@@ -880,6 +881,8 @@ export function fakePlatform(o: FakePlatformOptions): ForgePlatform & { logged: 
     bitbucket: o.bitbucket,
     asUser: o.asUser ?? ownerAsUser,
     fetch: async () => ({ ok: true, status: 200, json: async () => ({}), text: async () => '' }),
+    // Chat webhooks in tests are receivers on loopback.
+    webhookPost: fetchPost(),
     now: o.now,
     log: o.log ?? { info: (m) => void logged.push(m), warn: (m) => void logged.push(`warn: ${m}`) },
     logged,

@@ -31,6 +31,20 @@ export const settingsSchema = z
   .strict()
   .refine((s) => s.flakyRecoveryThreshold < s.flakyAlarmThreshold, 'The recovery threshold must be below the alarm threshold');
 
+const chatChannel = z.enum(['slack', 'teams']);
+
+export const notificationSettingsSchema = z
+  .object({
+    alerts: z.array(z.enum(['broken', 'flaky', 'regression', 'ingestion', 'build-minutes'])).max(5),
+    digest: z
+      .object({ frequency: z.enum(['off', 'day', 'week']), hourUtc: z.number().int().min(0).max(23), weekday: z.number().int().min(1).max(7) })
+      .strict(),
+    buildMinutesPerWeek: z.number().int().min(1).max(10_000_000),
+  })
+  .strict();
+
+export const mergeCheckSettingsSchema = z.object({ passWithoutPipeline: z.array(uuid).max(500) }).strict();
+
 export const PAYLOADS = {
   getRepoInsights: z.object({ branch: z.string().min(1).max(255).optional() }).strict(),
   getPullRequestPanel: empty,
@@ -56,6 +70,11 @@ export const PAYLOADS = {
     })
     .strict(),
   startBackfill: z.object({ days: z.number().int().min(1).max(365) }).strict(),
+  getNotifications: empty,
+  saveNotificationSettings: z.object({ settings: notificationSettingsSchema, mergeCheck: mergeCheckSettingsSchema }).strict(),
+  saveChatWebhook: z.object({ channel: chatChannel, url: z.string().trim().min(1).max(2000).optional() }).strict(),
+  sendTestMessage: z.object({ channel: chatChannel }).strict(),
+  saveSlackSigningSecret: z.object({ secret: z.string().trim().min(8).max(200).optional() }).strict(),
 } satisfies Record<ResolverName, z.ZodType>;
 
 export type Payload<N extends ResolverName> = z.output<(typeof PAYLOADS)[N]>;

@@ -1,23 +1,22 @@
 /**
- * The pull request panel: the PR's latest pipeline(s) from its index document (src/domain/pr-index), and a verdict per failing
- * test so a reviewer knows whether the red is theirs: quarantined, known flaky, broken on the default branch, or new.
+ * The pull request panel: the PR's latest pipeline(s) from its index document (src/domain/pr-index), and the verdict
+ * of each failing test (src/services/verdicts) so a reviewer knows whether the red is theirs: quarantined, known
+ * flaky, broken on the default branch, or new.
  */
-import type { EvidenceItem } from '../../contract/insights';
-import type { PrFailingTest, PrPanel, PrVerdict } from '../../contract/resolvers';
+import type { PrPanel } from '../../contract/resolvers';
+import { DEFAULT_DETECTOR_CONFIG, type DetectorConfig } from '../../domain/flakiness/types';
 import type { PrAttempt } from '../../domain/pr-index';
 import type { RepoRef } from '../../domain/types';
-import { decodeTestState } from '../../domain/flakiness/test-state';
-import { currentView } from '../../domain/flakiness/test-view';
-import { decodeTrack } from '../../domain/flakiness/track-codec';
-import { DEFAULT_DETECTOR_CONFIG, type DetectorConfig, type StepTrack, type TestState } from '../../domain/flakiness/types';
 import * as keys from '../../storage/keys';
 import type { Store } from '../../storage/store';
+import { asPrFailingTest, changeVerdicts, latestAttemptPerStep } from '../verdicts';
 
 const WEB_URL = 'https://bitbucket.org';
 
 /**
- * Reads: the PR's index document, the quarantine list, the detector track of each step involved and the detector state
- * of each failing test (in batches of 25): bounded by the index's caps, whatever the repository's history.
+ * Reads: the PR's index document, the quarantine list, the test index and track of each step involved and the
+ * detector state of each failing test (in batches of 25): bounded by the index's caps, whatever the history.
+ * Labels follow `config`: the workspace's thresholds and branch scope (`detectorConfigFor`).
  */
 export async function pullRequestPanel(
   store: Store,
@@ -27,38 +26,16 @@ export async function pullRequestPanel(
 ): Promise<PrPanel> {
   const index = await store.getDoc(keys.pullRequestIndex(repo.repoUuid, pullRequestId));
   const latest = index?.value.attempts ?? [];
-  const lastOfStep = latestAttemptPerStep(latest);
-  const failing = lastOfStep.filter((a) => a.result !== 'SUCCESSFUL');
-  const failedRefs = dedupe(failing.flatMap((a) => a.failedTests.map((t) => ({ ...t, step: a.stepName }))));
-  const hitRefs = failing.length
-    ? []
-    : dedupe(latest.filter((a) => a.result !== 'SUCCESSFUL').flatMap((a) => a.failedTests.map((t) => ({ ...t, step: a.stepName }))));
-  const judge = await verdictJudge(store, repo.repoUuid, [...failedRefs, ...hitRefs], config);
+  const verdicts = await changeVerdicts(store, repo, latest, config);
   return {
     pullRequestId,
     ...(index?.value.commit ? { commit: index.value.commit } : {}),
     pipelines: pipelineRows(repo, latest),
-    failingTests: failedRefs.map(judge),
-    flakyHits: hitRefs.map(judge),
-    unnamedFailures: failing.reduce((n, a) => n + a.failedTestsOmitted, 0),
-    otherFailures: failing
-      .filter((a) => a.failedTests.length === 0 && a.failedTestsOmitted === 0)
-      .map((a) => ({
-        step: a.stepName,
-        category: a.failure?.category ?? a.result.toLowerCase(),
-        ...(a.failure?.message ? { message: a.failure.message } : {}),
-      })),
+    failingTests: verdicts.failingTests.map(asPrFailingTest),
+    flakyHits: verdicts.flakyHits.map(asPrFailingTest),
+    unnamedFailures: verdicts.unnamedFailures,
+    otherFailures: verdicts.otherFailures,
   };
-}
-
-function latestAttemptPerStep(attempts: PrAttempt[]): PrAttempt[] {
-  const byStep = new Map<string, PrAttempt>();
-  for (const a of attempts) {
-    const id = `${a.pipelineUuid}:${a.stepUuid}`;
-    const known = byStep.get(id);
-    if (!known || a.runNumber > known.runNumber) byStep.set(id, a);
-  }
-  return [...byStep.values()];
 }
 
 function pipelineRows(repo: RepoRef, attempts: PrAttempt[]): PrPanel['pipelines'] {
@@ -75,88 +52,10 @@ function pipelineRows(repo: RepoRef, attempts: PrAttempt[]): PrPanel['pipelines'
         uuid: first.pipelineUuid,
         result: bad ? bad.result : 'SUCCESSFUL',
         at,
-        ...(repo.fullName ? { url: `${WEB_URL}/${repo.fullName}/pipelines/results/${first.buildNumber}` } : {}),
+        ...(repo.fullName
+          ? { url: `${WEB_URL}/${repo.fullName}/pipelines/results/${first.buildNumber}` }
+          : {}),
       };
     })
     .sort((a, b) => b.buildNumber - a.buildNumber);
-}
-
-interface FailedRef {
-  id: string;
-  name: string;
-  step: string;
-}
-
-function dedupe(refs: FailedRef[]): FailedRef[] {
-  const seen = new Map<string, FailedRef>();
-  for (const r of refs) if (!seen.has(r.id)) seen.set(r.id, r);
-  return [...seen.values()];
-}
-
-async function verdictJudge(
-  store: Store,
-  repoUuid: string,
-  refs: FailedRef[],
-  config: DetectorConfig,
-): Promise<(ref: FailedRef) => PrFailingTest> {
-  const quarantine = await store.getDoc(keys.quarantine(repoUuid));
-  const quarantined = new Map((quarantine?.value.tests ?? []).map((t) => [t.id, t]));
-  const steps = [...new Set(refs.map((r) => r.step))];
-  const tracks = new Map<string, StepTrack>();
-  for (let i = 0; i < steps.length; i += 25) {
-    const batch = steps.slice(i, i + 25);
-    const docs = await store.getDocs(batch.map((s) => keys.stepTrack(repoUuid, s)));
-    for (const step of batch) {
-      const stored = docs.get(keys.stepTrack(repoUuid, step))?.value;
-      if (stored) tracks.set(step, decodeTrack(stored));
-    }
-  }
-  const states = new Map<string, TestState>();
-  const ids = [...new Set(refs.map((r) => r.id))];
-  for (let i = 0; i < ids.length; i += 25) {
-    const docs = await store.getDocs(ids.slice(i, i + 25).map((id) => keys.testState(repoUuid, id)));
-    for (const d of docs.values()) {
-      const state = decodeTestState(d.value);
-      states.set(state.id, state);
-    }
-  }
-  return (ref) => {
-    const state = states.get(ref.id);
-    const track = tracks.get(ref.step);
-    const view = state && track ? currentView(track, state, config) : undefined;
-    const q = quarantined.get(ref.id);
-    const evidence: EvidenceItem[] = [];
-    let verdict: PrVerdict;
-    if (q) {
-      verdict = 'quarantined';
-      evidence.push({ kind: 'score', detail: `quarantined${q.by ? ` by ${q.by}` : ''} on ${q.at.slice(0, 10)}`, at: q.at });
-    } else if (view?.label === 'flaky') {
-      verdict = 'known-flaky';
-      const same = view.evidence.find((e) => e.kind === 'passed-same-commit' || e.kind === 'step-passed-on-rerun');
-      if (same) evidence.push({ kind: 'same-commit', detail: 'failed and passed on the same commit', commit: same.commit, pipeline: same.buildNumber, at: same.at });
-    } else if (view?.label === 'broken' && view.brokenSince) {
-      verdict = 'broken-on-default';
-      const b = view.brokenSince;
-      evidence.push({
-        kind: 'broken-start',
-        detail: `failing on the default branch since build #${b.buildNumber}`,
-        commit: b.commit,
-        pipeline: b.buildNumber,
-        ...(b.pipelineUuid ? { pipelineUuid: b.pipelineUuid } : {}),
-        at: b.at,
-      });
-    } else {
-      verdict = 'new';
-    }
-    if (view) evidence.push({ kind: 'score', detail: `${view.failures} recorded failure(s) in ${view.runs} run(s), flaky score ${(view.score * 100).toFixed(0)}%` });
-    else if (verdict === 'new') evidence.push({ kind: 'failure', detail: 'no earlier failure of this test is recorded' });
-    return {
-      testId: ref.id,
-      name: state?.name ?? ref.name,
-      step: ref.step,
-      verdict,
-      evidence,
-      ...(view ? { flakinessScore: Math.round(view.score * 1000) / 1000 } : {}),
-    };
-  };
 }
