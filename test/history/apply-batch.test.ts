@@ -50,7 +50,7 @@ it('applies a batch once; its redelivery and the same records under another id c
   const again = await applyBatch(pool, { ...batch, id: 'batch-0002' });
   expect(again.applied).toBe(true);
   for (const count of Object.values(again.rows)) expect(count).toEqual({ inserted: 0, updated: 0 });
-  expect(await tableCounts(pool)).toEqual({ ...counts, export_batches: counts.export_batches + 1 });
+  expect(await tableCounts(pool)).toEqual({ ...counts, export_batches: (counts.export_batches ?? 0) + 1 });
 
   const { rows } = await pool.query('SELECT name, status, duration_seconds FROM test_results');
   expect(rows).toEqual([{ name: 'suite › adds  numbers ✓ "quoted"', status: 'FAILED', duration_seconds: 0.25 }]);
