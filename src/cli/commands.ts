@@ -10,6 +10,7 @@ import type { Logger } from '../services/context';
 import { renderReport, type ReportFormat } from '../report/render';
 import { runDemo } from './demo';
 import { runServe } from './serve';
+import { exportCommand, historyReportCommand, historyServerCommand, type HistoryValues } from './history-commands';
 
 export class UsageError extends Error {}
 
@@ -104,7 +105,7 @@ export async function reportCommand(rt: LocalRuntime, values: CliValues, out: No
   return 0;
 }
 
-export async function runCommand(command: string, values: CliValues): Promise<number> {
+export async function runCommand(command: string, values: HistoryValues): Promise<number> {
   switch (command) {
     case 'sync':
     case 'report': {
@@ -119,6 +120,18 @@ export async function runCommand(command: string, values: CliValues): Promise<nu
       return runServe(values);
     case 'demo':
       return runDemo(values);
+    case 'export': {
+      const rt = openRuntime(values);
+      try {
+        return await exportCommand(rt, values, process.env, process.stdout);
+      } finally {
+        rt.close();
+      }
+    }
+    case 'history-server':
+      return historyServerCommand(values, process.env);
+    case 'history-report':
+      return historyReportCommand(values, process.env, process.stdout);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

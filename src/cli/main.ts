@@ -18,9 +18,14 @@ commands:
          [--format text|json|html] [--output FILE] [--data-dir DIR]
   serve  [--port N] [--data-dir DIR]
   demo   [--port N] [--data-dir DIR] [--no-serve]
+  export --workspace WS [--data-dir DIR] --database-url URL | --to URL --secret S
+  history-server --port N --database-url URL --secret S [--api-key K] [--raw-dir DIR]
+  history-report --workspace WS --month YYYY-MM --database-url URL [--format json|html] [--output FILE]
+         [--months N]
 
 environment: BITBUCKET_API_URL (default https://api.bitbucket.org/2.0), BITBUCKET_TOKEN, or
-             BITBUCKET_EMAIL + BITBUCKET_API_TOKEN`;
+             BITBUCKET_EMAIL + BITBUCKET_API_TOKEN; history: HISTORY_DATABASE_URL, HISTORY_SECRET,
+             HISTORY_API_KEY`;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -38,6 +43,13 @@ async function main(argv: string[]): Promise<number> {
       stats: { type: 'string' },
       port: { type: 'string' },
       'no-serve': { type: 'boolean' },
+      'database-url': { type: 'string' },
+      to: { type: 'string' },
+      secret: { type: 'string' },
+      'api-key': { type: 'string' },
+      'raw-dir': { type: 'string' },
+      month: { type: 'string' },
+      months: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });

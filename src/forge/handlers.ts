@@ -10,6 +10,7 @@ import { ingestPipeline, type IngestJob } from '../services/ingest-pipeline';
 import { judgeJobError } from '../services/job-errors';
 import { loadSettings, sweepWorkspace } from '../services/sweep';
 import { runBackfillChunk } from '../services/backfill';
+import { exportIsOn } from '../services/export/export-journal';
 import {
   backfillQueues,
   forgeContext,
@@ -85,7 +86,8 @@ export async function ingestPipelineHandler(event: { body?: unknown }): Promise<
     const settings = await loadSettings(ctx, body.workspaceUuid);
     const repo = await resolveRepo(ctx, body.workspaceUuid, body.repoUuid);
     const job: IngestJob = { repo, pipelineUuid: body.pipelineUuid, buildNumber: body.buildNumber, reason: body.reason };
-    await ingestPipeline(ctx, job, { retentionDays: settings.retentionDays, codeInsights: settings.codeInsights, workspace: body.workspaceUuid });
+    const exportJournal = await exportIsOn(ctx.store, body.workspaceUuid);
+    await ingestPipeline(ctx, job, { retentionDays: settings.retentionDays, codeInsights: settings.codeInsights, workspace: body.workspaceUuid, exportJournal });
   });
 }
 

@@ -7,6 +7,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { judgeJobError } from '../services/job-errors';
 import { ingestPipeline, type IngestJob } from '../services/ingest-pipeline';
 import { loadSettings, sweepWorkspace } from '../services/sweep';
+import { exportIsOn } from '../services/export/export-journal';
 import { LocalQueue, type QueueFailure } from './local-queue';
 import type { LocalRuntime } from './runtime';
 
@@ -39,6 +40,7 @@ export interface SyncResult {
 export async function runSync(rt: LocalRuntime, opts: SyncOptions): Promise<SyncResult> {
   const out = opts.out ?? process.stderr;
   const settings = await loadSettings(rt, opts.workspace);
+  const exportJournal = await exportIsOn(rt.store, opts.workspace);
   let pipelines = 0;
   let attempts = 0;
   let reports = 0;
@@ -47,7 +49,7 @@ export async function runSync(rt: LocalRuntime, opts: SyncOptions): Promise<Sync
   const queue = new LocalQueue<IngestJob>({
     concurrency: opts.concurrency ?? 2,
     handler: async (job) => {
-      const outcome = await ingestPipeline(rt, job, { retentionDays: settings.retentionDays, codeInsights: settings.codeInsights });
+      const outcome = await ingestPipeline(rt, job, { retentionDays: settings.retentionDays, codeInsights: settings.codeInsights, exportJournal });
       pipelines += 1;
       attempts += outcome.attemptsRecorded;
       if (outcome.insights?.kind === 'published') reports += 1;

@@ -59,6 +59,8 @@ export interface IngestOptions {
   workspace?: string;
   /** Publish a Code Insights report on a completed pull-request pipeline's commit (workspace setting, on by default). */
   codeInsights?: boolean;
+  /** The history export is on: note each record written in its journal. */
+  exportJournal?: boolean;
 }
 
 /**
@@ -92,7 +94,7 @@ export async function ingestPipeline(ctx: ServiceContext, job: IngestJob, opts: 
     store,
     Object.fromEntries(terminal.map((s) => [`${s.uuid}:${s.runNumber}`, keys.attemptMark(repo.repoUuid, pipeline.uuid, s.uuid, s.runNumber)])),
   );
-  const record = { retentionDays: opts.retentionDays, now: ctx.now };
+  const record = { retentionDays: opts.retentionDays, now: ctx.now, exportJournal: opts.exportJournal };
   for (const step of terminal) {
     if (marks[`${step.uuid}:${step.runNumber}`]) continue;
     const attempt = await buildAttempt(ctx, repo, pipeline, step, steps);
@@ -174,6 +176,7 @@ function failedRefs(stepName: string, failed: TestCase[]): { refs: FailedTestRef
         name: displayTestName(c.name),
         ...(c.status === 'ERROR' ? { errored: true } : {}),
         ...(c.message ? { message: c.message.slice(0, 500) } : {}),
+        ...(c.durationMs !== undefined ? { durationMs: c.durationMs } : {}),
       });
     }
   }

@@ -12,6 +12,7 @@ import type { DocKey, DocOp, Store, Versioned } from '../storage/store';
 import { commitWithRetry } from './commit-with-retry';
 import { readDocs } from '../storage/read-docs';
 import { planTestUpdates } from './test-tracking';
+import { noteForExport } from './export/export-journal';
 
 export type RecordOutcome = 'recorded' | 'duplicate';
 
@@ -22,6 +23,8 @@ const MAX_OPS = 25;
 export interface RecordOptions {
   retentionDays: number;
   now: () => Date;
+  /** The history export is on: note the record in its journal (src/services/export/export-journal.ts). */
+  exportJournal?: boolean;
 }
 
 function put<T>(key: DocKey<T>, value: T, expectedVersion: number, ttlSeconds?: number): DocOp {
@@ -62,7 +65,9 @@ export async function recordAttempt(store: Store, a: AttemptRecord, opts: Record
   });
   // Written after the commit, and again on a duplicate: a crash between the two leaves the aggregates counted
   // once and the record restored by the redelivery.
-  await store.set(keys.attempt(repo, a), a, { ttlSeconds });
+  const recordKey = keys.attempt(repo, a);
+  if (opts.exportJournal) await noteForExport(store, repo, recordKey, opts.now(), ttlSeconds);
+  await store.set(recordKey, a, { ttlSeconds });
   return committed ? 'recorded' : 'duplicate';
 }
 

@@ -194,7 +194,13 @@ function testReport(
   };
 }
 
-async function loadTests(store: Store, o: ReportOptions, steps: { id: string; name: string }[], quarantined: Set<string>): Promise<TestReport[]> {
+async function loadTests(
+  store: Store,
+  o: ReportOptions,
+  steps: { id: string; name: string }[],
+  quarantined: Set<string>,
+  limit = MAX_TESTS,
+): Promise<TestReport[]> {
   const repo = o.repo.repoUuid;
   const tracks = await store.getDocs(steps.map((s) => keys.stepTrack(repo, s.name)));
   const indexes = await store.getDocs(steps.map((s) => keys.testIndex(repo, s.name)));
@@ -208,7 +214,7 @@ async function loadTests(store: Store, o: ReportOptions, steps: { id: string; na
   const chosen = candidates
     .filter((c) => c.interesting || (c.lastFailureAt ?? '') >= since)
     .sort((a, b) => Number(b.interesting) - Number(a.interesting) || (b.lastFailureAt ?? '').localeCompare(a.lastFailureAt ?? ''))
-    .slice(0, MAX_TESTS);
+    .slice(0, limit);
   const out: TestReport[] = [];
   for (let i = 0; i < chosen.length; i += 25) {
     const batch = chosen.slice(i, i + 25);
@@ -224,6 +230,18 @@ async function loadTests(store: Store, o: ReportOptions, steps: { id: string; na
   return out
     .filter((t) => t.classification !== 'healthy' || (t.lastFailureAt ?? '') >= since || t.quarantined)
     .sort((a, b) => order[a.classification] - order[b.classification] || b.flakinessScore - a.flakinessScore);
+}
+
+/**
+ * Every test the detector indexes, with its verdict exactly as the report shows it (label, since, evidence): what
+ * the history export compares with what it exported last. Not capped at MAX_TESTS, not limited to a window.
+ */
+export async function listTestVerdicts(store: Store, o: Omit<ReportOptions, 'since' | 'until'>): Promise<TestReport[]> {
+  const repo = o.repo.repoUuid;
+  const [catalogDoc, quarantineDoc] = await Promise.all([store.getDoc(keys.stepCatalog(repo)), store.getDoc(keys.quarantine(repo))]);
+  const quarantined = new Set((quarantineDoc?.value.tests ?? []).map((t) => t.id));
+  const all = { ...o, since: new Date(0), until: new Date(0) };
+  return loadTests(store, all, catalogDoc?.value.steps ?? [], quarantined, Number.POSITIVE_INFINITY);
 }
 
 export async function buildRepoReport(store: Store, o: ReportOptions): Promise<RepoReport> {
