@@ -72,7 +72,8 @@ export async function exportCommand(rt: LocalRuntime, values: HistoryValues, env
     if (!/^https?:\/\//.test(values.to)) throw new UsageError('--to must be an http(s) URL');
     const secret = secretOf(values, env);
     label = values.to;
-    sink = webhookSink({ url: values.to, secret: async () => secret, fetch: (url, init) => fetch(url, init), now: rt.now });
+    // Signed with the wall clock: the receiver checks the timestamp against its own.
+    sink = webhookSink({ url: values.to, secret: async () => secret, fetch: (url, init) => fetch(url, init), now: () => new Date() });
   } else {
     const url = databaseUrl(values, env);
     label = redactDatabaseUrl(url);
