@@ -55,11 +55,11 @@ export function newSigningSecret(): string {
   return `${SECRET_PREFIX}${randomBytes(32).toString('base64')}`;
 }
 
-export interface SignedHeaders {
+export type SignedHeaders = {
   'webhook-id': string;
   'webhook-timestamp': string;
   'webhook-signature': string;
-}
+};
 
 export function signBatch(secret: string, id: string, body: string, at: Date): SignedHeaders {
   const signature = webhookFor(secret).sign(id, at, body);
