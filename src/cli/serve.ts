@@ -76,9 +76,15 @@ export async function startLocalPreview(o: Omit<ServeOptions, 'port'> & { port?:
 /** The real resolvers over a local runtime; the workspace key of each call is the one of its page route. */
 export function localResolverHost(rt: LocalRuntime, env: NodeJS.ProcessEnv): ResolverHost {
   const jira = localJiraGateway(env);
+  // Locally the export's secret is HISTORY_SECRET, or the one generated on the settings page for the life of the process.
+  let exportSecret = env.HISTORY_SECRET;
+  const historyExport = {
+    secrets: { get: async () => exportSecret, set: async (secret: string) => void (exportSecret = secret) },
+    fetch: (url: string, init: { method: string; headers: Record<string, string>; body: string }) => fetch(url, init),
+  };
   return {
     handle: (name, payload, caller) =>
-      createResolverHost({ store: rt.store, client: rt.client, access: localAccess, jira, now: rt.now, workspace: caller.workspaceUuid }).handle(name, payload, caller),
+      createResolverHost({ store: rt.store, client: rt.client, access: localAccess, jira, now: rt.now, workspace: caller.workspaceUuid, historyExport }).handle(name, payload, caller),
   };
 }
 

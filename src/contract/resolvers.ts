@@ -69,6 +69,29 @@ export interface AdminPage {
   backfill: BackfillStatus;
 }
 
+/** The history export on the admin page: where it goes, how far it is, what went wrong last. */
+export interface HistoryExportStatus {
+  enabled: boolean;
+  endpointUrl?: string;
+  /** A signing secret is stored (it is never sent to the page after it was first shown). */
+  secretSet: boolean;
+  /** `initial`: the one-time export of everything already stored; then `journal`: what is recorded since. */
+  phase?: 'initial' | 'journal';
+  initialProgress?: { reposDone: number; reposTotal: number };
+  recordsExported: number;
+  batchesSent: number;
+  lastBatch?: { id: string; at: string; records: number };
+  /** How long the oldest record not yet delivered has waited. */
+  lagSeconds?: number;
+  lastError?: { at: string; message: string; status?: number };
+  /** A failed batch waits until then before it is sent again. */
+  nextAttemptAt?: string;
+  /** The receiver refused a batch for good: nothing more is sent until an admin retries. */
+  parked: boolean;
+}
+
+export type HistoryTestResult = { ok: true; message: string } | { ok: false; message: string };
+
 export type JiraResult =
   | { mode: 'created'; key: string; url: string }
   | { mode: 'open-create-screen'; url: string };
@@ -86,6 +109,11 @@ export interface ResolverContract {
   saveSettings: [{ settings: WorkspaceSettings }, WorkspaceSettings];
   saveJiraConnection: [{ site: string; projectKey: string; email: string; apiToken?: string; issueType?: string }, { jiraTokenSet: boolean }];
   startBackfill: [{ days: number }, BackfillStatus];
+  getHistoryExport: [Record<string, never>, HistoryExportStatus];
+  saveHistoryExport: [{ enabled: boolean; endpointUrl?: string }, HistoryExportStatus];
+  newHistoryExportSecret: [Record<string, never>, { secret: string }];
+  sendHistoryTestBatch: [Record<string, never>, HistoryTestResult];
+  retryHistoryExport: [Record<string, never>, HistoryExportStatus];
 }
 
 export type ResolverName = keyof ResolverContract;
@@ -107,6 +135,11 @@ export const RESOLVER_NAMES: readonly ResolverName[] = [
   'saveSettings',
   'saveJiraConnection',
   'startBackfill',
+  'getHistoryExport',
+  'saveHistoryExport',
+  'newHistoryExportSecret',
+  'sendHistoryTestBatch',
+  'retryHistoryExport',
 ] as const;
 
 export type { TestClassification };

@@ -14,6 +14,7 @@ import { queueBackfill } from '../services/backfill';
 import { JIRA_TOKEN_SECRET } from '../storage/keys';
 import { forgeAccess } from './access';
 import { backfillQueues, forgeContext } from './runtime';
+import { exportSecrets } from './export-handlers';
 
 /** Forge's secret store: encrypted, readable only by the app's backend. */
 const jiraTokens: JiraTokenStore = {
@@ -54,6 +55,7 @@ function hostFor(workspaceUuid: string) {
     now: ctx.now,
     workspace: workspaceUuid,
     queueBackfill: (days, startedAt) => queueBackfill(ctx, workspaceUuid, days, startedAt, backfillQueues(workspaceUuid).chunks),
+    historyExport: { secrets: exportSecrets, fetch: jiraFetch },
   });
 }
 

@@ -91,6 +91,11 @@ const VALID_PAYLOADS: Record<ResolverName, unknown> = {
   saveSettings: { settings: SETTINGS },
   saveJiraConnection: { site: 'acme.atlassian.net', projectKey: 'OPS', email: 'ops@acme.test', apiToken: TOKEN },
   startBackfill: { days: 30 },
+  getHistoryExport: {},
+  saveHistoryExport: { enabled: true, endpointUrl: 'https://history.example.com/batches' },
+  newHistoryExportSecret: {},
+  sendHistoryTestBatch: {},
+  retryHistoryExport: {},
 };
 
 describe('access', () => {

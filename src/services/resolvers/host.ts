@@ -17,6 +17,14 @@ import { createJiraIssue } from './jira-issue';
 import { PAYLOADS, type Payload } from './payloads';
 import { pullRequestPanel } from './pr-panel';
 import { repoReport, setQuarantine, setSuggestionStatus } from './repo-actions';
+import {
+  getHistoryExport,
+  newHistoryExportSecret,
+  retryHistoryExport,
+  sendHistoryTestBatch,
+  setHistoryExport,
+  type HistoryExportDeps,
+} from './history-export';
 
 export interface ResolverDeps {
   store: Store;
@@ -32,6 +40,8 @@ export interface ResolverDeps {
    * backfill runs from the command line.
    */
   queueBackfill?: (days: number, startedAt: string) => Promise<BackfillStatus>;
+  /** The history export's secret store and HTTP client; absent where there is no export. */
+  historyExport?: HistoryExportDeps;
 }
 
 type Handler<N extends ResolverName> = (deps: ResolverDeps, payload: Payload<N>, caller: CallerContext) => Promise<unknown>;
@@ -80,6 +90,11 @@ const HANDLERS: { [N in ResolverName]: Handler<N> } = {
   saveSettings: asAdmin((deps, p) => saveSettings(deps, p.settings)),
   saveJiraConnection: asAdmin((deps, p) => saveJiraConnection(deps, p)),
   startBackfill: asAdmin((deps, p) => startBackfill(deps, p.days)),
+  getHistoryExport: asAdmin((deps) => getHistoryExport(deps)),
+  saveHistoryExport: asAdmin((deps, p) => setHistoryExport(deps, p)),
+  newHistoryExportSecret: asAdmin((deps) => newHistoryExportSecret(deps)),
+  sendHistoryTestBatch: asAdmin((deps) => sendHistoryTestBatch(deps)),
+  retryHistoryExport: asAdmin((deps) => retryHistoryExport(deps)),
 };
 
 export function createResolverHost(deps: ResolverDeps): ResolverHost {

@@ -56,6 +56,18 @@ export const PAYLOADS = {
     })
     .strict(),
   startBackfill: z.object({ days: z.number().int().min(1).max(365) }).strict(),
+  getHistoryExport: empty,
+  saveHistoryExport: z
+    .object({
+      enabled: z.boolean(),
+      // Forge's fetch goes out over HTTPS only (PLATFORM.md, "Egress").
+      endpointUrl: z.string().trim().max(500).url().regex(/^https:\/\//, 'The endpoint must be an https:// URL').optional(),
+    })
+    .strict()
+    .refine((p) => !p.enabled || p.endpointUrl !== undefined, 'An endpoint URL is needed to switch the export on'),
+  newHistoryExportSecret: empty,
+  sendHistoryTestBatch: empty,
+  retryHistoryExport: empty,
 } satisfies Record<ResolverName, z.ZodType>;
 
 export type Payload<N extends ResolverName> = z.output<(typeof PAYLOADS)[N]>;
