@@ -67,6 +67,8 @@ export interface AdminPage {
   jiraTokenSet: boolean;
   repos: RepoHealthRow[];
   backfill: BackfillStatus;
+  /** Absent where the history export is not available (the local preview without it). */
+  historyExport?: HistoryExportStatus;
 }
 
 /** The history export on the admin page: where it goes, how far it is, what went wrong last. */

@@ -9,6 +9,7 @@ import type { AdminPage as AdminPageData } from '../contract/resolvers';
 import { BackfillPanel } from './components/backfill-panel';
 import { JiraConnectionForm } from './components/jira-connection-form';
 import { RepoHealthTable } from './components/repo-health-table';
+import { HistoryExportPanel } from './components/history-export-panel';
 import { SettingsForm } from './components/settings-form';
 import { ErrorNotice, LoadingState } from './components/status-messages';
 import { useResolver } from './use-resolver';
@@ -54,6 +55,7 @@ export function AdminPage({ pollIntervalMs = BACKFILL_POLL_MS }: { pollIntervalM
           <Tab>Jira</Tab>
           <Tab>Backfill</Tab>
           <Tab>Repository health</Tab>
+          <Tab>History export</Tab>
         </TabList>
         <TabPanel>
           <SettingsForm
@@ -70,6 +72,9 @@ export function AdminPage({ pollIntervalMs = BACKFILL_POLL_MS }: { pollIntervalM
         </TabPanel>
         <TabPanel>
           <RepoHealthTable repos={page.repos} />
+        </TabPanel>
+        <TabPanel>
+          <HistoryExportPanel status={page.historyExport} onChange={(historyExport) => set({ historyExport })} />
         </TabPanel>
       </Tabs>
     </Stack>

@@ -26,6 +26,7 @@ describe('workspace admin page', () => {
       'Jira',
       'Backfill',
       'Repository health',
+      'History export',
     ]);
   });
 

@@ -108,7 +108,8 @@ export async function runExport(ctx: ExportContext, o: ExportOptions): Promise<E
         return { ...result, outcome: 'backing-off', retryAt: state.value.nextAttemptAt };
       }
       const delivered = await deliver(ctx, o, pending);
-      if (delivered !== 'accepted') return { ...result, outcome: delivered === 'parked' ? 'parked' : 'backing-off' };
+      if (delivered === 'parked') return { ...result, outcome: 'parked' };
+      if (delivered !== 'accepted') return { ...result, outcome: 'backing-off', retryAt: delivered.retryAt };
       result.batches += 1;
       result.records += pending.value.batch.records.length;
       continue;
@@ -308,7 +309,11 @@ async function updateState(ctx: ExportContext, o: ExportOptions, change: (s: Exp
   });
 }
 
-async function deliver(ctx: ExportContext, o: ExportOptions, pending: Versioned<PendingBatch>): Promise<'accepted' | 'retry' | 'parked'> {
+async function deliver(
+  ctx: ExportContext,
+  o: ExportOptions,
+  pending: Versioned<PendingBatch>,
+): Promise<'accepted' | 'parked' | { retryAt: string }> {
   const { batch } = pending.value;
   const body = JSON.stringify(batch);
   let result: DeliveryResult;
@@ -342,11 +347,13 @@ async function deliver(ctx: ExportContext, o: ExportOptions, pending: Versioned<
     await updateState(ctx, o, (s) => ({ ...s, lastError: error, parked: { ...error, batchId: batch.id } }));
     return 'parked';
   }
+  let retryAt = at;
   await updateState(ctx, o, (s) => {
     const attempts = s.attempts + 1;
-    return { ...s, lastError: error, attempts, nextAttemptAt: new Date(Date.parse(at) + backoffSeconds(attempts) * 1000).toISOString() };
+    retryAt = new Date(Date.parse(at) + backoffSeconds(attempts) * 1000).toISOString();
+    return { ...s, lastError: error, attempts, nextAttemptAt: retryAt };
   });
-  return 'retry';
+  return { retryAt };
 }
 
 /** An admin's "retry now": clears the park and the back-off; the staged batch goes again on the next run. */

@@ -9,6 +9,7 @@ import { commitWithRetry } from '../commit-with-retry';
 import { ResolverError } from './errors';
 import type { ResolverDeps } from './host';
 import { readSettings, REPORT_WINDOW_DAYS } from './repo-actions';
+import { getHistoryExport } from './history-export';
 
 const IDLE: BackfillStatus = { state: 'idle', reposDone: 0, reposTotal: 0, pipelinesQueued: 0 };
 
@@ -19,7 +20,13 @@ export async function adminPage(deps: ResolverDeps): Promise<AdminPage> {
   for (const repo of repos) rows.push(await healthRow(deps, repo, settings));
   const backfill = await deps.store.getDoc(keys.backfill(deps.workspace));
   const counts = backfill ? await backfillCounts(deps, repos) : [];
-  return { settings, jiraTokenSet: await deps.jira.isConfigured(), repos: rows, backfill: backfill ? publicBackfillStatus(backfill.value, deps.now(), counts) : IDLE };
+  return {
+    settings,
+    jiraTokenSet: await deps.jira.isConfigured(),
+    repos: rows,
+    backfill: backfill ? publicBackfillStatus(backfill.value, deps.now(), counts) : IDLE,
+    ...(deps.historyExport ? { historyExport: await getHistoryExport(deps) } : {}),
+  };
 }
 
 /** Each repository's count of backfilled pipelines (one batch read per 25 repositories). */
