@@ -28,9 +28,21 @@ export class HistoryStack extends Stack {
   constructor(scope: Construct, id: string, props: HistoryStackProps) {
     super(scope, id, props);
     const network = new HistoryNetwork(this, 'Network');
-    this.storage = new HistoryStorage(this, 'Storage', { vpc: network.vpc, minCapacity: props.minCapacity, maxCapacity: props.maxCapacity });
-    const api = new apigw.HttpApi(this, 'Api', { description: 'Pipeline Insights history: receiver and read API', createDefaultStage: false });
-    new apigw.HttpStage(this, 'Stage', { httpApi: api, stageName: '$default', autoDeploy: true, throttle: { rateLimit: 20, burstLimit: 40 } });
+    this.storage = new HistoryStorage(this, 'Storage', {
+      vpc: network.vpc,
+      minCapacity: props.minCapacity,
+      maxCapacity: props.maxCapacity,
+    });
+    const api = new apigw.HttpApi(this, 'Api', {
+      description: 'Pipeline Insights history: receiver and read API',
+      createDefaultStage: false,
+    });
+    new apigw.HttpStage(this, 'Stage', {
+      httpApi: api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: 20, burstLimit: 40 },
+    });
     const inVpc = { vpc: network.vpc, lambdaSecurityGroup: network.lambdaSecurityGroup, code: props.code };
     this.ingest = new HistoryIngest(this, 'Ingest', { api, storage: this.storage, ...inVpc });
     this.readApi = new HistoryReadApi(this, 'ReadApi', { api, storage: this.storage, ...inVpc });
@@ -42,8 +54,14 @@ export class HistoryStack extends Stack {
       functions: [this.ingest.receiver, this.ingest.worker, this.readApi.handler],
       email: props.alarmEmail,
     });
-    new CfnOutput(this, 'ReceiverUrl', { value: `${api.apiEndpoint}/batches`, description: 'The endpoint URL for the app settings page' });
-    new CfnOutput(this, 'SigningSecretArn', { value: this.storage.signingSecret.secretArn, description: 'Copy its value into the app (shown once there)' });
+    new CfnOutput(this, 'ReceiverUrl', {
+      value: `${api.apiEndpoint}/batches`,
+      description: 'The endpoint URL for the app settings page',
+    });
+    new CfnOutput(this, 'SigningSecretArn', {
+      value: this.storage.signingSecret.secretArn,
+      description: 'Copy its value into the app (shown once there)',
+    });
     new CfnOutput(this, 'ApiKeySecretArn', { value: this.storage.apiKeySecret.secretArn });
     new CfnOutput(this, 'RawBucket', { value: this.storage.rawBucket.bucketName });
   }

@@ -11,7 +11,9 @@ import { z } from 'zod';
 export const BATCH_SCHEMA_VERSION = 1;
 export const MAX_BATCH_BYTES = 200_000;
 
-const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'a bare lower-case UUID');
+const uuid = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'a bare lower-case UUID');
 const time = z.iso.datetime({ offset: true });
 const count = z.number().int().nonnegative();
 const seconds = z.number().nonnegative();
@@ -45,7 +47,13 @@ export const pipelineRecord = z.object({
   deployed: z.boolean(),
 });
 
-export const testCounts = z.object({ total: count, successful: count, failed: count, error: count, skipped: count });
+export const testCounts = z.object({
+  total: count,
+  successful: count,
+  failed: count,
+  error: count,
+  skipped: count,
+});
 
 export const failedTest = z.object({
   /** The app's stable id of the test within its step (hash of the normalised name). */
@@ -155,7 +163,12 @@ export const exportRecord = z.discriminatedUnion('type', [
 export const exportBatch = z
   .object({
     schemaVersion: z.literal(BATCH_SCHEMA_VERSION),
-    id: z.string().regex(/^[A-Za-z0-9_.-]{8,100}$/, 'a batch id of 8 to 100 letters, digits, dots, dashes or underscores'),
+    id: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9_.-]{8,100}$/,
+        'a batch id of 8 to 100 letters, digits, dots, dashes or underscores',
+      ),
     workspace: text(200).min(1),
     createdAt: time,
     /** A test batch from the admin page: verified and answered, never written. */
@@ -167,7 +180,11 @@ export const exportBatch = z
     const repos = new Set(batch.records.flatMap((r) => (r.type === 'repository' ? [r.uuid] : [])));
     batch.records.forEach((r, i) => {
       if (r.type !== 'repository' && !repos.has(r.repositoryUuid)) {
-        ctx.addIssue({ code: 'custom', path: ['records', i, 'repositoryUuid'], message: 'the batch must carry this repository' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['records', i, 'repositoryUuid'],
+          message: 'the batch must carry this repository',
+        });
       }
     });
   });
@@ -185,7 +202,9 @@ export type Classification = z.infer<typeof classification>;
 /** Why a batch was refused: a clear message naming the fields, never the values (they hold names). */
 export class BatchSchemaError extends Error {
   constructor(readonly issues: string[]) {
-    super(`invalid batch: ${issues.slice(0, 10).join('; ')}${issues.length > 10 ? ` (and ${issues.length - 10} more)` : ''}`);
+    super(
+      `invalid batch: ${issues.slice(0, 10).join('; ')}${issues.length > 10 ? ` (and ${issues.length - 10} more)` : ''}`,
+    );
     this.name = 'BatchSchemaError';
   }
 }
@@ -200,7 +219,9 @@ export function parseBatch(body: string): ExportBatch {
   }
   const parsed = exportBatch.safeParse(json);
   if (!parsed.success) {
-    throw new BatchSchemaError(parsed.error.issues.map((i) => `${i.path.join('.') || 'batch'}: ${i.message}`));
+    throw new BatchSchemaError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || 'batch'}: ${i.message}`),
+    );
   }
   return parsed.data;
 }

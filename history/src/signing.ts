@@ -34,7 +34,9 @@ export class SignatureError extends Error {
 
 export class SecretFormatError extends Error {
   constructor() {
-    super(`the signing secret must be ${SECRET_PREFIX} followed by base64 of at least ${MIN_SECRET_BYTES} bytes, or a string of at least ${MIN_SECRET_BYTES} characters`);
+    super(
+      `the signing secret must be ${SECRET_PREFIX} followed by base64 of at least ${MIN_SECRET_BYTES} bytes, or a string of at least ${MIN_SECRET_BYTES} characters`,
+    );
     this.name = 'SecretFormatError';
   }
 }
@@ -63,11 +65,18 @@ export type SignedHeaders = {
 
 export function signBatch(secret: string, id: string, body: string, at: Date): SignedHeaders {
   const signature = webhookFor(secret).sign(id, at, body);
-  return { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': signature };
+  return {
+    'webhook-id': id,
+    'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+    'webhook-signature': signature,
+  };
 }
 
 /** Header lookup that ignores case, and takes the first value of a repeated header. */
-export function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+export function header(
+  headers: Record<string, string | string[] | undefined>,
+  name: string,
+): string | undefined {
   for (const [k, v] of Object.entries(headers)) {
     if (k.toLowerCase() === name) return Array.isArray(v) ? v[0] : v;
   }
@@ -99,7 +108,12 @@ export function verifyBatch(
     .filter((parts) => parts[0] === 'v1' && parts[1] !== undefined)
     .map((parts) => Buffer.from(parts[1] ?? '', 'utf8'));
   for (const secret of secrets) {
-    const expected = Buffer.from(webhookFor(secret).sign(id, new Date(at * 1000), body).slice('v1,'.length), 'utf8');
+    const expected = Buffer.from(
+      webhookFor(secret)
+        .sign(id, new Date(at * 1000), body)
+        .slice('v1,'.length),
+      'utf8',
+    );
     // Every offered signature is compared, matched or not, so the time taken says nothing about which one was close.
     let matched = false;
     for (const candidate of offered) {

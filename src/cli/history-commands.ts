@@ -57,13 +57,24 @@ async function chooseDestination(rt: LocalRuntime, workspace: string, destinatio
   const key = keys.exportConfig(workspace);
   const current = await rt.store.get(key);
   if (current?.enabled && current.destination === destination) return;
-  await rt.store.set(key, { enabled: true, destination, generation: randomUUID(), enabledAt: rt.now().toISOString() });
+  await rt.store.set(key, {
+    enabled: true,
+    destination,
+    generation: randomUUID(),
+    enabledAt: rt.now().toISOString(),
+  });
 }
 
-export async function exportCommand(rt: LocalRuntime, values: HistoryValues, env: NodeJS.ProcessEnv, out: NodeJS.WritableStream): Promise<number> {
+export async function exportCommand(
+  rt: LocalRuntime,
+  values: HistoryValues,
+  env: NodeJS.ProcessEnv,
+  out: NodeJS.WritableStream,
+): Promise<number> {
   const workspace = values.workspace;
   if (!workspace) throw new UsageError('--workspace is required');
-  if (values.to && (values['database-url'] ?? '')) throw new UsageError('give either --to or --database-url, not both');
+  if (values.to && (values['database-url'] ?? ''))
+    throw new UsageError('give either --to or --database-url, not both');
   const tally: RowTally = { inserted: 0, updated: 0 };
   let sink: ExportSink;
   let label: string;
@@ -73,7 +84,12 @@ export async function exportCommand(rt: LocalRuntime, values: HistoryValues, env
     const secret = secretOf(values, env);
     label = values.to;
     // Signed with the wall clock: the receiver checks the timestamp against its own.
-    sink = webhookSink({ url: values.to, secret: async () => secret, fetch: (url, init) => fetch(url, init), now: () => new Date() });
+    sink = webhookSink({
+      url: values.to,
+      secret: async () => secret,
+      fetch: (url, init) => fetch(url, init),
+      now: () => new Date(),
+    });
   } else {
     const url = databaseUrl(values, env);
     label = redactDatabaseUrl(url);
@@ -91,7 +107,9 @@ export async function exportCommand(rt: LocalRuntime, values: HistoryValues, env
     out.write(`exported ${result.records} records in ${result.batches} batches to ${label}${rows}\n`);
     if (result.outcome === 'up-to-date') return 0;
     const error = state?.value.lastError;
-    process.stderr.write(`pipeline-insights: the export stopped (${result.outcome})${error ? `: ${error.message}` : ''}; run it again to retry\n`);
+    process.stderr.write(
+      `pipeline-insights: the export stopped (${result.outcome})${error ? `: ${error.message}` : ''}; run it again to retry\n`,
+    );
     return 1;
   } finally {
     await pool?.end();
@@ -102,10 +120,13 @@ export async function historyServerCommand(values: HistoryValues, env: NodeJS.Pr
   const secret = secretOf(values, env);
   const apiKey = values['api-key'] ?? env.HISTORY_API_KEY;
   const port = Number(values.port ?? '0');
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be a number from 0 to 65535');
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError('--port must be a number from 0 to 65535');
   const pool = new Pool({ connectionString: databaseUrl(values, env), max: 4 });
   await migrate(pool);
-  const rawDir = path.resolve(values['raw-dir'] ?? path.join(values['data-dir'] ?? DEFAULT_DATA_DIR, 'history-raw'));
+  const rawDir = path.resolve(
+    values['raw-dir'] ?? path.join(values['data-dir'] ?? DEFAULT_DATA_DIR, 'history-raw'),
+  );
   const server = await startHistoryServer({
     pool,
     secrets: [secret],
@@ -114,7 +135,9 @@ export async function historyServerCommand(values: HistoryValues, env: NodeJS.Pr
     port,
     log: (line) => process.stderr.write(`${line}\n`),
   });
-  process.stdout.write(`history receiver: POST ${server.url}/batches\nread API: ${server.url}/api/v1/repositories${apiKey ? '' : ' (no API key given: every call is refused)'}\n`);
+  process.stdout.write(
+    `history receiver: POST ${server.url}/batches\nread API: ${server.url}/api/v1/repositories${apiKey ? '' : ' (no API key given: every call is refused)'}\n`,
+  );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
@@ -124,17 +147,27 @@ export async function historyServerCommand(values: HistoryValues, env: NodeJS.Pr
   return 0;
 }
 
-export async function historyReportCommand(values: HistoryValues, env: NodeJS.ProcessEnv, out: NodeJS.WritableStream): Promise<number> {
+export async function historyReportCommand(
+  values: HistoryValues,
+  env: NodeJS.ProcessEnv,
+  out: NodeJS.WritableStream,
+): Promise<number> {
   const workspace = values.workspace;
   if (!workspace) throw new UsageError('--workspace is required');
   if (!values.month) throw new UsageError('--month YYYY-MM is required');
   const format = values.format ?? 'json';
   if (format !== 'json' && format !== 'html') throw new UsageError('--format must be json or html');
   const months = values.months === undefined ? undefined : Number(values.months);
-  if (months !== undefined && (!Number.isInteger(months) || months < 1 || months > 12)) throw new UsageError('--months must be 1 to 12');
+  if (months !== undefined && (!Number.isInteger(months) || months < 1 || months > 12))
+    throw new UsageError('--months must be 1 to 12');
   const pool = new Pool({ connectionString: databaseUrl(values, env), max: 2 });
   try {
-    const report = await buildMonthlyReport(pool, { workspace, month: values.month, months, now: new Date() }).catch((error: unknown) => {
+    const report = await buildMonthlyReport(pool, {
+      workspace,
+      month: values.month,
+      months,
+      now: new Date(),
+    }).catch((error: unknown) => {
       if (error instanceof ReportInputError) throw new UsageError(error.message);
       throw error;
     });

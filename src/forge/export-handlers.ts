@@ -37,17 +37,31 @@ async function continueLater(workspaceUuid: string, result: ExportRunResult): Pr
     if (seconds <= MAX_DELAY_SECONDS) delay = Math.max(0, seconds);
   }
   if (delay === undefined) return;
-  await new Queue({ key: HISTORY_EXPORT_QUEUE }).push([{ body: { workspaceUuid }, ...(delay > 0 ? { delayInSeconds: delay } : {}) }]);
+  await new Queue({ key: HISTORY_EXPORT_QUEUE }).push([
+    { body: { workspaceUuid }, ...(delay > 0 ? { delayInSeconds: delay } : {}) },
+  ]);
 }
 
 async function exportWorkspace(workspaceUuid: string): Promise<void> {
   const ctx = forgeContext(workspaceUuid);
   const config = await ctx.store.get(keys.exportConfig(workspaceUuid));
   if (!config?.enabled) return;
-  const sink = webhookSink({ url: config.destination, secret: exportSecrets.get, fetch: (url, init) => forgeFetch(url, init), now: () => new Date() });
+  const sink = webhookSink({
+    url: config.destination,
+    secret: exportSecrets.get,
+    fetch: (url, init) => forgeFetch(url, init),
+    now: () => new Date(),
+  });
   try {
-    const result = await runExport(ctx, { workspace: workspaceUuid, sink, settleSeconds: FORGE_SETTLE_SECONDS, deadline: Date.now() + RUN_SECONDS * 1000 });
-    forgeLogger.info(`history export: ${result.outcome}, ${result.batches} batch(es), ${result.records} record(s)`);
+    const result = await runExport(ctx, {
+      workspace: workspaceUuid,
+      sink,
+      settleSeconds: FORGE_SETTLE_SECONDS,
+      deadline: Date.now() + RUN_SECONDS * 1000,
+    });
+    forgeLogger.info(
+      `history export: ${result.outcome}, ${result.batches} batch(es), ${result.records} record(s)`,
+    );
     await continueLater(workspaceUuid, result);
   } catch (error) {
     if (error instanceof StoreConflictError) {
@@ -58,7 +72,10 @@ async function exportWorkspace(workspaceUuid: string): Promise<void> {
   }
 }
 
-export async function exportHistoryScheduled(_event: unknown, context?: { installContext?: string }): Promise<void> {
+export async function exportHistoryScheduled(
+  _event: unknown,
+  context?: { installContext?: string },
+): Promise<void> {
   await exportWorkspace(workspaceFromInstallContext(context?.installContext));
 }
 

@@ -74,7 +74,10 @@ export function AdminPage({ pollIntervalMs = BACKFILL_POLL_MS }: { pollIntervalM
           <RepoHealthTable repos={page.repos} />
         </TabPanel>
         <TabPanel>
-          <HistoryExportPanel status={page.historyExport} onChange={(historyExport) => set({ historyExport })} />
+          <HistoryExportPanel
+            status={page.historyExport}
+            onChange={(historyExport) => set({ historyExport })}
+          />
         </TabPanel>
       </Tabs>
     </Stack>

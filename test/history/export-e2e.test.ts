@@ -46,7 +46,12 @@ async function newPool(): Promise<{ pool: Pool; url: string }> {
 }
 
 async function sync(): Promise<void> {
-  const result = await runSync(rt, { workspace: WORKSPACE, since: daysAgo(new Date(ws.now), DAYS + 2), progress: false, out: quiet });
+  const result = await runSync(rt, {
+    workspace: WORKSPACE,
+    since: daysAgo(new Date(ws.now), DAYS + 2),
+    progress: false,
+    out: quiet,
+  });
   expect(result.failures).toEqual([]);
 }
 
@@ -81,12 +86,18 @@ async function stored(repoUuid: string) {
 }
 
 async function inDatabase(pool: Pool, repoUuid: string) {
-  const one = async (sql: string): Promise<number> => Number((await pool.query<{ n: string }>(sql, [repoUuid])).rows[0]?.n);
-  const names = await pool.query<{ name: string }>('SELECT name FROM test_results WHERE repository_uuid = $1', [repoUuid]);
+  const one = async (sql: string): Promise<number> =>
+    Number((await pool.query<{ n: string }>(sql, [repoUuid])).rows[0]?.n);
+  const names = await pool.query<{ name: string }>(
+    'SELECT name FROM test_results WHERE repository_uuid = $1',
+    [repoUuid],
+  );
   return {
     pipelines: await one('SELECT count(*) AS n FROM pipelines WHERE repository_uuid = $1'),
     attempts: await one('SELECT count(*) AS n FROM pipeline_steps WHERE repository_uuid = $1'),
-    failedAttempts: await one(`SELECT count(*) AS n FROM pipeline_steps WHERE repository_uuid = $1 AND result <> 'SUCCESSFUL'`),
+    failedAttempts: await one(
+      `SELECT count(*) AS n FROM pipeline_steps WHERE repository_uuid = $1 AND result <> 'SUCCESSFUL'`,
+    ),
     failedTests: names.rows.map((r) => r.name).sort(),
   };
 }
@@ -94,7 +105,15 @@ async function inDatabase(pool: Pool, repoUuid: string) {
 /** A digest of every row of the tables that hold records (not the batch log), to compare two databases. */
 async function digest(pool: Pool): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const table of ['repositories', 'pipelines', 'pipeline_steps', 'test_results', 'daily_repository_stats', 'daily_step_stats', 'quarantine_changes']) {
+  for (const table of [
+    'repositories',
+    'pipelines',
+    'pipeline_steps',
+    'test_results',
+    'daily_repository_stats',
+    'daily_step_stats',
+    'quarantine_changes',
+  ]) {
     const cols = table === 'repositories' ? 'uuid, workspace_slug, slug, full_name, default_branch' : '*';
     const { rows } = await pool.query<{ d: string | null; n: string }>(
       `SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) AS d, count(*) AS n FROM (SELECT ${cols} FROM ${table}) t`,
@@ -113,7 +132,12 @@ async function digest(pool: Pool): Promise<Record<string, string>> {
 /** The report's own figures: distinct pipelines = pipelines.total, failed step attempts = failures[]. */
 async function expectReportFigures(pool: Pool): Promise<void> {
   for (const repo of await knownRepositories(rt, WORKSPACE)) {
-    const report = await buildRepoReport(rt.store, { workspace: WORKSPACE, repo, since: daysAgo(new Date(ws.now), 400), until: new Date(ws.now) });
+    const report = await buildRepoReport(rt.store, {
+      workspace: WORKSPACE,
+      repo,
+      since: daysAgo(new Date(ws.now), 400),
+      until: new Date(ws.now),
+    });
     const db = await inDatabase(pool, repo.repoUuid);
     expect({ repo: repo.repoSlug, pipelines: db.pipelines, failed: db.failedAttempts }).toEqual({
       repo: repo.repoSlug,
@@ -158,7 +182,9 @@ describe('export --database-url of a synced workspace', () => {
       expect(await inDatabase(first.pool, repo.repoUuid)).toEqual(want);
     }
     expect(failedTests).toBeGreaterThan(0);
-    const timed = await first.pool.query<{ n: string }>('SELECT count(*) AS n FROM test_results WHERE duration_seconds > 0');
+    const timed = await first.pool.query<{ n: string }>(
+      'SELECT count(*) AS n FROM test_results WHERE duration_seconds > 0',
+    );
     expect(Number(timed.rows[0]?.n)).toBe(failedTests);
   });
 
@@ -169,13 +195,19 @@ describe('export --database-url of a synced workspace', () => {
   it('writes each test that is flaky, broken or fixed now with that verdict, as the report gives it', async () => {
     let labelled = 0;
     for (const repo of await knownRepositories(rt, WORKSPACE)) {
-      const now = (await listTestVerdicts(rt.store, { workspace: WORKSPACE, repo })).filter((t) => t.classification !== 'healthy');
+      const now = (await listTestVerdicts(rt.store, { workspace: WORKSPACE, repo })).filter(
+        (t) => t.classification !== 'healthy',
+      );
       const { rows } = await first.pool.query<{ test_id: string; classification: string }>(
         `SELECT DISTINCT ON (test_id) test_id, classification FROM test_verdicts WHERE repository_uuid = $1 ORDER BY test_id, changed_at DESC`,
         [repo.repoUuid],
       );
-      expect(rows.filter((r) => r.classification !== 'healthy').sort((a, b) => a.test_id.localeCompare(b.test_id))).toEqual(
-        now.map((t) => ({ test_id: t.id, classification: t.classification })).sort((a, b) => a.test_id.localeCompare(b.test_id)),
+      expect(
+        rows.filter((r) => r.classification !== 'healthy').sort((a, b) => a.test_id.localeCompare(b.test_id)),
+      ).toEqual(
+        now
+          .map((t) => ({ test_id: t.id, classification: t.classification }))
+          .sort((a, b) => a.test_id.localeCompare(b.test_id)),
       );
       labelled += now.length;
     }
@@ -184,7 +216,9 @@ describe('export --database-url of a synced workspace', () => {
 
   it('a second export sends and changes nothing', async () => {
     const before = await tableCounts(first.pool);
-    expect(await exportTo(first.url)).toMatch(/^exported 0 records in 0 batches .*rows: 0 added, 0 changed\n$/);
+    expect(await exportTo(first.url)).toMatch(
+      /^exported 0 records in 0 batches .*rows: 0 added, 0 changed\n$/,
+    );
     expect(await tableCounts(first.pool)).toEqual(before);
   });
 
@@ -192,10 +226,13 @@ describe('export --database-url of a synced workspace', () => {
     advance(ws, { hours: 24, seed: 9 });
     await sync();
     const repos = await knownRepositories(rt, WORKSPACE);
-    const journal = (await Promise.all(repos.map((r) => all(rt.store, keys.exportJournalOf(r.repoUuid))))).flat();
+    const journal = (
+      await Promise.all(repos.map((r) => all(rt.store, keys.exportJournalOf(r.repoUuid))))
+    ).flat();
     expect(journal.length).toBeGreaterThan(0);
     expect(await exportTo(first.url)).toMatch(/^exported [1-9]\d* records in [1-9]\d* batches/);
-    for (const repo of repos) expect(await inDatabase(first.pool, repo.repoUuid)).toEqual(await stored(repo.repoUuid));
+    for (const repo of repos)
+      expect(await inDatabase(first.pool, repo.repoUuid)).toEqual(await stored(repo.repoUuid));
     for (const repo of repos) expect(await all(rt.store, keys.exportJournalOf(repo.repoUuid))).toEqual([]);
   });
 
@@ -215,7 +252,8 @@ function crashingStore(store: Store, method: 'commit' | 'delete', n: number): St
   return new Proxy(store, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver) as unknown;
-      if (prop !== method || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
+      if (prop !== method || typeof value !== 'function')
+        return typeof value === 'function' ? value.bind(target) : value;
       return (...args: unknown[]) => {
         calls += 1;
         if (calls === n) throw new Crash(`killed at ${method} #${n}`);
@@ -231,8 +269,17 @@ describe('an export killed midway and run again', () => {
     await migrate(killed.pool);
     const tally = { inserted: 0, updated: 0 };
     const sink = postgresSink(killed.pool, tally);
-    await rt.store.set(keys.exportConfig(WORKSPACE), { enabled: true, destination: 'killed', generation: 'killed-1', enabledAt: new Date(ws.now).toISOString() });
-    const run = (store: Store) => runExport({ store, now: rt.now, log: silent }, { workspace: WORKSPACE, sink, settleSeconds: 0, maxBatchBytes: 30_000 });
+    await rt.store.set(keys.exportConfig(WORKSPACE), {
+      enabled: true,
+      destination: 'killed',
+      generation: 'killed-1',
+      enabledAt: new Date(ws.now).toISOString(),
+    });
+    const run = (store: Store) =>
+      runExport(
+        { store, now: rt.now, log: silent },
+        { workspace: WORKSPACE, sink, settleSeconds: 0, maxBatchBytes: 30_000 },
+      );
     // Killed while staging the one-time export, then while acknowledging a delivered batch.
     await expect(run(crashingStore(rt.store, 'commit', 3))).rejects.toThrow(Crash);
     await expect(run(crashingStore(rt.store, 'commit', 6))).rejects.toThrow(Crash);
@@ -247,14 +294,21 @@ describe('an export killed midway and run again', () => {
     await exportTo(clean.url);
     expect(await digest(killed.pool)).toEqual(await digest(clean.pool));
     const repos = await knownRepositories(rt, WORKSPACE);
-    for (const repo of repos) expect(await inDatabase(killed.pool, repo.repoUuid)).toEqual(await stored(repo.repoUuid));
+    for (const repo of repos)
+      expect(await inDatabase(killed.pool, repo.repoUuid)).toEqual(await stored(repo.repoUuid));
   }, 120_000);
 });
 
 it('names the workspace and repositories as Bitbucket does', async () => {
   const { pool, url } = await newPool();
   await exportTo(url);
-  const { rows } = await pool.query<{ workspace_slug: string; slug: string }>('SELECT workspace_slug, slug FROM repositories ORDER BY slug');
-  expect(rows).toEqual(ws.repos.map((r) => ({ workspace_slug: 'acme', slug: r.slug })).sort((a, b) => a.slug.localeCompare(b.slug)));
+  const { rows } = await pool.query<{ workspace_slug: string; slug: string }>(
+    'SELECT workspace_slug, slug FROM repositories ORDER BY slug',
+  );
+  expect(rows).toEqual(
+    ws.repos
+      .map((r) => ({ workspace_slug: 'acme', slug: r.slug }))
+      .sort((a, b) => a.slug.localeCompare(b.slug)),
+  );
   expect(unwrapUuid(ws.repos[0]?.uuid ?? '')).toMatch(/^[0-9a-f-]{36}$/);
 });

@@ -23,16 +23,25 @@ type Statement = { Action: string | string[]; Resource: unknown; Effect: string 
 
 /** Every statement of the inline policies attached to the role of the function whose handler is `handler`. */
 function statementsOf(handler: string): Statement[] {
-  const fns = template.findResources('AWS::Lambda::Function', { Properties: { Handler: `index.${handler}` } });
+  const fns = template.findResources('AWS::Lambda::Function', {
+    Properties: { Handler: `index.${handler}` },
+  });
   const [fn] = Object.values(fns) as { Properties: { Role: { 'Fn::GetAtt': [string, string] } } }[];
   const role = fn?.Properties.Role['Fn::GetAtt'][0];
   const policies = template.findResources('AWS::IAM::Policy');
   return Object.values(policies)
-    .filter((p) => (p as { Properties: { Roles: { Ref: string }[] } }).Properties.Roles.some((r) => r.Ref === role))
-    .flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement);
+    .filter((p) =>
+      (p as { Properties: { Roles: { Ref: string }[] } }).Properties.Roles.some((r) => r.Ref === role),
+    )
+    .flatMap(
+      (p) =>
+        (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument
+          .Statement,
+    );
 }
 
-const actionsOf = (statements: Statement[]): string[] => statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
+const actionsOf = (statements: Statement[]): string[] =>
+  statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
 
 describe('storage', () => {
   it('runs Aurora PostgreSQL Serverless v2, encrypted, able to pause, with generated credentials', () => {
@@ -43,26 +52,51 @@ describe('storage', () => {
       DeletionProtection: true,
       DatabaseName: 'history',
     });
-    template.hasResourceProperties('AWS::RDS::DBInstance', { DBInstanceClass: 'db.serverless', PubliclyAccessible: false });
+    template.hasResourceProperties('AWS::RDS::DBInstance', {
+      DBInstanceClass: 'db.serverless',
+      PubliclyAccessible: false,
+    });
   });
 
   it('keeps raw batches private, encrypted, TLS only, and ages them out', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
-      BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) })] },
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) }),
+        ],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
       LifecycleConfiguration: {
-        Rules: [Match.objectLike({ ExpirationInDays: 730, Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }, { StorageClass: 'GLACIER_IR', TransitionInDays: 90 }] })],
+        Rules: [
+          Match.objectLike({
+            ExpirationInDays: 730,
+            Transitions: [
+              { StorageClass: 'STANDARD_IA', TransitionInDays: 30 },
+              { StorageClass: 'GLACIER_IR', TransitionInDays: 90 },
+            ],
+          }),
+        ],
       },
     });
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
     });
   });
 
   it('keeps the signing secret, the API key and the database credentials in Secrets Manager under the stack key', () => {
     const secrets = template.findResources('AWS::SecretsManager::Secret');
     expect(Object.keys(secrets)).toHaveLength(3);
-    for (const s of Object.values(secrets)) expect((s as { Properties: { KmsKeyId?: unknown } }).Properties.KmsKeyId).toBeDefined();
+    for (const s of Object.values(secrets))
+      expect((s as { Properties: { KmsKeyId?: unknown } }).Properties.KmsKeyId).toBeDefined();
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
   });
 });
@@ -84,7 +118,9 @@ describe('ingest', () => {
   it('routes POST /batches to the receiver and GET /api/v1/{proxy+} to the read API, throttled', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /batches' });
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /api/v1/{proxy+}' });
-    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 } });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
+    });
   });
 
   it('runs the receiver outside the VPC and the database writers inside it', () => {
@@ -95,7 +131,12 @@ describe('ingest', () => {
         return [p.Handler, p.VpcConfig !== undefined];
       }),
     );
-    expect(byHandler).toMatchObject({ 'index.receiver': false, 'index.worker': true, 'index.api': true, 'index.migrateHandler': true });
+    expect(byHandler).toMatchObject({
+      'index.receiver': false,
+      'index.worker': true,
+      'index.api': true,
+      'index.migrateHandler': true,
+    });
   });
 });
 
@@ -112,7 +153,9 @@ describe('least privilege', () => {
 
   it('lets the worker read raw batches and consume the queue, but not write S3, send messages or read the API key', () => {
     const actions = actionsOf(statementsOf('worker'));
-    expect(actions).toEqual(expect.arrayContaining(['s3:GetObject*', 'sqs:ReceiveMessage', 'sqs:DeleteMessage']));
+    expect(actions).toEqual(
+      expect.arrayContaining(['s3:GetObject*', 'sqs:ReceiveMessage', 'sqs:DeleteMessage']),
+    );
     expect(actions.some((a) => a === 's3:PutObject' || a === 'sqs:SendMessage')).toBe(false);
     expect(JSON.stringify(statementsOf('worker'))).not.toMatch(/ApiKey|SigningSecret/);
   });
@@ -130,10 +173,22 @@ describe('migrations and alarms', () => {
   });
 
   it('alarms on dead letters, queue age and function errors, to an encrypted topic with an email subscriber', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 1, AlarmActions: Match.anyValue() });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 1800 });
-    expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'Errors' } }))).toHaveLength(3);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 1,
+      AlarmActions: Match.anyValue(),
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Threshold: 1800,
+    });
+    expect(
+      Object.keys(template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'Errors' } })),
+    ).toHaveLength(3);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
-    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    });
   });
 });

@@ -3,7 +3,12 @@
  * documented example), the replay window, then the schema. A good batch goes to S3, then its name to SQS (both
  * mocked with aws-sdk-client-mock, the real SDK clients and commands otherwise).
  */
-import { GetObjectCommand, PutObjectCommand, S3Client, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  type GetObjectCommandOutput,
+} from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -27,7 +32,8 @@ function deps(secrets: string[] = [SECRET]): ReceiveDeps {
 }
 
 const goodBatch = aBatch('pi-batch-0001', [aRepository(), aPipeline(1)]);
-const signed = (body: string, id = 'pi-batch-0001', at = NOW, secret = SECRET) => signBatch(secret, id, body, at);
+const signed = (body: string, id = 'pi-batch-0001', at = NOW, secret = SECRET) =>
+  signBatch(secret, id, body, at);
 
 beforeEach(() => {
   s3.reset();
@@ -42,9 +48,15 @@ describe('signatures', () => {
       'webhook-signature': 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
     };
     const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
-    expect(verifyBatch([secret], headers, '{"test": 2432232314}', new Date(1614265330_000))).toBe('msg_p5jXN8AQM9LWM0D4loKWxJek');
-    expect(signBatch(secret, headers['webhook-id'], '{"test": 2432232314}', new Date(1614265330_000))).toEqual(headers);
-    expect(() => verifyBatch([secret], headers, '{"test": 2432232315}', new Date(1614265330_000))).toThrow(/no webhook-signature matches/);
+    expect(verifyBatch([secret], headers, '{"test": 2432232314}', new Date(1614265330_000))).toBe(
+      'msg_p5jXN8AQM9LWM0D4loKWxJek',
+    );
+    expect(
+      signBatch(secret, headers['webhook-id'], '{"test": 2432232314}', new Date(1614265330_000)),
+    ).toEqual(headers);
+    expect(() => verifyBatch([secret], headers, '{"test": 2432232315}', new Date(1614265330_000))).toThrow(
+      /no webhook-signature matches/,
+    );
   });
 
   it('accepts any of several signatures and either of two secrets during a rotation', () => {
@@ -65,33 +77,117 @@ describe('receiveBatch', () => {
     const answer = await receiveBatch(deps(), signed(body), body);
     expect(answer).toEqual({ status: 202, body: { accepted: 'pi-batch-0001', records: 2 } });
     const put = s3.commandCalls(PutObjectCommand)[0]?.args[0].input;
-    expect(put).toMatchObject({ Bucket: 'raw-bucket', Key: 'batches/acme/2026/03/11/pi-batch-0001.json', Body: body });
+    expect(put).toMatchObject({
+      Bucket: 'raw-bucket',
+      Key: 'batches/acme/2026/03/11/pi-batch-0001.json',
+      Body: body,
+    });
     const sent = sqs.commandCalls(SendMessageCommand)[0]?.args[0].input;
-    expect(JSON.parse(sent?.MessageBody ?? '')).toEqual({ id: 'pi-batch-0001', workspace: 'acme', rawKey: 'batches/acme/2026/03/11/pi-batch-0001.json' });
+    expect(JSON.parse(sent?.MessageBody ?? '')).toEqual({
+      id: 'pi-batch-0001',
+      workspace: 'acme',
+      rawKey: 'batches/acme/2026/03/11/pi-batch-0001.json',
+    });
   });
 
   const refusals: [string, () => [Record<string, string>, string], number, RegExp][] = [
     ['no signature headers', () => [{}, JSON.stringify(goodBatch)], 401, /headers are required/],
-    ['a body changed after signing', () => [signed(JSON.stringify(goodBatch)), JSON.stringify({ ...goodBatch, workspace: 'evil' })], 401, /no webhook-signature matches/],
-    ['another secret', () => [signed(JSON.stringify(goodBatch), 'pi-batch-0001', NOW, newSigningSecret()), JSON.stringify(goodBatch)], 401, /no webhook-signature matches/],
-    ['a replay six minutes late', () => [signed(JSON.stringify(goodBatch), 'pi-batch-0001', new Date(NOW.getTime() - 360_000)), JSON.stringify(goodBatch)], 401, /more than 300 seconds old/],
-    ['a timestamp from the future', () => [signed(JSON.stringify(goodBatch), 'pi-batch-0001', new Date(NOW.getTime() + 360_000)), JSON.stringify(goodBatch)], 401, /ahead/],
+    [
+      'a body changed after signing',
+      () => [signed(JSON.stringify(goodBatch)), JSON.stringify({ ...goodBatch, workspace: 'evil' })],
+      401,
+      /no webhook-signature matches/,
+    ],
+    [
+      'another secret',
+      () => [
+        signed(JSON.stringify(goodBatch), 'pi-batch-0001', NOW, newSigningSecret()),
+        JSON.stringify(goodBatch),
+      ],
+      401,
+      /no webhook-signature matches/,
+    ],
+    [
+      'a replay six minutes late',
+      () => [
+        signed(JSON.stringify(goodBatch), 'pi-batch-0001', new Date(NOW.getTime() - 360_000)),
+        JSON.stringify(goodBatch),
+      ],
+      401,
+      /more than 300 seconds old/,
+    ],
+    [
+      'a timestamp from the future',
+      () => [
+        signed(JSON.stringify(goodBatch), 'pi-batch-0001', new Date(NOW.getTime() + 360_000)),
+        JSON.stringify(goodBatch),
+      ],
+      401,
+      /ahead/,
+    ],
     ['a body that is not JSON', () => [signed('{"records": ['), '{"records": ['], 400, /not JSON/],
-    ['an unknown schema version', () => { const b = JSON.stringify({ ...goodBatch, schemaVersion: 2 }); return [signed(b), b]; }, 400, /schemaVersion/],
-    ['a record of a repository the batch does not carry', () => { const b = JSON.stringify(aBatch('pi-batch-0001', [aPipeline(1)])); return [signed(b), b]; }, 400, /records\.0\.repositoryUuid: the batch must carry this repository/],
-    ['a pipeline without a build number', () => { const { buildNumber: _n, ...noNumber } = aPipeline(1); const b = JSON.stringify({ ...aBatch('pi-batch-0001', [aRepository()]), records: [aRepository(), noNumber] }); return [signed(b), b]; }, 400, /records\.1\.buildNumber/],
-    ['a webhook-id that is not the batch id', () => { const b = JSON.stringify(goodBatch); return [signed(b, 'pi-batch-0002'), b]; }, 400, /webhook-id and the batch id differ/],
-    ['a body over the limit', () => { const b = 'x'.repeat(300_000); return [signed(b), b]; }, 413, /at most 200000 bytes/],
+    [
+      'an unknown schema version',
+      () => {
+        const b = JSON.stringify({ ...goodBatch, schemaVersion: 2 });
+        return [signed(b), b];
+      },
+      400,
+      /schemaVersion/,
+    ],
+    [
+      'a record of a repository the batch does not carry',
+      () => {
+        const b = JSON.stringify(aBatch('pi-batch-0001', [aPipeline(1)]));
+        return [signed(b), b];
+      },
+      400,
+      /records\.0\.repositoryUuid: the batch must carry this repository/,
+    ],
+    [
+      'a pipeline without a build number',
+      () => {
+        const { buildNumber: _n, ...noNumber } = aPipeline(1);
+        const b = JSON.stringify({
+          ...aBatch('pi-batch-0001', [aRepository()]),
+          records: [aRepository(), noNumber],
+        });
+        return [signed(b), b];
+      },
+      400,
+      /records\.1\.buildNumber/,
+    ],
+    [
+      'a webhook-id that is not the batch id',
+      () => {
+        const b = JSON.stringify(goodBatch);
+        return [signed(b, 'pi-batch-0002'), b];
+      },
+      400,
+      /webhook-id and the batch id differ/,
+    ],
+    [
+      'a body over the limit',
+      () => {
+        const b = 'x'.repeat(300_000);
+        return [signed(b), b];
+      },
+      413,
+      /at most 200000 bytes/,
+    ],
   ];
 
-  it.each(refusals)('refuses %s with a clear reason and stores nothing', async (_what, make, status, message) => {
-    const [headers, body] = make();
-    const answer = await receiveBatch(deps(), headers, body);
-    expect(answer.status).toBe(status);
-    expect(String(answer.body.message)).toMatch(message);
-    expect(s3.calls()).toHaveLength(0);
-    expect(sqs.calls()).toHaveLength(0);
-  });
+  it.each(refusals)(
+    'refuses %s with a clear reason and stores nothing',
+    async (_what, make, status, message) => {
+      const [headers, body] = make();
+      const answer = await receiveBatch(deps(), headers, body);
+      expect(answer.status).toBe(status);
+      expect(String(answer.body.message)).toMatch(message);
+      expect(s3.calls()).toHaveLength(0);
+      expect(sqs.calls()).toHaveLength(0);
+    },
+  );
 
   it('answers a test batch after checking it, and stores nothing', async () => {
     const body = JSON.stringify({ ...goodBatch, id: 'pi-test-1', test: true, records: [] });
@@ -119,7 +215,9 @@ describe('AWS clients', () => {
 
   it('reads a secret once per five minutes and takes the previous one during a rotation', async () => {
     const sm = mockClient(SecretsManagerClient);
-    sm.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ current: 'new-secret', previous: 'old-secret' }) });
+    sm.on(GetSecretValueCommand).resolves({
+      SecretString: JSON.stringify({ current: 'new-secret', previous: 'old-secret' }),
+    });
     let now = 0;
     const read = secretReader(new SecretsManagerClient({ region: 'eu-west-1' }), () => now);
     expect(secretValues(await read('arn:s'))).toEqual(['new-secret', 'old-secret']);

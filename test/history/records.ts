@@ -1,14 +1,29 @@
 /** Builders of export records and batches for the history tests, with overrides. */
-import type { ExportBatch, ExportRecord, PipelineRecord, RepositoryRecord, StepAttemptRecord } from '../../history/src/contract';
+import type {
+  ExportBatch,
+  ExportRecord,
+  PipelineRecord,
+  RepositoryRecord,
+  StepAttemptRecord,
+} from '../../history/src/contract';
 import { BATCH_SCHEMA_VERSION } from '../../history/src/contract';
 
 export const REPO = '11111111-2222-4333-8444-555555555555';
 
 export function aRepository(o: Partial<RepositoryRecord> = {}): RepositoryRecord {
-  return { type: 'repository', uuid: REPO, workspace: 'acme', slug: 'web-app', fullName: 'acme/web-app', defaultBranch: 'main', ...o };
+  return {
+    type: 'repository',
+    uuid: REPO,
+    workspace: 'acme',
+    slug: 'web-app',
+    fullName: 'acme/web-app',
+    defaultBranch: 'main',
+    ...o,
+  };
 }
 
-const uuidOf = (n: number, prefix = 'aaaaaaaa'): string => `${prefix}-0000-4000-8000-${String(n).padStart(12, '0')}`;
+const uuidOf = (n: number, prefix = 'aaaaaaaa'): string =>
+  `${prefix}-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
 export function aPipeline(n: number, o: Partial<PipelineRecord> = {}): PipelineRecord {
   return {
@@ -59,5 +74,12 @@ export function anAttempt(n: number, o: Partial<StepAttemptRecord> = {}): StepAt
 }
 
 export function aBatch(id: string, records: ExportRecord[], o: Partial<ExportBatch> = {}): ExportBatch {
-  return { schemaVersion: BATCH_SCHEMA_VERSION, id, workspace: 'acme', createdAt: '2026-03-11T00:00:00.000Z', records, ...o };
+  return {
+    schemaVersion: BATCH_SCHEMA_VERSION,
+    id,
+    workspace: 'acme',
+    createdAt: '2026-03-11T00:00:00.000Z',
+    records,
+    ...o,
+  };
 }

@@ -36,7 +36,10 @@ function waitReady(child: ChildProcess): Promise<void> {
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
-    const timer = setTimeout(() => reject(new Error(`PostgreSQL did not start in ${START_TIMEOUT_MS} ms: ${err.slice(-500)}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`PostgreSQL did not start in ${START_TIMEOUT_MS} ms: ${err.slice(-500)}`)),
+      START_TIMEOUT_MS,
+    );
     child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       if (out.includes('"ready":true')) {
@@ -52,14 +55,25 @@ function waitReady(child: ChildProcess): Promise<void> {
   });
 }
 
-export async function startPostgres(): Promise<TestPostgres> {
+export async function startPostgres(options: { durable?: boolean } = {}): Promise<TestPostgres> {
   const dir = mkdtempSync(path.join(tmpdir(), 'pi-history-pg-'));
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(__dirname, 'postgres-server.mjs'), dir, String(port)], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(__dirname, 'postgres-server.mjs'), dir, String(port), ...(options.durable ? ['durable'] : [])],
+    {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   await waitReady(child);
-  const admin = new Pool({ host: '127.0.0.1', port, user: USER, password: PASSWORD, database: 'postgres', max: 1 });
+  const admin = new Pool({
+    host: '127.0.0.1',
+    port,
+    user: USER,
+    password: PASSWORD,
+    database: 'postgres',
+    max: 1,
+  });
   let n = 0;
   return {
     newDatabase: async () => {

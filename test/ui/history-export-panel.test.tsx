@@ -6,10 +6,17 @@ import { AdminPage } from '../../src/ui/admin-page';
 import { anAdminPage } from '../support/ui-builders';
 
 const EXPORT_TAB = 4;
-const OFF: HistoryExportStatus = { enabled: false, secretSet: false, recordsExported: 0, batchesSent: 0, parked: false };
+const OFF: HistoryExportStatus = {
+  enabled: false,
+  secretSet: false,
+  recordsExported: 0,
+  batchesSent: 0,
+  parked: false,
+};
 const SECRET = 'whsec_dGhpcy1pcy1hLXRlc3Qtc2lnbmluZy1zZWNyZXQtMDEyMw==';
 
-const field = (screen: Screen, id: string) => screen.one('Textfield', (node) => String(node.props.id).endsWith(id));
+const field = (screen: Screen, id: string) =>
+  screen.one('Textfield', (node) => String(node.props.id).endsWith(id));
 
 it('saves the endpoint only when it is https, then shows a new secret once', async () => {
   const screen = await render(<AdminPage />, {
@@ -19,7 +26,10 @@ it('saves the endpoint only when it is https, then shows a new secret once', asy
   });
   const tab = screen.tabPanel(EXPORT_TAB);
   expect(tab.text()).toContain('The export is off.');
-  await screen.toggle(screen.one('Toggle', (n) => String(n.props.id).endsWith('history-enabled')), true);
+  await screen.toggle(
+    screen.one('Toggle', (n) => String(n.props.id).endsWith('history-enabled')),
+    true,
+  );
   await screen.type(field(screen, 'history-url'), 'http://history.example.com/batches');
   await screen.click(screen.button('Save'));
   expect(tab.text()).toContain('Enter the receiver URL, starting with https://.');
@@ -44,10 +54,17 @@ it('shows progress, lag and a refusal with a way to retry', async () => {
     batchesSent: 7,
     lastBatch: { id: 'pi-1', at: new Date(Date.now() - 3_600_000).toISOString(), records: 180 },
     lagSeconds: 5400,
-    lastError: { at: new Date().toISOString(), message: 'the receiver answered 400: invalid batch: records.3.result', status: 400 },
+    lastError: {
+      at: new Date().toISOString(),
+      message: 'the receiver answered 400: invalid batch: records.3.result',
+      status: 400,
+    },
     parked: true,
   };
-  const screen = await render(<AdminPage />, { getAdminPage: ok(anAdminPage({ historyExport: parked })), retryHistoryExport: ok({ ...parked, parked: false }) });
+  const screen = await render(<AdminPage />, {
+    getAdminPage: ok(anAdminPage({ historyExport: parked })),
+    retryHistoryExport: ok({ ...parked, parked: false }),
+  });
   const text = screen.tabPanel(EXPORT_TAB).text();
   expect(text).toContain('1,234 records exported in 7 batches.');
   expect(text).toContain('Oldest record not yet delivered: 1h 30m old.');

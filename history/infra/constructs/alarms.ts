@@ -37,10 +37,25 @@ export class HistoryAlarms extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         alarmDescription: description,
       }).addAlarmAction(notify);
-    alarm('DeadLetters', props.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }), 1, 'A batch failed three times: see the worker logs, then redrive it');
-    alarm('QueueAge', props.queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5) }), 1800, 'Batches wait over 30 minutes: the worker is failing or the database is unreachable');
+    alarm(
+      'DeadLetters',
+      props.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+      1,
+      'A batch failed three times: see the worker logs, then redrive it',
+    );
+    alarm(
+      'QueueAge',
+      props.queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5) }),
+      1800,
+      'Batches wait over 30 minutes: the worker is failing or the database is unreachable',
+    );
     props.functions.forEach((fn, i) =>
-      alarm(`Errors${i}`, fn.metricErrors({ period: Duration.minutes(5) }), 3, `${fn.node.id}: three or more errors in five minutes`),
+      alarm(
+        `Errors${i}`,
+        fn.metricErrors({ period: Duration.minutes(5) }),
+        3,
+        `${fn.node.id}: three or more errors in five minutes`,
+      ),
     );
   }
 }

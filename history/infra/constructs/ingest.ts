@@ -58,7 +58,11 @@ export class HistoryIngest extends Construct {
     storage.signingSecret.grantRead(this.receiver);
     storage.rawBucket.grantPut(this.receiver, 'batches/*');
     this.queue.grantSendMessages(this.receiver);
-    props.api.addRoutes({ path: '/batches', methods: [apigw.HttpMethod.POST], integration: new HttpLambdaIntegration('ReceiveBatches', this.receiver) });
+    props.api.addRoutes({
+      path: '/batches',
+      methods: [apigw.HttpMethod.POST],
+      integration: new HttpLambdaIntegration('ReceiveBatches', this.receiver),
+    });
 
     this.worker = historyFunction(this, 'Worker', {
       handler: 'worker',
@@ -75,6 +79,8 @@ export class HistoryIngest extends Construct {
     storage.cluster.secret?.grantRead(this.worker);
     storage.rawBucket.grantRead(this.worker, 'batches/*');
     storage.cluster.connections.allowDefaultPortFrom(props.lambdaSecurityGroup, 'history Lambdas');
-    this.worker.addEventSource(new SqsEventSource(this.queue, { batchSize: 5, reportBatchItemFailures: true, maxConcurrency: 2 }));
+    this.worker.addEventSource(
+      new SqsEventSource(this.queue, { batchSize: 5, reportBatchItemFailures: true, maxConcurrency: 2 }),
+    );
   }
 }

@@ -31,7 +31,10 @@ export class HistoryMigrations extends Construct {
       vpc: props.vpc,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
       securityGroups: [props.lambdaSecurityGroup],
-      environment: { DATABASE_SECRET_ARN: props.storage.cluster.secret?.secretArn ?? '', HISTORY_MIGRATIONS_DIR: '/var/task/migrations' },
+      environment: {
+        DATABASE_SECRET_ARN: props.storage.cluster.secret?.secretArn ?? '',
+        HISTORY_MIGRATIONS_DIR: '/var/task/migrations',
+      },
       executeAfter: [props.storage.cluster],
     });
     props.storage.cluster.secret?.grantRead(this.trigger);

@@ -18,15 +18,27 @@ export class HistoryNetwork extends Construct {
       subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
     });
     this.vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3 });
-    this.lambdaSecurityGroup = new ec2.SecurityGroup(this, 'Lambdas', { vpc: this.vpc, allowAllOutbound: false, description: 'History Lambdas in the VPC' });
+    this.lambdaSecurityGroup = new ec2.SecurityGroup(this, 'Lambdas', {
+      vpc: this.vpc,
+      allowAllOutbound: false,
+      description: 'History Lambdas in the VPC',
+    });
     const endpoint = this.vpc.addInterfaceEndpoint('SecretsManager', {
       service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
       // One subnet: the endpoint is billed per AZ-hour, and both subnets reach it.
-      subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED, onePerAz: true, availabilityZones: [this.vpc.availabilityZones[0] ?? ''] },
+      subnets: {
+        subnetType: ec2.SubnetType.PRIVATE_ISOLATED,
+        onePerAz: true,
+        availabilityZones: [this.vpc.availabilityZones[0] ?? ''],
+      },
       open: false,
     });
     endpoint.connections.allowFrom(this.lambdaSecurityGroup, ec2.Port.tcp(443), 'Lambdas read their secrets');
     // HTTPS out reaches only the two endpoints: the subnets have no route to the internet.
-    this.lambdaSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'S3 and Secrets Manager endpoints');
+    this.lambdaSecurityGroup.addEgressRule(
+      ec2.Peer.anyIpv4(),
+      ec2.Port.tcp(443),
+      'S3 and Secrets Manager endpoints',
+    );
   }
 }

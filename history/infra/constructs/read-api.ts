@@ -36,6 +36,10 @@ export class HistoryReadApi extends Construct {
     });
     props.storage.cluster.secret?.grantRead(this.handler);
     props.storage.apiKeySecret.grantRead(this.handler);
-    props.api.addRoutes({ path: '/api/v1/{proxy+}', methods: [apigw.HttpMethod.GET], integration: new HttpLambdaIntegration('ReadApi', this.handler) });
+    props.api.addRoutes({
+      path: '/api/v1/{proxy+}',
+      methods: [apigw.HttpMethod.GET],
+      integration: new HttpLambdaIntegration('ReadApi', this.handler),
+    });
   }
 }

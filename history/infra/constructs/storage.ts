@@ -28,7 +28,10 @@ export class HistoryStorage extends Construct {
 
   constructor(scope: Construct, id: string, props: HistoryStorageProps) {
     super(scope, id);
-    this.key = new kms.Key(this, 'Key', { enableKeyRotation: true, description: 'Pipeline Insights history: data at rest' });
+    this.key = new kms.Key(this, 'Key', {
+      enableKeyRotation: true,
+      description: 'Pipeline Insights history: data at rest',
+    });
     this.cluster = new rds.DatabaseCluster(this, 'Database', {
       engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_17_4 }),
       writer: rds.ClusterInstance.serverlessV2('writer'),
@@ -65,7 +68,8 @@ export class HistoryStorage extends Construct {
       ],
     });
     this.signingSecret = new secretsmanager.Secret(this, 'SigningSecret', {
-      description: 'Shared with the Pipeline Insights app: Standard Webhooks signing secret of export batches',
+      description:
+        'Shared with the Pipeline Insights app: Standard Webhooks signing secret of export batches',
       encryptionKey: this.key,
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
     });

@@ -11,7 +11,9 @@ import type { BatchQueue, RawBatchStore } from '../services/receive';
 export function s3RawStore(s3: S3Client, bucket: string): RawBatchStore {
   return {
     put: async (key, body) => {
-      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json' }));
+      await s3.send(
+        new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json' }),
+      );
     },
     get: async (key) => {
       const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
@@ -32,7 +34,10 @@ export function sqsQueue(sqs: SQSClient, queueUrl: string): BatchQueue {
 /** Secrets are read at most every five minutes per container, so a rotation is picked up without a deploy. */
 const SECRET_TTL_MS = 5 * 60_000;
 
-export function secretReader(client: SecretsManagerClient, now: () => number = Date.now): (secretId: string) => Promise<string> {
+export function secretReader(
+  client: SecretsManagerClient,
+  now: () => number = Date.now,
+): (secretId: string) => Promise<string> {
   const cache = new Map<string, { value: string; at: number }>();
   return async (secretId) => {
     const hit = cache.get(secretId);
@@ -51,7 +56,9 @@ export function secretReader(client: SecretsManagerClient, now: () => number = D
 export function secretValues(text: string): string[] {
   try {
     const parsed = JSON.parse(text) as { current?: unknown; previous?: unknown };
-    const values = [parsed.current, parsed.previous].filter((v): v is string => typeof v === 'string' && v.length > 0);
+    const values = [parsed.current, parsed.previous].filter(
+      (v): v is string => typeof v === 'string' && v.length > 0,
+    );
     if (values.length) return values;
   } catch {
     // a plain string
@@ -61,7 +68,13 @@ export function secretValues(text: string): string[] {
 
 /** The database secret Aurora generates: `{ host, port, username, password, dbname }`. TLS to the cluster. */
 export function poolFromSecret(text: string, max = 2): Pool {
-  const s = JSON.parse(text) as { host: string; port?: number; username: string; password: string; dbname?: string };
+  const s = JSON.parse(text) as {
+    host: string;
+    port?: number;
+    username: string;
+    password: string;
+    dbname?: string;
+  };
   return new Pool({
     host: s.host,
     port: s.port ?? 5432,

@@ -9,7 +9,12 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  SQSBatchResponse,
+  SQSEvent,
+} from 'aws-lambda';
 import type { Pool } from 'pg';
 import { migrate } from '../db/migrate';
 import { handleApiRequest } from '../services/read-api';
@@ -27,7 +32,11 @@ async function database(): Promise<Pool> {
 }
 
 function http(answer: Answer): APIGatewayProxyStructuredResultV2 {
-  return { statusCode: answer.status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(answer.body) };
+  return {
+    statusCode: answer.status,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(answer.body),
+  };
 }
 
 function bodyOf(event: APIGatewayProxyEventV2): string {
@@ -61,7 +70,9 @@ export async function worker(event: SQSEvent): Promise<SQSBatchResponse> {
       const outcome = await writeQueuedBatch(db, raw, message);
       console.log(`batch ${message.id}: ${outcome.applied ? 'written' : 'already written'}`);
     } catch (error) {
-      console.error(`message ${record.messageId} failed: ${error instanceof Error ? error.message : String(error)}`);
+      console.error(
+        `message ${record.messageId} failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
       failures.push({ itemIdentifier: record.messageId });
     }
   }
@@ -71,7 +82,14 @@ export async function worker(event: SQSEvent): Promise<SQSBatchResponse> {
 export async function api(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const keys = secretValues(await secrets(requiredEnv('API_KEY_SECRET_ARN')));
   const query = Object.fromEntries(Object.entries(event.queryStringParameters ?? {}));
-  return http(await handleApiRequest(await database(), keys, { method: event.requestContext.http.method, path: event.rawPath, query, headers: event.headers }, new Date()));
+  return http(
+    await handleApiRequest(
+      await database(),
+      keys,
+      { method: event.requestContext.http.method, path: event.rawPath, query, headers: event.headers },
+      new Date(),
+    ),
+  );
 }
 
 export async function migrateHandler(): Promise<{ applied: number[] }> {

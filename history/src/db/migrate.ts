@@ -5,7 +5,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Pool } from 'pg';
-import { appliedMigrations, ensureMigrationsTable, inTransaction, lockMigrations, recordMigration } from './sql';
+import {
+  appliedMigrations,
+  ensureMigrationsTable,
+  inTransaction,
+  lockMigrations,
+  recordMigration,
+} from './sql';
 
 export interface Migration {
   version: number;
@@ -19,7 +25,9 @@ export function migrationsDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export function loadMigrations(dir: string = migrationsDir()): Migration[] {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
   const out: Migration[] = [];
   for (const file of files) {
     const m = /^(\d+)_([a-z0-9_]+)\.sql$/.exec(file);

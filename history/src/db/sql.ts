@@ -73,29 +73,110 @@ export const TABLES = {
   },
   pipelines: {
     table: 'pipelines',
-    columns: ['uuid', 'repository_uuid', 'build_number', 'run_number', 'result', 'commit_hash', 'branch', 'is_default_branch', 'pull_request_id', 'created_on', 'completed_on', 'duration_seconds', 'build_seconds_used', 'deployed'],
+    columns: [
+      'uuid',
+      'repository_uuid',
+      'build_number',
+      'run_number',
+      'result',
+      'commit_hash',
+      'branch',
+      'is_default_branch',
+      'pull_request_id',
+      'created_on',
+      'completed_on',
+      'duration_seconds',
+      'build_seconds_used',
+      'deployed',
+    ],
     key: ['uuid'],
     // "Rerun failed steps" keeps the pipeline and bumps its run number: the latest run is the pipeline's state.
     newerWhen: 'excluded.run_number >= pipelines.run_number',
   },
   pipelineSteps: {
     table: 'pipeline_steps',
-    columns: ['pipeline_uuid', 'step_uuid', 'run_number', 'repository_uuid', 'build_number', 'step_name', 'is_rerun', 'result', 'commit_hash', 'branch', 'is_default_branch', 'pipeline_created_on', 'started_on', 'completed_on', 'duration_seconds', 'queue_seconds', 'build_seconds_used', 'size_multiplier', 'category', 'cause', 'fingerprint', 'message', 'tests_total', 'tests_successful', 'tests_failed', 'tests_error', 'tests_skipped', 'failed_tests_omitted'],
+    columns: [
+      'pipeline_uuid',
+      'step_uuid',
+      'run_number',
+      'repository_uuid',
+      'build_number',
+      'step_name',
+      'is_rerun',
+      'result',
+      'commit_hash',
+      'branch',
+      'is_default_branch',
+      'pipeline_created_on',
+      'started_on',
+      'completed_on',
+      'duration_seconds',
+      'queue_seconds',
+      'build_seconds_used',
+      'size_multiplier',
+      'category',
+      'cause',
+      'fingerprint',
+      'message',
+      'tests_total',
+      'tests_successful',
+      'tests_failed',
+      'tests_error',
+      'tests_skipped',
+      'failed_tests_omitted',
+    ],
     key: ['pipeline_uuid', 'step_uuid', 'run_number'],
   },
   testResults: {
     table: 'test_results',
-    columns: ['pipeline_uuid', 'step_uuid', 'run_number', 'test_id', 'repository_uuid', 'step_name', 'name', 'status', 'duration_seconds', 'message', 'completed_on'],
+    columns: [
+      'pipeline_uuid',
+      'step_uuid',
+      'run_number',
+      'test_id',
+      'repository_uuid',
+      'step_name',
+      'name',
+      'status',
+      'duration_seconds',
+      'message',
+      'completed_on',
+    ],
     key: ['pipeline_uuid', 'step_uuid', 'run_number', 'test_id'],
   },
   testVerdicts: {
     table: 'test_verdicts',
-    columns: ['repository_uuid', 'test_id', 'changed_at', 'classification', 'previous', 'name', 'step_name', 'score', 'evidence'],
+    columns: [
+      'repository_uuid',
+      'test_id',
+      'changed_at',
+      'classification',
+      'previous',
+      'name',
+      'step_name',
+      'score',
+      'evidence',
+    ],
     key: ['repository_uuid', 'test_id', 'changed_at', 'classification'],
   },
   suggestions: {
     table: 'optimization_suggestions',
-    columns: ['repository_uuid', 'suggestion_id', 'kind', 'title', 'detail', 'priority', 'status', 'active', 'subject', 'minutes_per_week', 'build_minutes_per_week', 'failed_pipelines_per_week', 'first_seen_at', 'updated_at'],
+    columns: [
+      'repository_uuid',
+      'suggestion_id',
+      'kind',
+      'title',
+      'detail',
+      'priority',
+      'status',
+      'active',
+      'subject',
+      'minutes_per_week',
+      'build_minutes_per_week',
+      'failed_pipelines_per_week',
+      'first_seen_at',
+      'updated_at',
+    ],
     key: ['repository_uuid', 'suggestion_id'],
     newerWhen: 'excluded.updated_at >= optimization_suggestions.updated_at',
   },
@@ -132,11 +213,16 @@ export async function upsert(db: Queryable, spec: TableSpec, rows: Row[]): Promi
   const others = spec.columns.filter((c) => !spec.key.includes(c));
   const target = spec.columns.map((c) => `${spec.table}.${c}`).join(', ');
   const incoming = spec.columns.map((c) => `excluded.${c}`).join(', ');
-  const where = [`(${target}) IS DISTINCT FROM (${incoming})`, ...(spec.newerWhen ? [spec.newerWhen] : [])].join(' AND ');
+  const where = [
+    `(${target}) IS DISTINCT FROM (${incoming})`,
+    ...(spec.newerWhen ? [spec.newerWhen] : []),
+  ].join(' AND ');
   for (let i = 0; i < unique.length; i += perChunk) {
     const chunk = unique.slice(i, i + perChunk);
     const values: unknown[] = [];
-    const tuples = chunk.map((row) => `(${spec.columns.map((c) => (values.push(row[c]), `$${values.length}`)).join(', ')})`);
+    const tuples = chunk.map(
+      (row) => `(${spec.columns.map((c) => (values.push(row[c]), `$${values.length}`)).join(', ')})`,
+    );
     const sql =
       `INSERT INTO ${spec.table} (${spec.columns.join(', ')}) VALUES ${tuples.join(', ')} ` +
       `ON CONFLICT (${spec.key.join(', ')}) DO UPDATE SET ${others.map((c) => `${c} = excluded.${c}`).join(', ')} ` +
@@ -245,8 +331,10 @@ export async function recomputeRecoveries(db: Queryable, days: Map<string, Set<s
        SELECT p.repository_uuid, p.created_on, coalesce(p.completed_on, p.created_on) AS done,
               p.result = 'SUCCESSFUL' AS green, b.from_day,
               lag(p.result = 'SUCCESSFUL') OVER w AS previous_green,
+              -- Every later pipeline, as a running aggregate over the reversed order: linear, not quadratic.
               min(coalesce(p.completed_on, p.created_on)) FILTER (WHERE p.result = 'SUCCESSFUL')
-                OVER (w ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS green_at
+                OVER (PARTITION BY p.repository_uuid ORDER BY p.created_on DESC, p.uuid DESC
+                      ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS green_at
        FROM pipelines p JOIN bounds b ON b.repository_uuid = p.repository_uuid
        WHERE p.is_default_branch AND p.result <> 'STOPPED'
          AND p.created_on >= ((b.from_day - ${RECOVERY_LOOKBACK_DAYS})::timestamp AT TIME ZONE 'UTC')
@@ -346,7 +434,14 @@ export async function listPipelines(
      WHERE repository_uuid = $1 AND created_on >= $2 AND created_on < $3
        AND ($4::timestamptz IS NULL OR (created_on, uuid) < ($4::timestamptz, $5::uuid))
      ORDER BY created_on DESC, uuid DESC LIMIT $6`,
-    [repositoryUuid, range.from, range.to, page.before?.createdOn ?? null, page.before?.uuid ?? null, page.limit],
+    [
+      repositoryUuid,
+      range.from,
+      range.to,
+      page.before?.createdOn ?? null,
+      page.before?.uuid ?? null,
+      page.limit,
+    ],
   );
   return rows;
 }
@@ -416,7 +511,11 @@ export interface MonthFigures {
 }
 
 /** Per repository and calendar month (UTC) in [from, to): the sums of the daily roll-ups. */
-export async function monthlyFigures(db: Queryable, repositoryUuids: string[], range: TimeRange): Promise<MonthFigures[]> {
+export async function monthlyFigures(
+  db: Queryable,
+  repositoryUuids: string[],
+  range: TimeRange,
+): Promise<MonthFigures[]> {
   const { rows } = await db.query<MonthFigures>(
     `WITH r AS (
        SELECT repository_uuid, to_char(day, 'YYYY-MM') AS month, sum(pipelines)::int AS pipelines,
@@ -457,7 +556,12 @@ export interface RecurringFailureRow {
 }
 
 /** The failures seen most often in [from, to), by fingerprint, across the given repositories. */
-export async function topFailures(db: Queryable, repositoryUuids: string[], range: TimeRange, limit: number): Promise<RecurringFailureRow[]> {
+export async function topFailures(
+  db: Queryable,
+  repositoryUuids: string[],
+  range: TimeRange,
+  limit: number,
+): Promise<RecurringFailureRow[]> {
   const { rows } = await db.query<RecurringFailureRow>(
     `SELECT fingerprint, min(category) AS category, min(cause) AS cause, (array_agg(message ORDER BY completed_on DESC))[1] AS message,
             count(*)::int AS failures, count(DISTINCT repository_uuid)::int AS repositories,
@@ -478,7 +582,11 @@ export interface VerdictCountRow {
 }
 
 /** Tests whose latest verdict before `at` is flaky or broken, per repository. */
-export async function verdictCounts(db: Queryable, repositoryUuids: string[], at: Date): Promise<VerdictCountRow[]> {
+export async function verdictCounts(
+  db: Queryable,
+  repositoryUuids: string[],
+  at: Date,
+): Promise<VerdictCountRow[]> {
   const { rows } = await db.query<VerdictCountRow>(
     `SELECT repository_uuid::text AS repository_uuid,
             count(*) FILTER (WHERE classification = 'flaky')::int AS flaky,

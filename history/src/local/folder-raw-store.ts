@@ -6,7 +6,8 @@ import type { RawBatchStore } from '../services/receive';
 export function folderRawStore(dir: string): RawBatchStore {
   const file = (key: string): string => {
     const resolved = path.resolve(dir, key);
-    if (!resolved.startsWith(path.resolve(dir) + path.sep)) throw new Error(`raw key ${key.slice(0, 100)} leaves the folder`);
+    if (!resolved.startsWith(path.resolve(dir) + path.sep))
+      throw new Error(`raw key ${key.slice(0, 100)} leaves the folder`);
     return resolved;
   };
   return {

@@ -54,7 +54,8 @@ export async function startHistoryServer(o: HistoryServerOptions): Promise<Runni
   const route = async (req: IncomingMessage): Promise<Answer> => {
     const url = new URL(req.url ?? '/', 'http://local');
     if (url.pathname === '/batches') {
-      if (req.method !== 'POST') return { status: 405, body: { error: 'method', message: 'POST a batch here' } };
+      if (req.method !== 'POST')
+        return { status: 405, body: { error: 'method', message: 'POST a batch here' } };
       const body = await readBody(req, MAX_BATCH_BYTES * 2);
       const answer = await receiveBatch(
         {
@@ -75,19 +76,34 @@ export async function startHistoryServer(o: HistoryServerOptions): Promise<Runni
       return answer;
     }
     const query = Object.fromEntries(url.searchParams.entries());
-    return handleApiRequest(o.pool, o.apiKeys, { method: req.method ?? 'GET', path: url.pathname, query, headers: req.headers }, now());
+    return handleApiRequest(
+      o.pool,
+      o.apiKeys,
+      { method: req.method ?? 'GET', path: url.pathname, query, headers: req.headers },
+      now(),
+    );
   };
   const server: Server = createServer((req, res) => {
     route(req)
       .catch((error: unknown): Answer => {
-        if (error instanceof BodyTooLarge) return { status: 413, body: { error: 'too-large', message: `a batch is at most ${MAX_BATCH_BYTES} bytes` } };
+        if (error instanceof BodyTooLarge)
+          return {
+            status: 413,
+            body: { error: 'too-large', message: `a batch is at most ${MAX_BATCH_BYTES} bytes` },
+          };
         log(`error: ${error instanceof Error ? error.message : String(error)}`);
-        return { status: 500, body: { error: 'internal', message: 'the request could not be completed; it can be retried' } };
+        return {
+          status: 500,
+          body: { error: 'internal', message: 'the request could not be completed; it can be retried' },
+        };
       })
-      .then((answer) => {
-        res.writeHead(answer.status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(answer.body));
-      }, () => res.destroy());
+      .then(
+        (answer) => {
+          res.writeHead(answer.status, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(answer.body));
+        },
+        () => res.destroy(),
+      );
   });
   await new Promise<void>((resolve) => server.listen(o.port, o.host ?? '127.0.0.1', resolve));
   const address = server.address();

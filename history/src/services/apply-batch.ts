@@ -24,7 +24,11 @@ export interface ApplyOutcome {
   rows: Partial<Record<keyof typeof TABLES, UpsertCount>>;
 }
 
-export async function applyBatch(pool: Pool, batch: ExportBatch, opts: { rawKey?: string } = {}): Promise<ApplyOutcome> {
+export async function applyBatch(
+  pool: Pool,
+  batch: ExportBatch,
+  opts: { rawKey?: string } = {},
+): Promise<ApplyOutcome> {
   if (batch.test) return { applied: false, rows: {} };
   const rows = rowsOfBatch(batch);
   return inTransaction(pool, async (db) => {

@@ -15,7 +15,14 @@
  * - flaky / broken: tests whose latest verdict at the end of the month is flaky / broken.
  */
 import type { Queryable } from '../db/sql';
-import { listRepositories, monthlyFigures, topFailures, verdictCounts, type MonthFigures, type RecurringFailureRow } from '../db/sql';
+import {
+  listRepositories,
+  monthlyFigures,
+  topFailures,
+  verdictCounts,
+  type MonthFigures,
+  type RecurringFailureRow,
+} from '../db/sql';
 
 export const HISTORY_REPORT_SCHEMA_VERSION = 1;
 /** Bitbucket Pipelines' price of an extra build minute (USD 10 per 1,000 minutes). */
@@ -59,7 +66,15 @@ export interface MonthlyReport {
   totals: MonthlyFigures;
   trend: MonthlyFigures[];
   repositories: RepositoryMonthly[];
-  topFailures: { fingerprint: string; category?: string; cause?: string; message?: string; failures: number; repositories: number; lastSeen: string }[];
+  topFailures: {
+    fingerprint: string;
+    category?: string;
+    cause?: string;
+    message?: string;
+    failures: number;
+    repositories: number;
+    lastSeen: string;
+  }[];
 }
 
 export interface ReportOptions {
@@ -80,10 +95,16 @@ function monthStart(month: string): Date {
   return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1));
 }
 
-const shift = (d: Date, months: number): Date => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1));
+const shift = (d: Date, months: number): Date =>
+  new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1));
 const monthOf = (d: Date): string => d.toISOString().slice(0, 7);
 
-function figures(month: string, rows: MonthFigures[], verdicts: { flaky: number; broken: number }, price: number): MonthlyFigures {
+function figures(
+  month: string,
+  rows: MonthFigures[],
+  verdicts: { flaky: number; broken: number },
+  price: number,
+): MonthlyFigures {
   const sum = (f: (r: MonthFigures) => number): number => rows.reduce((n, r) => n + Number(f(r)), 0);
   const pipelines = sum((r) => r.pipelines);
   const finished = pipelines - sum((r) => r.stopped);
@@ -133,20 +154,39 @@ export async function buildMonthlyReport(db: Queryable, o: ReportOptions): Promi
   const verdicts = new Map<string, Map<string, { flaky: number; broken: number }>>();
   for (const month of months) {
     const byRepo = new Map<string, { flaky: number; broken: number }>();
-    for (const v of await verdictCounts(db, uuids, shift(monthStart(month), 1))) byRepo.set(v.repository_uuid, v);
+    for (const v of await verdictCounts(db, uuids, shift(monthStart(month), 1)))
+      byRepo.set(v.repository_uuid, v);
     verdicts.set(month, byRepo);
   }
   const verdictsOf = (month: string, repo?: string): { flaky: number; broken: number } => {
-    const byRepo = [...(verdicts.get(month)?.entries() ?? [])].filter(([r]) => !repo || r === repo).map(([, v]) => v);
-    return { flaky: byRepo.reduce((n, v) => n + v.flaky, 0), broken: byRepo.reduce((n, v) => n + v.broken, 0) };
+    const byRepo = [...(verdicts.get(month)?.entries() ?? [])]
+      .filter(([r]) => !repo || r === repo)
+      .map(([, v]) => v);
+    return {
+      flaky: byRepo.reduce((n, v) => n + v.flaky, 0),
+      broken: byRepo.reduce((n, v) => n + v.broken, 0),
+    };
   };
   const trendOf = (repo?: string): MonthlyFigures[] =>
-    months.map((m) => figures(m, rows.filter((r) => r.month === m && (!repo || r.repository_uuid === repo)), verdictsOf(m, repo), price));
+    months.map((m) =>
+      figures(
+        m,
+        rows.filter((r) => r.month === m && (!repo || r.repository_uuid === repo)),
+        verdictsOf(m, repo),
+        price,
+      ),
+    );
   const trend = trendOf();
   const repositories = repos.map((r): RepositoryMonthly => {
     const t = trendOf(r.uuid);
     const current = t[t.length - 1] ?? figures(o.month, [], { flaky: 0, broken: 0 }, price);
-    return { uuid: r.uuid, slug: r.slug, ...(r.full_name ? { fullName: r.full_name } : {}), ...current, trend: t };
+    return {
+      uuid: r.uuid,
+      slug: r.slug,
+      ...(r.full_name ? { fullName: r.full_name } : {}),
+      ...current,
+      trend: t,
+    };
   });
   const failures = await topFailures(db, uuids, { from: shift(end, -1), to: end }, TOP_FAILURES);
   return {

@@ -52,7 +52,10 @@ const rangeQuery = z
   .object({ from: time, to: time })
   .transform((q) => ({ from: new Date(q.from), to: new Date(q.to) }))
   .refine((r) => r.to > r.from, 'to must be after from')
-  .refine((r) => r.to.getTime() - r.from.getTime() <= MAX_RANGE_DAYS * DAY_MS, `a range is at most ${MAX_RANGE_DAYS} days`);
+  .refine(
+    (r) => r.to.getTime() - r.from.getTime() <= MAX_RANGE_DAYS * DAY_MS,
+    `a range is at most ${MAX_RANGE_DAYS} days`,
+  );
 const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   before: z
@@ -66,10 +69,16 @@ const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const bad = (message: string): Answer => ({ status: 400, body: { error: 'invalid', message } });
 const notFound = (message: string): Answer => ({ status: 404, body: { error: 'not-found', message } });
 
-function parse<T>(schema: z.ZodType<T>, query: ApiRequest['query']): { ok: true; value: T } | { ok: false; answer: Answer } {
+function parse<T>(
+  schema: z.ZodType<T>,
+  query: ApiRequest['query'],
+): { ok: true; value: T } | { ok: false; answer: Answer } {
   const r = schema.safeParse(query);
   if (r.success) return { ok: true, value: r.data };
-  return { ok: false, answer: bad(r.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; ')) };
+  return {
+    ok: false,
+    answer: bad(r.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; ')),
+  };
 }
 
 type RepoRoute = (db: Queryable, repo: string, query: ApiRequest['query'], now: Date) => Promise<Answer>;
@@ -84,13 +93,19 @@ const REPO_ROUTES: Record<string, RepoRoute> = {
     const before = createdOn && pipelineUuid ? { createdOn, uuid: pipelineUuid } : undefined;
     const rows = await listPipelines(db, repo, range.value, { limit: page.value.limit, before });
     const last = rows[rows.length - 1];
-    const next = rows.length === page.value.limit && last ? `${new Date(String(last.created_on)).toISOString()},${String(last.uuid)}` : undefined;
+    const next =
+      rows.length === page.value.limit && last
+        ? `${new Date(String(last.created_on)).toISOString()},${String(last.uuid)}`
+        : undefined;
     return { status: 200, body: { pipelines: rows, ...(next ? { next } : {}) } };
   },
   'flaky-tests': async (db, repo, query, now) => {
     const at = parse(atQuery, query);
     if (!at.ok) return at.answer;
-    return { status: 200, body: { tests: await currentVerdicts(db, [repo], at.value.at ? new Date(at.value.at) : now) } };
+    return {
+      status: 200,
+      body: { tests: await currentVerdicts(db, [repo], at.value.at ? new Date(at.value.at) : now) },
+    };
   },
   metrics: async (db, repo, query) => {
     const range = parse(rangeQuery, query);
@@ -100,13 +115,23 @@ const REPO_ROUTES: Record<string, RepoRoute> = {
   suggestions: async (db, repo) => ({ status: 200, body: { suggestions: await listSuggestions(db, repo) } }),
 };
 
-export async function handleApiRequest(db: Queryable, apiKeys: string[], req: ApiRequest, now: Date): Promise<Answer> {
+export async function handleApiRequest(
+  db: Queryable,
+  apiKeys: string[],
+  req: ApiRequest,
+  now: Date,
+): Promise<Answer> {
   if (!apiKeyMatches(offeredKey(req.headers), apiKeys)) {
-    return { status: 401, body: { error: 'unauthorised', message: 'an API key is required: authorization: Bearer <key>' } };
+    return {
+      status: 401,
+      body: { error: 'unauthorised', message: 'an API key is required: authorization: Bearer <key>' },
+    };
   }
-  if (req.method !== 'GET') return { status: 405, body: { error: 'method', message: 'the read API answers GET only' } };
+  if (req.method !== 'GET')
+    return { status: 405, body: { error: 'method', message: 'the read API answers GET only' } };
   const parts = req.path.replace(/\/+$/, '').split('/').filter(Boolean);
-  if (parts[0] !== 'api' || parts[1] !== 'v1' || parts[2] !== 'repositories') return notFound(`no route ${req.path.slice(0, 200)}`);
+  if (parts[0] !== 'api' || parts[1] !== 'v1' || parts[2] !== 'repositories')
+    return notFound(`no route ${req.path.slice(0, 200)}`);
   if (parts.length === 3) {
     const workspace = req.query.workspace;
     return { status: 200, body: { repositories: await listRepositories(db, workspace) } };

@@ -52,26 +52,35 @@ export async function receiveBatch(
   body: string,
 ): Promise<Answer> {
   if (Buffer.byteLength(body, 'utf8') > MAX_BODY_BYTES) {
-    return { status: 413, body: { error: 'too-large', message: `a batch is at most ${MAX_BATCH_BYTES} bytes` } };
+    return {
+      status: 413,
+      body: { error: 'too-large', message: `a batch is at most ${MAX_BATCH_BYTES} bytes` },
+    };
   }
   let id: string;
   try {
     id = verifyBatch(await deps.secrets(), headers, body, deps.now());
   } catch (error) {
-    if (error instanceof SignatureError) return { status: 401, body: { error: error.reason, message: error.message } };
+    if (error instanceof SignatureError)
+      return { status: 401, body: { error: error.reason, message: error.message } };
     throw error;
   }
   let batch;
   try {
     batch = parseBatch(body);
   } catch (error) {
-    if (error instanceof BatchSchemaError) return { status: 400, body: { error: 'invalid-batch', message: error.message } };
+    if (error instanceof BatchSchemaError)
+      return { status: 400, body: { error: 'invalid-batch', message: error.message } };
     throw error;
   }
   if (batch.id !== id) {
     return { status: 400, body: { error: 'invalid-batch', message: 'webhook-id and the batch id differ' } };
   }
-  if (batch.test) return { status: 200, body: { test: true, id, message: 'signature and schema verified; nothing stored' } };
+  if (batch.test)
+    return {
+      status: 200,
+      body: { test: true, id, message: 'signature and schema verified; nothing stored' },
+    };
   const rawKey = rawKeyOf(batch);
   await deps.raw.put(rawKey, body);
   await deps.queue.send({ id, workspace: batch.workspace, rawKey });

@@ -30,13 +30,19 @@ const ROWS: [string, (f: MonthlyFigures) => string][] = [
 
 function sideBySide(trend: MonthlyFigures[]): string {
   const head = trend.map((f) => `<th scope="col">${esc(f.month)}</th>`).join('');
-  const body = ROWS.map(([label, show]) => `<tr><th scope="row">${esc(label)}</th>${trend.map((f) => `<td>${esc(show(f))}</td>`).join('')}</tr>`).join('\n');
+  const body = ROWS.map(
+    ([label, show]) =>
+      `<tr><th scope="row">${esc(label)}</th>${trend.map((f) => `<td>${esc(show(f))}</td>`).join('')}</tr>`,
+  ).join('\n');
   return `<table><thead><tr><th></th>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
 export function renderMonthlyHtml(r: MonthlyReport): string {
   const t = r.totals;
-  const tiles = ROWS.map(([label, show]) => `<div class="tile"><div class="v">${esc(show(t))}</div><div class="l">${esc(label)}</div></div>`).join('');
+  const tiles = ROWS.map(
+    ([label, show]) =>
+      `<div class="tile"><div class="v">${esc(show(t))}</div><div class="l">${esc(label)}</div></div>`,
+  ).join('');
   const repoRows = r.repositories
     .map(
       (x) =>

@@ -7,8 +7,13 @@ import { parseBatch } from '../contract';
 import { applyBatch, type ApplyOutcome } from './apply-batch';
 import type { QueuedBatch, RawBatchStore } from './receive';
 
-export async function writeQueuedBatch(pool: Pool, raw: RawBatchStore, message: QueuedBatch): Promise<ApplyOutcome> {
+export async function writeQueuedBatch(
+  pool: Pool,
+  raw: RawBatchStore,
+  message: QueuedBatch,
+): Promise<ApplyOutcome> {
   const batch = parseBatch(await raw.get(message.rawKey));
-  if (batch.id !== message.id) throw new Error(`raw batch ${message.rawKey} holds batch ${batch.id}, not ${message.id}`);
+  if (batch.id !== message.id)
+    throw new Error(`raw batch ${message.rawKey} holds batch ${batch.id}, not ${message.id}`);
   return applyBatch(pool, batch, { rawKey: message.rawKey });
 }

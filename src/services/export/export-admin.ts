@@ -30,9 +30,16 @@ async function oldestUnexported(store: Store, workspace: string): Promise<string
 
 /** `20260131T090501Z` → epoch ms. */
 const fromKeyTime = (t: string): number =>
-  Date.parse(`${t.slice(0, 4)}-${t.slice(4, 6)}-${t.slice(6, 8)}T${t.slice(9, 11)}:${t.slice(11, 13)}:${t.slice(13, 15)}Z`);
+  Date.parse(
+    `${t.slice(0, 4)}-${t.slice(4, 6)}-${t.slice(6, 8)}T${t.slice(9, 11)}:${t.slice(11, 13)}:${t.slice(13, 15)}Z`,
+  );
 
-export async function historyExportStatus(store: Store, workspace: string, secrets: ExportSecretStore, now: Date): Promise<HistoryExportStatus> {
+export async function historyExportStatus(
+  store: Store,
+  workspace: string,
+  secrets: ExportSecretStore,
+  now: Date,
+): Promise<HistoryExportStatus> {
   const [config, state, pending] = await Promise.all([
     store.get(keys.exportConfig(workspace)),
     store.getDoc(keys.exportState(workspace)),
@@ -41,31 +48,54 @@ export async function historyExportStatus(store: Store, workspace: string, secre
   const s = state?.value.generation === config?.generation ? state?.value : undefined;
   const oldest = pending?.value.oldestAt ? Date.parse(pending.value.oldestAt) : undefined;
   const journal = config?.enabled ? await oldestUnexported(store, workspace) : undefined;
-  const behind = [oldest, journal ? fromKeyTime(journal) : undefined].filter((x): x is number => x !== undefined && !Number.isNaN(x));
+  const behind = [oldest, journal ? fromKeyTime(journal) : undefined].filter(
+    (x): x is number => x !== undefined && !Number.isNaN(x),
+  );
   return {
     enabled: config?.enabled ?? false,
     ...(config?.destination ? { endpointUrl: config.destination } : {}),
     secretSet: Boolean(await secrets.get()),
     ...(s ? { phase: s.phase } : {}),
-    ...(s?.initial ? { initialProgress: { reposDone: s.initial.repoIndex, reposTotal: s.initial.repos.length } } : {}),
+    ...(s?.initial
+      ? { initialProgress: { reposDone: s.initial.repoIndex, reposTotal: s.initial.repos.length } }
+      : {}),
     recordsExported: state?.value.recordsExported ?? 0,
     batchesSent: state?.value.batchesSent ?? 0,
-    ...(state?.value.lastBatch ? { lastBatch: { id: state.value.lastBatch.id, at: state.value.lastBatch.at, records: state.value.lastBatch.records } } : {}),
-    ...(behind.length ? { lagSeconds: Math.max(0, Math.round((now.getTime() - Math.min(...behind)) / 1000)) } : {}),
+    ...(state?.value.lastBatch
+      ? {
+          lastBatch: {
+            id: state.value.lastBatch.id,
+            at: state.value.lastBatch.at,
+            records: state.value.lastBatch.records,
+          },
+        }
+      : {}),
+    ...(behind.length
+      ? { lagSeconds: Math.max(0, Math.round((now.getTime() - Math.min(...behind)) / 1000)) }
+      : {}),
     ...(state?.value.lastError ? { lastError: state.value.lastError } : {}),
     ...(s?.nextAttemptAt ? { nextAttemptAt: s.nextAttemptAt } : {}),
     parked: Boolean(s?.parked),
   };
 }
 
-export async function saveHistoryExport(store: Store, workspace: string, p: { enabled: boolean; endpointUrl?: string }, now: Date): Promise<void> {
+export async function saveHistoryExport(
+  store: Store,
+  workspace: string,
+  p: { enabled: boolean; endpointUrl?: string },
+  now: Date,
+): Promise<void> {
   const key = keys.exportConfig(workspace);
   const current = await store.get(key);
   const destination = p.endpointUrl ?? current?.destination ?? '';
   const restart = p.enabled && (!current?.enabled || current.destination !== destination);
   const next: ExportConfig = restart
     ? { enabled: true, destination, generation: randomUUID(), enabledAt: now.toISOString() }
-    : { ...(current ?? { generation: randomUUID(), enabledAt: now.toISOString() }), enabled: p.enabled, destination };
+    : {
+        ...(current ?? { generation: randomUUID(), enabledAt: now.toISOString() }),
+        enabled: p.enabled,
+        destination,
+      };
   await store.set(key, next);
 }
 

@@ -43,7 +43,10 @@ export class BatchBuilder {
     const extra = [...(repo ? [repositoryRecord(repo)] : []), ...records];
     const size = extra.reduce((n, r) => n + bytesOf(r), 0);
     const keyBytes = journalKey ? journalKey.length + 3 : 0;
-    if (this.bytes + size > this.maxBytes || this.bytes + size + this.journalBytes + keyBytes > MAX_PENDING_BYTES) {
+    if (
+      this.bytes + size > this.maxBytes ||
+      this.bytes + size + this.journalBytes + keyBytes > MAX_PENDING_BYTES
+    ) {
       this.full = true;
       return false;
     }

@@ -7,7 +7,13 @@
 import * as keys from '../../storage/keys';
 import type { Key, Store } from '../../storage/store';
 
-export async function noteForExport(store: Store, repoUuid: string, recordKey: Key<unknown>, now: Date, ttlSeconds: number): Promise<void> {
+export async function noteForExport(
+  store: Store,
+  repoUuid: string,
+  recordKey: Key<unknown>,
+  now: Date,
+  ttlSeconds: number,
+): Promise<void> {
   const at = now.toISOString();
   await store.set(keys.exportJournal(repoUuid, at, recordKey), { record: recordKey }, { ttlSeconds });
 }

@@ -134,7 +134,12 @@ function sinceOf(t: TestReport): string | undefined {
 
 const MAX_EVIDENCE = 20;
 
-function verdict(repoUuid: string, t: TestReport, previous: Classification, changedAt: string): VerdictRecord {
+function verdict(
+  repoUuid: string,
+  t: TestReport,
+  previous: Classification,
+  changedAt: string,
+): VerdictRecord {
   return {
     type: 'test-verdict',
     repositoryUuid: repoUuid,
@@ -146,7 +151,14 @@ function verdict(repoUuid: string, t: TestReport, previous: Classification, chan
     changedAt,
     score: t.flakinessScore,
     evidence: t.evidence.slice(0, MAX_EVIDENCE).map((e) =>
-      defined({ kind: e.kind, detail: e.detail.slice(0, 600), commit: e.commit, pipeline: e.pipeline, attempt: e.attempt, at: e.at }),
+      defined({
+        kind: e.kind,
+        detail: e.detail.slice(0, 600),
+        commit: e.commit,
+        pipeline: e.pipeline,
+        attempt: e.attempt,
+        at: e.at,
+      }),
     ),
   };
 }
@@ -172,12 +184,29 @@ function verdictChanges(s: DerivedState, before: ExportSnapshot['verdicts'], now
   for (const [id, was] of Object.entries(before)) {
     if (seen.has(id)) continue;
     // No longer indexed (its failures aged out of the retention window): healthy.
-    records.push({ type: 'test-verdict', repositoryUuid: s.repoUuid, testId: id, name: was.name, step: was.step, classification: 'healthy', previous: was.label, changedAt: now, score: 0, evidence: [] });
+    records.push({
+      type: 'test-verdict',
+      repositoryUuid: s.repoUuid,
+      testId: id,
+      name: was.name,
+      step: was.step,
+      classification: 'healthy',
+      previous: was.label,
+      changedAt: now,
+      score: 0,
+      evidence: [],
+    });
   }
   return { records, after };
 }
 
-function suggestionRecord(repoUuid: string, x: Suggestion, active: boolean, state: SuggestionState | undefined, now: string): SuggestionRecord {
+function suggestionRecord(
+  repoUuid: string,
+  x: Suggestion,
+  active: boolean,
+  state: SuggestionState | undefined,
+  now: string,
+): SuggestionRecord {
   return defined({
     type: 'suggestion',
     repositoryUuid: repoUuid,
@@ -203,7 +232,8 @@ function suggestionChanges(s: DerivedState, before: ExportSnapshot['suggestions'
   for (const x of s.suggestions) {
     after[x.id] = { status: x.status, active: true };
     const was = before[x.id];
-    if (!was || was.status !== x.status || !was.active) records.push(suggestionRecord(s.repoUuid, x, true, s.suggestionStates.get(x.id), now));
+    if (!was || was.status !== x.status || !was.active)
+      records.push(suggestionRecord(s.repoUuid, x, true, s.suggestionStates.get(x.id), now));
   }
   for (const [id, was] of Object.entries(before)) {
     if (after[id]) continue;
@@ -213,7 +243,18 @@ function suggestionChanges(s: DerivedState, before: ExportSnapshot['suggestions'
     }
     // The app no longer makes it: its cause went away.
     after[id] = { status: was.status, active: false };
-    records.push({ type: 'suggestion', repositoryUuid: s.repoUuid, id, kind: 'withdrawn', title: '', detail: '', priority: 'low', status: was.status as SuggestionRecord['status'], active: false, statusChangedAt: now });
+    records.push({
+      type: 'suggestion',
+      repositoryUuid: s.repoUuid,
+      id,
+      kind: 'withdrawn',
+      title: '',
+      detail: '',
+      priority: 'low',
+      status: was.status as SuggestionRecord['status'],
+      active: false,
+      statusChangedAt: now,
+    });
   }
   return { records, after };
 }
@@ -223,18 +264,45 @@ function quarantineChanges(s: DerivedState, before: ExportSnapshot['quarantined'
   const after: ExportSnapshot['quarantined'] = {};
   for (const t of s.quarantine.tests) {
     after[t.id] = t.name;
-    if (before[t.id] === undefined) records.push(defined({ type: 'quarantine', repositoryUuid: s.repoUuid, testId: t.id, name: t.name, quarantined: true, changedAt: t.at, changedBy: t.by }));
+    if (before[t.id] === undefined)
+      records.push(
+        defined({
+          type: 'quarantine',
+          repositoryUuid: s.repoUuid,
+          testId: t.id,
+          name: t.name,
+          quarantined: true,
+          changedAt: t.at,
+          changedBy: t.by,
+        }),
+      );
   }
   for (const [id, name] of Object.entries(before)) {
-    if (after[id] === undefined) records.push({ type: 'quarantine', repositoryUuid: s.repoUuid, testId: id, name, quarantined: false, changedAt: now });
+    if (after[id] === undefined)
+      records.push({
+        type: 'quarantine',
+        repositoryUuid: s.repoUuid,
+        testId: id,
+        name,
+        quarantined: false,
+        changedAt: now,
+      });
   }
   return { records, after };
 }
 
 /** The changes since `snapshot` (empty for a new generation), and the snapshot to keep once they are staged. */
-export function derivedChanges(s: DerivedState, snapshot: ExportSnapshot | undefined, generation: string, now: Date): DerivedChanges {
+export function derivedChanges(
+  s: DerivedState,
+  snapshot: ExportSnapshot | undefined,
+  generation: string,
+  now: Date,
+): DerivedChanges {
   const at = now.toISOString();
-  const base = snapshot?.generation === generation ? snapshot : { generation, verdicts: {}, suggestions: {}, quarantined: {} };
+  const base =
+    snapshot?.generation === generation
+      ? snapshot
+      : { generation, verdicts: {}, suggestions: {}, quarantined: {} };
   const v = verdictChanges(s, base.verdicts, at);
   const g = suggestionChanges(s, base.suggestions, at);
   const q = quarantineChanges(s, base.quarantined, at);

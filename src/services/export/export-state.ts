@@ -64,7 +64,10 @@ export interface PendingBatch {
 export interface ExportSnapshot {
   generation: string;
   /** Non-healthy tests only: an absent test was healthy. */
-  verdicts: Record<string, { label: 'flaky' | 'broken' | 'fixed'; since: string; name: string; step: string }>;
+  verdicts: Record<
+    string,
+    { label: 'flaky' | 'broken' | 'fixed'; since: string; name: string; step: string }
+  >;
   suggestions: Record<string, { status: string; active: boolean }>;
   /** Quarantined test id → its name. */
   quarantined: Record<string, string>;

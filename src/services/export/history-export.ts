@@ -12,7 +12,12 @@
  * same id, which the receiver applies once. The export reads only what ingestion committed and never blocks it.
  */
 import { randomUUID } from 'node:crypto';
-import { BATCH_SCHEMA_VERSION, MAX_BATCH_BYTES, type ExportBatch, type ExportRecord } from '../../../history/src/contract';
+import {
+  BATCH_SCHEMA_VERSION,
+  MAX_BATCH_BYTES,
+  type ExportBatch,
+  type ExportRecord,
+} from '../../../history/src/contract';
 import type { AttemptRecord, PipelineRunRecord } from '../../domain/attempt';
 import type { RepoRef } from '../../domain/types';
 import * as keys from '../../storage/keys';
@@ -95,12 +100,18 @@ export async function workspaceRepositories(store: Store, workspace: string): Pr
 export async function runExport(ctx: ExportContext, o: ExportOptions): Promise<ExportRunResult> {
   const result: ExportRunResult = { outcome: 'up-to-date', batches: 0, records: 0 };
   let derivedDone = false;
+  const scan: ScanMemo = {};
   for (;;) {
     const config = await ctx.store.get(keys.exportConfig(o.workspace));
     if (!config?.enabled) return { ...result, outcome: 'disabled' };
     const repos = await workspaceRepositories(ctx.store, o.workspace);
     const state = await currentState(ctx, o, config, repos);
-    if (!state) return { ...result, outcome: 'waiting', retryAt: new Date(Date.parse(config.enabledAt) + o.settleSeconds * 1000).toISOString() };
+    if (!state)
+      return {
+        ...result,
+        outcome: 'waiting',
+        retryAt: new Date(Date.parse(config.enabledAt) + o.settleSeconds * 1000).toISOString(),
+      };
     if (state.value.parked) return { ...result, outcome: 'parked' };
     const pending = await ctx.store.getDoc(keys.exportPending(o.workspace));
     if (pending) {
@@ -114,15 +125,21 @@ export async function runExport(ctx: ExportContext, o: ExportOptions): Promise<E
       result.records += pending.value.batch.records.length;
       continue;
     }
-    if (o.deadline !== undefined && ctx.now().getTime() >= o.deadline) return { ...result, outcome: 'deadline' };
-    const staged = await stage(ctx, o, config, state, repos, !derivedDone);
+    if (o.deadline !== undefined && ctx.now().getTime() >= o.deadline)
+      return { ...result, outcome: 'deadline' };
+    const staged = await stage(ctx, o, config, state, repos, !derivedDone, scan);
     if (staged === 'nothing') return result;
     if (staged === 'derived-done') derivedDone = true;
   }
 }
 
 /** The state of this generation; a new generation (switched on, or a new destination) starts a fresh full export. */
-async function currentState(ctx: ExportContext, o: ExportOptions, config: ExportConfig, repos: RepoRef[]): Promise<Versioned<ExportState> | undefined> {
+async function currentState(
+  ctx: ExportContext,
+  o: ExportOptions,
+  config: ExportConfig,
+  repos: RepoRef[],
+): Promise<Versioned<ExportState> | undefined> {
   const stateKey = keys.exportState(o.workspace);
   const existing = await ctx.store.getDoc(stateKey);
   if (existing?.value.generation === config.generation) return existing;
@@ -131,13 +148,28 @@ async function currentState(ctx: ExportContext, o: ExportOptions, config: Export
   const stale = await ctx.store.getDoc(keys.exportPending(o.workspace));
   if (stale) await deleteJournalEntries(ctx.store, stale.value.journalKeys);
   await commitWithRetry(ctx.store, async () => {
-    const [current, pending] = [await ctx.store.getDoc(stateKey), await ctx.store.getDoc(keys.exportPending(o.workspace))];
+    const [current, pending] = [
+      await ctx.store.getDoc(stateKey),
+      await ctx.store.getDoc(keys.exportPending(o.workspace)),
+    ];
     if (current?.value.generation === config.generation) return undefined;
-    const fresh = freshState(config.generation, repos.map((r) => r.repoUuid), ctx.now());
+    const fresh = freshState(
+      config.generation,
+      repos.map((r) => r.repoUuid),
+      ctx.now(),
+    );
     // Counters stay: they are what this workspace has exported so far.
-    if (current) Object.assign(fresh, { batchesSent: current.value.batchesSent, recordsExported: current.value.recordsExported, lastBatch: current.value.lastBatch });
-    const ops: DocOp[] = [{ kind: 'put', key: stateKey, value: fresh, expectedVersion: current?.version ?? 0 }];
-    if (pending) ops.push({ kind: 'delete', key: keys.exportPending(o.workspace), expectedVersion: pending.version });
+    if (current)
+      Object.assign(fresh, {
+        batchesSent: current.value.batchesSent,
+        recordsExported: current.value.recordsExported,
+        lastBatch: current.value.lastBatch,
+      });
+    const ops: DocOp[] = [
+      { kind: 'put', key: stateKey, value: fresh, expectedVersion: current?.version ?? 0 },
+    ];
+    if (pending)
+      ops.push({ kind: 'delete', key: keys.exportPending(o.workspace), expectedVersion: pending.version });
     return ops;
   });
   ctx.log.info(`history export of ${o.workspace}: starting a full export (generation ${config.generation})`);
@@ -155,11 +187,15 @@ async function stage(
   stateDoc: Versioned<ExportState>,
   repos: RepoRef[],
   withDerived: boolean,
+  scan: ScanMemo,
 ): Promise<StageOutcome> {
   const byUuid = new Map(repos.map((r) => [r.repoUuid, r]));
-  const builder = new BatchBuilder(o.maxBatchBytes ?? MAX_BATCH_BYTES, (uuid) => byUuid.get(uuid) ?? { workspace: o.workspace, repoSlug: uuid, repoUuid: uuid });
+  const builder = new BatchBuilder(
+    o.maxBatchBytes ?? MAX_BATCH_BYTES,
+    (uuid) => byUuid.get(uuid) ?? { workspace: o.workspace, repoSlug: uuid, repoUuid: uuid },
+  );
   const state: ExportState = structuredClone(stateDoc.value);
-  if (state.phase === 'initial') await fillInitial(ctx, state, builder);
+  if (state.phase === 'initial') await fillInitial(ctx, state, builder, scan);
   if (state.phase === 'journal' && !builder.full) await fillJournal(ctx, o, repos, builder);
   const snapshots: DocOp[] = [];
   let derivedDone = false;
@@ -171,50 +207,107 @@ async function stage(
     await deleteJournalEntries(ctx.store, builder.journalKeys);
     const ops: DocOp[] = [...snapshots];
     if (JSON.stringify(state) !== JSON.stringify(stateDoc.value)) {
-      ops.push({ kind: 'put', key: keys.exportState(o.workspace), value: state, expectedVersion: stateDoc.version });
+      ops.push({
+        kind: 'put',
+        key: keys.exportState(o.workspace),
+        value: state,
+        expectedVersion: stateDoc.version,
+      });
     }
     if (ops.length) await ctx.store.commit(ops);
     if (derivedDone) return 'derived-done';
     return ops.length || builder.journalKeys.length ? 'staged' : 'nothing';
   }
   const now = ctx.now().toISOString();
-  const batch: ExportBatch = { schemaVersion: BATCH_SCHEMA_VERSION, id: `pi-${randomUUID()}`, workspace: o.workspace, createdAt: now, records: builder.records };
-  const pending: PendingBatch = { batch, journalKeys: builder.journalKeys, stagedAt: now, bytes: builder.size, ...(builder.oldestAt ? { oldestAt: builder.oldestAt } : {}) };
+  const batch: ExportBatch = {
+    schemaVersion: BATCH_SCHEMA_VERSION,
+    id: `pi-${randomUUID()}`,
+    workspace: o.workspace,
+    createdAt: now,
+    records: builder.records,
+  };
+  const pending: PendingBatch = {
+    batch,
+    journalKeys: builder.journalKeys,
+    stagedAt: now,
+    bytes: builder.size,
+    ...(builder.oldestAt ? { oldestAt: builder.oldestAt } : {}),
+  };
   await ctx.store.commit([
     { kind: 'put', key: keys.exportPending(o.workspace), value: pending, expectedVersion: 0 },
-    { kind: 'put', key: keys.exportState(o.workspace), value: { ...state, attempts: 0, nextAttemptAt: undefined }, expectedVersion: stateDoc.version },
+    {
+      kind: 'put',
+      key: keys.exportState(o.workspace),
+      value: { ...state, attempts: 0, nextAttemptAt: undefined },
+      expectedVersion: stateDoc.version,
+    },
     ...snapshots,
   ]);
   return derivedDone ? 'derived-done' : 'staged';
 }
 
-function addRecord(builder: BatchBuilder, key: string, value: AttemptRecord | PipelineRunRecord, journalKey?: string): boolean {
+function addRecord(
+  builder: BatchBuilder,
+  key: string,
+  value: AttemptRecord | PipelineRunRecord,
+  journalKey?: string,
+): boolean {
   if (key.startsWith('run:')) {
     const run = value as PipelineRunRecord;
     return builder.addAll(run.repoUuid, [pipelineRecord(run)], run.completedOn ?? run.createdOn, journalKey);
   }
   const attempt = value as AttemptRecord;
-  return builder.addAll(attempt.repoUuid, splitToFit(stepAttemptRecord(attempt), builder.maxBytes / 2), attempt.completedOn, journalKey);
+  return builder.addAll(
+    attempt.repoUuid,
+    splitToFit(stepAttemptRecord(attempt), builder.maxBytes / 2),
+    attempt.completedOn,
+    journalKey,
+  );
+}
+
+/**
+ * Where the previous batch of this run stopped reading: the rest of its page and the query cursor, kept in memory
+ * only (Forge cursors must not be stored). A new run, or a position that no longer matches, re-reads the month and
+ * skips what it exported.
+ */
+interface ScanMemo {
+  prefix?: string;
+  afterKey?: string;
+  items?: { key: string; value: AttemptRecord | PipelineRunRecord }[];
+  cursor?: string;
 }
 
 /** The one-time export: every stored run and attempt record, repository by repository, month by month. */
-async function fillInitial(ctx: ExportContext, state: ExportState, builder: BatchBuilder): Promise<void> {
+async function fillInitial(ctx: ExportContext, state: ExportState, builder: BatchBuilder, scan: ScanMemo): Promise<void> {
   const pos = state.initial;
   const lastMonth = monthKey(ctx.now());
   while (pos && pos.repoIndex < pos.repos.length) {
     const repo = pos.repos[pos.repoIndex] ?? '';
     while (pos.month <= lastMonth) {
       const prefix = pos.kind === 'run' ? keys.pipelineRunsOfMonth(repo, pos.month) : keys.attemptsOfMonth(repo, pos.month);
-      let cursor: string | undefined;
-      do {
-        const page = await ctx.store.query<AttemptRecord | PipelineRunRecord>(prefix, { limit: 100, cursor });
-        for (const item of page.items) {
-          if (pos.lastKey !== undefined && item.key <= pos.lastKey) continue;
-          if (!addRecord(builder, item.key, item.value)) return;
-          pos.lastKey = item.key;
+      const resumed = scan.prefix === prefix && scan.afterKey === pos.lastKey && scan.items !== undefined;
+      let items = resumed ? (scan.items ?? []) : [];
+      let cursor = resumed ? scan.cursor : undefined;
+      let first = !resumed;
+      while (first || items.length > 0 || cursor !== undefined) {
+        if (items.length === 0) {
+          const page = await ctx.store.query<AttemptRecord | PipelineRunRecord>(prefix, { limit: 100, cursor });
+          items = page.items;
+          cursor = page.cursor;
+          first = false;
         }
-        cursor = page.cursor;
-      } while (cursor);
+        while (items.length > 0) {
+          const item = items[0] as { key: string; value: AttemptRecord | PipelineRunRecord };
+          if (pos.lastKey === undefined || item.key > pos.lastKey) {
+            if (!addRecord(builder, item.key, item.value)) {
+              Object.assign(scan, { prefix, afterKey: pos.lastKey, items, cursor });
+              return;
+            }
+            pos.lastKey = item.key;
+          }
+          items = items.slice(1);
+        }
+      }
       pos.month = nextMonth(pos.month);
       delete pos.lastKey;
     }
@@ -230,7 +323,12 @@ async function fillInitial(ctx: ExportContext, state: ExportState, builder: Batc
 }
 
 /** Journal entries older than the settle delay, oldest first, with the records they point to. */
-async function fillJournal(ctx: ExportContext, o: ExportOptions, repos: RepoRef[], builder: BatchBuilder): Promise<void> {
+async function fillJournal(
+  ctx: ExportContext,
+  o: ExportOptions,
+  repos: RepoRef[],
+  builder: BatchBuilder,
+): Promise<void> {
   const cutoff = keys.keyTime(new Date(ctx.now().getTime() - o.settleSeconds * 1000).toISOString());
   for (const repo of repos) {
     let cursor: string | undefined;
@@ -239,10 +337,14 @@ async function fillJournal(ctx: ExportContext, o: ExportOptions, repos: RepoRef[
       const ready = page.items.filter((i) => (i.key.split(':')[2] ?? '') <= cutoff);
       for (let i = 0; i < ready.length; i += 25) {
         const chunk = ready.slice(i, i + 25);
-        const records = await ctx.store.getMany(chunk.map((e) => keys.key<AttemptRecord | PipelineRunRecord>(e.value.record)));
+        const records = await ctx.store.getMany(
+          chunk.map((e) => keys.key<AttemptRecord | PipelineRunRecord>(e.value.record)),
+        );
         for (const entry of chunk) {
           const record = records.get(entry.value.record);
-          const added = record ? addRecord(builder, entry.value.record, record, entry.key) : builder.consume(entry.key);
+          const added = record
+            ? addRecord(builder, entry.value.record, record, entry.key)
+            : builder.consume(entry.key);
           if (!added) return;
         }
       }
@@ -266,10 +368,20 @@ async function fillDerived(
     if (snapshots.length >= MAX_SNAPSHOTS_PER_BATCH) return false;
     const snapKey = keys.exportSnapshot(repo.repoUuid);
     const snapshot = await ctx.store.getDoc(snapKey);
-    const changes = derivedChanges(await derivedState(ctx.store, o.workspace, repo, now), snapshot?.value, config.generation, now);
+    const changes = derivedChanges(
+      await derivedState(ctx.store, o.workspace, repo, now),
+      snapshot?.value,
+      config.generation,
+      now,
+    );
     if (JSON.stringify(changes.snapshot) === JSON.stringify(snapshot?.value)) continue;
     if (changes.records.length && !builder.addAll(repo.repoUuid, changes.records)) return false;
-    snapshots.push({ kind: 'put', key: snapKey, value: changes.snapshot satisfies ExportSnapshot, expectedVersion: snapshot?.version ?? 0 });
+    snapshots.push({
+      kind: 'put',
+      key: snapKey,
+      value: changes.snapshot satisfies ExportSnapshot,
+      expectedVersion: snapshot?.version ?? 0,
+    });
   }
   return true;
 }
@@ -286,10 +398,17 @@ async function derivedState(store: Store, workspace: string, repo: RepoRef, now:
   let cursor: string | undefined;
   do {
     const page = await store.query(keys.suggestionStatesOf(repo.repoUuid), { limit: 100, cursor });
-    for (const item of page.items) suggestionStates.set(item.key.slice(item.key.lastIndexOf(':') + 1), item.value);
+    for (const item of page.items)
+      suggestionStates.set(item.key.slice(item.key.lastIndexOf(':') + 1), item.value);
     cursor = page.cursor;
   } while (cursor);
-  return { repoUuid: repo.repoUuid, tests, suggestions: report.suggestions, suggestionStates, quarantine: quarantine?.value ?? { tests: [] } };
+  return {
+    repoUuid: repo.repoUuid,
+    tests,
+    suggestions: report.suggestions,
+    suggestionStates,
+    quarantine: quarantine?.value ?? { tests: [] },
+  };
 }
 
 /* ------------------------------------------------------------------------------------------- delivery */
@@ -298,13 +417,21 @@ async function deleteJournalEntries(store: Store, journalKeys: string[]): Promis
   for (const k of journalKeys) await store.delete(keys.key(k) as Key<unknown>);
 }
 
-async function updateState(ctx: ExportContext, o: ExportOptions, change: (s: ExportState) => ExportState, dropPending?: number): Promise<void> {
+async function updateState(
+  ctx: ExportContext,
+  o: ExportOptions,
+  change: (s: ExportState) => ExportState,
+  dropPending?: number,
+): Promise<void> {
   const stateKey = keys.exportState(o.workspace);
   await commitWithRetry(ctx.store, async () => {
     const current = await ctx.store.getDoc(stateKey);
     if (!current) return undefined;
-    const ops: DocOp[] = [{ kind: 'put', key: stateKey, value: change(current.value), expectedVersion: current.version }];
-    if (dropPending !== undefined) ops.push({ kind: 'delete', key: keys.exportPending(o.workspace), expectedVersion: dropPending });
+    const ops: DocOp[] = [
+      { kind: 'put', key: stateKey, value: change(current.value), expectedVersion: current.version },
+    ];
+    if (dropPending !== undefined)
+      ops.push({ kind: 'delete', key: keys.exportPending(o.workspace), expectedVersion: dropPending });
     return ops;
   });
 }
@@ -333,7 +460,12 @@ async function deliver(
         ...s,
         batchesSent: s.batchesSent + 1,
         recordsExported: s.recordsExported + batch.records.length,
-        lastBatch: { id: batch.id, at, records: batch.records.length, bytes: Buffer.byteLength(body, 'utf8') },
+        lastBatch: {
+          id: batch.id,
+          at,
+          records: batch.records.length,
+          bytes: Buffer.byteLength(body, 'utf8'),
+        },
         attempts: 0,
         nextAttemptAt: undefined,
       }),
@@ -341,8 +473,14 @@ async function deliver(
     );
     return 'accepted';
   }
-  const error = { at, message: result.message.slice(0, 500), ...(result.status ? { status: result.status } : {}) };
-  ctx.log.warn(`history export of ${o.workspace}: batch ${batch.id} ${result.kind === 'refused' ? 'refused' : 'not delivered'}: ${error.message}`);
+  const error = {
+    at,
+    message: result.message.slice(0, 500),
+    ...(result.status ? { status: result.status } : {}),
+  };
+  ctx.log.warn(
+    `history export of ${o.workspace}: batch ${batch.id} ${result.kind === 'refused' ? 'refused' : 'not delivered'}: ${error.message}`,
+  );
   if (result.kind === 'refused') {
     await updateState(ctx, o, (s) => ({ ...s, lastError: error, parked: { ...error, batchId: batch.id } }));
     return 'parked';
@@ -363,7 +501,9 @@ export async function retryExportNow(ctx: ExportContext, workspace: string): Pro
     const current = await ctx.store.getDoc(stateKey);
     if (!current || (!current.value.parked && !current.value.nextAttemptAt)) return undefined;
     const { parked: _p, nextAttemptAt: _n, ...rest } = current.value;
-    return [{ kind: 'put', key: stateKey, value: { ...rest, attempts: 0 }, expectedVersion: current.version }];
+    return [
+      { kind: 'put', key: stateKey, value: { ...rest, attempts: 0 }, expectedVersion: current.version },
+    ];
   });
 }
 

@@ -39,13 +39,17 @@ export function webhookSink(o: WebhookSinkOptions): ExportSink {
   return {
     deliver: async (batch, body) => {
       const secret = await o.secret();
-      if (!secret) return { kind: 'refused', message: 'no signing secret is set: generate one on the settings page' };
+      if (!secret)
+        return { kind: 'refused', message: 'no signing secret is set: generate one on the settings page' };
       const headers = { ...signBatch(secret, batch.id, body, o.now()), 'content-type': 'application/json' };
       let response: { status: number; text(): Promise<string> };
       try {
         response = await o.fetch(o.url, { method: 'POST', headers, body });
       } catch (error) {
-        return { kind: 'retry', message: `the receiver could not be reached: ${error instanceof Error ? error.message : 'network error'}` };
+        return {
+          kind: 'retry',
+          message: `the receiver could not be reached: ${error instanceof Error ? error.message : 'network error'}`,
+        };
       }
       return classifyAnswer(response.status, await response.text());
     },
@@ -54,6 +58,13 @@ export function webhookSink(o: WebhookSinkOptions): ExportSink {
 
 /** "Send a test batch": a signed, empty batch marked `test`, which the receiver verifies and does not store. */
 export async function sendTestBatch(o: WebhookSinkOptions, workspace: string): Promise<DeliveryResult> {
-  const batch: ExportBatch = { schemaVersion: BATCH_SCHEMA_VERSION, id: `pi-test-${o.now().getTime()}`, workspace, createdAt: o.now().toISOString(), test: true, records: [] };
+  const batch: ExportBatch = {
+    schemaVersion: BATCH_SCHEMA_VERSION,
+    id: `pi-test-${o.now().getTime()}`,
+    workspace,
+    createdAt: o.now().toISOString(),
+    test: true,
+    records: [],
+  };
   return webhookSink(o).deliver(batch, JSON.stringify(batch));
 }

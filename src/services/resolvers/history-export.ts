@@ -2,7 +2,12 @@
 import type { HistoryExportStatus, HistoryTestResult } from '../../contract/resolvers';
 import * as keys from '../../storage/keys';
 import { silentLogger } from '../context';
-import { historyExportStatus, rotateExportSecret, saveHistoryExport, type ExportSecretStore } from '../export/export-admin';
+import {
+  historyExportStatus,
+  rotateExportSecret,
+  saveHistoryExport,
+  type ExportSecretStore,
+} from '../export/export-admin';
 import { retryExportNow } from '../export/history-export';
 import { sendTestBatch } from '../export/webhook-sink';
 import { ResolverError } from './errors';
@@ -16,7 +21,8 @@ export interface HistoryExportDeps {
 }
 
 function exportDeps(deps: ResolverDeps): HistoryExportDeps {
-  if (!deps.historyExport) throw new ResolverError('not-configured', 'The history export is not available here.');
+  if (!deps.historyExport)
+    throw new ResolverError('not-configured', 'The history export is not available here.');
   return deps.historyExport;
 }
 
@@ -24,7 +30,10 @@ export async function getHistoryExport(deps: ResolverDeps): Promise<HistoryExpor
   return historyExportStatus(deps.store, deps.workspace, exportDeps(deps).secrets, deps.now());
 }
 
-export async function setHistoryExport(deps: ResolverDeps, p: { enabled: boolean; endpointUrl?: string }): Promise<HistoryExportStatus> {
+export async function setHistoryExport(
+  deps: ResolverDeps,
+  p: { enabled: boolean; endpointUrl?: string },
+): Promise<HistoryExportStatus> {
   await saveHistoryExport(deps.store, deps.workspace, p, deps.now());
   return getHistoryExport(deps);
 }
@@ -42,7 +51,10 @@ export async function sendHistoryTestBatch(deps: ResolverDeps): Promise<HistoryT
   const { secrets, fetch } = exportDeps(deps);
   const config = await deps.store.get(keys.exportConfig(deps.workspace));
   if (!config?.destination) throw new ResolverError('invalid', 'Save an endpoint URL first.');
-  const result = await sendTestBatch({ url: config.destination, secret: () => secrets.get(), fetch, now: () => new Date() }, deps.workspace);
+  const result = await sendTestBatch(
+    { url: config.destination, secret: () => secrets.get(), fetch, now: () => new Date() },
+    deps.workspace,
+  );
   return result.kind === 'accepted'
     ? { ok: true, message: 'The receiver checked the signature and the batch, and answered OK.' }
     : { ok: false, message: result.message };

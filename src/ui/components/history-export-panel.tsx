@@ -28,14 +28,26 @@ export function validEndpoint(url: string): boolean {
 }
 
 /** The export's status comes with the admin page; where the export is not available, the panel says so. */
-export function HistoryExportPanel({ status, onChange }: { status?: HistoryExportStatus; onChange: (s: HistoryExportStatus) => void }) {
+export function HistoryExportPanel({
+  status,
+  onChange,
+}: {
+  status?: HistoryExportStatus;
+  onChange: (s: HistoryExportStatus) => void;
+}) {
   if (status === undefined) return <Text>The history export is not available here.</Text>;
   return <HistoryExportForm status={status} onChange={onChange} />;
 }
 
 type Outcome = { kind: 'saved' } | { kind: 'failed'; message: string };
 
-export function HistoryExportForm({ status, onChange }: { status: HistoryExportStatus; onChange: (s: HistoryExportStatus) => void }) {
+export function HistoryExportForm({
+  status,
+  onChange,
+}: {
+  status: HistoryExportStatus;
+  onChange: (s: HistoryExportStatus) => void;
+}) {
   const [enabled, setEnabled] = useState(status.enabled);
   const [url, setUrl] = useState(status.endpointUrl ?? '');
   const [invalid, setInvalid] = useState(false);
@@ -45,11 +57,19 @@ export function HistoryExportForm({ status, onChange }: { status: HistoryExportS
   const [test, setTest] = useState<HistoryTestResult>();
   const [failure, setFailure] = useState<string>();
 
-  const run = <T,>(what: 'save' | 'secret' | 'test' | 'retry', action: () => Promise<T>, done: (value: T) => void) => {
+  const run = <T,>(
+    what: 'save' | 'secret' | 'test' | 'retry',
+    action: () => Promise<T>,
+    done: (value: T) => void,
+  ) => {
     setBusy(what);
     setFailure(undefined);
     action()
-      .then(done, (thrown: unknown) => (what === 'save' ? setOutcome({ kind: 'failed', message: toUiError(thrown).message }) : setFailure(toUiError(thrown).message)))
+      .then(done, (thrown: unknown) =>
+        what === 'save'
+          ? setOutcome({ kind: 'failed', message: toUiError(thrown).message })
+          : setFailure(toUiError(thrown).message),
+      )
       .finally(() => setBusy(undefined));
   };
 
@@ -57,26 +77,41 @@ export function HistoryExportForm({ status, onChange }: { status: HistoryExportS
     const ok = !enabled || validEndpoint(url);
     setInvalid(!ok);
     if (!ok) return;
-    run('save', () => call('saveHistoryExport', { enabled, ...(url.trim() ? { endpointUrl: url.trim() } : {}) }), (next) => {
-      setOutcome({ kind: 'saved' });
-      onChange(next);
-    });
+    run(
+      'save',
+      () => call('saveHistoryExport', { enabled, ...(url.trim() ? { endpointUrl: url.trim() } : {}) }),
+      (next) => {
+        setOutcome({ kind: 'saved' });
+        onChange(next);
+      },
+    );
   };
 
   return (
     <Stack space="space.200">
       <Heading size="small">Long-term history</Heading>
       <Text>
-        Send every pipeline, step attempt, failed test, verdict change, suggestion and quarantine change to your own history
-        backend (PostgreSQL on AWS), in signed batches. The first export sends everything already stored.
+        Send every pipeline, step attempt, failed test, verdict change, suggestion and quarantine change to
+        your own history backend (PostgreSQL on AWS), in signed batches. The first export sends everything
+        already stored.
       </Text>
       <Stack space="space.050">
         <Label labelFor="history-enabled">Export to a history backend</Label>
-        <Toggle id="history-enabled" isChecked={enabled} onChange={(event: unknown) => setEnabled(eventChecked(event))} />
+        <Toggle
+          id="history-enabled"
+          isChecked={enabled}
+          onChange={(event: unknown) => setEnabled(eventChecked(event))}
+        />
       </Stack>
       <Stack space="space.050">
         <Label labelFor="history-url">Receiver URL</Label>
-        <Textfield id="history-url" value={url} isInvalid={invalid} placeholder="https://abc123.execute-api.eu-west-1.amazonaws.com/batches" onChange={(event: unknown) => setUrl(eventValue(event))} />
+        <Textfield
+          id="history-url"
+          value={url}
+          isInvalid={invalid}
+          placeholder="https://abc123.execute-api.eu-west-1.amazonaws.com/batches"
+          onChange={(event: unknown) => setUrl(eventValue(event))}
+        />
         {invalid ? (
           <ErrorMessage>Enter the receiver URL, starting with https://.</ErrorMessage>
         ) : (
@@ -86,14 +121,31 @@ export function HistoryExportForm({ status, onChange }: { status: HistoryExportS
       <LoadingButton appearance="primary" isLoading={busy === 'save'} onClick={save}>
         Save
       </LoadingButton>
-      <SaveOutcome outcome={outcome} saved={{ title: 'Saved', text: enabled ? 'The export runs within the hour.' : 'The export is off.' }} notSaved="Not saved" />
+      <SaveOutcome
+        outcome={outcome}
+        saved={{ title: 'Saved', text: enabled ? 'The export runs within the hour.' : 'The export is off.' }}
+        notSaved="Not saved"
+      />
 
       <Heading size="xsmall">Signing secret</Heading>
-      <Text>{status.secretSet ? 'A secret is set. A new one replaces it: update the receiver too.' : 'No secret is set yet.'}</Text>
-      <LoadingButton isLoading={busy === 'secret'} onClick={() => run('secret', () => call('newHistoryExportSecret', {}), (r) => {
-        setSecret(r.secret);
-        onChange({ ...status, secretSet: true });
-      })}>
+      <Text>
+        {status.secretSet
+          ? 'A secret is set. A new one replaces it: update the receiver too.'
+          : 'No secret is set yet.'}
+      </Text>
+      <LoadingButton
+        isLoading={busy === 'secret'}
+        onClick={() =>
+          run(
+            'secret',
+            () => call('newHistoryExportSecret', {}),
+            (r) => {
+              setSecret(r.secret);
+              onChange({ ...status, secretSet: true });
+            },
+          )
+        }
+      >
         Generate a new secret
       </LoadingButton>
       {secret !== undefined && (
@@ -105,16 +157,26 @@ export function HistoryExportForm({ status, onChange }: { status: HistoryExportS
 
       <Heading size="xsmall">Status</Heading>
       <ExportStatus status={status} />
-      <LoadingButton isLoading={busy === 'test'} isDisabled={!status.endpointUrl} onClick={() => run('test', () => call('sendHistoryTestBatch', {}), setTest)}>
+      <LoadingButton
+        isLoading={busy === 'test'}
+        isDisabled={!status.endpointUrl}
+        onClick={() => run('test', () => call('sendHistoryTestBatch', {}), setTest)}
+      >
         Send a test batch
       </LoadingButton>
       {test && (
-        <SectionMessage appearance={test.ok ? 'success' : 'error'} title={test.ok ? 'The receiver answered' : 'The test batch was not accepted'}>
+        <SectionMessage
+          appearance={test.ok ? 'success' : 'error'}
+          title={test.ok ? 'The receiver answered' : 'The test batch was not accepted'}
+        >
           <Text>{test.message}</Text>
         </SectionMessage>
       )}
       {(status.parked || status.nextAttemptAt !== undefined) && (
-        <LoadingButton isLoading={busy === 'retry'} onClick={() => run('retry', () => call('retryHistoryExport', {}), onChange)}>
+        <LoadingButton
+          isLoading={busy === 'retry'}
+          onClick={() => run('retry', () => call('retryHistoryExport', {}), onChange)}
+        >
           Retry now
         </LoadingButton>
       )}
@@ -131,18 +193,29 @@ function ExportStatus({ status }: { status: HistoryExportStatus }) {
   const lines: string[] = [];
   if (!status.enabled) lines.push('The export is off.');
   else if (status.phase === 'initial' && status.initialProgress) {
-    lines.push(`Exporting what is already stored: ${formatCount(status.initialProgress.reposDone)} of ${formatCount(status.initialProgress.reposTotal)} repositories done.`);
+    lines.push(
+      `Exporting what is already stored: ${formatCount(status.initialProgress.reposDone)} of ${formatCount(status.initialProgress.reposTotal)} repositories done.`,
+    );
   } else if (status.enabled && !status.phase) lines.push('The export starts within the hour.');
-  lines.push(`${formatCount(status.recordsExported)} records exported in ${formatCount(status.batchesSent)} batches.`);
-  if (status.lastBatch) lines.push(`Last batch: ${formatCount(status.lastBatch.records)} records, ${formatRelative(status.lastBatch.at)}.`);
-  if (status.lagSeconds !== undefined) lines.push(`Oldest record not yet delivered: ${formatDuration(status.lagSeconds)} old.`);
+  lines.push(
+    `${formatCount(status.recordsExported)} records exported in ${formatCount(status.batchesSent)} batches.`,
+  );
+  if (status.lastBatch)
+    lines.push(
+      `Last batch: ${formatCount(status.lastBatch.records)} records, ${formatRelative(status.lastBatch.at)}.`,
+    );
+  if (status.lagSeconds !== undefined)
+    lines.push(`Oldest record not yet delivered: ${formatDuration(status.lagSeconds)} old.`);
   return (
     <Stack space="space.100">
       {lines.map((line) => (
         <Text key={line}>{line}</Text>
       ))}
       {status.lastError && (
-        <SectionMessage appearance={status.parked ? 'error' : 'warning'} title={status.parked ? 'The receiver refused a batch: the export is stopped' : 'Last error'}>
+        <SectionMessage
+          appearance={status.parked ? 'error' : 'warning'}
+          title={status.parked ? 'The receiver refused a batch: the export is stopped' : 'Last error'}
+        >
           <Text>{`${status.lastError.message} (${formatRelative(status.lastError.at)})`}</Text>
           {status.nextAttemptAt && <Text>{`Next attempt ${formatRelative(status.nextAttemptAt)}.`}</Text>}
         </SectionMessage>
