@@ -57,7 +57,7 @@ function parseFormat(value: string | undefined): ReportFormat {
   throw new UsageError('--format must be text, json or html');
 }
 
-function need(value: string | undefined, flag: string): string {
+export function need(value: string | undefined, flag: string): string {
   if (!value) throw new UsageError(`${flag} is required`);
   return value;
 }

@@ -21,7 +21,7 @@ import { postgresSink, redactDatabaseUrl, type RowTally } from '../local/history
 import * as keys from '../storage/keys';
 import { retryExportNow, runExport, type ExportSink } from '../services/export/history-export';
 import { webhookSink } from '../services/export/webhook-sink';
-import { DEFAULT_DATA_DIR, UsageError, type CliValues } from './commands';
+import { DEFAULT_DATA_DIR, need, UsageError, type CliValues } from './commands';
 
 export interface HistoryValues extends CliValues {
   'database-url'?: string;
@@ -71,8 +71,7 @@ export async function exportCommand(
   env: NodeJS.ProcessEnv,
   out: NodeJS.WritableStream,
 ): Promise<number> {
-  const workspace = values.workspace;
-  if (!workspace) throw new UsageError('--workspace is required');
+  const workspace = need(values.workspace, '--workspace');
   if (values.to && (values['database-url'] ?? ''))
     throw new UsageError('give either --to or --database-url, not both');
   const tally: RowTally = { inserted: 0, updated: 0 };
@@ -152,9 +151,8 @@ export async function historyReportCommand(
   env: NodeJS.ProcessEnv,
   out: NodeJS.WritableStream,
 ): Promise<number> {
-  const workspace = values.workspace;
-  if (!workspace) throw new UsageError('--workspace is required');
-  if (!values.month) throw new UsageError('--month YYYY-MM is required');
+  const workspace = need(values.workspace, '--workspace');
+  const month = need(values.month, '--month YYYY-MM');
   const format = values.format ?? 'json';
   if (format !== 'json' && format !== 'html') throw new UsageError('--format must be json or html');
   const months = values.months === undefined ? undefined : Number(values.months);
@@ -164,7 +162,7 @@ export async function historyReportCommand(
   try {
     const report = await buildMonthlyReport(pool, {
       workspace,
-      month: values.month,
+      month,
       months,
       now: new Date(),
     }).catch((error: unknown) => {

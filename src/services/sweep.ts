@@ -52,7 +52,7 @@ export async function sweepWorkspace(ctx: ServiceContext, opts: SweepOptions): P
 }
 
 /** Repositories recorded by earlier sweeps (bounded: one page per 100 repositories). */
-export async function knownRepositories(ctx: ServiceContext, workspace: string): Promise<RepoRef[]> {
+export async function knownRepositories(ctx: Pick<ServiceContext, 'store'>, workspace: string): Promise<RepoRef[]> {
   const out: RepoRef[] = [];
   let cursor: string | undefined;
   do {

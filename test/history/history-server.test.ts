@@ -140,24 +140,17 @@ describe('the receiver over HTTP', () => {
       await direct.end();
     }
     // Back to the receiver: a new destination, so a full export again; the receiver's upserts change nothing.
-    text = '';
-    expect(
-      await exportCommand(
-        rt,
-        { workspace: 'acme', to: `${server.url}/batches` },
-        { HISTORY_SECRET: SECRET },
-        out,
-      ),
-    ).toBe(0);
-    text = '';
-    expect(
-      await exportCommand(
-        rt,
-        { workspace: 'acme', to: `${server.url}/batches` },
-        { HISTORY_SECRET: SECRET },
-        out,
-      ),
-    ).toBe(0);
+    for (let run = 0; run < 2; run++) {
+      text = '';
+      expect(
+        await exportCommand(
+          rt,
+          { workspace: 'acme', to: `${server.url}/batches` },
+          { HISTORY_SECRET: SECRET },
+          out,
+        ),
+      ).toBe(0);
+    }
     expect(text).toMatch(/^exported 0 records in 0 batches/);
     const { export_batches: _c, ...after } = await tableCounts(pool);
     const { export_batches: _d, ...before } = viaHttp;

@@ -25,6 +25,7 @@ import type { DocOp, Key, Store, Versioned } from '../../storage/store';
 import { commitWithRetry } from '../commit-with-retry';
 import type { Logger } from '../context';
 import { buildRepoReport, listTestVerdicts } from '../repo-report';
+import { knownRepositories } from '../sweep';
 import { BatchBuilder } from './export-batch-builder';
 import { derivedChanges, pipelineRecord, splitToFit, stepAttemptRecord } from './export-records';
 import {
@@ -86,15 +87,9 @@ const MAX_SNAPSHOTS_PER_BATCH = 20;
 /** The report window suggestions are computed over, as on the repository page. */
 const SUGGESTION_WINDOW_DAYS = 30;
 
+/** The workspace's recorded repositories in a fixed order: the one-time export walks them by index. */
 export async function workspaceRepositories(store: Store, workspace: string): Promise<RepoRef[]> {
-  const out: RepoRef[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await store.query(keys.repositoriesOf(workspace), { limit: 100, cursor });
-    out.push(...page.items.map((i) => i.value));
-    cursor = page.cursor;
-  } while (cursor);
-  return out.sort((a, b) => a.repoUuid.localeCompare(b.repoUuid));
+  return (await knownRepositories({ store }, workspace)).sort((a, b) => a.repoUuid.localeCompare(b.repoUuid));
 }
 
 export async function runExport(ctx: ExportContext, o: ExportOptions): Promise<ExportRunResult> {
@@ -278,20 +273,31 @@ interface ScanMemo {
 }
 
 /** The one-time export: every stored run and attempt record, repository by repository, month by month. */
-async function fillInitial(ctx: ExportContext, state: ExportState, builder: BatchBuilder, scan: ScanMemo): Promise<void> {
+async function fillInitial(
+  ctx: ExportContext,
+  state: ExportState,
+  builder: BatchBuilder,
+  scan: ScanMemo,
+): Promise<void> {
   const pos = state.initial;
   const lastMonth = monthKey(ctx.now());
   while (pos && pos.repoIndex < pos.repos.length) {
     const repo = pos.repos[pos.repoIndex] ?? '';
     while (pos.month <= lastMonth) {
-      const prefix = pos.kind === 'run' ? keys.pipelineRunsOfMonth(repo, pos.month) : keys.attemptsOfMonth(repo, pos.month);
+      const prefix =
+        pos.kind === 'run'
+          ? keys.pipelineRunsOfMonth(repo, pos.month)
+          : keys.attemptsOfMonth(repo, pos.month);
       const resumed = scan.prefix === prefix && scan.afterKey === pos.lastKey && scan.items !== undefined;
       let items = resumed ? (scan.items ?? []) : [];
       let cursor = resumed ? scan.cursor : undefined;
       let first = !resumed;
       while (first || items.length > 0 || cursor !== undefined) {
         if (items.length === 0) {
-          const page = await ctx.store.query<AttemptRecord | PipelineRunRecord>(prefix, { limit: 100, cursor });
+          const page = await ctx.store.query<AttemptRecord | PipelineRunRecord>(prefix, {
+            limit: 100,
+            cursor,
+          });
           items = page.items;
           cursor = page.cursor;
           first = false;
