@@ -17,7 +17,7 @@ import { folderRawStore } from '../../history/src/local/folder-raw-store';
 import { startHistoryServer } from '../../history/src/local/server';
 import { SecretFormatError, signBatch } from '../../history/src/signing';
 import type { LocalRuntime } from '../local/runtime';
-import { postgresSink, redactDatabaseUrl, type RowTally } from '../local/history-sinks';
+import { postgresSink, redactDatabaseUrl, redactUrl, type RowTally } from '../local/history-sinks';
 import * as keys from '../storage/keys';
 import { retryExportNow, runExport, type ExportSink } from '../services/export/history-export';
 import { webhookSink } from '../services/export/webhook-sink';
@@ -81,7 +81,7 @@ export async function exportCommand(
   if (values.to) {
     if (!/^https?:\/\//.test(values.to)) throw new UsageError('--to must be an http(s) URL');
     const secret = secretOf(values, env);
-    label = values.to;
+    label = redactUrl(values.to);
     // Signed with the wall clock: the receiver checks the timestamp against its own.
     sink = webhookSink({
       url: values.to,
