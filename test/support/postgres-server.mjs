@@ -17,7 +17,8 @@ const pg = new EmbeddedPostgres({
   initdbFlags: fast ? ['--no-sync'] : [],
   postgresFlags: fast
     ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']
-    : [],
+    : // Durable: fsync and commits as PostgreSQL's defaults; only more WAL between checkpoints for bulk loads.
+      ['-c', 'max_wal_size=4GB'],
   // PostgreSQL refuses to run as root, and CI runs as root: the package then runs it as a `postgres` user.
   createPostgresUser: true,
   onLog: () => undefined,
