@@ -11,6 +11,7 @@ import { renderReport, type ReportFormat } from '../report/render';
 import { runDemo } from './demo';
 import { mergeCheckCommand, notifyCommand } from './gates';
 import { runServe } from './serve';
+import { exportCommand, historyReportCommand, historyServerCommand, type HistoryValues } from './history-commands';
 
 export class UsageError extends Error {}
 
@@ -64,7 +65,7 @@ function parseFormat(value: string | undefined): ReportFormat {
   throw new UsageError('--format must be text, json or html');
 }
 
-function need(value: string | undefined, flag: string): string {
+export function need(value: string | undefined, flag: string): string {
   if (!value) throw new UsageError(`${flag} is required`);
   return value;
 }
@@ -142,7 +143,7 @@ export async function reportCommand(
   return 0;
 }
 
-export async function runCommand(command: string, values: CliValues): Promise<number> {
+export async function runCommand(command: string, values: HistoryValues): Promise<number> {
   switch (command) {
     case 'sync':
     case 'report': {
@@ -166,6 +167,18 @@ export async function runCommand(command: string, values: CliValues): Promise<nu
       return runServe(values);
     case 'demo':
       return runDemo(values);
+    case 'export': {
+      const rt = openRuntime(values);
+      try {
+        return await exportCommand(rt, values, process.env, process.stdout);
+      } finally {
+        rt.close();
+      }
+    }
+    case 'history-server':
+      return historyServerCommand(values, process.env);
+    case 'history-report':
+      return historyReportCommand(values, process.env, process.stdout);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

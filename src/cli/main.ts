@@ -22,9 +22,14 @@ commands:
   notify --workspace WS [--slack-webhook URL] [--teams-webhook URL] (--digest day|week | --alerts) [--data-dir DIR]
   serve  [--port N] [--data-dir DIR]
   demo   [--port N] [--data-dir DIR] [--no-serve]
+  export --workspace WS [--data-dir DIR] --database-url URL | --to URL --secret S
+  history-server --port N --database-url URL --secret S [--api-key K] [--raw-dir DIR]
+  history-report --workspace WS --month YYYY-MM --database-url URL [--format json|html] [--output FILE]
+         [--months N]
 
 environment: BITBUCKET_API_URL (default https://api.bitbucket.org/2.0), BITBUCKET_TOKEN, or
-             BITBUCKET_EMAIL + BITBUCKET_API_TOKEN; PIPELINE_INSIGHTS_SLACK_WEBHOOK, PIPELINE_INSIGHTS_TEAMS_WEBHOOK`;
+             BITBUCKET_EMAIL + BITBUCKET_API_TOKEN; PIPELINE_INSIGHTS_SLACK_WEBHOOK, PIPELINE_INSIGHTS_TEAMS_WEBHOOK;
+             history: HISTORY_DATABASE_URL, HISTORY_SECRET, HISTORY_API_KEY`;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -48,6 +53,13 @@ async function main(argv: string[]): Promise<number> {
       'teams-webhook': { type: 'string' },
       digest: { type: 'string' },
       alerts: { type: 'boolean' },
+      'database-url': { type: 'string' },
+      to: { type: 'string' },
+      secret: { type: 'string' },
+      'api-key': { type: 'string' },
+      'raw-dir': { type: 'string' },
+      month: { type: 'string' },
+      months: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -70,7 +82,8 @@ main(process.argv.slice(2)).then(
       return;
     }
     process.stderr.write(`pipeline-insights: ${describeError(error)}\n`);
-    if (process.env.PIPELINE_INSIGHTS_DEBUG && error instanceof Error) process.stderr.write(`${error.stack ?? ''}\n`);
+    if (process.env.PIPELINE_INSIGHTS_DEBUG && error instanceof Error)
+      process.stderr.write(`${error.stack ?? ''}\n`);
     process.exitCode = 1;
   },
 );

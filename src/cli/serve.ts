@@ -6,7 +6,12 @@
 import path from 'node:path';
 import type { RepoRef } from '../domain/types';
 import { openLocalRuntime, type LocalRuntime } from '../local/runtime';
-import { startPreviewServer, type PreviewRouteTarget, type PreviewServerOptions, type SurfaceLink } from '../preview/server';
+import {
+  startPreviewServer,
+  type PreviewRouteTarget,
+  type PreviewServerOptions,
+  type SurfaceLink,
+} from '../preview/server';
 import type { ResolverHost } from '../contract/caller';
 import { surfacePath } from '../preview/routes';
 import { createJiraGateway, createResolverHost, localAccess, type JiraGateway } from '../services/resolvers';
@@ -27,7 +32,10 @@ export interface ServeOptions {
 }
 
 export async function runServe(values: CliValues): Promise<number> {
-  return serveUntilStopped({ dataDir: path.resolve(values['data-dir'] ?? DEFAULT_DATA_DIR), port: values.port });
+  return serveUntilStopped({
+    dataDir: path.resolve(values['data-dir'] ?? DEFAULT_DATA_DIR),
+    port: values.port,
+  });
 }
 
 export async function serveUntilStopped(o: ServeOptions): Promise<number> {
@@ -54,11 +62,23 @@ export interface LocalPreview {
 }
 
 /** The preview server on the runtime of `dataDir`, with the real resolver host. */
-export async function startLocalPreview(o: Omit<ServeOptions, 'port'> & { port?: number }): Promise<LocalPreview> {
+export async function startLocalPreview(
+  o: Omit<ServeOptions, 'port'> & { port?: number },
+): Promise<LocalPreview> {
   const env = o.env ?? process.env;
-  const runtime = openLocalRuntime({ dataDir: o.dataDir, apiUrl: o.apiUrl, env, log: { info: () => undefined, warn: () => undefined }, now: o.now });
+  const runtime = openLocalRuntime({
+    dataDir: o.dataDir,
+    apiUrl: o.apiUrl,
+    env,
+    log: { info: () => undefined, warn: () => undefined },
+    now: o.now,
+  });
   try {
-    const server = await startPreviewServer({ host: localResolverHost(runtime, env), port: o.port ?? 0, ...localRoutes(runtime.store) });
+    const server = await startPreviewServer({
+      host: localResolverHost(runtime, env),
+      port: o.port ?? 0,
+      ...localRoutes(runtime.store),
+    });
     return {
       url: server.url,
       runtime,
@@ -78,6 +98,13 @@ export async function startLocalPreview(o: Omit<ServeOptions, 'port'> & { port?:
 export function localResolverHost(rt: LocalRuntime, env: NodeJS.ProcessEnv): ResolverHost {
   const jira = localJiraGateway(env);
   const secrets = localSecrets(env);
+  // Locally the export's secret is HISTORY_SECRET, or the one generated on the settings page for the life of the process.
+  let exportSecret = env.HISTORY_SECRET;
+  const historyExport = {
+    secrets: { get: async () => exportSecret, set: async (secret: string) => void (exportSecret = secret) },
+    fetch: (url: string, init: { method: string; headers: Record<string, string>; body: string }) =>
+      fetch(url, init),
+  };
   return {
     handle: (name, payload, caller) =>
       createResolverHost({
@@ -90,6 +117,7 @@ export function localResolverHost(rt: LocalRuntime, env: NodeJS.ProcessEnv): Res
         secrets,
         postWebhook: fetchPost(),
         allowLoopbackWebhooks: true,
+        historyExport,
       }).handle(name, payload, caller),
   };
 }
@@ -118,17 +146,30 @@ export function localRoutes(store: Store): Pick<PreviewServerOptions, 'resolveRo
 }
 
 /** Locally the token is JIRA_API_TOKEN, or the one entered on the settings page for the life of the process. */
-export function localJiraGateway(env: NodeJS.ProcessEnv, fetchImpl: typeof fetch = fetch): JiraGateway & { defaults: { site?: string; email?: string } } {
+export function localJiraGateway(
+  env: NodeJS.ProcessEnv,
+  fetchImpl: typeof fetch = fetch,
+): JiraGateway & { defaults: { site?: string; email?: string } } {
   let entered: string | undefined;
   const gateway = createJiraGateway({
     tokens: { get: async () => entered ?? env.JIRA_API_TOKEN, set: async (token) => void (entered = token) },
     fetch: (url, init) => fetchImpl(url, init),
   });
-  return { ...gateway, defaults: { ...(env.JIRA_SITE ? { site: env.JIRA_SITE } : {}), ...(env.JIRA_EMAIL ? { email: env.JIRA_EMAIL } : {}) } };
+  return {
+    ...gateway,
+    defaults: {
+      ...(env.JIRA_SITE ? { site: env.JIRA_SITE } : {}),
+      ...(env.JIRA_EMAIL ? { email: env.JIRA_EMAIL } : {}),
+    },
+  };
 }
 
 /** Locally the workspace key is its slug (as `sync` recorded it), the same string as in the route. */
-async function resolveRoute(store: Store, workspace: string, repoSlug?: string): Promise<PreviewRouteTarget | undefined> {
+async function resolveRoute(
+  store: Store,
+  workspace: string,
+  repoSlug?: string,
+): Promise<PreviewRouteTarget | undefined> {
   const repos = await repositoriesOf(store, workspace);
   if (!repos.length) return undefined;
   if (repoSlug === undefined) return { workspaceUuid: workspace };
@@ -168,7 +209,8 @@ export async function pullRequestsWithPipelines(store: Store, repoUuid: string):
   let cursor: string | undefined;
   for (let page = 0; page < MAX_ATTEMPT_PAGES; page++) {
     const result = await store.query(keys.attemptsOf(repoUuid), { limit: 100, cursor });
-    for (const { value: a } of result.items) if (a.pullRequestId !== undefined) newest.set(a.pullRequestId, a.completedOn);
+    for (const { value: a } of result.items)
+      if (a.pullRequestId !== undefined) newest.set(a.pullRequestId, a.completedOn);
     cursor = result.cursor;
     if (!cursor) break;
   }
@@ -180,19 +222,27 @@ async function listSurfaces(store: Store): Promise<SurfaceLink[]> {
   const workspaces = new Set<string>();
   for (const { workspace, repo } of await allRepositories(store)) {
     workspaces.add(workspace);
-    links.push({ title: `${workspace}/${repo.repoSlug}`, url: surfacePath({ surface: 'repo-page', workspace, repo: repo.repoSlug }) });
+    links.push({
+      title: `${workspace}/${repo.repoSlug}`,
+      url: surfacePath({ surface: 'repo-page', workspace, repo: repo.repoSlug }),
+    });
     const [pr] = await pullRequestsWithPipelines(store, repo.repoUuid);
     if (pr !== undefined) {
-      links.push({ title: `${workspace}/${repo.repoSlug} · pull request #${pr}`, url: surfacePath({ surface: 'pr-panel', workspace, repo: repo.repoSlug, pullRequestId: pr }) });
+      links.push({
+        title: `${workspace}/${repo.repoSlug} · pull request #${pr}`,
+        url: surfacePath({ surface: 'pr-panel', workspace, repo: repo.repoSlug, pullRequestId: pr }),
+      });
     }
   }
-  for (const workspace of workspaces) links.push({ title: `${workspace} · settings`, url: surfacePath({ surface: 'admin-page', workspace }) });
+  for (const workspace of workspaces)
+    links.push({ title: `${workspace} · settings`, url: surfacePath({ surface: 'admin-page', workspace }) });
   return links;
 }
 
 function parsePort(value: string | undefined): number {
   if (value === undefined) return 0;
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, not "${value.slice(0, 20)}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port must be a number from 0 to 65535, not "${value.slice(0, 20)}"`);
   return port;
 }

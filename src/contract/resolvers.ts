@@ -5,7 +5,13 @@
  */
 import type { RepoReport, SuggestionStatus, TestClassification, EvidenceItem } from './insights';
 import type { WorkspaceSettings } from './settings';
-import type { ChannelStatus, ChatChannel, MergeCheckSettings, NotificationSettings, NotificationsPage } from './gates';
+import type {
+  ChannelStatus,
+  ChatChannel,
+  MergeCheckSettings,
+  NotificationSettings,
+  NotificationsPage,
+} from './gates';
 
 export type PrVerdict = 'known-flaky' | 'quarantined' | 'broken-on-default' | 'new';
 
@@ -70,7 +76,32 @@ export interface AdminPage {
   jiraTokenSet: boolean;
   repos: RepoHealthRow[];
   backfill: BackfillStatus;
+  /** Absent where the history export is not available (the local preview without it). */
+  historyExport?: HistoryExportStatus;
 }
+
+/** The history export on the admin page: where it goes, how far it is, what went wrong last. */
+export interface HistoryExportStatus {
+  enabled: boolean;
+  endpointUrl?: string;
+  /** A signing secret is stored (it is never sent to the page after it was first shown). */
+  secretSet: boolean;
+  /** `initial`: the one-time export of everything already stored; then `journal`: what is recorded since. */
+  phase?: 'initial' | 'journal';
+  initialProgress?: { reposDone: number; reposTotal: number };
+  recordsExported: number;
+  batchesSent: number;
+  lastBatch?: { id: string; at: string; records: number };
+  /** How long the oldest record not yet delivered has waited. */
+  lagSeconds?: number;
+  lastError?: { at: string; message: string; status?: number };
+  /** A failed batch waits until then before it is sent again. */
+  nextAttemptAt?: string;
+  /** The receiver refused a batch for good: nothing more is sent until an admin retries. */
+  parked: boolean;
+}
+
+export type HistoryTestResult = { ok: true; message: string } | { ok: false; message: string };
 
 export type JiraResult =
   { mode: 'created'; key: string; url: string } | { mode: 'open-create-screen'; url: string };
@@ -95,12 +126,20 @@ export interface ResolverContract {
   ];
   startBackfill: [{ days: number }, BackfillStatus];
   getNotifications: [Record<string, never>, NotificationsPage];
-  saveNotificationSettings: [{ settings: NotificationSettings; mergeCheck: MergeCheckSettings }, { settings: NotificationSettings; mergeCheck: MergeCheckSettings }];
+  saveNotificationSettings: [
+    { settings: NotificationSettings; mergeCheck: MergeCheckSettings },
+    { settings: NotificationSettings; mergeCheck: MergeCheckSettings },
+  ];
   /** Without `url`, the channel's webhook is removed. */
   saveChatWebhook: [{ channel: ChatChannel; url?: string }, ChannelStatus];
   sendTestMessage: [{ channel: ChatChannel }, ChannelStatus];
   /** Without `secret`, the stored one is removed. */
   saveSlackSigningSecret: [{ secret?: string }, { signingSecretSet: boolean }];
+  getHistoryExport: [Record<string, never>, HistoryExportStatus];
+  saveHistoryExport: [{ enabled: boolean; endpointUrl?: string }, HistoryExportStatus];
+  newHistoryExportSecret: [Record<string, never>, { secret: string }];
+  sendHistoryTestBatch: [Record<string, never>, HistoryTestResult];
+  retryHistoryExport: [Record<string, never>, HistoryExportStatus];
 }
 
 export type ResolverName = keyof ResolverContract;
@@ -127,6 +166,11 @@ export const RESOLVER_NAMES: readonly ResolverName[] = [
   'saveChatWebhook',
   'sendTestMessage',
   'saveSlackSigningSecret',
+  'getHistoryExport',
+  'saveHistoryExport',
+  'newHistoryExportSecret',
+  'sendHistoryTestBatch',
+  'retryHistoryExport',
 ] as const;
 
 export type { TestClassification };

@@ -23,6 +23,8 @@ export interface FailedTestRef {
   /** ERROR rather than FAILED. */
   errored?: boolean;
   message?: string;
+  /** As Bitbucket reported it; exported to the history backend. */
+  durationMs?: number;
 }
 
 export interface AttemptRecord {

@@ -19,6 +19,7 @@ import { loadSettings, rethrowUnexpected, sweepWorkspace } from '../services/swe
 import * as keys from '../storage/keys';
 import type { ForgePlatform } from './platform';
 import { parseQueueBody, type IngestJobBody } from './queue-bodies';
+import { exportIsOn } from '../services/export/export-journal';
 import {
   backfillQueues,
   ingestBodies,
@@ -128,11 +129,13 @@ export function createForgeHandlers(platform: ForgePlatform): ForgeHandlers {
       ...(body.buildNumber !== undefined ? { buildNumber: body.buildNumber } : {}),
       ...(body.pipeline ? { listed: body.pipeline } : {}),
     };
+    const exportJournal = await exportIsOn(ctx.store, body.workspaceUuid);
     await ingestPipeline(ctx, job, {
       retentionDays: settings.retentionDays,
       codeInsights: settings.codeInsights,
       workspace: body.workspaceUuid,
       detector: detectorConfigFor(settings),
+      exportJournal,
     });
   }
 

@@ -14,6 +14,7 @@ import { forgeAccess } from './access';
 import { kvsSecrets } from './notifications';
 import type { ForgePlatform, SecretStore } from './platform';
 import { backfillQueues, inInvocation } from './runtime';
+import { exportSecrets } from './export-handlers';
 
 /** Forge's secret store: encrypted, readable only by the app's backend. */
 function jiraTokens(secrets: SecretStore): JiraTokenStore {
@@ -74,6 +75,7 @@ export function createForgeResolver(platform: ForgePlatform) {
             ),
           secrets: kvsSecrets(platform.kvs),
           postWebhook: platform.webhookPost,
+          historyExport: { secrets: exportSecrets(platform.kvs), fetch: platform.fetch },
         });
         return host.handle(name, req.payload, caller);
       });

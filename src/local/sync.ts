@@ -8,6 +8,7 @@ import { judgeJobError } from '../services/job-errors';
 import { ingestPipeline, type IngestJob } from '../services/ingest-pipeline';
 import { detectorConfigFor } from '../services/settings';
 import { loadSettings, sweepWorkspace, type SweepFailure } from '../services/sweep';
+import { exportIsOn } from '../services/export/export-journal';
 import { LocalQueue, type QueueFailure } from './local-queue';
 import type { LocalRuntime } from './runtime';
 
@@ -42,6 +43,7 @@ export interface SyncResult {
 export async function runSync(rt: LocalRuntime, opts: SyncOptions): Promise<SyncResult> {
   const out = opts.out ?? process.stderr;
   const settings = await loadSettings(rt, opts.workspace);
+  const exportJournal = await exportIsOn(rt.store, opts.workspace);
   let pipelines = 0;
   let attempts = 0;
   let reports = 0;
@@ -59,6 +61,7 @@ export async function runSync(rt: LocalRuntime, opts: SyncOptions): Promise<Sync
         retentionDays: settings.retentionDays,
         codeInsights: settings.codeInsights,
         detector: detectorConfigFor(settings),
+        exportJournal,
       });
       pipelines += 1;
       attempts += outcome.attemptsRecorded;

@@ -67,6 +67,8 @@ export interface IngestOptions {
   codeInsights?: boolean;
   /** Thresholds and branch scope from the workspace settings (`detectorConfigFor`); the defaults when absent. */
   detector?: DetectorConfig;
+  /** The history export is on: note each record written in its journal. */
+  exportJournal?: boolean;
 }
 
 /**
@@ -118,6 +120,7 @@ export async function ingestPipeline(
     retentionDays: opts.retentionDays,
     now: ctx.now,
     ...(opts.detector ? { detector: opts.detector } : {}),
+    ...(opts.exportJournal ? { exportJournal: true } : {}),
   };
   for (const step of terminal) {
     if (marks[`${step.uuid}:${step.runNumber}`]) continue;
@@ -220,6 +223,7 @@ function failedRefs(stepName: string, failed: TestCase[]): { refs: FailedTestRef
         name: displayTestName(c.name),
         ...(c.status === 'ERROR' ? { errored: true } : {}),
         ...(c.message ? { message: c.message.slice(0, 500) } : {}),
+        ...(c.durationMs !== undefined ? { durationMs: c.durationMs } : {}),
       });
     }
   }

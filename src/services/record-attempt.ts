@@ -14,6 +14,7 @@ import { commitWithRetry } from './commit-with-retry';
 import { readDocs } from '../storage/read-docs';
 import { planTestUpdates } from './test-tracking';
 import type { DetectorConfig } from '../domain/flakiness/types';
+import { noteForExport } from './export/export-journal';
 
 export type RecordOutcome = 'recorded' | 'duplicate';
 
@@ -26,6 +27,8 @@ export interface RecordOptions {
   now: () => Date;
   /** Thresholds and branch scope from the workspace settings (the defaults when absent). */
   detector?: DetectorConfig;
+  /** The history export is on: note the record in its journal (src/services/export/export-journal.ts). */
+  exportJournal?: boolean;
 }
 
 function put<T>(key: DocKey<T>, value: T, expectedVersion: number, ttlSeconds?: number): DocOp {
@@ -81,7 +84,9 @@ export async function recordAttempt(
   });
   // Written after the commit, and again on a duplicate: a crash between the two leaves the aggregates counted
   // once and the record restored by the redelivery.
-  await store.set(keys.attempt(repo, a), a, { ttlSeconds });
+  const recordKey = keys.attempt(repo, a);
+  if (opts.exportJournal) await noteForExport(store, repo, recordKey, opts.now(), ttlSeconds);
+  await store.set(recordKey, a, { ttlSeconds });
   // A branch pipeline of a change (no pull request, not the default branch): the merge check finds it by commit.
   if (a.pullRequestId === undefined && !a.isDefaultBranch && a.commit) {
     await store.set(keys.commitAttempt(repo, a.commit, a), prAttemptOf(a), { ttlSeconds });

@@ -5,6 +5,7 @@ import * as keys from '../storage/keys';
 import { readDocs } from '../storage/read-docs';
 import type { Store } from '../storage/store';
 import { commitWithRetry } from './commit-with-retry';
+import { noteForExport } from './export/export-journal';
 import type { RecordOptions, RecordOutcome } from './record-attempt';
 
 export async function recordRun(store: Store, r: PipelineRunRecord, opts: RecordOptions): Promise<RecordOutcome> {
@@ -26,6 +27,8 @@ export async function recordRun(store: Store, r: PipelineRunRecord, opts: Record
   });
   // The plain record is written after the commit, and again on a duplicate: a crash between the two leaves the
   // aggregates counted once and the record restored by the redelivery.
-  await store.set(keys.pipelineRun(r.repoUuid, r), r, { ttlSeconds });
+  const recordKey = keys.pipelineRun(r.repoUuid, r);
+  if (opts.exportJournal) await noteForExport(store, r.repoUuid, recordKey, opts.now(), ttlSeconds);
+  await store.set(recordKey, r, { ttlSeconds });
   return committed ? 'recorded' : 'duplicate';
 }

@@ -260,3 +260,35 @@ export const SECRET_NAMES = {
   teams: 'notify-teams-webhook',
   slackSigningSecret: 'slack-signing-secret',
 } as const;
+/* ---- History export (src/services/export): a journal of what ingestion recorded, and the exporter's own state ---- */
+/**
+ * A record ingestion wrote while the export was on, by the time it was written: the exporter reads these in order,
+ * takes those older than its settle delay, and deletes them once their batch is staged and delivered.
+ */
+export interface ExportJournalEntry {
+  /** The plain key of the attempt or run record. */
+  record: string;
+}
+export const exportJournal = (repo: string, writtenAt: string, recordKey: string): Key<ExportJournalEntry> =>
+  key(`exportq:${bare(repo)}:${keyTime(writtenAt)}:${nameId(recordKey)}`);
+export const exportJournalOf = (repo: string): KeyPrefix<ExportJournalEntry> =>
+  prefix(`exportq:${bare(repo)}:`);
+/** Attempt and run records of one repository in one month (`YYYYMM`): the one-time export walks these. */
+export const attemptsOfMonth = (repo: string, yyyymm: string): KeyPrefix<AttemptRecord> =>
+  prefix(`attempt:${bare(repo)}:${yyyymm}`);
+export const pipelineRunsOfMonth = (repo: string, yyyymm: string): KeyPrefix<PipelineRunRecord> =>
+  prefix(`run:${bare(repo)}:${yyyymm}`);
+export const exportConfig = (
+  workspace: string,
+): Key<import('../services/export/export-state').ExportConfig> => key(`exportcfg:${bare(workspace)}`);
+export const exportState = (
+  workspace: string,
+): DocKey<import('../services/export/export-state').ExportState> => doc(`exportstate:${bare(workspace)}`);
+export const exportPending = (
+  workspace: string,
+): DocKey<import('../services/export/export-state').PendingBatch> => doc(`exportpending:${bare(workspace)}`);
+export const exportSnapshot = (
+  repo: string,
+): DocKey<import('../services/export/export-state').ExportSnapshot> => doc(`exportsnap:${bare(repo)}`);
+/** The export's signing secret lives in Forge's secret store (or an env var locally), never in a plain entry. */
+export const EXPORT_SECRET = 'history-export-secret';

@@ -10,6 +10,7 @@ import { BackfillPanel } from './components/backfill-panel';
 import { JiraConnectionForm } from './components/jira-connection-form';
 import { NotificationsPanel } from './components/notifications-panel';
 import { RepoHealthTable } from './components/repo-health-table';
+import { HistoryExportPanel } from './components/history-export-panel';
 import { SettingsForm } from './components/settings-form';
 import { ErrorNotice, LoadingState } from './components/status-messages';
 import { useResolver } from './use-resolver';
@@ -62,6 +63,7 @@ export function AdminPage({ pollIntervalMs = BACKFILL_POLL_MS }: { pollIntervalM
           <Tab>Backfill</Tab>
           <Tab>Repository health</Tab>
           <Tab>Notifications</Tab>
+          <Tab>History export</Tab>
         </TabList>
         <TabPanel>
           <SettingsForm
@@ -80,6 +82,12 @@ export function AdminPage({ pollIntervalMs = BACKFILL_POLL_MS }: { pollIntervalM
           <RepoHealthTable repos={page.repos} />
         </TabPanel>
         <TabPanel>{notificationsOpened && <NotificationsPanel />}</TabPanel>
+        <TabPanel>
+          <HistoryExportPanel
+            status={page.historyExport}
+            onChange={(historyExport) => set({ historyExport })}
+          />
+        </TabPanel>
       </Tabs>
     </Stack>
   );

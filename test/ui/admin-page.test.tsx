@@ -27,6 +27,7 @@ describe('workspace admin page', () => {
       'Backfill',
       'Repository health',
       'Notifications',
+      'History export',
     ]);
   });
 

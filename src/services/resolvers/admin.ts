@@ -10,6 +10,7 @@ import { ingestionProblems } from '../ingestion-problems';
 import { ResolverError } from './errors';
 import type { ResolverDeps } from './host';
 import { readSettings, REPORT_WINDOW_DAYS } from './repo-actions';
+import { getHistoryExport } from './history-export';
 
 const IDLE: BackfillStatus = { state: 'idle', reposDone: 0, reposTotal: 0, pipelinesQueued: 0 };
 
@@ -30,6 +31,7 @@ export async function adminPage(deps: ResolverDeps): Promise<AdminPage> {
     jiraTokenSet: await deps.jira.isConfigured(),
     repos: rows,
     backfill: backfill ? publicBackfillStatus(backfill.value, deps.now(), counts) : IDLE,
+    ...(deps.historyExport ? { historyExport: await getHistoryExport(deps) } : {}),
   };
 }
 

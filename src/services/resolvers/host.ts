@@ -26,6 +26,14 @@ import {
   saveSlackSigningSecret,
   sendTestMessage,
 } from './notifications';
+import {
+  getHistoryExport,
+  newHistoryExportSecret,
+  retryHistoryExport,
+  sendHistoryTestBatch,
+  setHistoryExport,
+  type HistoryExportDeps,
+} from './history-export';
 
 export interface ResolverDeps {
   store: Store;
@@ -49,6 +57,8 @@ export interface ResolverDeps {
   postWebhook?: WebhookPost;
   /** Locally only: a webhook on 127.0.0.1 is accepted (a test receiver). */
   allowLoopbackWebhooks?: boolean;
+  /** The history export's secret store and HTTP client; absent where there is no export. */
+  historyExport?: HistoryExportDeps;
 }
 
 type Handler<N extends ResolverName> = (
@@ -134,6 +144,11 @@ const HANDLERS: { [N in ResolverName]: Handler<N> } = {
   saveChatWebhook: asAdmin((deps, p) => saveChatWebhook(deps, p)),
   sendTestMessage: asAdmin((deps, p) => sendTestMessage(deps, p)),
   saveSlackSigningSecret: asAdmin((deps, p) => saveSlackSigningSecret(deps, p)),
+  getHistoryExport: asAdmin((deps) => getHistoryExport(deps)),
+  saveHistoryExport: asAdmin((deps, p) => setHistoryExport(deps, p)),
+  newHistoryExportSecret: asAdmin((deps) => newHistoryExportSecret(deps)),
+  sendHistoryTestBatch: asAdmin((deps) => sendHistoryTestBatch(deps)),
+  retryHistoryExport: asAdmin((deps) => retryHistoryExport(deps)),
 };
 
 export function createResolverHost(deps: ResolverDeps): ResolverHost {

@@ -3,8 +3,16 @@ import { z } from 'zod';
 import type { ResolverName } from '../../contract/resolvers';
 
 const empty = z.object({}).strict();
-const testId = z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/);
-const suggestionId = z.string().min(1).max(120).regex(/^[A-Za-z0-9._-]+$/);
+const testId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9._-]+$/);
+const suggestionId = z
+  .string()
+  .min(1)
+  .max(120)
+  .regex(/^[A-Za-z0-9._-]+$/);
 const uuid = z.string().regex(/^\{?[0-9a-fA-F-]{36}\}?$/);
 const site = z
   .string()
@@ -12,10 +20,18 @@ const site = z
   .toLowerCase()
   .transform((s) => s.replace(/^https?:\/\//, '').replace(/\/+$/, ''))
   .pipe(z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'Enter the Jira site as acme.atlassian.net'));
-const projectKey = z.string().trim().regex(/^[A-Z][A-Z0-9_]{0,19}$/, 'A Jira project key is upper case, like OPS');
+const projectKey = z
+  .string()
+  .trim()
+  .regex(/^[A-Z][A-Z0-9_]{0,19}$/, 'A Jira project key is upper case, like OPS');
 const issueType = z.string().trim().min(1).max(60);
 
-export const jiraSettingsSchema = z.object({ site, projectKey, email: z.string().trim().email().optional(), issueType: issueType.optional() });
+export const jiraSettingsSchema = z.object({
+  site,
+  projectKey,
+  email: z.string().trim().email().optional(),
+  issueType: issueType.optional(),
+});
 
 export const settingsSchema = z
   .object({
@@ -29,7 +45,10 @@ export const settingsSchema = z
     jira: jiraSettingsSchema.optional(),
   })
   .strict()
-  .refine((s) => s.flakyRecoveryThreshold < s.flakyAlarmThreshold, 'The recovery threshold must be below the alarm threshold');
+  .refine(
+    (s) => s.flakyRecoveryThreshold < s.flakyAlarmThreshold,
+    'The recovery threshold must be below the alarm threshold',
+  );
 
 const chatChannel = z.enum(['slack', 'teams']);
 
@@ -37,7 +56,11 @@ export const notificationSettingsSchema = z
   .object({
     alerts: z.array(z.enum(['broken', 'flaky', 'regression', 'ingestion', 'build-minutes'])).max(5),
     digest: z
-      .object({ frequency: z.enum(['off', 'day', 'week']), hourUtc: z.number().int().min(0).max(23), weekday: z.number().int().min(1).max(7) })
+      .object({
+        frequency: z.enum(['off', 'day', 'week']),
+        hourUtc: z.number().int().min(0).max(23),
+        weekday: z.number().int().min(1).max(7),
+      })
       .strict(),
     buildMinutesPerWeek: z.number().int().min(1).max(10_000_000),
   })
@@ -49,7 +72,9 @@ export const PAYLOADS = {
   getRepoInsights: z.object({ branch: z.string().min(1).max(255).optional() }).strict(),
   getPullRequestPanel: empty,
   setQuarantine: z.object({ testId, quarantined: z.boolean() }).strict(),
-  setSuggestionStatus: z.object({ suggestionId, status: z.enum(['open', 'in-progress', 'done', 'dismissed']) }).strict(),
+  setSuggestionStatus: z
+    .object({ suggestionId, status: z.enum(['open', 'in-progress', 'done', 'dismissed']) })
+    .strict(),
   createJiraIssue: z
     .object({
       subject: z.discriminatedUnion('kind', [
@@ -71,10 +96,35 @@ export const PAYLOADS = {
     .strict(),
   startBackfill: z.object({ days: z.number().int().min(1).max(365) }).strict(),
   getNotifications: empty,
-  saveNotificationSettings: z.object({ settings: notificationSettingsSchema, mergeCheck: mergeCheckSettingsSchema }).strict(),
-  saveChatWebhook: z.object({ channel: chatChannel, url: z.string().trim().min(1).max(2000).optional() }).strict(),
+  saveNotificationSettings: z
+    .object({ settings: notificationSettingsSchema, mergeCheck: mergeCheckSettingsSchema })
+    .strict(),
+  saveChatWebhook: z
+    .object({ channel: chatChannel, url: z.string().trim().min(1).max(2000).optional() })
+    .strict(),
   sendTestMessage: z.object({ channel: chatChannel }).strict(),
   saveSlackSigningSecret: z.object({ secret: z.string().trim().min(8).max(200).optional() }).strict(),
+  getHistoryExport: empty,
+  saveHistoryExport: z
+    .object({
+      enabled: z.boolean(),
+      // Forge's fetch goes out over HTTPS only (PLATFORM.md, "Egress").
+      endpointUrl: z
+        .string()
+        .trim()
+        .max(500)
+        .url()
+        .regex(/^https:\/\//, 'The endpoint must be an https:// URL')
+        .optional(),
+    })
+    .strict()
+    .refine(
+      (p) => !p.enabled || p.endpointUrl !== undefined,
+      'An endpoint URL is needed to switch the export on',
+    ),
+  newHistoryExportSecret: empty,
+  sendHistoryTestBatch: empty,
+  retryHistoryExport: empty,
 } satisfies Record<ResolverName, z.ZodType>;
 
 export type Payload<N extends ResolverName> = z.output<(typeof PAYLOADS)[N]>;
