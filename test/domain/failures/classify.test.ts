@@ -288,4 +288,3 @@ describe('classifyFailure: what it reads', () => {
     expect(other.fingerprint).not.toBe(first.fingerprint);
   });
 });
-
