@@ -191,6 +191,7 @@ function infrastructureSuggestions(input: SuggestionInput): Suggestion[] {
     if (perWeek < SUGGESTION_RULES.infraFailuresPerWeek) continue;
     const advice: Record<string, string> = {
       'docker-rate-limit': 'Authenticate image pulls to Docker Hub (repository variables for the image credentials) or mirror the images.',
+      'rate-limit': 'Calls to an API hit its rate limit: authenticate them, cache the answers or spread the calls over time.',
       network: 'Retry network-bound commands and cache downloads so a network blip does not fail the build.',
       'system-error': 'Bitbucket system errors: rerun automatically and check status.bitbucket.org when they cluster.',
       'disk-full': 'Clean build outputs between commands or use a larger step size.',
