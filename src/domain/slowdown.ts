@@ -18,8 +18,8 @@
  * - the medians differ by at least `minRatio` and `minSeconds` (a 4 s step taking 5 s is not news),
  * - it is sustained: the first slow run itself, most runs since (`sustainShare`) and most of the last `sustainRuns`
  *   are past the halfway point between the two medians, so a single slow run, or a step that got slower and then
- *   recovered, is not flagged, while one fast run among slow ones does not clear it. A
- *   recovered step is simply not slow any more: nothing is reported, as for any step at its usual speed.
+ *   recovered, is not flagged, while one fast run among slow ones does not clear it. A recovered step is simply not
+ *   slow any more: nothing is reported, as for any step at its usual speed.
  * A slowdown older than the window (fewer than `minBefore` runs of the old speed left) is the step's new normal.
  */
 import type { AttemptRecord } from './attempt';
@@ -48,7 +48,7 @@ export const SLOWDOWN = {
 /** One run: whole seconds, build number, completion in epoch minutes, commit (its first 7 hex characters, or ''). */
 export type StepRunTuple = [seconds: number, buildNumber: number, completedMinute: number, commit: string];
 
-/** The bounded run history of one step: a fixed-size document, oldest run first in each list. */
+/** The bounded run history of one step, oldest run first in each list (stored as one document per list). */
 export interface StepRunHistory {
   defaultBranch: StepRunTuple[];
   otherBranches: StepRunTuple[];
