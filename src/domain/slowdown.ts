@@ -36,7 +36,7 @@ export const SLOWDOWN = {
   minRatio: 1.2,
   minSeconds: 10,
   /** The shift of the medians in standard errors. */
-  minZ: 5,
+  minZ: 5.5,
   /** One-sided Mann-Whitney z. */
   minRankZ: 2.5,
   /** The least spread assumed of a step's log-durations: steps that always take the same time still vary a little. */
