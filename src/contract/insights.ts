@@ -39,13 +39,20 @@ export interface StepDurationTrendPoint {
 }
 
 export interface StepRegression {
-  /** Relative change of the recent median against the baseline median, e.g. 0.25 = 25% slower. */
+  /** Relative change of the median since the first slow run against the median before it, e.g. 0.25 = 25% slower. */
   change: number;
   baselineP50Seconds: number;
   recentP50Seconds: number;
-  /** First pipeline in the recent window that ran slower than the baseline p95 (build number). */
+  /** The pipeline (build number) of the first slow run: where the step's runs changed speed. */
   firstAffectedPipeline?: number;
+  /** The commit of that pipeline (its first 7 hex characters). */
+  firstAffectedCommit?: string;
+  /** When the first slow run completed. */
   since?: string;
+  /** Runs since the change, the first slow one included. */
+  runsSince?: number;
+  /** Which runs were compared: the default branch's, or every branch's when the default branch has too few. */
+  scope?: 'default-branch' | 'all-branches';
 }
 
 export interface StepReport {

@@ -1,10 +1,21 @@
 /**
- * Per step name: fixed-size duration statistics, updated once per recorded attempt (commutative except for the
- * bounded "first slow pipeline" marker). Weekly buckets are kept for WEEKS_KEPT weeks; older ones fall off.
+ * Per step name: fixed-size duration statistics, updated once per recorded attempt (commutative). Weekly buckets are
+ * kept for WEEKS_KEPT weeks; older ones fall off. Whether the step got slower is decided from its runs, not from these
+ * buckets (src/domain/slowdown.ts); the verdict is kept here so that reports read one document per step.
  */
 import type { AttemptRecord } from './attempt';
 import type { FailureCategory } from './types';
-import { addToHistogram, mergeHistograms, quantile, type Histogram } from './histogram';
+import { addToHistogram, type Histogram } from './histogram';
+import {
+  decodeRunList,
+  detectSlowdown,
+  encodeRunList,
+  recordRun,
+  scopeOf,
+  type RunScope,
+  type Slowdown,
+  type StoredRunList,
+} from './slowdown';
 import { weekOf } from './time';
 
 export const WEEKS_KEPT = 16;
@@ -15,8 +26,6 @@ export interface StepWeek {
   successes: number;
   duration: Histogram;
   buildSeconds: number;
-  /** First pipeline this week slower than the p95 of the weeks before it. */
-  firstSlow?: { buildNumber: number; at: string };
 }
 
 export interface StepStats {
@@ -35,6 +44,8 @@ export interface StepStats {
   lastCompletedOn?: string;
   /** Attempts in a row without a test report: such steps are not asked for one when they succeed. */
   noReportStreak: number;
+  /** The step's current slowdown, as of its newest run that counts (src/domain/slowdown.ts). */
+  slowdown?: Slowdown;
 }
 
 export function emptyStepStats(stepName: string): StepStats {
@@ -55,11 +66,6 @@ export function emptyStepStats(stepName: string): StepStats {
   };
 }
 
-function baselineP95(weeks: StepWeek[], beforeWeek: string): number | undefined {
-  const h = weeks.filter((w) => w.week < beforeWeek).reduce<Histogram>((acc, w) => mergeHistograms(acc, w.duration), []);
-  return quantile(h, 0.95);
-}
-
 export function applyAttemptToStepStats(stats: StepStats, a: AttemptRecord): StepStats {
   const ok = a.result === 'SUCCESSFUL';
   const week = weekOf(a.completedOn);
@@ -73,18 +79,13 @@ export function applyAttemptToStepStats(stats: StepStats, a: AttemptRecord): Ste
   w.runs += 1;
   if (ok) w.successes += 1;
   w.buildSeconds += (a.buildSecondsUsed ?? 0) * a.sizeMultiplier;
-  if (a.durationSeconds !== undefined) {
-    const p95 = baselineP95(weeks, week);
-    if (p95 !== undefined && a.durationSeconds > p95 && (!w.firstSlow || a.completedOn < w.firstSlow.at)) {
-      w.firstSlow = { buildNumber: a.buildNumber, at: a.completedOn };
-    }
-    w.duration = addToHistogram(w.duration, a.durationSeconds);
-  }
+  if (a.durationSeconds !== undefined) w.duration = addToHistogram(w.duration, a.durationSeconds);
   const oom = a.failure?.cause === 'out-of-memory';
   const oomWeeks = { ...stats.oomKills.weeks };
   if (oom) oomWeeks[week] = (oomWeeks[week] ?? 0) + 1;
   const failuresByCategory = { ...stats.failuresByCategory };
-  if (!ok && a.failure) failuresByCategory[a.failure.category] = (failuresByCategory[a.failure.category] ?? 0) + 1;
+  if (!ok && a.failure)
+    failuresByCategory[a.failure.category] = (failuresByCategory[a.failure.category] ?? 0) + 1;
   const kept = weeks.slice(-WEEKS_KEPT);
   const keptNames = new Set(kept.map((x) => x.week));
   return {
@@ -95,17 +96,51 @@ export function applyAttemptToStepStats(stats: StepStats, a: AttemptRecord): Ste
     rerunSuccesses: stats.rerunSuccesses + (a.isRerun && ok ? 1 : 0),
     buildSeconds: stats.buildSeconds + (a.buildSecondsUsed ?? 0) * a.sizeMultiplier,
     sizeMultiplier: a.sizeMultiplier,
-    duration: a.durationSeconds === undefined ? stats.duration : addToHistogram(stats.duration, a.durationSeconds),
+    duration:
+      a.durationSeconds === undefined ? stats.duration : addToHistogram(stats.duration, a.durationSeconds),
     queue: a.queueSeconds === undefined ? stats.queue : addToHistogram(stats.queue, a.queueSeconds),
     weeks: kept,
     failuresByCategory,
     oomKills: {
       count: stats.oomKills.count + (oom ? 1 : 0),
-      lastAt: oom && (!stats.oomKills.lastAt || a.completedOn > stats.oomKills.lastAt) ? a.completedOn : stats.oomKills.lastAt,
-      weeks: Object.fromEntries(Object.entries(oomWeeks).filter(([k]) => keptNames.has(k) || k >= (kept[0]?.week ?? ''))),
+      lastAt:
+        oom && (!stats.oomKills.lastAt || a.completedOn > stats.oomKills.lastAt)
+          ? a.completedOn
+          : stats.oomKills.lastAt,
+      weeks: Object.fromEntries(
+        Object.entries(oomWeeks).filter(([k]) => keptNames.has(k) || k >= (kept[0]?.week ?? '')),
+      ),
     },
     noReportStreak: a.tests ? 0 : stats.noReportStreak + 1,
     lastCompletedOn:
       !stats.lastCompletedOn || a.completedOn > stats.lastCompletedOn ? a.completedOn : stats.lastCompletedOn,
+    ...(stats.slowdown ? { slowdown: stats.slowdown } : {}),
+  };
+}
+
+/**
+ * The step's documents after one attempt: its statistics, and, when the attempt is a run that counts, the one list of
+ * its run history the run joins (to write back), with the statistics carrying the slowdown detected from the history.
+ */
+export function applyAttemptToStepDocs(
+  stats: StepStats,
+  stored: Partial<Record<RunScope, StoredRunList>>,
+  a: AttemptRecord,
+): { stats: StepStats; runs?: { scope: RunScope; list: StoredRunList } } {
+  const next = applyAttemptToStepStats(stats, a);
+  const history = recordRun(
+    {
+      defaultBranch: decodeRunList(stored.defaultBranch),
+      otherBranches: decodeRunList(stored.otherBranches),
+    },
+    a,
+  );
+  if (history === undefined) return { stats: next };
+  const { slowdown: _previous, ...rest } = next;
+  const slowdown = detectSlowdown(history);
+  const scope = scopeOf(a);
+  return {
+    stats: slowdown ? { ...rest, slowdown } : rest,
+    runs: { scope, list: encodeRunList(history[scope]) },
   };
 }

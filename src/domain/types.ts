@@ -125,6 +125,7 @@ export type FailureCause =
   | 'out-of-memory'
   | 'network'
   | 'docker-rate-limit'
+  | 'rate-limit'
   | 'system-error'
   | 'disk-full'
   | 'runner'

@@ -12,6 +12,7 @@ import type {
   TestClassification,
   TestReport,
 } from '../contract/insights';
+import { firstSlowRunText } from '../domain/analysis/step-analysis';
 import { escapeHtml as esc, safeUrl } from './escape';
 import { cut, duration, pct, round1, savings } from './format';
 import { barChart, horizontalBarChart, lineChart, sparkline } from './svg-charts';
@@ -232,8 +233,9 @@ function summarySection(r: RepoReport, s: PeriodSummary): string {
     ? `<ul>${s.regressions
         .map((st) => {
           const g = st.regression;
+          const first = g ? firstSlowRunText(g) : undefined;
           return g
-            ? `<li>${u(st.name, 80)} ${lozenge('regression', `+${(g.change * 100).toFixed(0)}%`)} <span class="muted">p50 ${esc(duration(g.baselineP50Seconds))} → ${esc(duration(g.recentP50Seconds))}${g.firstAffectedPipeline !== undefined ? `, first slow in #${g.firstAffectedPipeline}` : ''}</span></li>`
+            ? `<li>${u(st.name, 80)} ${lozenge('regression', `+${(g.change * 100).toFixed(0)}%`)} <span class="muted">p50 ${esc(duration(g.baselineP50Seconds))} → ${esc(duration(g.recentP50Seconds))}${first !== undefined ? `, ${esc(first)}` : ''}</span></li>`
             : '';
         })
         .join('')}</ul>`

@@ -3,6 +3,7 @@
  * period (`--period day|week|month`) the health overview leads a summary of what is new or worth acting on.
  */
 import type { RepoReport } from '../contract/insights';
+import { firstSlowRunText } from '../domain/analysis/step-analysis';
 import { cut, duration, pct, savings } from './format';
 import { summarise, type PeriodSummary, type ReportPeriod } from './summary';
 
@@ -34,7 +35,8 @@ function summaryLines(r: RepoReport, s: PeriodSummary): string[] {
   for (const st of s.regressions) {
     const g = st.regression;
     if (!g) continue;
-    const first = g.firstAffectedPipeline !== undefined ? `, first slow in #${g.firstAffectedPipeline}` : '';
+    const firstSlowRun = firstSlowRunText(g);
+    const first = firstSlowRun ? `, ${firstSlowRun}` : '';
     lines.push(
       `    ${cut(st.name, 40)} +${(g.change * 100).toFixed(0)}% slower: p50 ${duration(g.baselineP50Seconds)} → ${duration(g.recentP50Seconds)}${first}`,
     );

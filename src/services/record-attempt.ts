@@ -1,10 +1,10 @@
 /**
- * Records one completed step attempt exactly once: the attempt's marker, the step and failure aggregates and the
- * detector's documents go in ONE conditional transaction, so a duplicate delivery, a retry after a crash or a
+ * Records one completed step attempt exactly once: the attempt's marker, the step and failure aggregates, the step's
+ * run history (slowdowns) and the detector's documents go in ONE conditional transaction, so a duplicate delivery, a retry after a crash or a
  * concurrent consumer can neither skip nor double-count it. On a conflict everything is re-read and recomputed.
  */
 import { boundAttempt, type AttemptRecord } from '../domain/attempt';
-import { applyAttemptToStepStats, emptyStepStats } from '../domain/step-stats';
+import { applyAttemptToStepDocs, emptyStepStats } from '../domain/step-stats';
 import { applyFailure, emptyFailureStats } from '../domain/failure-stats';
 import { applyAttemptToPrIndex, prAttemptOf } from '../domain/pr-index';
 import * as keys from '../storage/keys';
@@ -49,27 +49,40 @@ export async function recordAttempt(
   const repo = a.repoUuid;
   const markKey = keys.attemptMark(repo, a.pipelineUuid, a.stepUuid, a.runNumber);
   const statsKey = keys.stepStats(repo, a.stepName);
+  const runsKeys = {
+    defaultBranch: keys.stepRuns(repo, a.stepName, 'defaultBranch'),
+    otherBranches: keys.stepRuns(repo, a.stepName, 'otherBranches'),
+  };
   const failuresKey = keys.failureStats(repo);
   const catalogKey = keys.stepCatalog(repo);
   const prKey = a.pullRequestId !== undefined ? keys.pullRequestIndex(repo, a.pullRequestId) : undefined;
 
   const committed = await commitWithRetry(store, async () => {
-    const { mark, stats, failures, catalog, pr } = await readDocs(store, {
+    const docs = await readDocs(store, {
       mark: markKey,
       stats: statsKey,
+      defaultBranchRuns: runsKeys.defaultBranch,
+      otherBranchRuns: runsKeys.otherBranches,
       failures: failuresKey,
       catalog: catalogKey,
       ...(prKey ? { pr: prKey } : {}),
     });
+    const { mark, stats, failures, catalog, pr } = docs;
     if (mark) return undefined;
+    const runs = { defaultBranch: docs.defaultBranchRuns, otherBranches: docs.otherBranchRuns };
+    const step = applyAttemptToStepDocs(
+      stats?.value ?? emptyStepStats(a.stepName),
+      { defaultBranch: runs.defaultBranch?.value, otherBranches: runs.otherBranches?.value },
+      a,
+    );
     const ops: DocOp[] = [
       put(markKey, { at: opts.now().toISOString() }, 0, ttlSeconds),
-      put(
-        statsKey,
-        applyAttemptToStepStats(stats?.value ?? emptyStepStats(a.stepName), a),
-        stats?.version ?? 0,
-      ),
+      put(statsKey, step.stats, stats?.version ?? 0),
     ];
+    if (step.runs) {
+      const { scope, list } = step.runs;
+      ops.push(put(runsKeys[scope], list, runs[scope]?.version ?? 0));
+    }
     if (a.result !== 'SUCCESSFUL' && a.failure) {
       ops.push(
         put(failuresKey, applyFailure(failures?.value ?? emptyFailureStats(), a), failures?.version ?? 0),

@@ -36,6 +36,7 @@ import type { PipelineStats } from '../domain/pipeline-stats';
 import type { FailureStats } from '../domain/failure-stats';
 import type { StoredTestState } from '../domain/flakiness/test-state';
 import type { TestLabel } from '../domain/flakiness/types';
+import type { RunScope, StoredRunList } from '../domain/slowdown';
 import type { StoredStepTrack } from '../domain/flakiness/track-codec';
 
 const bare = (uuid: string): string => uuid.replace(/[{}]/g, '').toLowerCase();
@@ -93,6 +94,9 @@ export const stepStats = (repo: string, stepName: string): DocKey<StepStats> =>
   doc(`stepstats:${bare(repo)}:${nameId(stepName)}`);
 export const pipelineStats = (repo: string): DocKey<PipelineStats> => doc(`pipelinestats:${bare(repo)}`);
 export const failureStats = (repo: string): DocKey<FailureStats> => doc(`failurestats:${bare(repo)}`);
+/** A step's recent successful runs on the default branch, or on other branches (bounded), for src/domain/slowdown.ts. */
+export const stepRuns = (repo: string, stepName: string, scope: RunScope): DocKey<StoredRunList> =>
+  doc(`stepruns:${bare(repo)}:${nameId(stepName)}:${scope === 'defaultBranch' ? 'main' : 'other'}`);
 /** Step names of a repository (bounded), so a report knows which step documents to read. */
 export interface StepCatalog {
   steps: { id: string; name: string; lastSeenAt: string }[];

@@ -31,7 +31,7 @@ export function aFullReport(overrides: Partial<RepoReport> = {}): RepoReport {
         p95Seconds: 140,
         buildMinutes: 70,
         sizeMultiplier: 1,
-        regression: { change: 0.6, baselineP50Seconds: 60, recentP50Seconds: 96, firstAffectedPipeline: 1409, since: daysAgo(3) },
+        regression: { change: 0.6, baselineP50Seconds: 60, recentP50Seconds: 96, firstAffectedPipeline: 1409, firstAffectedCommit: '9f4c2a7', since: daysAgo(3), runsSince: 9, scope: 'default-branch' },
       }),
     ],
     tests: [

@@ -195,6 +195,7 @@ export function aRepoReport(overrides: Partial<RepoReport> = {}): RepoReport {
           baselineP50Seconds: 304,
           recentP50Seconds: 380,
           firstAffectedPipeline: 1390,
+          firstAffectedCommit: '0c1d2e3',
         },
       }),
     ],

@@ -373,7 +373,7 @@ describe('repository page', () => {
         '760 min',
         'Steady',
       ]);
-      expect(rows[0]?.texts[8]).toBe('+25% slower 5m 4s \u2192 6m 20s since #1390');
+      expect(rows[0]?.texts[8]).toBe('+25% slower 5m 4s \u2192 6m 20s since #1390 (0c1d2e3)');
       expect(steps.text()).toContain('Getting slower: \u2068Integration tests\u2069 (+25%)');
       expect(steps.one('LineChart').props.colorAccessor).toBe('step');
     });

@@ -1,43 +1,35 @@
 /**
- * Step performance from the fixed-size step statistics: percentiles, weekly trend, and a duration regression test
- * (the recent weeks' median against a baseline of the weeks before, with enough runs on both sides).
+ * Step performance from the fixed-size step statistics: percentiles, weekly trend, and the step's current slowdown,
+ * found from its runs when they were recorded (src/domain/slowdown.ts), not from calendar weeks.
  */
 import type { StepRegression, StepReport } from '../../contract/insights';
-import { mergeHistograms, quantile, histogramCount, type Histogram } from '../histogram';
+import { mergeHistograms, quantile, type Histogram } from '../histogram';
+import type { Slowdown } from '../slowdown';
 import type { StepStats, StepWeek } from '../step-stats';
 
-export const REGRESSION = {
-  /** Weeks that make the recent window, and the most weeks of baseline before it. */
-  recentWeeks: 2,
-  baselineWeeks: 4,
-  minRuns: 5,
-  /** Relative change of the median that counts as a regression. */
-  minChange: 0.15,
-  /** And an absolute one, so a 4 s step going to 5 s is not news. */
-  minSeconds: 20,
-};
+const merged = (weeks: StepWeek[]): Histogram =>
+  weeks.reduce<Histogram>((h, w) => mergeHistograms(h, w.duration), []);
 
-const merged = (weeks: StepWeek[]): Histogram => weeks.reduce<Histogram>((h, w) => mergeHistograms(h, w.duration), []);
-
-export function detectRegression(weeks: StepWeek[]): StepRegression | undefined {
-  const sorted = [...weeks].sort((a, b) => a.week.localeCompare(b.week));
-  const recent = sorted.slice(-REGRESSION.recentWeeks);
-  const baseline = sorted.slice(-(REGRESSION.recentWeeks + REGRESSION.baselineWeeks), -REGRESSION.recentWeeks);
-  const recentH = merged(recent);
-  const baseH = merged(baseline);
-  if (histogramCount(recentH) < REGRESSION.minRuns || histogramCount(baseH) < REGRESSION.minRuns) return undefined;
-  const recentP50 = quantile(recentH, 0.5);
-  const baseP50 = quantile(baseH, 0.5);
-  if (recentP50 === undefined || baseP50 === undefined || baseP50 <= 0) return undefined;
-  const change = (recentP50 - baseP50) / baseP50;
-  if (change < REGRESSION.minChange || recentP50 - baseP50 < REGRESSION.minSeconds) return undefined;
-  const firstSlow = recent.find((w) => w.firstSlow)?.firstSlow;
+export function regressionOf(slowdown: Slowdown): StepRegression {
   return {
-    change: Math.round(change * 1000) / 1000,
-    baselineP50Seconds: Math.round(baseP50),
-    recentP50Seconds: Math.round(recentP50),
-    ...(firstSlow ? { firstAffectedPipeline: firstSlow.buildNumber, since: firstSlow.at } : {}),
+    change: slowdown.change,
+    baselineP50Seconds: slowdown.baselineP50Seconds,
+    recentP50Seconds: slowdown.recentP50Seconds,
+    firstAffectedPipeline: slowdown.firstSlow.buildNumber,
+    ...(slowdown.firstSlow.commit !== undefined ? { firstAffectedCommit: slowdown.firstSlow.commit } : {}),
+    since: slowdown.firstSlow.at,
+    runsSince: slowdown.runsSince,
+    scope: slowdown.scope,
   };
+}
+
+/** "first slow in pipeline #1412 (commit 9f4c2a7), 9 runs since", for reports and suggestions. */
+export function firstSlowRunText(regression: StepRegression): string | undefined {
+  if (regression.firstAffectedPipeline === undefined) return undefined;
+  const commit = regression.firstAffectedCommit ? ` (commit ${regression.firstAffectedCommit})` : '';
+  const runs = regression.runsSince;
+  const since = runs === undefined ? '' : `, ${runs} run${runs === 1 ? '' : 's'} since`;
+  return `first slow in pipeline #${regression.firstAffectedPipeline}${commit}${since}`;
 }
 
 const round = (n: number | undefined): number | undefined => (n === undefined ? undefined : Math.round(n));
@@ -47,7 +39,7 @@ export function stepReport(stats: StepStats, sinceWeek?: string): StepReport {
   const runs = weeks.reduce((n, w) => n + w.runs, 0);
   const successes = weeks.reduce((n, w) => n + w.successes, 0);
   const duration = merged(weeks);
-  const regression = detectRegression(stats.weeks);
+  const regression = stats.slowdown ? regressionOf(stats.slowdown) : undefined;
   return {
     name: stats.stepName,
     runs,

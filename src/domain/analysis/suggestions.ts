@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Impact, Priority, StepReport, Suggestion, SuggestionKind, TestReport } from '../../contract/insights';
 import type { FailureStats } from '../failure-stats';
 import type { StepStats } from '../step-stats';
+import { firstSlowRunText } from './step-analysis';
 import type { PipelinesConfig } from './pipelines-config';
 
 export interface SuggestionInput {
@@ -104,14 +105,18 @@ function stepSuggestions(input: SuggestionInput, stepByName: Map<string, StepRep
     }
     if (step.regression) {
       const extra = step.regression.recentP50Seconds - step.regression.baselineP50Seconds;
+      const firstSlowRun = firstSlowRunText(step.regression);
       const impact: Impact = { minutesPerWeek: r1((extra / 60) * runsPerWeek), buildMinutesPerWeek: r1((extra / 60) * runsPerWeek * stats.sizeMultiplier) };
       out.push(
         make('step-regression', stats.stepName, {
           title: `"${stats.stepName}" got ${(step.regression.change * 100).toFixed(0)}% slower`,
-          detail: `Median ${step.regression.baselineP50Seconds}s → ${step.regression.recentP50Seconds}s${step.regression.firstAffectedPipeline ? `, first slow run in pipeline #${step.regression.firstAffectedPipeline}` : ''}.`,
+          detail: `Median ${step.regression.baselineP50Seconds}s → ${step.regression.recentP50Seconds}s${firstSlowRun ? `, ${firstSlowRun}` : ''}.`,
           priority: priorityOf(impact),
           impact,
-          evidence: [`baseline median ${step.regression.baselineP50Seconds}s, recent median ${step.regression.recentP50Seconds}s`],
+          evidence: [
+            `baseline median ${step.regression.baselineP50Seconds}s, recent median ${step.regression.recentP50Seconds}s`,
+            ...(firstSlowRun ? [firstSlowRun] : []),
+          ],
         }),
       );
     }
@@ -191,6 +196,7 @@ function infrastructureSuggestions(input: SuggestionInput): Suggestion[] {
     if (perWeek < SUGGESTION_RULES.infraFailuresPerWeek) continue;
     const advice: Record<string, string> = {
       'docker-rate-limit': 'Authenticate image pulls to Docker Hub (repository variables for the image credentials) or mirror the images.',
+      'rate-limit': 'Calls to an API hit its rate limit: authenticate them, cache the answers or spread the calls over time.',
       network: 'Retry network-bound commands and cache downloads so a network blip does not fail the build.',
       'system-error': 'Bitbucket system errors: rerun automatically and check status.bitbucket.org when they cluster.',
       'disk-full': 'Clean build outputs between commands or use a larger step size.',

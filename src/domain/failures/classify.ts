@@ -10,7 +10,12 @@
  *    override test failures, since an OOM-killed test run is an infrastructure failure.
  * 3. The LAST decisive line of the tail (scanning from the end: the last error is usually the cause).
  * 4. The test report: failed or errored tests and nothing stronger → `test`.
- * 5. Otherwise `unknown`: a confident unknown beats a wrong label, so a rule must really match.
+ * 5. Context, when nothing above names a cause: a build tool's own failure summary (`BUILD FAILURE`, `Execution failed
+ *    for task ':app:lintDebug'`, `make: *** [all] Error 2`), then the command that failed (the last one the log shows
+ *    run before the failure), then the step's name. The kind of work they name decides (`npm run lint` → build/lint,
+ *    `./gradlew test` → test, "Deploy to production" → deployment); a build tool that names nothing more specific is
+ *    a build failure.
+ * 6. Otherwise `unknown`: a confident unknown beats a wrong label, so a rule or a named kind of work must really match.
  *
  * One pass over the tail, every rule tested once per line (lines capped at `MAX_LINE_CHARS`): linear in log size.
  */
@@ -22,8 +27,20 @@ import type {
   TestReportSummary,
 } from '../types';
 import { fingerprint, normaliseMessage } from './fingerprint';
-import { cleanLine, isShellSourceLine, isWarningLine, splitLines } from './log-lines';
-import { FAILURE_RULES, type FailureRule } from './patterns';
+import { cleanLine, isShellSourceLine, isWarningLine, readableLine, splitLines } from './log-lines';
+import {
+  BUILD_RUNNERS,
+  COMMAND_LINE,
+  FAILED_COMMAND_MARKER,
+  FAILURE_RULES,
+  TOOL_SUMMARY_GATE,
+  TOOL_SUMMARY_RULES,
+  TRIVIAL_COMMAND,
+  WORK_KINDS,
+  type FailureRule,
+  type ToolSummaryRule,
+  type WorkKind,
+} from './patterns';
 
 export interface ClassifyFailureInput {
   stepResult: StepResult;
@@ -36,7 +53,10 @@ export interface ClassifyFailureInput {
   errorMessage?: string;
   maxTimeMinutes?: number;
   durationSeconds?: number;
-  /** For callers' context only: a step's name is no evidence of why it failed, so it never decides a category. */
+  /**
+   * The weakest evidence: it decides only when neither the log nor the test report names a cause, and only when it
+   * names one kind of work ("Lint", "Deploy to production"; not "Build and test").
+   */
   stepName?: string;
 }
 
@@ -82,9 +102,12 @@ interface Verdict {
 }
 
 export function classifyFailure(input: ClassifyFailureInput): FailureClassification {
-  const verdict = apiVerdict(input) ??
-    logVerdict(input.logTail) ??
-    testReportVerdict(input) ?? { category: 'unknown' };
+  const api = apiVerdict(input);
+  if (api !== undefined) return withFingerprint(api);
+  const scan = input.logTail === undefined || input.logTail === '' ? undefined : scanTail(input.logTail);
+  const verdict = (scan && logVerdict(scan)) ??
+    testReportVerdict(input) ??
+    contextVerdict(scan?.context, input.stepName) ?? { category: 'unknown' };
   return withFingerprint(verdict);
 }
 
@@ -131,11 +154,25 @@ function apiErrorVerdict(errorKey?: string, errorMessage?: string): Verdict | un
   return verdictFrom(match, truncate(errorMessage ?? text));
 }
 
-function logVerdict(logTail?: string): Verdict | undefined {
-  if (logTail === undefined || logTail === '') return undefined;
-  const scan = scanTail(logTail);
+function logVerdict(scan: TailScan): Verdict | undefined {
   const chosen = scan.override ?? mostTellingNear(scan.decisive, scan.lastDecisiveIndex);
-  return chosen === undefined ? undefined : verdictFrom(chosen.rule, truncate(chosen.line.trim()));
+  return chosen === undefined ? undefined : verdictFrom(chosen.rule, truncate(readableLine(chosen.line)));
+}
+
+interface SummaryMatch {
+  rule: ToolSummaryRule;
+  line: string;
+  /** What the summary names: a goal, task, target, script or command. */
+  named?: string;
+}
+
+/** What the tail shows about the work that failed, for when no rule names a cause. */
+interface TailContext {
+  /** The nearest build tool summary to the failure (see `ToolSummaryRule.rank`). */
+  summary?: SummaryMatch;
+  /** The last command run before the last failure marker, else the last command in the tail. */
+  command?: string;
+  sawFailureMarker: boolean;
 }
 
 interface TailScan {
@@ -144,16 +181,18 @@ interface TailScan {
   /** Decisive matches from the end backwards, only those within the message window of the last one. */
   decisive: LineMatch[];
   lastDecisiveIndex: number;
+  context: TailContext;
 }
 
-/** One backwards pass: overrides anywhere, decisive matches near the last one. */
+/** One backwards pass: overrides anywhere, decisive matches near the last one, and the context of the failure. */
 function scanTail(logTail: string): TailScan {
   const lines = splitLines(logTail);
-  const scan: TailScan = { decisive: [], lastDecisiveIndex: -1 };
+  const scan: TailScan = { decisive: [], lastDecisiveIndex: -1, context: { sawFailureMarker: false } };
   for (let index = lines.length - 1; index >= 0; index -= 1) {
     const raw = lines[index] ?? '';
     if (raw.length < MIN_MATCHABLE_CHARS) continue;
     const line = cleanLine(raw);
+    if (scan.lastDecisiveIndex < 0 && scan.override === undefined) readContext(scan.context, line);
     const rules = rulesFor(
       line,
       scan.lastDecisiveIndex >= 0 && scan.lastDecisiveIndex - index > MESSAGE_WINDOW_LINES,
@@ -203,6 +242,93 @@ function strongestRuleFor(line: string, { rules }: RuleSet, linesFromEnd = 0): F
     (rule) =>
       (rule.withinLastLines === undefined || linesFromEnd < rule.withinLastLines) && rule.pattern.test(line),
   );
+}
+
+/** Records, scanning backwards, the tool summary nearest the failure and the command that failed. */
+function readContext(context: TailContext, line: string): void {
+  const summary = isWarningLine(line) ? undefined : summaryOf(line);
+  if (summary !== undefined && isNearer(summary, context.summary)) context.summary = summary;
+  if (FAILED_COMMAND_MARKER.test(line) && !context.sawFailureMarker) {
+    // The command above the first failure marker from the end is the one that failed, whatever ran after it.
+    context.sawFailureMarker = true;
+    delete context.command;
+    return;
+  }
+  if (context.command !== undefined) return;
+  const command = COMMAND_LINE.exec(line)?.[1];
+  if (command !== undefined && !TRIVIAL_COMMAND.test(command)) context.command = command;
+}
+
+function summaryOf(line: string): SummaryMatch | undefined {
+  if (!TOOL_SUMMARY_GATE.test(line)) return undefined;
+  const rule = TOOL_SUMMARY_RULES.find((candidate) => candidate.pattern.test(line));
+  if (rule === undefined) return undefined;
+  const name = rule.pattern
+    .exec(line)
+    ?.slice(1)
+    .find((group) => group !== undefined);
+  return { rule, line, ...(name !== undefined ? { named: name } : {}) };
+}
+
+/** Scanning backwards, whether a summary found higher up replaces the one found so far. */
+function isNearer(found: SummaryMatch, current: SummaryMatch | undefined): boolean {
+  if (current === undefined || found.rule.rank > current.rule.rank) return true;
+  return found.rule.rank === current.rule.rank && found.rule.earliest === true;
+}
+
+/**
+ * A command as evidence of the work it does: without variable assignments, variable references and URLs, whose words
+ * (`$BUILD_DIR`, `https://ci.acme.dev/test-results`) name places, not work.
+ */
+function commandWords(command: string): string {
+  return command
+    .replace(/^(?:[A-Za-z_]\w{0,100}=\S{0,500}\s+)+/, '')
+    .replace(/\$\{?\w{1,100}\}?|\b[a-z][a-z0-9+.-]{1,20}:\/\/\S{0,500}/gi, ' ');
+}
+
+const kindById = (id: WorkKind['id']): WorkKind | undefined => WORK_KINDS.find((kind) => kind.id === id);
+
+/**
+ * The kind of work a command, target or step name names: exactly one kind of work, or a build tool that runs it
+ * (build); `'none'` when it names no kind of work, `'several'` when it names more than one.
+ */
+function kindOfWork(text: string): WorkKind | 'none' | 'several' {
+  const kinds = WORK_KINDS.filter((kind) => kind.words.test(text));
+  if (kinds.length > 1) return 'several';
+  return kinds[0] ?? (BUILD_RUNNERS.test(text) ? (kindById('build') ?? 'none') : 'none');
+}
+
+const oneKind = (kind: WorkKind | 'none' | 'several'): WorkKind | undefined =>
+  typeof kind === 'string' ? undefined : kind;
+
+function workVerdict(kind: WorkKind, rule: string, message: string): Verdict {
+  return { category: kind.category, cause: kind.cause, rule, message: truncate(message) };
+}
+
+/** The kind of work a summary says failed: what it names, else the tool's own kind unless the name is ambiguous. */
+function summaryKind({ rule, named }: SummaryMatch): WorkKind | undefined {
+  const byName = named === undefined ? 'none' : kindOfWork(named);
+  if (byName !== 'none') return oneKind(byName);
+  return rule.kind === undefined ? undefined : kindById(rule.kind);
+}
+
+function contextVerdict(context: TailContext | undefined, stepName?: string): Verdict | undefined {
+  if (context === undefined) return undefined;
+  const summary = context.summary;
+  const bySummary = summary === undefined ? undefined : summaryKind(summary);
+  if (summary !== undefined && bySummary !== undefined) {
+    return workVerdict(bySummary, `context-${summary.rule.id}`, readableLine(summary.line));
+  }
+  const command = context.command;
+  const byCommand = command === undefined ? undefined : oneKind(kindOfWork(commandWords(command)));
+  if (command !== undefined && byCommand !== undefined) {
+    return workVerdict(byCommand, 'context-failed-command', `Command failed: ${command.trim()}`);
+  }
+  const byStep = stepName === undefined ? undefined : oneKind(kindOfWork(stepName));
+  if (stepName !== undefined && byStep !== undefined) {
+    return workVerdict(byStep, 'context-step-name', `Step "${stepName}" failed`);
+  }
+  return undefined;
 }
 
 function testReportVerdict(input: ClassifyFailureInput): Verdict | undefined {

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { FailureCategory } from '../types';
-import { cleanLine } from './log-lines';
+import { cleanLine, readableLine } from './log-lines';
 
 /** Longer input is cut first: a fingerprint needs the start of a message, and this bounds the work. */
 const MAX_INPUT_CHARS = 1000;
@@ -70,12 +70,13 @@ function shortenPaths(text: string): string {
 }
 
 /**
- * The shape of a failure message without what changes from run to run: ANSI colours, CI line prefixes, timestamps, durations,
+ * The shape of a failure message without what changes from run to run: ANSI colours, CI line prefixes, a tool's level
+ * column, `go test -json` framing, timestamps, durations,
  * numbers, hex hashes (≥ 7 chars), UUIDs, IPs, ports, temp dirs and directory parts of paths. Error codes
  * (`TS2322`, `C2065`), identifiers, quotes and words are kept.
  */
 export function normaliseMessage(line: string): string {
-  const text = cleanLine(line.length > MAX_INPUT_CHARS ? line.slice(0, MAX_INPUT_CHARS) : line);
+  const text = readableLine(cleanLine(line.length > MAX_INPUT_CHARS ? line.slice(0, MAX_INPUT_CHARS) : line));
   const shortened = shortenPaths(applyAll(text, BEFORE_PATHS));
   return applyAll(shortened, AFTER_PATHS).trim().slice(0, MAX_OUTPUT_CHARS);
 }

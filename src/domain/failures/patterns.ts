@@ -99,6 +99,24 @@ const infrastructureRules: readonly FailureRule[] = [
     description: 'The kernel OOM killer, Go runtime, Python or a compiler driver reports memory exhaustion',
   },
   {
+    id: 'gradle-daemon-vanished',
+    category: 'infrastructure',
+    cause: 'out-of-memory',
+    pattern: /\bGradle build daemon disappeared unexpectedly\b/,
+    strength: 'override',
+    priority: 85,
+    description: 'The Gradle daemon was killed mid-build: in a container, the memory limit',
+  },
+  {
+    id: 'docker-daemon-unreachable',
+    category: 'infrastructure',
+    cause: 'runner',
+    pattern: /\bCannot connect to the Docker daemon at \S{1,200}\. Is the docker daemon running\?/,
+    strength: 'decisive',
+    priority: 45,
+    description: 'The Docker service of the step (or the runner) is not there or not running',
+  },
+  {
     id: 'killed-or-exit-137',
     category: 'infrastructure',
     cause: 'out-of-memory',
@@ -131,17 +149,28 @@ const infrastructureRules: readonly FailureRule[] = [
     category: 'infrastructure',
     cause: 'runner',
     pattern:
-      /\bThe runner has received a shutdown signal\b|\blost communication with the server\b|\b(?:agent|runner|node|worker)\b.{0,80}\b(?:went|is|was marked|has gone) offline\b/i,
+      /\bThe runner has received a shutdown signal\b|\blost communication with the server\b|\b(?:agent|runner|node|worker)\b.{0,80}\b(?:went|is|was marked|has gone) offline\b|\bThe (?:hosted runner|agent) (?:encountered an error while running your job|was lost|has been lost)\b|\bWe stopped hearing from agent\b|\bThe machine running this job was shut down\b|\(agent lost\)|\bBacking channel '[^']{1,200}' is disconnected\b|\bThe job was not acquired by Runner\b/i,
     strength: 'override',
     priority: 75,
     description: 'The runner or build agent was shut down or lost mid-step',
+  },
+  {
+    id: 'pod-failed',
+    category: 'infrastructure',
+    cause: 'runner',
+    pattern:
+      /\bThe node was low on resource\b|\b(?:pod|Pod) (?:was |has been )?evicted\b|\bReason:\s+Evicted\b|\bPod was rejected\b|\bwaiting for pod running: timed out\b|\bpod "[^"]{1,200}" status is "Failed"|\b[Jj]ob pod \S{0,200} ?(?:has been|was) (?:deleted|evicted|terminated)\b/,
+    strength: 'override',
+    priority: 75,
+    description:
+      'The Kubernetes pod running the job was evicted, rejected or failed (self-hosted runners on Kubernetes)',
   },
   {
     id: 'agent-channel-closed',
     category: 'infrastructure',
     cause: 'runner',
     pattern:
-      /\bChannelClosedException\b|\bRemoting channel (?:is )?closed\b|\bCannot contact \S{1,200}: java\./,
+      /\bChannelClosedException\b|\bRemoting channel (?:is )?closed\b|\bCannot contact \S{1,200}: java\.|\bhudson\.remoting\.(?:Channel\$OrderlyShutdown|RequestAbortedException)\b/,
     strength: 'override',
     priority: 75,
     description: 'The controller lost its connection to the build agent (Jenkins-style)',
@@ -174,19 +203,10 @@ const timeoutRules: readonly FailureRule[] = [
     category: 'timeout',
     cause: 'time-limit',
     pattern:
-      /\bmax(?:imum)? run ?time exceeded\b|\bexecution took longer than \S{1,40} seconds\b|\bran longer than the maximum time of \d+ minutes\b|\bToo long with no output \(exceeded [^)]{1,20}\)|\bNo output has been received in the last \S{1,20}/i,
+      /\bmax(?:imum)? run ?time exceeded\b|\bexecution took longer than \S{1,40} seconds\b|\bran longer than the maximum time of \d+ minutes\b|\bToo long with no output \(exceeded [^)]{1,20}\)|\bNo output has been received in the last \S{1,20}|\bhas exceeded the maximum execution time of \d+ minutes\b|\bThe job exceeded the maximum time limit for jobs\b/i,
     strength: 'override',
     priority: 70,
     description: 'The job hit its run-time or no-output limit',
-  },
-  {
-    id: 'go-test-binary-timeout',
-    category: 'timeout',
-    cause: 'time-limit',
-    pattern: /^panic: test timed out after \S{1,20}/,
-    strength: 'decisive',
-    priority: 40,
-    description: 'go test killed the whole test binary at its -timeout (a hang, not an assertion)',
   },
   {
     id: 'context-deadline-exceeded',
@@ -253,10 +273,22 @@ const networkRules: readonly FailureRule[] = [
     id: 'network-git-transfer',
     category: 'infrastructure',
     cause: 'network',
-    pattern: /The remote end hung up unexpectedly|\bRPC failed; curl \d+|\bfatal: early EOF\b/,
+    pattern:
+      /The remote end hung up unexpectedly|\bRPC failed; curl \d+|\bfatal: early EOF\b|\bunable to access '[^']{1,300}': (?:The requested URL returned error: 5\d\d|Failed to connect|Operation timed out|OpenSSL SSL_)/,
     strength: 'override',
     priority: 60,
     description: 'A git clone or fetch lost its connection',
+  },
+  {
+    id: 'network-artifact-transfer',
+    category: 'infrastructure',
+    cause: 'network',
+    pattern:
+      /\bCould not (?:transfer|GET|HEAD|download|get resource) .{1,400}?(?:\b5\d\d\b|timed out|Connection reset|Connection refused|Network is unreachable|Remote host terminated the handshake)|\bcurl: \((?:6|7|16|18|28|35|52|56|92)\) /i,
+    strength: 'override',
+    priority: 60,
+    description:
+      'Maven, Gradle or curl could not reach a repository (a 5xx answer, a timeout, a reset): the network, not a missing artifact',
   },
   {
     id: 'network-npm',
@@ -277,6 +309,20 @@ const networkRules: readonly FailureRule[] = [
     priority: 30,
     description:
       'A registry or service answered 502/503/504 (decisive only: a deploy health check says this too)',
+  },
+];
+
+const rateLimitRules: readonly FailureRule[] = [
+  {
+    id: 'api-rate-limit',
+    category: 'infrastructure',
+    cause: 'rate-limit',
+    pattern:
+      /\bAPI rate limit exceeded\b|\bsecondary rate limit\b|\brate limit(?:ed)? exceeded\b|\b429 Too Many Requests\b|\bHTTP (?:status |error )?(?:code )?429\b|"status": ?"?429\b/i,
+    strength: 'decisive',
+    priority: 45,
+    description:
+      'An API (GitHub, a package registry, a cloud API) refused a call for its rate limit (decisive only: tests of rate limiting print this too)',
   },
 ];
 
@@ -340,6 +386,27 @@ const configurationRules: readonly FailureRule[] = [
     strength: 'decisive',
     priority: 40,
     description: 'The step or service image name is wrong or private without credentials',
+  },
+  {
+    id: 'ssh-access-denied',
+    category: 'configuration',
+    cause: 'missing-config',
+    pattern: /\bPermission denied \(publickey[),]|\bHost key verification failed\b/,
+    strength: 'decisive',
+    priority: 40,
+    description:
+      'An SSH clone, push or deploy was refused: the SSH key or known_hosts entry is missing from the pipeline settings',
+  },
+  {
+    id: 'git-ref-not-found',
+    category: 'configuration',
+    cause: 'missing-config',
+    pattern:
+      /\bcouldn't find remote ref \S|\bRemote branch \S{1,300} not found in upstream\b|\bpathspec '[^']{1,300}' did not match any file\(s\) known to git/,
+    strength: 'decisive',
+    priority: 40,
+    description:
+      'A branch, tag or commit the pipeline checks out no longer exists (deleted, or never pushed)',
   },
   {
     id: 'command-not-found',
@@ -432,10 +499,11 @@ const dependencyRules: readonly FailureRule[] = [
     category: 'dependency',
     cause: 'install',
     pattern:
-      /No matching distribution found for|Could not find a version that satisfies the requirement|\bResolutionImpossible\b|because these package versions have conflicting dependencies|Failed building wheel for|Failed to build one or more wheels|Failed to build installable wheels|Could not build wheels for|error: subprocess-exited-with-error/,
+      /No matching distribution found for|Could not find a version that satisfies the requirement|\bResolutionImpossible\b|because these package versions have conflicting dependencies|Failed building wheel for|Failed to build one or more wheels|Failed to build installable wheels|Could not build wheels for|error: subprocess-exited-with-error|\bpkg_resources\.(?:Contextual)?VersionConflict\b|\bpkg_resources\.DistributionNotFound\b|\bPackagesNotFoundError\b|\bUnsatisfiableError\b|\bResolvePackageNotFound\b|\bSolverProblemError\b|\bResolutionFailure\b|\bPluginValidationError: Plugin '[^']{1,100}' could not be loaded: .{0,300}Requirement\.parse/,
     strength: 'decisive',
     priority: 40,
-    description: 'pip could not find, resolve or build a package',
+    description:
+      'pip, conda, Poetry or Pipenv could not find, resolve or build a package, or installed packages conflict',
   },
   {
     id: 'jvm-dependency-resolution',
@@ -484,10 +552,10 @@ const buildRules: readonly FailureRule[] = [
     category: 'build',
     cause: 'compile',
     pattern:
-      /COMPILATION ERROR|\bmaven-compiler-plugin\b.{0,200}?Compilation failure|\.java:\d+: error:|Compilation failed; see the compiler error output|Execution failed for task ':[\w:-]{0,200}compile\w{0,40}'|^e: (?:file:\/\/)?\S{1,300}\.kts?:\d+/,
+      /COMPILATION ERROR|\bmaven-compiler-plugin\b.{0,200}?Compilation failure|\.java:\d+: error:|Compilation failed; see the compiler error output|Execution failed for task ':[\w:-]{0,200}compile\w{0,40}'|^e: (?:file:\/\/)?\S{1,300}\.kts?(?::\d+|: \(\d+, \d+\))|^\[error\] \S{1,300}\.scala:\d+:\d+: |\(\w{1,40} \/ compileIncremental\) Compilation failed/,
     strength: 'decisive',
     priority: 35,
-    description: 'javac, kotlinc, Maven or Gradle compilation failed',
+    description: 'javac, kotlinc, scalac, Maven, Gradle or sbt compilation failed',
   },
   {
     id: 'java-compile-error-line',
@@ -503,7 +571,7 @@ const buildRules: readonly FailureRule[] = [
     category: 'build',
     cause: 'compile',
     pattern:
-      /\.go:\d+:\d+: (?:undefined: |syntax error|cannot use |declared (?:and|but) not used|imported (?:and|but) not used|too many arguments|not enough arguments|missing return|invalid operation|could not import)/,
+      /\.go:\d+:\d+: .{1,300}? \((?:compile|typecheck)\)\s*$|\.go:\d+:\d+: (?:undefined: |syntax error|cannot use |declared (?:and|but) not used|imported (?:and|but) not used|too many arguments|not enough arguments|missing return|invalid operation|could not import)/,
     strength: 'decisive',
     priority: 36,
     description: 'The Go compiler rejects a file',
@@ -512,7 +580,7 @@ const buildRules: readonly FailureRule[] = [
     id: 'go-build-failed',
     category: 'build',
     cause: 'compile',
-    pattern: /^FAIL\s+\S{1,300} \[(?:build|setup) failed\]|"Action":"build-fail"|"FailedBuild":"/,
+    pattern: /^FAIL\s+\S{1,300} \[(?:build|setup) failed\]/,
     strength: 'decisive',
     priority: 32,
     description: 'go test could not build a package',
@@ -531,10 +599,10 @@ const buildRules: readonly FailureRule[] = [
     category: 'build',
     cause: 'compile',
     pattern:
-      /\.(?:c|cc|cpp|cxx|h|hh|hpp|m|mm):\d+:\d+: (?:fatal )?error:|undefined reference to `|collect2: error: ld returned|\bld: (?:symbol|library)\(?s?\)? .{1,100} not found/,
+      /\.(?:c|cc|cpp|cxx|h|hh|hpp|m|mm|go):\d+:\d+: (?:fatal )?error:|undefined reference to `|collect2: error: ld returned|\bld: (?:symbol|library)\(?s?\)? .{1,100} not found/,
     strength: 'decisive',
     priority: 35,
-    description: 'gcc, clang or the linker reports an error',
+    description: 'gcc, clang (also on cgo preambles) or the linker reports an error',
   },
   {
     id: 'ninja-object-failed',
@@ -568,29 +636,32 @@ const buildRules: readonly FailureRule[] = [
     id: 'eslint-errors',
     category: 'build',
     cause: 'lint',
-    pattern: /✖ \d+ problems? \([1-9]\d* errors?|^\s{0,8}\d+:\d+\s{1,4}error\s{1,4}\S/,
+    pattern:
+      /✖ \d+ problems? \([1-9]\d* errors?|^\s{0,8}\d+:\d+\s{1,4}error\s{1,4}\S|^ERROR: (?:\([\w-]{1,80}\) )?\S{1,300}\.[cm]?[jt]sx?(?::\d+:\d+|\[\d+, \d+\]):? \S/,
     strength: 'decisive',
     priority: 33,
-    description: 'ESLint found errors',
+    description: 'ESLint or TSLint found errors',
   },
   {
     id: 'go-static-analysis',
     category: 'build',
     cause: 'lint',
-    pattern: /\.go:\d+:\d+: .{1,300}? \((?:SA|S|ST|U|QF)\d{4}\)\s*$|^\s*vet: \S/,
+    pattern:
+      /\.go:\d+:\d+: .{1,300}? \((?:SA|S|ST|U|QF)\d{4}\)\s*$|^\s*vet: \S|\.go:\d+:\d+: .{1,300}? \((?:errcheck|govet|ineffassign|staticcheck|unused|gosimple|revive|gofmt|goimports|gocritic|gosec|misspell|stylecheck|lll|dupl|exhaustive|errorlint|unparam|prealloc|nakedret|goconst|gocyclo)\)\s*$/,
     strength: 'decisive',
     priority: 35,
-    description: 'staticcheck or go vet found a problem',
+    description: 'staticcheck, go vet or golangci-lint found a problem',
   },
   {
     id: 'style-check-failed',
     category: 'build',
     cause: 'lint',
     pattern:
-      /Code style issues (?:found|were found)|Forgot to run Prettier\?|\.py:\d+:\d+: [EFWC]\d{3}\b|\bwould reformat \S|\b\d+ files? inspected, [1-9]\d* offenses? detected|You have [1-9]\d* Checkstyle violations?|The following files had format violations|^Found [1-9]\d* errors? in \d+ files?/,
+      /Code style issues (?:found|were found)|Forgot to run Prettier\?|\.py:\d+:\d+: [EFWCR]\d{3,4}\b|\bwould reformat \S|\b\d+ files? inspected, [1-9]\d* offenses? detected|You have [1-9]\d* Checkstyle violations?|The following files had format violations|^Found [1-9]\d* errors? in \d+ files?|^Found [1-9]\d* errors?\.|\bImports are incorrectly sorted\b|\.java:\d+(?::\d+)?: .{1,300} \[[A-Z]\w{2,60}\]\s*$|\.md:\d+(?::\d+)? MD\d{3}\b|\^-- SC\d{4} \((?:error|warning|info|style)\)/,
     strength: 'decisive',
     priority: 33,
-    description: 'Prettier, flake8, black, RuboCop, Checkstyle, Spotless or mypy reports problems',
+    description:
+      'Prettier, flake8, pylint, ruff, black, isort, RuboCop, Checkstyle, Spotless, mypy, markdownlint or ShellCheck reports problems',
   },
   {
     id: 'make-lint-target-failed',
@@ -610,28 +681,50 @@ const testRules: readonly FailureRule[] = [
     category: 'test',
     cause: 'test-failure',
     pattern:
-      /--- FAIL: \S|<<< (?:FAILURE|ERROR)!|^\s*● .{1,300}? › |^(?:FAILED|ERROR) \S{1,300}::\S|\S\.py::\S{1,300} (?:FAILED|ERROR)\b|^\S[^>]{0,300} > .{1,300}FAILED\s*$|TEST-UNEXPECTED-(?:FAIL|ERROR|TIMEOUT|CRASH)/,
+      /--- FAIL: \S|<<< (?:FAILURE|ERROR)!|^\s*● .{1,300}? › |^(?:FAILED|ERROR) \S{1,300}::\S|\S\.py::\S{1,300} (?:FAILED|ERROR)\b|^_{3,} (?!ERROR collecting)\S.{0,300}? _{3,}\s*$|^\S[^>]{0,300} > .{1,300}FAILED\s*$|TEST-UNEXPECTED-(?:FAIL|ERROR|TIMEOUT|CRASH)|^not ok \d+ (?!.{0,300}# (?:TODO|SKIP))|^\[ {2}FAILED {2}\] \S|^\/\/\S{1,300} +FAILED in /,
     strength: 'decisive',
     priority: 35,
-    description: 'One named test failed (go, surefire, jest, pytest, Gradle, mozharness)',
+    description: 'One named test failed (go, surefire, jest, pytest, Gradle, mozharness, TAP)',
+  },
+  {
+    id: 'test-runner-timeout',
+    category: 'test',
+    cause: 'test-failure',
+    pattern:
+      /\bExceeded timeout of \d+ ?ms for a (?:test|hook)\b|\bTimeout of \d+ms exceeded\b|\bTimeout - Async (?:callback|function) was not invoked within\b|\bTest timeout of \d+ms exceeded\b|\bTest timed out in \d+ms\b|\bTimed out retrying after \d+ms\b|^\+{5,} Timeout \+{5,}|\bFailed: Timeout >\d|\bTestTimedOutException\b|\btest timed out after \d+ (?:milliseconds|seconds)\b|\bexecution exceeded timeout of \d+ ms\b|\bTimeoutException: \S{1,200} timed out after \d+|\bThere was a timeout (?:or other error )?in the fork\b|^panic: test timed out after \S{1,20}|\bTest exceeded Timeout value of \d+ms\b|\bTest execution timed out after \d+ milliseconds\b/,
+    strength: 'decisive',
+    priority: 34,
+    description:
+      "The test runner's own per-test timeout (jest, mocha, jasmine, Playwright, Vitest, Cypress, pytest-timeout, JUnit, surefire's fork timeout, go test -timeout, NUnit, xUnit): a test failure, not the step's time limit",
+  },
+  {
+    id: 'test-process-crashed',
+    category: 'test',
+    cause: 'test-failure',
+    pattern:
+      /\bReceived signal: SIG(?:SEGV|BUS|ABRT|ILL|FPE)\b|^PROCESS-CRASH \||\bFatal Python error: |\bJest worker encountered \d+ child process exceptions\b|\bA worker process has failed to exit gracefully\b|\bworker (?:process )?(?:has )?(?:quit|exited|terminated) unexpectedly\b|^==\d+==ERROR: (?:Address|Leak|Memory|Thread)Sanitizer:|^SUMMARY: (?:Address|Leak|Memory|Thread|UndefinedBehavior)Sanitizer:|^WARNING: (?:ThreadSanitizer: )?DATA RACE|^panic: .{1,300}\[recovered\]|^fatal error: (?:concurrent map|all goroutines are asleep)/i,
+    strength: 'decisive',
+    priority: 26,
+    description:
+      'The process running the tests crashed from within (a signal such as SIGSEGV or SIGBUS, a sanitizer report, a Go panic, a Jest worker crash): the code under test or the test broke it. A kill from outside (SIGKILL, exit 137) is the memory limit, an infrastructure failure',
   },
   {
     id: 'test-run-summary',
     category: 'test',
     cause: 'test-failure',
     pattern:
-      /^\s*Tests:\s+[1-9]\d* failed\b|^\s*Test (?:Suites|Files):?\s+[1-9]\d* failed\b|^\s*=+ .{0,200}?\b[1-9]\d* (?:failed|errors?)\b.{0,200}?=+\s*$|^\s*[1-9]\d* failed(?:, \d+ (?:passed|skipped|deselected|xfailed|xpassed|warnings?|errors?))* in \d|Tests run: \d+, Failures: (?:[1-9]\d*, Errors: \d+|\d+, Errors: [1-9])|\b\d+ tests? completed, [1-9]\d* failed|^\s*[1-9]\d* failing\s*$|\b\d+ examples?, [1-9]\d* failures?\b|\b\d+ (?:runs|tests), \d+ assertions, (?:[1-9]\d* failures, \d+ errors|\d+ failures, [1-9]\d* errors)|Tests: \d+, Assertions: \d+, (?:Failures|Errors): [1-9]|test result: FAILED\b|\bFailed!\s+-\s+Failed:\s+[1-9]|(?:^|\s-\s+)Failed:\s+[1-9]\d*\s*$|Executed \d+ of \d+ \([1-9]\d* FAILED\)|\*\* TEST FAILED \*\*/,
+      /^\s*Tests:\s+[1-9]\d* failed\b|^\s*Test (?:Suites|Files):?\s+[1-9]\d* failed\b|^\s*=+ .{0,200}?\b[1-9]\d* (?:failed|errors?)\b.{0,200}?=+\s*$|^\s*[1-9]\d* failed(?:, \d+ (?:passed|skipped|deselected|xfailed|xpassed|warnings?|errors?))* in \d|Tests run: \d+, Failures: (?:[1-9]\d*, Errors: \d+|\d+, Errors: [1-9])|\b\d+ tests? completed, [1-9]\d* failed|^\s*[1-9]\d* failing\s*$|\b\d+ examples?, [1-9]\d* failures?\b|\b\d+ (?:runs|tests), \d+ assertions, (?:[1-9]\d* failures, \d+ errors|\d+ failures, [1-9]\d* errors)|Tests: \d+, Assertions: \d+, (?:Failures|Errors): [1-9]|test result: FAILED\b|\bFailed!\s+-\s+Failed:\s+[1-9]|(?:^|\s-\s+)Failed:\s+[1-9]\d*\s*$|Executed \d+ of \d+ \([1-9]\d* FAILED\)|\*\* TEST FAILED \*\*|^# fail\s+[1-9]\d*\s*$|\bGot [1-9]\d* unexpected (?:statuses|results|crashes)\b|\bREFTEST INFO \| Unexpected: [1-9]|^FAILED \((?:failures|errors)=[1-9]|\b\d+ specs?, [1-9]\d* failures?\b|\b\d+ scenarios? \([1-9]\d* failed|\b\d+ (?:tests?|doctests?|properties), [1-9]\d* failures?\b|\bExecuted \d+ tests?, with [1-9]\d* failures?\b|\btests passed, [1-9]\d* tests? failed out of \d+|^The following tests FAILED:|✖\s+[1-9]\d* of \d+ failed|^\s*[1-9]\d* failed\s*$/,
     strength: 'decisive',
     priority: 30,
     description:
-      'A test runner summary with failures (jest, vitest, pytest, JUnit, Gradle, mocha, RSpec, minitest, PHPUnit, cargo, dotnet, mozharness, karma, xcodebuild)',
+      'A test runner summary with failures (jest, vitest, pytest, JUnit, Gradle, mocha, RSpec, minitest, PHPUnit, cargo, dotnet, mozharness, karma, xcodebuild, TAP)',
   },
   {
     id: 'test-task-failed',
     category: 'test',
     cause: 'test-failure',
     pattern:
-      /There are test failures|There were failing tests|> Task :[\w:-]{0,200}[tT]est\w{0,40} FAILED|^FAIL\s+\S{1,300}\s+\d+(?:\.\d+)?s\s*$|^\s*FAIL\s+\S{1,300}\.(?:test|spec)\.[cm]?[jt]sx?\b|"Action":"fail","Package":"[^"]{1,300}","Test":"|^=+ (?:FAILURES|ERRORS) =+\s*$|^FAILURES!\s*$/,
+      /There are test failures|There were failing tests|> Task :[\w:-]{0,200}[tT]est\w{0,40} FAILED|^FAIL\s+\S{1,300}\s+\d+(?:\.\d+)?s\s*$|^\s*FAIL\s+\S{1,300}\.(?:test|spec)\.[cm]?[jt]sx?\b|^=+ (?:FAILURES|ERRORS) =+\s*$|^FAILURES!\s*$/,
     strength: 'decisive',
     priority: 28,
     description: 'The test task, package or file failed (Maven, Gradle, go test, jest, pytest, PHPUnit)',
@@ -648,11 +741,163 @@ const testRules: readonly FailureRule[] = [
   },
 ];
 
+/**
+ * Context, for a failure no rule above names: what kind of work failed, read from words in the failing command, the
+ * build target, task, goal or script that failed, or the step's name. A name that says two kinds of work ("Build and
+ * test") says nothing, so a confident `unknown` stays.
+ */
+export interface WorkKind {
+  readonly id: string;
+  readonly category: Exclude<FailureCategory, 'unknown'>;
+  readonly cause: FailureCause;
+  readonly words: RegExp;
+}
+
+export const WORK_KINDS: readonly WorkKind[] = [
+  {
+    id: 'test',
+    category: 'test',
+    cause: 'test-failure',
+    words:
+      /\b(?:test\w*|\w+[_:-]tests?\b|specs?\b|e2e\w*|jest|vitest|mocha|karma|cypress|playwright|pytest|py\.test|tox|nox|phpunit|rspec|ctest|unittest|surefire|failsafe|ginkgo)/i,
+  },
+  {
+    id: 'lint',
+    category: 'build',
+    cause: 'lint',
+    words:
+      /\b(?:\w*lint\w*|flake8|ruff|black|isort|prettier|checkstyle\w*|spotless\w*|detekt|fmt\w*|\w*format(?:ting)?(?:[:-]check)?|vet|staticcheck|rubocop|mypy|typecheck|type-check|pmd\w*|spotbugs\w*)\b/i,
+  },
+  {
+    id: 'deploy',
+    category: 'deployment',
+    cause: 'deploy',
+    words:
+      /\b(?:deploy\w*|(?<!--)release|publish\w*|helm|kubectl|terraform|pulumi|serverless|firebase|ansible-playbook)\b/i,
+  },
+  {
+    id: 'install',
+    category: 'dependency',
+    cause: 'install',
+    words:
+      /\b(?:npm (?:ci|install|i)\b|yarn install|pnpm (?:i|install)\b|pip3? install|poetry install|pipenv install|bundle install|composer install|go mod download|apt(?:-get)? install|apk add|dotnet restore|conda (?:install|env create)|install (?:dependencies|deps))/i,
+  },
+  {
+    id: 'build',
+    category: 'build',
+    cause: 'compile',
+    words: /\b(?:build\w*|compile\w*|assemble\w*|package)\b/i,
+  },
+];
+
+/**
+ * Tools that run any kind of work (`./gradlew test`, `npm run lint`, `make check`): when nothing more specific is
+ * named, their failure is a build failure.
+ */
+export const BUILD_RUNNERS =
+  /\b(?:gradlew?|mvnw?|maven|make|ninja|cmake|bazel(?:isk)?|sbt|cargo|dotnet|msbuild|xcodebuild|tsc|webpack|vite|rollup|esbuild|javac|gcc|g\+\+|clang|go build|docker build|meson|scons)\b/i;
+
+export interface ToolSummaryRule {
+  readonly id: string;
+  /** A build tool's own verdict. A capture group, when it matched, names what failed: a goal, task, target, script. */
+  readonly pattern: RegExp;
+  /** The kind of work when nothing is named, or the name names no kind of work: the tool's own kind, if it has one. */
+  readonly kind?: WorkKind['id'];
+  /**
+   * How close to the failure the summary is. A build tool's own summary (3) is nearer than the npm script around it
+   * (2), which is nearer than the CI system's line about the command (1): the nearest one found in the tail is used.
+   */
+  readonly rank: 1 | 2 | 3;
+  /**
+   * Whether the earliest of several matches counts rather than the latest: Travis CI runs every `script` command even
+   * after one failed, so the first failed command is the cause and the later ones its echoes.
+   */
+  readonly earliest?: boolean;
+}
+
+/**
+ * Build tools' own failure summaries, read only when no rule above matched: they say that the tool failed and often
+ * what it was doing, not why (`BUILD FAILURE`, `Execution failed for task ':app:lintDebug'`, `make: *** [all] Error 2`).
+ */
+export const TOOL_SUMMARY_RULES: readonly ToolSummaryRule[] = [
+  {
+    id: 'maven-goal-failed',
+    pattern: /^(?:\[ERROR\] |Error: {1,2})?Failed to execute goal (\S{1,300})/,
+    kind: 'build',
+    rank: 3,
+  },
+  { id: 'maven-build-failure', pattern: /^(?:\[INFO\] )?BUILD FAILURE\s*$/, kind: 'build', rank: 3 },
+  {
+    id: 'gradle-task-failed',
+    pattern: /Execution failed for task '([^']{1,300})'|^> Task (\S{1,300}) FAILED\s*$/,
+    kind: 'build',
+    rank: 3,
+  },
+  {
+    id: 'gradle-build-failed',
+    pattern: /^BUILD FAILED(?: in [\w .]{1,30})?\s*$|^FAILURE: Build failed/,
+    kind: 'build',
+    rank: 3,
+  },
+  {
+    id: 'make-target-failed',
+    pattern: /^g?make(?:\[\d+\])?: \*\*\* \[(?:[^\]:]{1,200}:\d+: )?([^\]]{1,200})\] Error \d+/,
+    kind: 'build',
+    rank: 3,
+  },
+  {
+    id: 'ninja-build-stopped',
+    pattern: /^ninja: build stopped: subcommand failed|^\*\*\* CMake build failed/,
+    kind: 'build',
+    rank: 3,
+  },
+  {
+    id: 'lint-failed',
+    pattern: /^Lint(?:ing)? failed\b|\blint(?:ing)? failed!?\s*$/i,
+    kind: 'lint',
+    rank: 3,
+  },
+  {
+    id: 'npm-script-failed',
+    pattern:
+      /npm (?:ERR!|error) (?:Failed at the \S{1,300} (\S{1,100}) script|Lifecycle script [`"](\S{1,100}?)[`"] failed)|ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL\s+\S{1,300} (\S{1,100}?):/,
+    kind: 'build',
+    rank: 2,
+  },
+  {
+    id: 'npm-test-failed',
+    pattern: /^npm (?:ERR!|error) Test failed\b|ELIFECYCLE\s+Test failed/,
+    kind: 'test',
+    rank: 2,
+  },
+  {
+    id: 'ci-command-failed',
+    pattern: /^The command "(.{1,300})" (?:exited with [1-9]\d*|failed)/,
+    rank: 1,
+    earliest: true,
+  },
+];
+
+/** Every summary above says one of these words: a line without them is skipped with one cheap test. */
+export const TOOL_SUMMARY_GATE = /fail|error|stopped|exited with/i;
+
+/** Where a log shows the command it runs next: a shell trace (`+ cmd`), a GitHub Actions step, a CI `$ cmd` line. */
+export const COMMAND_LINE = /^(?:\+ |##\[group\]Run |\$ )(\S.{0,500})$/;
+
+/** Commands that only set up or report, never the work that failed. */
+export const TRIVIAL_COMMAND =
+  /^(?:echo|printf|set|export|unset|cd|pushd|popd|true|false|:|exit|return|sleep|cat|ls|pwd|date|env|trap|source|\.|mkdir|rm|cp|mv|ln|chmod|touch|tee|test|\[\[?|eval|local|declare|shopt|wait|which|command|type|hash|ulimit|umask|sccache|ccache|git (?:config|version|status|log|rev-parse|diff))\b/;
+
+/** A line saying the command before it failed: the next command up the log is the one that failed. */
+export const FAILED_COMMAND_MARKER =
+  /Process completed with exit code [1-9]|\bmarked build as failure\b|^ERROR: Job failed: exit (?:code|status) [1-9]|^error Command failed with exit code [1-9]|\bexited with (?:code|status) [1-9]|^The command ".{1,300}" exited with [1-9]/;
+
 /** The whole table. Order does not matter: `priority` and the scan order decide. */
 export const FAILURE_RULES: readonly FailureRule[] = [
   ...infrastructureRules,
   ...timeoutRules,
   ...networkRules,
+  ...rateLimitRules,
   ...configurationRules,
   ...deploymentRules,
   ...dependencyRules,

@@ -56,8 +56,11 @@ function StepName({ step }: { step: StepReport }) {
 
 function RegressionCell({ regression }: { regression?: StepRegression }) {
   if (!regression) return <Text>Steady</Text>;
+  const commit = regression.firstAffectedCommit ? ` (${regression.firstAffectedCommit})` : '';
   const from =
-    regression.firstAffectedPipeline !== undefined ? ` since #${regression.firstAffectedPipeline}` : '';
+    regression.firstAffectedPipeline !== undefined
+      ? ` since #${regression.firstAffectedPipeline}${commit}`
+      : '';
   return (
     <Stack space="space.025">
       <Lozenge appearance="removed">{`${formatChange(regression.change)} slower`}</Lozenge>

@@ -194,6 +194,7 @@ describe('classifyFailure: order of evidence', () => {
     const result = classifyTail(
       pipelinesTail(
         '+ echo "ERROR: Environment variable DEPLOY_TOKEN is not set"',
+        '  echo >&2 "ERROR: go.mod/go.sum are not up-to-date. Run \'go mod tidy\'."',
         'if [[ -z ${MOZHARNESS_CONFIG} ]]; then fail "MOZHARNESS_CONFIG is not set"; fi',
         'Process completed with exit code 1.',
       ),
@@ -230,19 +231,226 @@ describe('classifyFailure: order of evidence', () => {
     expect(classifyTail(tail, { failedTestCount: 3 }).category).toBe('dependency');
   });
 
-  it('says unknown, without a rule, when only generic failure lines are present', () => {
-    const result = classifyTail(
-      pipelinesTail(
-        '+ make all',
-        'make: *** [Makefile:12: all] Error 2',
-        '[INFO] BUILD FAILURE',
-        '##[error]Process completed with exit code 2.',
-      ),
-    );
+  it('says unknown, without a rule, when nothing names the cause or the work that failed', () => {
+    const result = classifyTail(pipelinesTail('+ ./ci/run.sh', 'Process completed with exit code 1.'));
     expect(result.category).toBe('unknown');
     expect(result.rule).toBeUndefined();
     expect(result.fingerprint).toMatch(/^[0-9a-f]{16}$/);
     expect(classifyFailure({ stepResult: 'FAILED' }).category).toBe('unknown');
+    expect(classifyFailure({ stepResult: 'FAILED', stepName: 'Lint' }).category).toBe('unknown');
+  });
+});
+
+describe('classifyFailure: the work that failed, when no rule names the cause', () => {
+  it.each([
+    [
+      'a Maven goal of a plugin no rule knows',
+      [
+        '+ mvn -B verify',
+        '[INFO] BUILD FAILURE',
+        '[ERROR] Failed to execute goal org.codehaus.mojo:exec-maven-plugin:3.1.0:exec (generate-sources) on project api: Command execution failed.',
+      ],
+      'build',
+      'compile',
+      'context-maven-goal-failed',
+    ],
+    [
+      'a Gradle lint task',
+      [
+        '+ ./gradlew check',
+        'FAILURE: Build failed with an exception.',
+        "Execution failed for task ':app:lintDebug'.",
+      ],
+      'build',
+      'lint',
+      'context-gradle-task-failed',
+    ],
+    [
+      'Gradle with nothing but its verdict',
+      ['+ ./gradlew assembleRelease', 'BUILD FAILED in 2m 3s'],
+      'build',
+      'compile',
+      'context-gradle-build-failed',
+    ],
+    [
+      'a make target',
+      ['+ make all', 'make: *** [Makefile:12: all] Error 2'],
+      'build',
+      'compile',
+      'context-make-target-failed',
+    ],
+    [
+      'ninja',
+      [
+        '+ cmake --build build',
+        '[12/340] Building CXX object src/CMakeFiles/core.dir/a.cc.o',
+        'ninja: build stopped: subcommand failed.',
+      ],
+      'build',
+      'compile',
+      'context-ninja-build-stopped',
+    ],
+    [
+      'an npm lint script',
+      ['+ npm run lint', 'npm error Lifecycle script `lint` failed with error:', 'npm error code 1'],
+      'build',
+      'lint',
+      'context-npm-script-failed',
+    ],
+    [
+      'npm test',
+      ['+ npm test', 'npm ERR! Test failed.  See above for more details.'],
+      'test',
+      'test-failure',
+      'context-npm-test-failed',
+    ],
+  ])('%s', (_name, lines, category, cause, rule) => {
+    expect(classifyTail(pipelinesTail(...lines))).toMatchObject({ category, cause, rule });
+  });
+
+  it.each([
+    ['+ npx playwright test --project=chromium', 'test'],
+    ['+ ./gradlew test --no-daemon', 'test'],
+    ['+ npm run lint', 'build'],
+    ['+ ./scripts/deploy.sh production', 'deployment'],
+    ['+ pip install -r requirements.txt', 'dependency'],
+    ['+ ./gradlew --no-daemon', 'build'],
+  ])('reads the failed command %s', (command, category) => {
+    const result = classifyTail(pipelinesTail(command, 'some output the rules do not know'));
+    expect(result).toMatchObject({ category, rule: 'context-failed-command' });
+    expect(result.message).toBe(`Command failed: ${command.slice(2)}`);
+  });
+
+  it('takes the command before the failure marker, not the cleanup after it', () => {
+    const tail = [
+      '2024-05-02T10:00:00.0000000Z ##[group]Run npm run typecheck',
+      '2024-05-02T10:00:09.0000000Z src/cart.ts: 3 problems',
+      '2024-05-02T10:00:09.1000000Z ##[error]Process completed with exit code 1.',
+      '2024-05-02T10:00:09.2000000Z ##[group]Run npx playwright test',
+      '2024-05-02T10:00:09.3000000Z Post job cleanup.',
+    ].join('\n');
+    expect(classifyTail(tail)).toMatchObject({ category: 'build', cause: 'lint' });
+  });
+
+  it('does not read the build directory of the clone command as build work', () => {
+    const clone = pipelinesTail().split('\n')[1] ?? '';
+    expect(clone).toContain('$BUILD_DIR');
+    expect(classifyTail(`${clone}\nProcess completed with exit code 128.`).category).toBe('unknown');
+  });
+
+  it('uses the step name last, and only when it names one kind of work', () => {
+    const tail = pipelinesTail('+ ./ci/run.sh', 'exit status 1');
+    expect(classifyTail(tail, { stepName: 'Lint' })).toMatchObject({
+      category: 'build',
+      cause: 'lint',
+      rule: 'context-step-name',
+      message: 'Step "Lint" failed',
+    });
+    expect(classifyTail(tail, { stepName: 'Deploy to production' }).category).toBe('deployment');
+    expect(classifyTail(tail, { stepName: 'Build and test' }).category).toBe('unknown');
+    expect(classifyTail(tail, { stepName: 'Step 3' }).category).toBe('unknown');
+  });
+
+  it('lets any rule, and the test report, beat the context', () => {
+    expect(classifyTail(pipelinesTail('+ npm run build', ...JEST_FAILURE.slice(1))).category).toBe('test');
+    const reported = classifyTail(pipelinesTail('+ npm run build', 'exit status 1'), { failedTestCount: 2 });
+    expect(reported.rule).toBe('test-report');
+  });
+});
+
+describe('classifyFailure: test timeouts and the step time limit', () => {
+  it.each([
+    ['jest', ['  ● Cart › applies a coupon', '    thrown: "Exceeded timeout of 5000 ms for a test.']],
+    [
+      'mocha',
+      [
+        '  1) Cart',
+        '       applies a coupon:',
+        '     Error: Timeout of 2000ms exceeded. For async tests and hooks, ensure "done()" is called; if returning a Promise, ensure it resolves.',
+      ],
+    ],
+    [
+      'jasmine',
+      [
+        'Cart applies a coupon FAILED',
+        '\tError: Timeout - Async function was not invoked within 5000ms (set by jasmine.DEFAULT_TIMEOUT_INTERVAL)',
+      ],
+    ],
+    [
+      'Playwright',
+      ['  1) [chromium] › cart.spec.ts:12:5 › applies a coupon', '    Test timeout of 30000ms exceeded.'],
+    ],
+    ['pytest-timeout', ['E       Failed: Timeout >30.0s']],
+    ['JUnit 4', ['org.junit.runners.model.TestTimedOutException: test timed out after 100 milliseconds']],
+    [
+      'surefire',
+      [
+        '[ERROR] Failed to execute goal org.apache.maven.plugins:maven-surefire-plugin:3.2.5:test (default-test) on project api: There was a timeout in the fork',
+      ],
+    ],
+    ['go test', ['panic: test timed out after 10m0s', 'running tests:', '\tTestSync (10m0s)']],
+  ])('a %s per-test timeout is a test failure', (_runner, lines) => {
+    expect(classifyTail(pipelinesTail(...lines))).toMatchObject({ category: 'test', cause: 'test-failure' });
+  });
+
+  it("is a timeout only when the step hit Bitbucket's time limit", () => {
+    const hung = pipelinesTail(
+      '    thrown: "Exceeded timeout of 5000 ms for a test.',
+      'Exceeded build time limit of 120 minutes',
+    );
+    expect(classifyTail(hung)).toMatchObject({ category: 'timeout', cause: 'time-limit' });
+  });
+});
+
+describe('classifyFailure: infrastructure', () => {
+  it.each([
+    [
+      'an evicted pod',
+      'Message: The node was low on resource: ephemeral-storage. Container runner was using 8Gi.',
+      'runner',
+    ],
+    [
+      'a lost Jenkins agent',
+      'FATAL: hudson.remoting.Channel$OrderlyShutdown: Command Close created at',
+      'runner',
+    ],
+    ['an API rate limit', '  "message": "API rate limit exceeded for installation ID 4213.",', 'rate-limit'],
+    [
+      'a git server error',
+      "fatal: unable to access 'https://bitbucket.org/acme/app.git/': The requested URL returned error: 503",
+      'network',
+    ],
+    [
+      'a repository answering 503',
+      '[ERROR] Failed to execute goal on project api: Could not transfer artifact com.acme:lib:pom:1.2 from/to central (https://repo.maven.apache.org/maven2): status code: 503, reason phrase: Service Unavailable (503)',
+      'network',
+    ],
+  ])('%s', (_name, line, cause) => {
+    expect(classifyTail(pipelinesTail('+ ./gradlew build', line))).toMatchObject({
+      category: 'infrastructure',
+      cause,
+    });
+  });
+});
+
+describe('classifyFailure: a crashed test run', () => {
+  it.each([
+    [
+      'a segfault inside the test process',
+      ['tests/test_codec.py::test_decode ', 'Fatal Python error: Segmentation fault'],
+    ],
+    [
+      'a Go panic in a test',
+      ['panic: runtime error: invalid memory address or nil pointer dereference [recovered]'],
+    ],
+    ['a Jest worker crash', ['Jest worker encountered 4 child process exceptions, exceeding retry limit']],
+  ])('%s is a test failure: the code under test crashed', (_name, lines) => {
+    expect(classifyTail(pipelinesTail('+ make test', ...lines))).toMatchObject({ category: 'test' });
+  });
+
+  it('is an infrastructure failure when the test process was killed from outside', () => {
+    const killed = classifyTail(pipelinesTail('+ npx jest', 'PASS src/a.test.ts', 'Killed'));
+    expect(killed).toMatchObject({ category: 'infrastructure', cause: 'out-of-memory' });
   });
 });
 
@@ -260,6 +468,33 @@ describe('classifyFailure: what it reads', () => {
     const whole = classifyTail(readTail(path));
     expect(classifyTail(cutMidChar)).toEqual(whole);
     expect(whole).toMatchObject({ category: 'infrastructure', cause: 'network' });
+  });
+
+  it('reports the text of a go test -json record, not the record', () => {
+    const result = classifyTail(
+      readTail(join(LOG_FIXTURES_DIR, 'test', 'gotestsum__go-test-json-flaky-rerun.out')),
+    );
+    expect(result).toMatchObject({ category: 'test', message: '--- FAIL: TestFailsOften (0.00s)' });
+  });
+
+  it.each([
+    [
+      'a Maven level column',
+      '[ERROR] Tests run: 4, Failures: 1, Errors: 0, Skipped: 0',
+      'Tests run: 4, Failures: 1, Errors: 0, Skipped: 0',
+    ],
+    [
+      'a Jenkins timestamp and mozharness clock',
+      '[2025-02-13T11:05:32.986Z] 11:05:32     INFO - TEST-UNEXPECTED-FAIL | dom/test_a.html | got 1',
+      'TEST-UNEXPECTED-FAIL | dom/test_a.html | got 1',
+    ],
+    [
+      "pytest's heading rule",
+      '_________________________ test_checkout[visa] __________________________',
+      'test_checkout[visa]',
+    ],
+  ])('leaves %s out of the message', (_name, line, message) => {
+    expect(classifyTail(pipelinesTail(line)).message).toBe(message);
   });
 
   it('strips colour codes and CI timestamps from the message and caps it at 300 characters', () => {
@@ -288,4 +523,3 @@ describe('classifyFailure: what it reads', () => {
     expect(other.fingerprint).not.toBe(first.fingerprint);
   });
 });
-

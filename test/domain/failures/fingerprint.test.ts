@@ -13,7 +13,7 @@ describe('normaliseMessage', () => {
     [
       'absolute path to basename, Maven position',
       '[ERROR] /builds/workspace/cocospoon/src/main/java/fil/MethodInsert.java:[4,26] cannot access spoon.CtStatement',
-      '[ERROR] MethodInsert.java:<line> cannot access spoon.CtStatement',
+      'MethodInsert.java:<line> cannot access spoon.CtStatement',
     ],
     [
       'Windows path and MSVC position; error code kept',
@@ -44,6 +44,16 @@ describe('normaliseMessage', () => {
       'ANSI colours and spaced units',
       '\u001b[31mERROR\u001b[0m  took 250 ms, then 3 minutes',
       'ERROR took <duration>, then <duration>',
+    ],
+    [
+      'a go test -json record: its Output',
+      '{"Time":"2020-06-21T21:12:11.147721095-04:00","Action":"output","Package":"gotest.tools/e2e/flaky","Test":"TestFailsOften","Output":"--- FAIL: TestFailsOften (0.00s)\\n"}',
+      '--- FAIL: TestFailsOften (<duration>)',
+    ],
+    [
+      'Buildkite marker, bracketed Jenkins timestamp, mozharness clock and level',
+      '\u001b_bk;t=1778142104197\u0007[2023-06-13T00:24:02.638Z] 21:47:57    ERROR -  error: linking with `cc` failed: exit status: 1',
+      'error: linking with `cc` failed: exit status: <n>',
     ],
     [
       'relative paths and package names kept',
@@ -88,6 +98,25 @@ describe('fingerprint', () => {
     expect(printOf(missingType)).toBe(printOf('XpuptiActivityHandlers.cpp(477): error C4430'));
     expect(printOf("'activity': undeclared identifier")).not.toBe(printOf("'logger': undeclared identifier"));
     expect(printOf(missingType)).not.toBe(printOf('XpuptiActivityHandlers.cpp(343): error C2143'));
+  });
+
+  it('groups one failure logged by go test -json in one run and as plain text in another', () => {
+    const json = (time: string) =>
+      `{"Time":"${time}","Action":"output","Package":"example.com/store","Test":"TestSave","Output":"--- FAIL: TestSave (0.31s)\\n"}`;
+    const plain = '2024-03-09T23:59:59.9999999Z --- FAIL: TestSave (0.12s)';
+    const printOf = (line: string) => fingerprint('test', normaliseMessage(line));
+    expect(printOf(json('2024-03-01T10:00:00.1Z'))).toBe(printOf(json('2024-03-02T11:00:00.2Z')));
+    expect(printOf(json('2024-03-01T10:00:00.1Z'))).toBe(printOf(plain));
+    expect(printOf(plain.replace('TestSave', 'TestLoad'))).not.toBe(printOf(plain));
+  });
+
+  it('groups a Maven error whether Maven printed it or GitHub Actions rendered it', () => {
+    const maven = '[ERROR] /builds/ws/src/main/java/com/acme/App.java:[12,8] cannot find symbol';
+    const actions =
+      '2024-03-09T23:59:59.9999999Z Error:  /home/runner/work/src/main/java/com/acme/App.java:[14,8] cannot find symbol';
+    expect(fingerprint('build', normaliseMessage(maven))).toBe(
+      fingerprint('build', normaliseMessage(actions)),
+    );
   });
 
   it('groups the same failure from two runs whose times, paths, durations and hashes differ', () => {

@@ -2,6 +2,7 @@
  * The labelled log fixtures in `test/fixtures/logs/`: real CI logs (`labels.tsv`) and Pipelines-style tails
  * (`pipelines/labels.tsv`). Shared by the classifier tests and `bench/classifier.ts`.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FailureCategory } from '../../../src/domain/types';
@@ -21,6 +22,8 @@ export interface LabelledLog {
   category: FailureCategory;
   /** The finer cause when the label gives one. */
   cause?: string;
+  /** Real logs only: held out from rule writing (see `heldOutFiles`). */
+  heldOut: boolean;
   /** The log's last 64 KB decoded as UTF-8 (a cut multi-byte character becomes U+FFFD, as in production). */
   tail: string;
 }
@@ -36,7 +39,7 @@ const CATEGORIES: ReadonlySet<string> = new Set<FailureCategory>([
   'unknown',
 ]);
 
-function isCategory(value: string): value is FailureCategory {
+export function isCategory(value: string): value is FailureCategory {
   return CATEGORIES.has(value);
 }
 
@@ -54,16 +57,41 @@ function readLabels(set: LogSet, labelsPath: string, baseDir: string): LabelledL
       const [file = '', category = '', cause = ''] = row.split('\t');
       if (!isCategory(category)) throw new Error(`${labelsPath}: unknown category '${category}' for ${file}`);
       const relative = set === 'real' ? file : join('pipelines', file);
-      const log: LabelledLog = { set, file: relative, category, tail: readTail(join(baseDir, file)) };
+      const tail = readTail(join(baseDir, file));
+      const log: LabelledLog = { set, file: relative, category, tail, heldOut: false };
       if (cause !== '') log.cause = cause;
       return log;
     });
 }
 
+/** The share of each category's real logs held out from rule writing. */
+const HELD_OUT_SHARE = 1 / 3;
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/**
+ * The held-out part of the real logs, chosen without looking at them: within each category, files ordered by the
+ * SHA-256 of their path, and the first third (rounded up) held out. New rules are written from the other part only,
+ * so the bench can show accuracy on logs no rule was written from beside the in-sample figure. The rules that
+ * predate the split were written from all of them, so the held-out figure flatters those.
+ */
+export function heldOutFiles(logs: ReadonlyArray<Pick<LabelledLog, 'file' | 'category'>>): Set<string> {
+  const byCategory = new Map<string, string[]>();
+  for (const log of logs) byCategory.set(log.category, [...(byCategory.get(log.category) ?? []), log.file]);
+  const held = new Set<string>();
+  for (const files of byCategory.values()) {
+    const ordered = [...files].sort((a, b) => sha256(a).localeCompare(sha256(b)));
+    ordered.slice(0, Math.ceil(files.length * HELD_OUT_SHARE)).forEach((file) => held.add(file));
+  }
+  return held;
+}
+
 export function loadLabelledLogs(): LabelledLog[] {
   const pipelinesDir = join(LOG_FIXTURES_DIR, 'pipelines');
+  const real = readLabels('real', join(LOG_FIXTURES_DIR, 'labels.tsv'), LOG_FIXTURES_DIR);
+  const held = heldOutFiles(real);
   return [
-    ...readLabels('real', join(LOG_FIXTURES_DIR, 'labels.tsv'), LOG_FIXTURES_DIR),
+    ...real.map((log) => ({ ...log, heldOut: held.has(log.file) })),
     ...readLabels('pipelines', join(pipelinesDir, 'labels.tsv'), pipelinesDir),
   ];
 }

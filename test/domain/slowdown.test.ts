@@ -1,0 +1,153 @@
+import type { AttemptRecord } from '../../src/domain/attempt';
+import {
+  decodeRunList,
+  detectSlowdown,
+  emptyStepRunHistory,
+  encodeRunList,
+  recordRun,
+  SLOWDOWN,
+  type StepRunHistory,
+} from '../../src/domain/slowdown';
+import { createRng } from '../../src/sim/prng';
+import { anAttempt } from '../support/attempt-builders';
+
+const START = Date.parse('2026-03-02T08:00:00Z');
+const HOUR = 3_600_000;
+
+interface RunSpec {
+  index: number;
+  seconds: number;
+  branch?: string;
+  result?: AttemptRecord['result'];
+}
+
+/** Run `index` of the step: build 500 + index, one run every eight hours. */
+function aRun({ index, seconds, branch = 'main', result = 'SUCCESSFUL' }: RunSpec): AttemptRecord {
+  const completedOn = new Date(START + index * 8 * HOUR).toISOString();
+  return anAttempt({ buildNumber: 500 + index, completedOn, durationSeconds: seconds, branch, result });
+}
+
+function record(runs: readonly AttemptRecord[], history: StepRunHistory = emptyStepRunHistory()) {
+  return runs.reduce((h, run) => recordRun(h, run) ?? h, history);
+}
+
+/** `before` runs around 300 s, then `after` runs `factor` times slower, with log-normal noise `sigma`. */
+function shiftedRuns(
+  before: number,
+  after: number,
+  factor: number,
+  sigma: number,
+  seed = 42,
+): AttemptRecord[] {
+  const rng = createRng(seed);
+  return Array.from({ length: before + after }, (_, index) =>
+    aRun({ index, seconds: 300 * (index >= before ? factor : 1) * rng.noise(sigma) }),
+  );
+}
+
+describe('detectSlowdown', () => {
+  it.each([7, 25])(
+    'flags a 1.6x slowdown %i runs after it started, naming the first slow pipeline and commit',
+    (after) => {
+      const runs = shiftedRuns(40, after, 1.6, 0.1);
+      const slowdown = detectSlowdown(record(runs));
+      const first = runs[40];
+      expect(slowdown).toMatchObject({
+        firstSlow: { buildNumber: 540, commit: first?.commit?.slice(0, 7), at: first?.completedOn },
+        runsSince: after,
+        scope: 'default-branch',
+      });
+      expect(slowdown?.change).toBeGreaterThan(0.45);
+      expect(slowdown?.change).toBeLessThan(0.75);
+      expect(slowdown?.baselineP50Seconds).toBeGreaterThan(270);
+      expect(slowdown?.baselineP50Seconds).toBeLessThan(330);
+    },
+  );
+
+  it('does not flag a noisy step with no shift, at any point of 200 runs', () => {
+    const rng = createRng(7);
+    let history = emptyStepRunHistory();
+    for (let index = 0; index < 200; index += 1) {
+      history = recordRun(history, aRun({ index, seconds: 300 * rng.noise(0.3) })) ?? history;
+      expect(detectSlowdown(history)).toBeUndefined();
+    }
+  });
+
+  it('does not flag a single slow run', () => {
+    const runs = shiftedRuns(40, 0, 1, 0.05).map((run, index) =>
+      index === 36 ? { ...run, durationSeconds: 900 } : run,
+    );
+    expect(detectSlowdown(record(runs))).toBeUndefined();
+  });
+
+  it('clears once a step that got slower is back to its usual speed', () => {
+    const slow = shiftedRuns(40, 8, 1.6, 0.05);
+    expect(detectSlowdown(record(slow))).toBeDefined();
+    const rng = createRng(9);
+    const back = Array.from({ length: 4 }, (_, i) => aRun({ index: 48 + i, seconds: 300 * rng.noise(0.05) }));
+    expect(detectSlowdown(record([...slow, ...back]))).toBeUndefined();
+  });
+
+  it('needs a sustained shift of at least the minimum ratio', () => {
+    expect(detectSlowdown(record(shiftedRuns(40, 12, 1.1, 0.01)))).toBeUndefined();
+    expect(detectSlowdown(record(shiftedRuns(40, 12, 1.3, 0.01)))).toBeDefined();
+  });
+
+  it('orders runs by completion, whatever order they were recorded in', () => {
+    const runs = shiftedRuns(40, 7, 1.6, 0.1);
+    const shuffled = [...runs].sort((a, b) => ((a.buildNumber * 7919) % 47) - ((b.buildNumber * 7919) % 47));
+    expect(detectSlowdown(record(shuffled))).toEqual(detectSlowdown(record(runs)));
+  });
+
+  it('counts successful runs only', () => {
+    const runs = shiftedRuns(40, 7, 1, 0.05);
+    const failedSlow = Array.from({ length: 7 }, (_, i) =>
+      aRun({ index: 47 + i, seconds: 900, result: 'FAILED' }),
+    );
+    expect(record([...runs, ...failedSlow])).toEqual(record(runs));
+    expect(
+      recordRun(emptyStepRunHistory(), aRun({ index: 1, seconds: 900, result: 'FAILED' })),
+    ).toBeUndefined();
+  });
+
+  it("uses the default branch's runs when it has enough of them, every branch's otherwise", () => {
+    const slowBranch = Array.from({ length: 10 }, (_, i) =>
+      aRun({ index: 40 + i, seconds: 600, branch: 'feature/x' }),
+    );
+    const steadyMain = shiftedRuns(40, 0, 1, 0.05);
+    expect(detectSlowdown(record([...steadyMain, ...slowBranch]))).toBeUndefined();
+    const onBranchesOnly = shiftedRuns(30, 8, 1.6, 0.05).map((run) => ({
+      ...run,
+      branch: 'develop',
+      isDefaultBranch: false,
+    }));
+    expect(detectSlowdown(record(onBranchesOnly))).toMatchObject({ scope: 'all-branches', runsSince: 8 });
+  });
+
+  it('keeps a bounded history, a few kilobytes whatever the number of runs', () => {
+    const history = record(shiftedRuns(500, 0, 1, 0.1));
+    expect(history.defaultBranch).toHaveLength(SLOWDOWN.defaultBranchRuns);
+    expect(history.defaultBranch[history.defaultBranch.length - 1]?.[1]).toBe(999);
+    const withBranches = record(
+      Array.from({ length: 300 }, (_, i) => aRun({ index: 500 + i, seconds: 300, branch: `b${i}` })),
+      history,
+    );
+    expect(withBranches.otherBranches).toHaveLength(SLOWDOWN.otherBranchRuns);
+    expect(JSON.stringify(encodeRunList(withBranches.defaultBranch)).length).toBeLessThan(1_100);
+    expect(JSON.stringify(encodeRunList(withBranches.otherBranches)).length).toBeLessThan(600);
+  });
+
+  it('stores the history compactly and reads back exactly what it stored', () => {
+    const history = record([
+      ...shiftedRuns(40, 8, 1.6, 0.1),
+      aRun({ index: 60, seconds: 250, branch: 'feature/x' }),
+      { ...aRun({ index: 61, seconds: 251 }), buildNumber: 12 },
+    ]);
+    const { commit: _unknown, ...withoutCommit } = aRun({ index: 62, seconds: 240 });
+    const withUnknownCommit = record([withoutCommit], history);
+    for (const runs of [withUnknownCommit.defaultBranch, withUnknownCommit.otherBranches]) {
+      expect(decodeRunList(encodeRunList(runs))).toEqual(runs);
+    }
+    expect(decodeRunList(undefined)).toEqual([]);
+  });
+});
