@@ -29,7 +29,10 @@ export function testId(name: string): string {
  * the same test run by two steps (a matrix, a shard) is tracked as two tests.
  */
 export function stepTestId(stepName: string, name: string): string {
-  return createHash('sha256').update(`${stepName}\u0000${normaliseTestName(name)}`, 'utf8').digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(`${stepName}\u0000${normaliseTestName(name)}`, 'utf8')
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /** A readable name for storage, cut at Bitbucket's field limit. */

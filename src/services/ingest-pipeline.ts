@@ -68,7 +68,11 @@ export interface IngestOptions {
 const NO_REPORT_STREAK = 3;
 const PROBE_EVERY = 10;
 
-export async function ingestPipeline(ctx: ServiceContext, job: IngestJob, opts: IngestOptions): Promise<IngestOutcome> {
+export async function ingestPipeline(
+  ctx: ServiceContext,
+  job: IngestJob,
+  opts: IngestOptions,
+): Promise<IngestOutcome> {
   const { store, client } = ctx;
   const repo = job.repo;
   const pipeline = await fetchPipeline(ctx, job);
@@ -90,7 +94,12 @@ export async function ingestPipeline(ctx: ServiceContext, job: IngestJob, opts: 
   const terminal = steps.filter(isTerminalStep);
   const marks = await readDocs(
     store,
-    Object.fromEntries(terminal.map((s) => [`${s.uuid}:${s.runNumber}`, keys.attemptMark(repo.repoUuid, pipeline.uuid, s.uuid, s.runNumber)])),
+    Object.fromEntries(
+      terminal.map((s) => [
+        `${s.uuid}:${s.runNumber}`,
+        keys.attemptMark(repo.repoUuid, pipeline.uuid, s.uuid, s.runNumber),
+      ]),
+    ),
   );
   const record = { retentionDays: opts.retentionDays, now: ctx.now };
   for (const step of terminal) {
@@ -104,7 +113,8 @@ export async function ingestPipeline(ctx: ServiceContext, job: IngestJob, opts: 
     const run = runRecord(repo, pipeline, steps);
     outcome.runRecorded = (await recordRun(store, run, record)) === 'recorded';
     // Before the seen marker: a job retried after a rate-limited publish publishes again.
-    if (opts.codeInsights && pipeline.target.pullRequestId !== undefined) outcome.insights = await publishCodeInsights(ctx, repo, pipeline);
+    if (opts.codeInsights && pipeline.target.pullRequestId !== undefined)
+      outcome.insights = await publishCodeInsights(ctx, repo, pipeline);
   }
   await store.set(
     seenKey,
@@ -123,8 +133,14 @@ export async function ingestPipeline(ctx: ServiceContext, job: IngestJob, opts: 
 }
 
 /** A backfill's job is done (whoever recorded the pipeline): counted once for the backfill's progress. */
-async function countForBackfill(ctx: ServiceContext, job: IngestJob, pipelineUuid: string, opts: IngestOptions): Promise<void> {
-  if (job.reason === 'backfill' && opts.workspace) await countBackfilledPipeline(ctx, opts.workspace, job.repo.repoUuid, pipelineUuid);
+async function countForBackfill(
+  ctx: ServiceContext,
+  job: IngestJob,
+  pipelineUuid: string,
+  opts: IngestOptions,
+): Promise<void> {
+  if (job.reason === 'backfill' && opts.workspace)
+    await countBackfilledPipeline(ctx, opts.workspace, job.repo.repoUuid, pipelineUuid);
 }
 
 /** How far back a build number is looked for: events arrive within minutes, so the first page nearly always has it. */
@@ -132,17 +148,24 @@ const BUILD_NUMBER_PAGES = 3;
 
 async function fetchPipeline(ctx: ServiceContext, job: IngestJob): Promise<Pipeline> {
   if (job.pipelineUuid) return ctx.client.getPipeline(job.repo, job.pipelineUuid);
-  if (job.buildNumber === undefined) throw new InvalidJobError('an ingest job needs a pipeline uuid or a build number');
+  if (job.buildNumber === undefined)
+    throw new InvalidJobError('an ingest job needs a pipeline uuid or a build number');
   // The listing carries the same fields as a single GET, so finding the pipeline here costs no extra call.
   let pageUrl: string | undefined;
   for (let page = 0; page < BUILD_NUMBER_PAGES; page++) {
-    const listed = await ctx.client.listPipelinesPage(job.repo, { sort: '-created_on', pagelen: 50, pageUrl });
+    const listed = await ctx.client.listPipelinesPage(job.repo, {
+      sort: '-created_on',
+      pagelen: 50,
+      pageUrl,
+    });
     const found = listed.pipelines.find((p) => p.buildNumber === job.buildNumber);
     if (found) return found;
     if (!listed.next || listed.pipelines.every((p) => p.buildNumber < (job.buildNumber ?? 0))) break;
     pageUrl = listed.next;
   }
-  throw new InvalidJobError(`pipeline #${job.buildNumber} not found in ${job.repo.fullName ?? job.repo.repoSlug}`);
+  throw new InvalidJobError(
+    `pipeline #${job.buildNumber} not found in ${job.repo.fullName ?? job.repo.repoSlug}`,
+  );
 }
 
 async function shouldAskForTests(ctx: ServiceContext, repo: RepoRef, step: Step): Promise<boolean> {
@@ -178,7 +201,10 @@ function failedRefs(stepName: string, failed: TestCase[]): { refs: FailedTestRef
     }
   }
   const refs = [...byId.values()].sort((x, y) => x.id.localeCompare(y.id));
-  return { refs: refs.slice(0, MAX_FAILED_TESTS_PER_ATTEMPT), omitted: Math.max(0, refs.length - MAX_FAILED_TESTS_PER_ATTEMPT) };
+  return {
+    refs: refs.slice(0, MAX_FAILED_TESTS_PER_ATTEMPT),
+    omitted: Math.max(0, refs.length - MAX_FAILED_TESTS_PER_ATTEMPT),
+  };
 }
 
 async function buildAttempt(
@@ -240,7 +266,12 @@ async function buildAttempt(
 function isDefaultBranch(repo: RepoRef, pipeline: Pipeline): boolean {
   if (pipeline.target.pullRequestId !== undefined) return false;
   const branch = pipeline.target.refName;
-  if (!branch || (pipeline.target.refType && pipeline.target.refType !== 'branch' && pipeline.target.refType !== 'named_branch')) {
+  if (
+    !branch ||
+    (pipeline.target.refType &&
+      pipeline.target.refType !== 'branch' &&
+      pipeline.target.refType !== 'named_branch')
+  ) {
     return false;
   }
   return repo.defaultBranch ? branch === repo.defaultBranch : ['main', 'master'].includes(branch);

@@ -7,7 +7,12 @@
 import type { AttemptRecord } from '../domain/attempt';
 import { observeAttempt, testsToLoad } from '../domain/flakiness/detector';
 import { currentView } from '../domain/flakiness/test-view';
-import { DEFAULT_DETECTOR_CONFIG, type DetectorConfig, type TestObservation, type TestState } from '../domain/flakiness/types';
+import {
+  DEFAULT_DETECTOR_CONFIG,
+  type DetectorConfig,
+  type TestObservation,
+  type TestState,
+} from '../domain/flakiness/types';
 import { decodeTrack, encodeTrack } from '../domain/flakiness/track-codec';
 import * as keys from '../storage/keys';
 import type { DocOp, Store, Versioned } from '../storage/store';
@@ -33,11 +38,20 @@ export function observationOf(a: AttemptRecord): TestObservation | undefined {
     stepResult: a.result,
     stepSucceededOnRerun: a.runNumber > 1 && a.result === 'SUCCESSFUL',
     // An attempt that failed for an infrastructure reason says nothing about its tests (DESIGN.md §3, item 4).
-    excluded: a.failure?.category === 'infrastructure' ? 'infrastructure' : a.failedTestsOmitted > 0 ? 'mass-failure' : undefined,
+    excluded:
+      a.failure?.category === 'infrastructure'
+        ? 'infrastructure'
+        : a.failedTestsOmitted > 0
+          ? 'mass-failure'
+          : undefined,
   };
 }
 
-async function readTestStates(store: Store, repo: string, ids: string[]): Promise<Map<string, Versioned<TestState>>> {
+async function readTestStates(
+  store: Store,
+  repo: string,
+  ids: string[],
+): Promise<Map<string, Versioned<TestState>>> {
   const out = new Map<string, Versioned<TestState>>();
   for (let i = 0; i < ids.length; i += 25) {
     const chunk = ids.slice(i, i + 25);
@@ -74,9 +88,21 @@ export async function planTestUpdates(
   const states = await readTestStates(store, repo, ids);
   const loaded = new Map<string, TestState | undefined>(ids.map((id) => [id, states.get(id)?.value]));
   const outcome = observeAttempt(track, loaded, obs, config);
-  const ops: DocOp[] = [{ kind: 'put', key: trackKey, value: encodeTrack(outcome.track), expectedVersion: trackDoc?.version ?? 0 }];
+  const ops: DocOp[] = [
+    {
+      kind: 'put',
+      key: trackKey,
+      value: encodeTrack(outcome.track),
+      expectedVersion: trackDoc?.version ?? 0,
+    },
+  ];
   for (const [id, state] of outcome.updates) {
-    ops.push({ kind: 'put', key: keys.testState(repo, id), value: state, expectedVersion: states.get(id)?.version ?? 0 });
+    ops.push({
+      kind: 'put',
+      key: keys.testState(repo, id),
+      value: state,
+      expectedVersion: states.get(id)?.version ?? 0,
+    });
   }
   if (outcome.updates.size > 0) {
     const entries = [...outcome.updates.values()].map((state): keys.TestIndexEntry => {

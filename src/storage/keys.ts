@@ -18,7 +18,10 @@ export const prefix = <T>(s: string): KeyPrefix<T> => s as KeyPrefix<T>;
 export const doc = <T>(s: string): DocKey<T> => s as DocKey<T>;
 
 /** The API calls reserved by a workspace in one clock hour (`hourIso` like `2026-01-31T09`): see `src/bitbucket/budget.ts`. */
-export function apiBudget(workspaceId: string, hourIso: string): DocKey<import('../bitbucket/budget').ApiBudgetDoc> {
+export function apiBudget(
+  workspaceId: string,
+  hourIso: string,
+): DocKey<import('../bitbucket/budget').ApiBudgetDoc> {
   return doc(`budget:${workspaceId.replace(/[{}]/g, '').toLowerCase()}:${hourIso}`);
 }
 
@@ -39,13 +42,21 @@ const bare = (uuid: string): string => uuid.replace(/[{}]/g, '').toLowerCase();
 export const keyTime = (iso: string): string => iso.replace(/[-:]/g, '').replace(/\.\d+/, '').slice(0, 16);
 
 /** One step attempt, ordered by completion time inside the repository. */
-export function attempt(repo: string, a: Pick<AttemptRecord, 'completedOn' | 'pipelineUuid' | 'stepUuid' | 'runNumber'>): Key<AttemptRecord> {
-  return key(`attempt:${bare(repo)}:${keyTime(a.completedOn)}:${bare(a.pipelineUuid)}:${bare(a.stepUuid)}:${a.runNumber}`);
+export function attempt(
+  repo: string,
+  a: Pick<AttemptRecord, 'completedOn' | 'pipelineUuid' | 'stepUuid' | 'runNumber'>,
+): Key<AttemptRecord> {
+  return key(
+    `attempt:${bare(repo)}:${keyTime(a.completedOn)}:${bare(a.pipelineUuid)}:${bare(a.stepUuid)}:${a.runNumber}`,
+  );
 }
 export const attemptsOf = (repo: string): KeyPrefix<AttemptRecord> => prefix(`attempt:${bare(repo)}:`);
 
 /** One completed pipeline run (uuid + run number), ordered by creation time. */
-export function pipelineRun(repo: string, r: Pick<PipelineRunRecord, 'createdOn' | 'pipelineUuid' | 'runNumber'>): Key<PipelineRunRecord> {
+export function pipelineRun(
+  repo: string,
+  r: Pick<PipelineRunRecord, 'createdOn' | 'pipelineUuid' | 'runNumber'>,
+): Key<PipelineRunRecord> {
   return key(`run:${bare(repo)}:${keyTime(r.createdOn)}:${bare(r.pipelineUuid)}:${r.runNumber}`);
 }
 export const pipelineRunsOf = (repo: string): KeyPrefix<PipelineRunRecord> => prefix(`run:${bare(repo)}:`);
@@ -65,13 +76,18 @@ export const pipelineSeen = (repo: string, pipelineUuid: string): Key<PipelineSe
 export interface RecordedMark {
   at: string;
 }
-export const attemptMark = (repo: string, pipelineUuid: string, stepUuid: string, runNumber: number): DocKey<RecordedMark> =>
-  doc(`mark:${bare(repo)}:${bare(pipelineUuid)}:${bare(stepUuid)}:${runNumber}`);
+export const attemptMark = (
+  repo: string,
+  pipelineUuid: string,
+  stepUuid: string,
+  runNumber: number,
+): DocKey<RecordedMark> => doc(`mark:${bare(repo)}:${bare(pipelineUuid)}:${bare(stepUuid)}:${runNumber}`);
 export const runMark = (repo: string, pipelineUuid: string, runNumber: number): DocKey<RecordedMark> =>
   doc(`runmark:${bare(repo)}:${bare(pipelineUuid)}:${runNumber}`);
 
 /* ---- Fixed-size aggregates (versioned documents) ---- */
-export const stepStats = (repo: string, stepName: string): DocKey<StepStats> => doc(`stepstats:${bare(repo)}:${nameId(stepName)}`);
+export const stepStats = (repo: string, stepName: string): DocKey<StepStats> =>
+  doc(`stepstats:${bare(repo)}:${nameId(stepName)}`);
 export const pipelineStats = (repo: string): DocKey<PipelineStats> => doc(`pipelinestats:${bare(repo)}`);
 export const failureStats = (repo: string): DocKey<FailureStats> => doc(`failurestats:${bare(repo)}`);
 /** Step names of a repository (bounded), so a report knows which step documents to read. */
@@ -81,8 +97,10 @@ export interface StepCatalog {
 export const stepCatalog = (repo: string): DocKey<StepCatalog> => doc(`steps:${bare(repo)}`);
 
 /* ---- Flaky / broken detector (src/domain/flakiness): one track per step, one state per test that ever failed ---- */
-export const stepTrack = (repo: string, stepName: string): DocKey<StoredStepTrack> => doc(`track:${bare(repo)}:${nameId(stepName)}`);
-export const testState = (repo: string, testId: string): DocKey<TestState> => doc(`test:${bare(repo)}:${testId}`);
+export const stepTrack = (repo: string, stepName: string): DocKey<StoredStepTrack> =>
+  doc(`track:${bare(repo)}:${nameId(stepName)}`);
+export const testState = (repo: string, testId: string): DocKey<TestState> =>
+  doc(`test:${bare(repo)}:${testId}`);
 /** The tests of a step that ever failed in the retention window, with their latest label: what pages list. */
 export interface TestIndexEntry {
   id: string;
@@ -97,18 +115,22 @@ export interface TestIndex {
   stepName: string;
   tests: TestIndexEntry[];
 }
-export const testIndex = (repo: string, stepName: string): DocKey<TestIndex> => doc(`testindex:${bare(repo)}:${nameId(stepName)}`);
+export const testIndex = (repo: string, stepName: string): DocKey<TestIndex> =>
+  doc(`testindex:${bare(repo)}:${nameId(stepName)}`);
 
 /* ---- Pull requests: the attempts of each PR's newest commit (src/domain/pr-index), and what Code Insights holds ---- */
-export const pullRequestIndex = (repo: string, pullRequestId: number): DocKey<import('../domain/pr-index').PrIndex> =>
-  doc(`pr:${bare(repo)}:${pullRequestId}`);
+export const pullRequestIndex = (
+  repo: string,
+  pullRequestId: number,
+): DocKey<import('../domain/pr-index').PrIndex> => doc(`pr:${bare(repo)}:${pullRequestId}`);
 /** The Code Insights report last published on a commit: how many annotations it holds, so a re-report starts clean. */
 export interface PublishedReport {
   at: string;
   buildNumber: number;
   annotations: number;
 }
-export const publishedReport = (repo: string, commit: string): Key<PublishedReport> => key(`insights:${bare(repo)}:${nameId(commit)}`);
+export const publishedReport = (repo: string, commit: string): Key<PublishedReport> =>
+  key(`insights:${bare(repo)}:${nameId(commit)}`);
 /** Bitbucket's last refusal of a report for this repository (no permission...), shown on the admin page until one succeeds. */
 export interface InsightsRefusal {
   at: string;
@@ -117,7 +139,8 @@ export interface InsightsRefusal {
 export const insightsRefusal = (repo: string): Key<InsightsRefusal> => key(`insightsrefused:${bare(repo)}`);
 
 /* ---- Repositories, settings, user decisions ---- */
-export const repository = (workspace: string, repoUuid: string): Key<RepoRef> => key(`repo:${bare(workspace)}:${bare(repoUuid)}`);
+export const repository = (workspace: string, repoUuid: string): Key<RepoRef> =>
+  key(`repo:${bare(workspace)}:${bare(repoUuid)}`);
 export const repositoriesOf = (workspace: string): KeyPrefix<RepoRef> => prefix(`repo:${bare(workspace)}:`);
 export const settings = (workspace: string): Key<WorkspaceSettings> => key(`settings:${bare(workspace)}`);
 /** The backfill's status, with per-repository progress so a retried chunk counts once (src/services/backfill.ts). */
@@ -158,7 +181,8 @@ export interface SuggestionState {
 }
 export const suggestionState = (repo: string, suggestionId: string): Key<SuggestionState> =>
   key(`suggestion:${bare(repo)}:${suggestionId}`);
-export const suggestionStatesOf = (repo: string): KeyPrefix<SuggestionState> => prefix(`suggestion:${bare(repo)}:`);
+export const suggestionStatesOf = (repo: string): KeyPrefix<SuggestionState> =>
+  prefix(`suggestion:${bare(repo)}:`);
 export interface QuarantineList {
   tests: { id: string; name: string; at: string; by?: string }[];
 }
