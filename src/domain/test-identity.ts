@@ -1,21 +1,21 @@
 /**
- * A test is identified by its fully qualified name as Bitbucket reports it, normalised so that noise in
- * parameters (object addresses, UUIDs, timestamps, random ports) does not split one test into many.
- * The readable name is kept (cut at Bitbucket's 2,000-char field limit); the id is a hash for storage keys.
+ * A test is identified by its fully qualified name as Bitbucket reports it. The name itself is kept and shown
+ * verbatim (every character, whitespace included: two tests whose names differ only in spacing are two tests).
+ * The id, a hash for storage keys, normalises only noise that changes from run to run in parameterised names
+ * (object addresses, UUIDs, timestamps, a trailing duration), so that noise does not split one test into many.
  */
 import { createHash } from 'node:crypto';
 
-const MAX_NAME = 2000;
+/** Bitbucket keeps at most 2,000 characters per test-report field. */
+export const MAX_NAME = 2000;
 
 export function normaliseTestName(name: string): string {
   return name
     .normalize('NFC')
-    .replace(/\s+/g, ' ')
     .replace(/\b0x[0-9a-fA-F]{6,}\b/g, '0x?')
     .replace(/\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b/g, '<uuid>')
     .replace(/\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?Z?\b/g, '<time>')
     .replace(/\s*\(\d+(?:\.\d+)?\s*m?s\)$/, '')
-    .trim()
     .slice(0, MAX_NAME);
 }
 
@@ -33,9 +33,4 @@ export function stepTestId(stepName: string, name: string): string {
     .update(`${stepName}\u0000${normaliseTestName(name)}`, 'utf8')
     .digest('hex')
     .slice(0, 16);
-}
-
-/** A readable name for storage, cut at Bitbucket's field limit. */
-export function displayTestName(name: string): string {
-  return name.replace(/\s+/g, ' ').trim().slice(0, MAX_NAME);
 }

@@ -19,7 +19,6 @@ import type { DocOp, Store, Versioned } from '../storage/store';
 
 /** Tests kept in a step's index; the least interesting (healthy, oldest failure) fall off first. */
 const INDEX_LIMIT = 300;
-const INDEX_NAME_CHARS = 300;
 
 export function observationOf(a: AttemptRecord): TestObservation | undefined {
   if (!a.tests) return undefined;
@@ -88,6 +87,7 @@ export async function planTestUpdates(
   const states = await readTestStates(store, repo, ids);
   const loaded = new Map<string, TestState | undefined>(ids.map((id) => [id, states.get(id)?.value]));
   const outcome = observeAttempt(track, loaded, obs, config);
+  keepReportedNames(outcome.updates, obs);
   const ops: DocOp[] = [
     {
       kind: 'put',
@@ -109,7 +109,6 @@ export async function planTestUpdates(
       const view = currentView(outcome.track, state, config, 'all');
       return {
         id: state.id,
-        name: state.name.slice(0, INDEX_NAME_CHARS),
         label: view.label,
         score: Math.round(view.score * 1000) / 1000,
         failures: view.failures,
@@ -124,6 +123,19 @@ export async function planTestUpdates(
     });
   }
   return ops;
+}
+
+/**
+ * A test's name is its identity: its state keeps the whole name the attempt reported (Bitbucket's 2,000-character
+ * field limit is the only cut), also where the detector kept a shorter prefix of it.
+ */
+function keepReportedNames(updates: Map<string, TestState>, obs: TestObservation): void {
+  const reported = new Map(obs.failedTests.map((t) => [t.id, t.name]));
+  for (const [id, state] of updates) {
+    const name = reported.get(id);
+    if (name !== undefined && name.length > state.name.length && name.startsWith(state.name))
+      updates.set(id, { ...state, name });
+  }
 }
 
 const rank = (e: keys.TestIndexEntry): number => (e.label === 'healthy' ? 0 : 1);

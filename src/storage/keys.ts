@@ -101,11 +101,12 @@ export const stepTrack = (repo: string, stepName: string): DocKey<StoredStepTrac
   doc(`track:${bare(repo)}:${nameId(stepName)}`);
 export const testState = (repo: string, testId: string): DocKey<TestState> =>
   doc(`test:${bare(repo)}:${testId}`);
-/** The tests of a step that ever failed in the retention window, with their latest label: what pages list. */
+/**
+ * The tests of a step that ever failed in the retention window, with their latest label: what pages list. No name:
+ * a name is shown verbatim (up to 2,000 characters), so it is read from the test's state.
+ */
 export interface TestIndexEntry {
   id: string;
-  /** Cut for the index; the full name is in the test state. */
-  name: string;
   label: TestLabel;
   score: number;
   failures: number;
