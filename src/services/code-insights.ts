@@ -22,7 +22,10 @@ const MAX_SUMMARY = 450;
 const MAX_DETAILS = 2000;
 const WEB_URL = 'https://bitbucket.org';
 
-export type InsightsResult = { kind: 'published'; annotations: number; result: ReportResult } | { kind: 'skipped'; why: string } | { kind: 'refused'; why: string };
+export type InsightsResult =
+  | { kind: 'published'; annotations: number; result: ReportResult }
+  | { kind: 'skipped'; why: string }
+  | { kind: 'refused'; why: string };
 export type ReportResult = 'PASSED' | 'FAILED';
 
 export interface CodeInsightsReport {
@@ -33,7 +36,11 @@ export interface CodeInsightsReport {
     reporter: string;
     result: ReportResult;
     link?: string;
-    data: { title: string; type: 'NUMBER' | 'LINK' | 'TEXT'; value: number | string | { text: string; href: string } }[];
+    data: {
+      title: string;
+      type: 'NUMBER' | 'LINK' | 'TEXT';
+      value: number | string | { text: string; href: string };
+    }[];
   };
   annotations: Annotation[];
 }
@@ -59,13 +66,18 @@ const VERDICT_ORDER: PrVerdict[] = ['new', 'broken-on-default', 'known-flaky', '
 /** Publishes the report of a just-recorded PR pipeline. Errors Bitbucket answers for good (no permission, a bad
  * request) are logged and returned as `refused`, so they never block ingestion; rate limits and the unexpected are
  * rethrown, and the job is retried. */
-export async function publishCodeInsights(ctx: ServiceContext, repo: RepoRef, pipeline: Pipeline): Promise<InsightsResult> {
+export async function publishCodeInsights(
+  ctx: ServiceContext,
+  repo: RepoRef,
+  pipeline: Pipeline,
+): Promise<InsightsResult> {
   const pullRequestId = pipeline.target.pullRequestId;
   const commit = pipeline.target.commit;
   if (pullRequestId === undefined || !commit) return { kind: 'skipped', why: 'not a pull-request pipeline' };
   if (pipeline.status !== 'COMPLETED') return { kind: 'skipped', why: 'pipeline still running' };
   const finished = Date.parse(pipeline.completedOn ?? pipeline.createdOn);
-  if (ctx.now().getTime() - finished > REPORT_WINDOW_HOURS * 3_600_000) return { kind: 'skipped', why: 'finished too long ago' };
+  if (ctx.now().getTime() - finished > REPORT_WINDOW_HOURS * 3_600_000)
+    return { kind: 'skipped', why: 'finished too long ago' };
   const panel = await pullRequestPanel(ctx.store, repo, pullRequestId);
   if (panel.commit !== commit) return { kind: 'skipped', why: 'not the newest commit of the pull request' };
   const built = buildReport(repo, panel, pipeline.buildNumber);
@@ -74,15 +86,22 @@ export async function publishCodeInsights(ctx: ServiceContext, repo: RepoRef, pi
     const prior = await ctx.store.get(markKey);
     if (prior && prior.annotations > 0) await ctx.client.deleteCommitReport(repo, commit, REPORT_ID);
     await ctx.client.putCommitReport(repo, commit, REPORT_ID, built.report);
-    if (built.annotations.length) await ctx.client.postReportAnnotations(repo, commit, REPORT_ID, built.annotations);
+    if (built.annotations.length)
+      await ctx.client.postReportAnnotations(repo, commit, REPORT_ID, built.annotations);
   } catch (error) {
     if (judgeJobError(error).kind !== 'final') throw error;
     const why = (error as Error).message;
-    ctx.log.warn(`Code Insights report on ${commit.slice(0, 12)} of ${repo.fullName ?? repo.repoSlug} refused: ${why}`);
-    await ctx.store.set(keys.insightsRefusal(repo.repoUuid), { at: ctx.now().toISOString(), why: why.slice(0, 300) });
+    ctx.log.warn(
+      `Code Insights report on ${commit.slice(0, 12)} of ${repo.fullName ?? repo.repoSlug} refused: ${why}`,
+    );
+    await ctx.store.set(keys.insightsRefusal(repo.repoUuid), {
+      at: ctx.now().toISOString(),
+      why: why.slice(0, 300),
+    });
     return { kind: 'refused', why };
   }
-  if (await ctx.store.get(keys.insightsRefusal(repo.repoUuid))) await ctx.store.delete(keys.insightsRefusal(repo.repoUuid));
+  if (await ctx.store.get(keys.insightsRefusal(repo.repoUuid)))
+    await ctx.store.delete(keys.insightsRefusal(repo.repoUuid));
   await ctx.store.set(
     markKey,
     { at: ctx.now().toISOString(), buildNumber: pipeline.buildNumber, annotations: built.annotations.length },
@@ -94,10 +113,14 @@ export async function publishCodeInsights(ctx: ServiceContext, repo: RepoRef, pi
 /** The report and its annotations, from the PR panel's verdicts (pure: tested without a server). */
 export function buildReport(repo: RepoRef, panel: PrPanel, buildNumber: number): CodeInsightsReport {
   const link = repo.fullName ? `${WEB_URL}/${repo.fullName}/pipelines/results/${buildNumber}` : undefined;
-  const failing = [...panel.failingTests].sort((a, b) => VERDICT_ORDER.indexOf(a.verdict) - VERDICT_ORDER.indexOf(b.verdict));
+  const failing = [...panel.failingTests].sort(
+    (a, b) => VERDICT_ORDER.indexOf(a.verdict) - VERDICT_ORDER.indexOf(b.verdict),
+  );
   const count = (v: PrVerdict): number => failing.filter((t) => t.verdict === v).length;
   const unexplained =
-    count('new') + panel.unnamedFailures + panel.otherFailures.filter((f) => f.category !== 'infrastructure').length;
+    count('new') +
+    panel.unnamedFailures +
+    panel.otherFailures.filter((f) => f.category !== 'infrastructure').length;
   const data: CodeInsightsReport['report']['data'] = [
     { title: 'Failed tests', type: 'NUMBER', value: failing.length + panel.unnamedFailures },
     { title: 'New (likely this pull request)', type: 'NUMBER', value: count('new') },
@@ -105,7 +128,8 @@ export function buildReport(repo: RepoRef, panel: PrPanel, buildNumber: number):
     { title: 'Quarantined', type: 'NUMBER', value: count('quarantined') },
     { title: 'Broken on the default branch', type: 'NUMBER', value: count('broken-on-default') },
   ];
-  if (panel.flakyHits.length) data.push({ title: 'Flaky tests hit, passed on rerun', type: 'NUMBER', value: panel.flakyHits.length });
+  if (panel.flakyHits.length)
+    data.push({ title: 'Flaky tests hit, passed on rerun', type: 'NUMBER', value: panel.flakyHits.length });
   if (link) data.push({ title: 'Pipeline', type: 'LINK', value: { text: `#${buildNumber}`, href: link } });
   const annotations = [
     ...failing.map((t) => annotationOf(t, link, false)),
@@ -134,7 +158,10 @@ export function detailsLine(panel: PrPanel, failing: PrFailingTest[]): string {
   const total = failing.length + panel.unnamedFailures;
   const sentences: string[] = [];
   if (total) sentences.push(`${total} ${total === 1 ? 'failure' : 'failures'}: ${parts.join(', ')}.`);
-  for (const f of panel.otherFailures) sentences.push(sentence(`Step "${plain(f.step)}" failed (${f.category})${f.message ? `: ${plain(f.message)}` : ''}`));
+  for (const f of panel.otherFailures)
+    sentences.push(
+      sentence(`Step "${plain(f.step)}" failed (${f.category})${f.message ? `: ${plain(f.message)}` : ''}`),
+    );
   if (!sentences.length) {
     sentences.push('All tests passed.');
     if (panel.flakyHits.length) {
@@ -154,7 +181,13 @@ function annotationOf(t: PrFailingTest, link: string | undefined, hit: boolean):
     summary: clip(`${label}: ${plain(t.name)}`, MAX_SUMMARY),
     details: clip(`Step "${plain(t.step)}". ${evidence}`, MAX_DETAILS),
     result: hit ? 'PASSED' : t.verdict === 'new' || t.verdict === 'broken-on-default' ? 'FAILED' : 'IGNORED',
-    severity: hit ? 'LOW' : t.verdict === 'new' ? 'HIGH' : t.verdict === 'broken-on-default' ? 'MEDIUM' : 'LOW',
+    severity: hit
+      ? 'LOW'
+      : t.verdict === 'new'
+        ? 'HIGH'
+        : t.verdict === 'broken-on-default'
+          ? 'MEDIUM'
+          : 'LOW',
     ...(link ? { link } : {}),
   };
 }

@@ -20,7 +20,9 @@ describe('renderHtml', () => {
 
   it('escapes markup in test names so no element from the data survives', () => {
     expect(html).not.toContain('<img');
-    expect(html).toContain('CheckoutTest.&lt;img src=x onerror=alert(1)&gt; renders &quot;quotes&quot; &amp; &#39;apostrophes&#39;');
+    expect(html).toContain(
+      'CheckoutTest.&lt;img src=x onerror=alert(1)&gt; renders &quot;quotes&quot; &amp; &#39;apostrophes&#39;',
+    );
     expect(html).not.toContain(HOSTILE_NAME);
   });
 
@@ -30,7 +32,9 @@ describe('renderHtml', () => {
   });
 
   it('cuts long names for display and keeps the full name in a title attribute', () => {
-    const display = html.match(/<span class="u" dir="auto" title="LongNameTest\.a+">(LongNameTest\.a+…)<\/span>/);
+    const display = html.match(
+      /<span class="u" dir="auto" title="LongNameTest\.a+">(LongNameTest\.a+…)<\/span>/,
+    );
     expect(display).not.toBeNull();
     expect(display?.[1]).toHaveLength(160);
     expect(html).toContain(`title="${LONG_NAME}"`);
@@ -46,8 +50,11 @@ describe('renderHtml', () => {
     expect(count(runs, /<rect class="bar"/g)).toBe(report.pipelines.weekly.length);
     expect(runs).toContain('fill="#c9372c"'); // 70% week is red
     expect(runs).toContain('fill="#8993a4"'); // a week without finished runs is grey
-    const median = html.match(/<svg[^>]*aria-label="Median pipeline duration per week"[\s\S]*?<\/svg>/)?.[0] ?? '';
-    expect(count(median, /<circle class="dot"/g)).toBe(report.pipelines.weekly.filter((w) => w.medianDurationSeconds !== undefined).length);
+    const median =
+      html.match(/<svg[^>]*aria-label="Median pipeline duration per week"[\s\S]*?<\/svg>/)?.[0] ?? '';
+    expect(count(median, /<circle class="dot"/g)).toBe(
+      report.pipelines.weekly.filter((w) => w.medianDurationSeconds !== undefined).length,
+    );
     const categories = html.match(/<svg[^>]*aria-label="Failures by category"[\s\S]*?<\/svg>/)?.[0] ?? '';
     expect(count(categories, /<rect class="hbar"/g)).toBe(report.failureCategories.length);
     expect(count(html, /<svg class="spark"/g)).toBe(report.steps.length);

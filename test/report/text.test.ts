@@ -17,13 +17,17 @@ describe('renderText', () => {
 
   it('lists suggestions with their estimated savings', () => {
     const text = renderText(report);
-    expect(text).toContain('[high] Quarantine PaymentRetryIT.retries declined card once — saves 42 min/week, 3 failed pipelines/week');
+    expect(text).toContain(
+      '[high] Quarantine PaymentRetryIT.retries declined card once — saves 42 min/week, 3 failed pipelines/week',
+    );
     expect(text).toContain('[medium] Give Build a 4x step size — saves 1.5 failed pipelines/week');
     expect(text).toContain('[high] Cache the Docker layers — saves 90 min/week (done)');
   });
 
   it('cuts long names and keeps control characters out of the terminal', () => {
-    const text = renderText(aFullReport({ tests: [{ ...report.tests[0]!, name: `Evil\u001b[31mTest ${'x'.repeat(500)}` }] }));
+    const text = renderText(
+      aFullReport({ tests: [{ ...report.tests[0]!, name: `Evil\u001b[31mTest ${'x'.repeat(500)}` }] }),
+    );
     expect(text).not.toContain('\u001b');
     expect(text).toContain(`Evil [31mTest ${'x'.repeat(90 - 15)}…`);
   });

@@ -46,7 +46,14 @@ function variablesTransport(): { transport: ScriptedTransport; variables: Map<st
   const base = `/repositories/${REPO.workspace}/${REPO.repoSlug}/pipelines_config/variables`;
   const transport = ScriptedTransport.handler((req) => {
     if (req.method === 'GET' && req.url.startsWith(base)) {
-      return json(200, { values: [...variables].map(([key, value]) => ({ uuid: '{0f0f0f0f-0000-4000-8000-000000000001}', key, value, secured: false })) });
+      return json(200, {
+        values: [...variables].map(([key, value]) => ({
+          uuid: '{0f0f0f0f-0000-4000-8000-000000000001}',
+          key,
+          value,
+          secured: false,
+        })),
+      });
     }
     const body = JSON.parse(req.body ?? '{}') as { key: string; value: string };
     if (req.method === 'POST' || req.method === 'PUT') {
@@ -68,7 +75,8 @@ function hostWith(store: SqliteStore, over: Partial<ResolverDeps> = {}) {
     ...over,
   };
   const host = createResolverHost(deps);
-  return <T>(name: ResolverName, payload: unknown, who: CallerContext = caller()) => host.handle(name, payload, who) as Promise<T>;
+  return <T>(name: ResolverName, payload: unknown, who: CallerContext = caller()) =>
+    host.handle(name, payload, who) as Promise<T>;
 }
 
 const SETTINGS: WorkspaceSettings = {
@@ -89,26 +97,46 @@ const VALID_PAYLOADS: Record<ResolverName, unknown> = {
   createJiraIssue: { subject: { kind: 'test', testId: FLAKY.id } },
   getAdminPage: {},
   saveSettings: { settings: SETTINGS },
-  saveJiraConnection: { site: 'acme.atlassian.net', projectKey: 'OPS', email: 'ops@acme.test', apiToken: TOKEN },
+  saveJiraConnection: {
+    site: 'acme.atlassian.net',
+    projectKey: 'OPS',
+    email: 'ops@acme.test',
+    apiToken: TOKEN,
+  },
   startBackfill: { days: 30 },
 };
 
 describe('access', () => {
-  const denyAll: AccessChecker = { canReadRepo: async () => false, canWriteRepo: async () => false, canAdminWorkspace: async () => false };
+  const denyAll: AccessChecker = {
+    canReadRepo: async () => false,
+    canWriteRepo: async () => false,
+    canAdminWorkspace: async () => false,
+  };
 
-  it.each(Object.keys(VALID_PAYLOADS) as ResolverName[])('%s answers forbidden and changes nothing when access is denied', async (name) => {
-    const store = await seededStore();
-    const call = hostWith(store, { access: denyAll });
-    const answer = await call<{ error: { code: string } }>(name, VALID_PAYLOADS[name], caller({ pullRequestId: 7 }));
-    expect(answer.error.code).toBe('forbidden');
-    expect(await store.getDoc(keys.quarantine(REPO.repoUuid))).toBeUndefined();
-    expect(await store.get(keys.settings(WORKSPACE))).toBeUndefined();
-  });
+  it.each(Object.keys(VALID_PAYLOADS) as ResolverName[])(
+    '%s answers forbidden and changes nothing when access is denied',
+    async (name) => {
+      const store = await seededStore();
+      const call = hostWith(store, { access: denyAll });
+      const answer = await call<{ error: { code: string } }>(
+        name,
+        VALID_PAYLOADS[name],
+        caller({ pullRequestId: 7 }),
+      );
+      expect(answer.error.code).toBe('forbidden');
+      expect(await store.getDoc(keys.quarantine(REPO.repoUuid))).toBeUndefined();
+      expect(await store.get(keys.settings(WORKSPACE))).toBeUndefined();
+    },
+  );
 
   it('checks the repository of the page, never one named in the payload', async () => {
     const store = await seededStore();
     const asked: string[] = [];
-    const access: AccessChecker = { canReadRepo: async (_c, repo) => (asked.push(repo), false), canWriteRepo: async () => true, canAdminWorkspace: async () => true };
+    const access: AccessChecker = {
+      canReadRepo: async (_c, repo) => (asked.push(repo), false),
+      canWriteRepo: async () => true,
+      canAdminWorkspace: async () => true,
+    };
     const call = hostWith(store, { access });
     const answer = await call<{ error: { code: string } }>('getRepoInsights', { repoUuid: 'someone-else' });
     expect(answer.error.code).toBe('invalid');
@@ -118,26 +146,40 @@ describe('access', () => {
 
   it('a reader sees everything but may not quarantine or change a suggestion, and gets the Jira create screen', async () => {
     const store = await seededStore();
-    const reader: AccessChecker = { canReadRepo: async () => true, canWriteRepo: async () => false, canAdminWorkspace: async () => false };
+    const reader: AccessChecker = {
+      canReadRepo: async () => true,
+      canWriteRepo: async () => false,
+      canAdminWorkspace: async () => false,
+    };
     const tokenHolder = hostWith(store);
     await tokenHolder('saveJiraConnection', VALID_PAYLOADS.saveJiraConnection);
     const jiraCalls = fakeFetch(201, { key: 'OPS-1' });
-    const call = hostWith(store, { access: reader, jira: createJiraGateway({ tokens: tokenStore(TOKEN), fetch: jiraCalls }) });
+    const call = hostWith(store, {
+      access: reader,
+      jira: createJiraGateway({ tokens: tokenStore(TOKEN), fetch: jiraCalls }),
+    });
     expect(await call<RepoReport>('getRepoInsights', {})).toMatchObject({ viewer: { canChange: false } });
-    expect(await tokenHolder<RepoReport>('getRepoInsights', {})).toMatchObject({ viewer: { canChange: true } });
+    expect(await tokenHolder<RepoReport>('getRepoInsights', {})).toMatchObject({
+      viewer: { canChange: true },
+    });
     for (const name of ['setQuarantine', 'setSuggestionStatus'] as const) {
       const answer = await call<{ error: { code: string; message: string } }>(name, VALID_PAYLOADS[name]);
       expect(answer.error).toEqual({ code: 'forbidden', message: expect.stringContaining('write access') });
     }
     expect(await store.getDoc(keys.quarantine(REPO.repoUuid))).toBeUndefined();
-    const jira = await call<{ mode: string }>('createJiraIssue', { subject: { kind: 'test', testId: BROKEN.id } });
+    const jira = await call<{ mode: string }>('createJiraIssue', {
+      subject: { kind: 'test', testId: BROKEN.id },
+    });
     expect(jira.mode).toBe('open-create-screen');
     expect(jiraCalls.calls).toEqual([]);
   });
 
   it('answers invalid for a bad payload', async () => {
     const call = hostWith(await seededStore());
-    const answer = await call<{ error: { code: string; message: string } }>('setQuarantine', { testId: 'x', quarantined: 'yes' });
+    const answer = await call<{ error: { code: string; message: string } }>('setQuarantine', {
+      testId: 'x',
+      quarantined: 'yes',
+    });
     expect(answer.error.code).toBe('invalid');
     expect(answer.error.message).toContain('quarantined');
   });
@@ -161,7 +203,10 @@ describe('setQuarantine', () => {
     const { transport, variables } = variablesTransport();
     const call = hostWith(store, { client: new BitbucketClient({ transport }) });
 
-    expect(await call('setQuarantine', { testId: FLAKY.id, quarantined: true })).toEqual({ testId: FLAKY.id, quarantined: true });
+    expect(await call('setQuarantine', { testId: FLAKY.id, quarantined: true })).toEqual({
+      testId: FLAKY.id,
+      quarantined: true,
+    });
     expect(variables.get(QUARANTINE_VARIABLE)).toBe(JSON.stringify([FLAKY.name]));
     const report = await call<RepoReport>('getRepoInsights', {});
     expect(report.tests.find((t) => t.id === FLAKY.id)?.quarantined).toBe(true);
@@ -170,7 +215,12 @@ describe('setQuarantine', () => {
     expect(variables.get(QUARANTINE_VARIABLE)).toBe('[]');
     expect((await store.getDoc(keys.quarantine(REPO.repoUuid)))?.value.tests).toEqual([]);
     const base = `/repositories/${REPO.workspace}/${REPO.repoSlug}/pipelines_config/variables`;
-    expect(callLog(transport)).toEqual([`GET ${base}?pagelen=100`, `POST ${base}`, `GET ${base}?pagelen=100`, `PUT ${base}/%7B0f0f0f0f-0000-4000-8000-000000000001%7D`]);
+    expect(callLog(transport)).toEqual([
+      `GET ${base}?pagelen=100`,
+      `POST ${base}`,
+      `GET ${base}?pagelen=100`,
+      `PUT ${base}/%7B0f0f0f0f-0000-4000-8000-000000000001%7D`,
+    ]);
   });
 
   it('does not publish when the workspace turned publishing off', async () => {
@@ -180,12 +230,16 @@ describe('setQuarantine', () => {
     const call = hostWith(store, { client: new BitbucketClient({ transport }) });
     await call('setQuarantine', { testId: FLAKY.id, quarantined: true });
     expect(transport.calls).toEqual([]);
-    expect((await store.getDoc(keys.quarantine(REPO.repoUuid)))?.value.tests.map((t) => t.id)).toEqual([FLAKY.id]);
+    expect((await store.getDoc(keys.quarantine(REPO.repoUuid)))?.value.tests.map((t) => t.id)).toEqual([
+      FLAKY.id,
+    ]);
   });
 
   it('answers not-found for a test that never failed here', async () => {
     const call = hostWith(await seededStore());
-    expect(await call('setQuarantine', { testId: 'feedc0ffee', quarantined: true })).toMatchObject({ error: { code: 'not-found' } });
+    expect(await call('setQuarantine', { testId: 'feedc0ffee', quarantined: true })).toMatchObject({
+      error: { code: 'not-found' },
+    });
   });
 });
 
@@ -197,10 +251,15 @@ describe('setSuggestionStatus', () => {
     const flaky = before.suggestions.find((s) => s.kind === 'fix-flaky-test');
     expect(flaky).toBeDefined();
     await call('setSuggestionStatus', { suggestionId: flaky?.id, status: 'in-progress' });
-    await record(store, [{ build: 40, minute: 40 * 60, failed: [BROKEN, FLAKY] }, { build: 40, minute: 40 * 60 + 5, runNumber: 2, failed: [BROKEN] }]);
+    await record(store, [
+      { build: 40, minute: 40 * 60, failed: [BROKEN, FLAKY] },
+      { build: 40, minute: 40 * 60 + 5, runNumber: 2, failed: [BROKEN] },
+    ]);
     const after = await call<RepoReport>('getRepoInsights', {});
     expect(after.suggestions.find((s) => s.id === flaky?.id)?.status).toBe('in-progress');
-    expect(await call('setSuggestionStatus', { suggestionId: 'not-a-suggestion', status: 'done' })).toMatchObject({ error: { code: 'not-found' } });
+    expect(
+      await call('setSuggestionStatus', { suggestionId: 'not-a-suggestion', status: 'done' }),
+    ).toMatchObject({ error: { code: 'not-found' } });
   });
 });
 
@@ -213,7 +272,9 @@ describe('createJiraIssue', () => {
 
   it('tells the admin to set a site when there is none', async () => {
     const call = hostWith(await seededStore());
-    const answer = await call<{ error: { code: string; message: string } }>('createJiraIssue', { subject: { kind: 'test', testId: FLAKY.id } });
+    const answer = await call<{ error: { code: string; message: string } }>('createJiraIssue', {
+      subject: { kind: 'test', testId: FLAKY.id },
+    });
     expect(answer.error.code).toBe('not-configured');
     expect(answer.error.message).toMatch(/Jira site/);
   });
@@ -222,10 +283,14 @@ describe('createJiraIssue', () => {
     const store = await seededStore();
     await jiraSettings(store);
     const call = hostWith(store);
-    const answer = await call<{ mode: string; url: string }>('createJiraIssue', { subject: { kind: 'test', testId: BROKEN.id } });
+    const answer = await call<{ mode: string; url: string }>('createJiraIssue', {
+      subject: { kind: 'test', testId: BROKEN.id },
+    });
     expect(answer.mode).toBe('open-create-screen');
     const url = new URL(answer.url);
-    expect(`${url.origin}${url.pathname}`).toBe('https://acme.atlassian.net/secure/CreateIssueDetails!init.jspa');
+    expect(`${url.origin}${url.pathname}`).toBe(
+      'https://acme.atlassian.net/secure/CreateIssueDetails!init.jspa',
+    );
     expect(url.searchParams.get('summary')).toBe(`Fix broken test ${BROKEN.name}`);
     expect(url.searchParams.get('description')).toContain('acme/shop');
   });
@@ -235,21 +300,36 @@ describe('createJiraIssue', () => {
     await jiraSettings(store);
     const fetch = fakeFetch(201, { id: '10001', key: 'OPS-42' });
     const call = hostWith(store, { jira: createJiraGateway({ tokens: tokenStore(TOKEN), fetch }) });
-    const suggestion = (await call<RepoReport>('getRepoInsights', {})).suggestions.find((s) => s.kind === 'fix-flaky-test');
+    const suggestion = (await call<RepoReport>('getRepoInsights', {})).suggestions.find(
+      (s) => s.kind === 'fix-flaky-test',
+    );
     const answer = await call('createJiraIssue', { subject: { kind: 'suggestion', id: suggestion?.id } });
-    expect(answer).toEqual({ mode: 'created', key: 'OPS-42', url: 'https://acme.atlassian.net/browse/OPS-42' });
+    expect(answer).toEqual({
+      mode: 'created',
+      key: 'OPS-42',
+      url: 'https://acme.atlassian.net/browse/OPS-42',
+    });
     expect(JSON.stringify(answer)).not.toContain(TOKEN);
 
     expect(fetch.calls).toHaveLength(1);
     const sent = fetch.calls[0];
     expect(sent?.url).toBe('https://acme.atlassian.net/rest/api/3/issue');
-    expect(sent?.init.headers.authorization).toBe(`Basic ${Buffer.from(`ops@acme.test:${TOKEN}`).toString('base64')}`);
+    expect(sent?.init.headers.authorization).toBe(
+      `Basic ${Buffer.from(`ops@acme.test:${TOKEN}`).toString('base64')}`,
+    );
     const body = JSON.parse(sent?.init.body ?? '{}') as { fields: Record<string, unknown> };
-    expect(body.fields).toMatchObject({ project: { key: 'OPS' }, issuetype: { name: 'Task' }, summary: suggestion?.title });
+    expect(body.fields).toMatchObject({
+      project: { key: 'OPS' },
+      issuetype: { name: 'Task' },
+      summary: suggestion?.title,
+    });
     expect(body.fields.description).toMatchObject({ type: 'doc', version: 1 });
 
     const after = await call<RepoReport>('getRepoInsights', {});
-    expect(after.suggestions.find((s) => s.id === suggestion?.id)).toMatchObject({ jiraIssueKey: 'OPS-42', status: 'open' });
+    expect(after.suggestions.find((s) => s.id === suggestion?.id)).toMatchObject({
+      jiraIssueKey: 'OPS-42',
+      status: 'open',
+    });
   });
 
   it("answers upstream with Jira's message, never the token", async () => {
@@ -257,8 +337,13 @@ describe('createJiraIssue', () => {
     await jiraSettings(store);
     const fetch = fakeFetch(400, { errorMessages: [], errors: { project: 'valid project is required' } });
     const call = hostWith(store, { jira: createJiraGateway({ tokens: tokenStore(TOKEN), fetch }) });
-    const answer = await call<{ error: { code: string; message: string } }>('createJiraIssue', { subject: { kind: 'test', testId: FLAKY.id } });
-    expect(answer.error).toEqual({ code: 'upstream', message: 'Jira answered 400: project: valid project is required' });
+    const answer = await call<{ error: { code: string; message: string } }>('createJiraIssue', {
+      subject: { kind: 'test', testId: FLAKY.id },
+    });
+    expect(answer.error).toEqual({
+      code: 'upstream',
+      message: 'Jira answered 400: project: valid project is required',
+    });
     expect(JSON.stringify(answer)).not.toContain(TOKEN);
   });
 });
@@ -269,19 +354,30 @@ describe('admin resolvers', () => {
     const tokens = tokenStore();
     const jira: JiraGateway = createJiraGateway({ tokens, fetch: fakeFetch(500, {}) });
     const call = hostWith(store, { jira });
-    expect(await call('saveJiraConnection', VALID_PAYLOADS.saveJiraConnection)).toEqual({ jiraTokenSet: true });
+    expect(await call('saveJiraConnection', VALID_PAYLOADS.saveJiraConnection)).toEqual({
+      jiraTokenSet: true,
+    });
     expect(await tokens.get()).toBe(TOKEN);
     const page = await call<AdminPage>('getAdminPage', {});
     expect(page.jiraTokenSet).toBe(true);
-    expect(page.settings.jira).toEqual({ site: 'acme.atlassian.net', projectKey: 'OPS', email: 'ops@acme.test' });
+    expect(page.settings.jira).toEqual({
+      site: 'acme.atlassian.net',
+      projectKey: 'OPS',
+      email: 'ops@acme.test',
+    });
     expect(JSON.stringify(page)).not.toContain(TOKEN);
-    expect(page.repos).toEqual([expect.objectContaining({ slug: 'shop', monitored: true, flakyTests: 1, brokenTests: 1 })]);
+    expect(page.repos).toEqual([
+      expect.objectContaining({ slug: 'shop', monitored: true, flakyTests: 1, brokenTests: 1 }),
+    ]);
   });
 
   it('keeps the Jira connection when settings are saved', async () => {
     const call = hostWith(await seededStore());
     await call('saveJiraConnection', VALID_PAYLOADS.saveJiraConnection);
-    const saved = await call<{ codeInsights: boolean; jira?: object }>('saveSettings', VALID_PAYLOADS.saveSettings);
+    const saved = await call<{ codeInsights: boolean; jira?: object }>(
+      'saveSettings',
+      VALID_PAYLOADS.saveSettings,
+    );
     expect(saved.codeInsights).toBe(false);
     expect(saved.jira).toEqual({ site: 'acme.atlassian.net', projectKey: 'OPS', email: 'ops@acme.test' });
   });
@@ -295,27 +391,51 @@ describe('admin resolvers', () => {
       return { state: 'running' as const, days, reposDone: 0, reposTotal: 1, pipelinesQueued: 0, startedAt };
     };
     const call = hostWith(store, { queueBackfill, now: () => new Date(clock) });
-    expect(await call('startBackfill', { days: 60 })).toMatchObject({ state: 'running', days: 60, reposTotal: 1 });
+    expect(await call('startBackfill', { days: 60 })).toMatchObject({
+      state: 'running',
+      days: 60,
+      reposTotal: 1,
+    });
     expect(await call('startBackfill', { days: 90 })).toMatchObject({ state: 'running', days: 60 });
     expect(asked).toEqual([[60, NOW.toISOString()]]);
     clock += 7 * 3_600_000;
     // Seven hours in, but a pipeline was imported a minute ago: a long backfill that moves is not stalled.
     const count = keys.backfillCount(REPO.repoUuid);
-    await store.commit([{ kind: 'put', key: count, value: { startedAt: NOW.toISOString(), ingested: 40, at: new Date(clock - 60_000).toISOString() }, expectedVersion: 0 }]);
-    expect(await call('startBackfill', { days: 90 })).toMatchObject({ state: 'running', days: 60, pipelinesIngested: 40 });
+    await store.commit([
+      {
+        kind: 'put',
+        key: count,
+        value: { startedAt: NOW.toISOString(), ingested: 40, at: new Date(clock - 60_000).toISOString() },
+        expectedVersion: 0,
+      },
+    ]);
+    expect(await call('startBackfill', { days: 90 })).toMatchObject({
+      state: 'running',
+      days: 60,
+      pipelinesIngested: 40,
+    });
     expect(asked).toHaveLength(1);
     clock += 7 * 3_600_000;
-    expect(await call<AdminPage>('getAdminPage', {})).toMatchObject({ backfill: { state: 'running', stalled: true } });
+    expect(await call<AdminPage>('getAdminPage', {})).toMatchObject({
+      backfill: { state: 'running', stalled: true },
+    });
     expect(await call('startBackfill', { days: 90 })).toMatchObject({ state: 'running', days: 90 });
     expect(asked).toHaveLength(2);
-    expect(await hostWith(store)('startBackfill', { days: 60 })).toMatchObject({ error: { code: 'not-configured' } });
+    expect(await hostWith(store)('startBackfill', { days: 60 })).toMatchObject({
+      error: { code: 'not-configured' },
+    });
   });
 
   it('marks a backfill that could not be queued as failed, so it can be started again', async () => {
     const store = await seededStore();
-    const call = hostWith(store, { queueBackfill: async () => Promise.reject(new Error('queue unavailable')) });
+    const call = hostWith(store, {
+      queueBackfill: async () => Promise.reject(new Error('queue unavailable')),
+    });
     await expect(call('startBackfill', { days: 30 })).rejects.toThrow('queue unavailable');
-    expect((await store.getDoc(keys.backfill(WORKSPACE)))?.value).toMatchObject({ state: 'failed', message: 'the backfill could not be queued; try again' });
+    expect((await store.getDoc(keys.backfill(WORKSPACE)))?.value).toMatchObject({
+      state: 'failed',
+      message: 'the backfill could not be queued; try again',
+    });
   });
 });
 
@@ -357,12 +477,26 @@ describe('getPullRequestPanel', () => {
   it('reads the same entries whatever the history: 10 or 400 earlier pull-request pipelines', async () => {
     const readsWith = async (earlier: number) => {
       const history = Array.from({ length: earlier }, (_, i) => ({
-        build: 100 + i, minute: 40 * 60 + i, branch: `feature/${i}`, pullRequestId: 100 + (i % 37), failed: i % 3 ? [] : [FRESH],
+        build: 100 + i,
+        minute: 40 * 60 + i,
+        branch: `feature/${i}`,
+        pullRequestId: 100 + (i % 37),
+        failed: i % 3 ? [] : [FRESH],
       }));
-      const store = new MeteredStore(await seededStore([...history, { build: 900, minute: 900 * 60, branch: 'feature/x', pullRequestId: 9, failed: [BROKEN, FRESH] }]));
+      const store = new MeteredStore(
+        await seededStore([
+          ...history,
+          { build: 900, minute: 900 * 60, branch: 'feature/x', pullRequestId: 9, failed: [BROKEN, FRESH] },
+        ]),
+      );
       store.reset();
-      const panel = await createResolverHost({ store, access: localAccess, jira: createJiraGateway({ tokens: tokenStore(), fetch: fakeFetch(500, {}) }), now: () => NOW, workspace: WORKSPACE })
-        .handle('getPullRequestPanel', {}, pr(9)) as PrPanel;
+      const panel = (await createResolverHost({
+        store,
+        access: localAccess,
+        jira: createJiraGateway({ tokens: tokenStore(), fetch: fakeFetch(500, {}) }),
+        now: () => NOW,
+        workspace: WORKSPACE,
+      }).handle('getPullRequestPanel', {}, pr(9))) as PrPanel;
       expect(panel.failingTests).toHaveLength(2);
       return store.stats().reads;
     };

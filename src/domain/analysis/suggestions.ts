@@ -4,7 +4,14 @@
  * survives recomputation. Estimates are deliberately simple and say what they assume in `evidence`.
  */
 import { createHash } from 'node:crypto';
-import type { Impact, Priority, StepReport, Suggestion, SuggestionKind, TestReport } from '../../contract/insights';
+import type {
+  Impact,
+  Priority,
+  StepReport,
+  Suggestion,
+  SuggestionKind,
+  TestReport,
+} from '../../contract/insights';
 import type { FailureStats } from '../failure-stats';
 import type { StepStats } from '../step-stats';
 import type { PipelinesConfig } from './pipelines-config';
@@ -35,7 +42,11 @@ export function suggestionId(kind: SuggestionKind, subject: string): string {
 const r1 = (n: number): number => Math.round(n * 10) / 10;
 const minutes = (seconds: number | undefined): number => (seconds ?? 0) / 60;
 
-function make(kind: SuggestionKind, subject: string, s: Omit<Suggestion, 'id' | 'kind' | 'status' | 'subject'>): Suggestion {
+function make(
+  kind: SuggestionKind,
+  subject: string,
+  s: Omit<Suggestion, 'id' | 'kind' | 'status' | 'subject'>,
+): Suggestion {
   return { id: suggestionId(kind, subject), kind, subject, status: 'open', ...s };
 }
 
@@ -55,7 +66,11 @@ function testSuggestions(input: SuggestionInput, stepByName: Map<string, StepRep
     const stepMinutes = minutes(step?.p50Seconds);
     if (t.classification === 'flaky') {
       const perWeek = t.failures / input.weeks;
-      const impact: Impact = { failedPipelinesPerWeek: r1(perWeek), minutesPerWeek: r1(perWeek * stepMinutes), buildMinutesPerWeek: r1(perWeek * stepMinutes) };
+      const impact: Impact = {
+        failedPipelinesPerWeek: r1(perWeek),
+        minutesPerWeek: r1(perWeek * stepMinutes),
+        buildMinutesPerWeek: r1(perWeek * stepMinutes),
+      };
       out.push(
         make('fix-flaky-test', t.id, {
           title: `Fix or quarantine flaky test ${t.name.slice(0, 120)}`,
@@ -67,7 +82,10 @@ function testSuggestions(input: SuggestionInput, stepByName: Map<string, StepRep
       );
     } else if (t.classification === 'broken' && t.brokenSince) {
       const runsPerWeek = (step?.runs ?? 0) / input.weeks;
-      const impact: Impact = { failedPipelinesPerWeek: r1(runsPerWeek), minutesPerWeek: r1(runsPerWeek * stepMinutes) };
+      const impact: Impact = {
+        failedPipelinesPerWeek: r1(runsPerWeek),
+        minutesPerWeek: r1(runsPerWeek * stepMinutes),
+      };
       out.push(
         make('fix-broken-test', t.id, {
           title: `Fix broken test ${t.name.slice(0, 120)}`,
@@ -91,27 +109,37 @@ function stepSuggestions(input: SuggestionInput, stepByName: Map<string, StepRep
     if (stats.oomKills.count >= SUGGESTION_RULES.oomKillsForMoreMemory) {
       const perWeek = stats.oomKills.count / input.weeks;
       const next = stats.sizeMultiplier >= 2 ? `${stats.sizeMultiplier * 2}x` : '2x';
-      const impact: Impact = { failedPipelinesPerWeek: r1(perWeek), minutesPerWeek: r1(perWeek * minutes(step.p50Seconds)) };
+      const impact: Impact = {
+        failedPipelinesPerWeek: r1(perWeek),
+        minutesPerWeek: r1(perWeek * minutes(step.p50Seconds)),
+      };
       out.push(
         make('increase-step-memory', stats.stepName, {
           title: `Give "${stats.stepName}" more memory (size: ${next})`,
           detail: `Killed for exceeding its memory limit ${stats.oomKills.count} times. A ${next} step has twice the memory and costs twice the build minutes per run, less than rerunning killed runs.`,
           priority: priorityOf(impact),
           impact,
-          evidence: [`${stats.oomKills.count} out-of-memory kills, last at ${stats.oomKills.lastAt ?? 'unknown'}`],
+          evidence: [
+            `${stats.oomKills.count} out-of-memory kills, last at ${stats.oomKills.lastAt ?? 'unknown'}`,
+          ],
         }),
       );
     }
     if (step.regression) {
       const extra = step.regression.recentP50Seconds - step.regression.baselineP50Seconds;
-      const impact: Impact = { minutesPerWeek: r1((extra / 60) * runsPerWeek), buildMinutesPerWeek: r1((extra / 60) * runsPerWeek * stats.sizeMultiplier) };
+      const impact: Impact = {
+        minutesPerWeek: r1((extra / 60) * runsPerWeek),
+        buildMinutesPerWeek: r1((extra / 60) * runsPerWeek * stats.sizeMultiplier),
+      };
       out.push(
         make('step-regression', stats.stepName, {
           title: `"${stats.stepName}" got ${(step.regression.change * 100).toFixed(0)}% slower`,
           detail: `Median ${step.regression.baselineP50Seconds}s → ${step.regression.recentP50Seconds}s${step.regression.firstAffectedPipeline ? `, first slow run in pipeline #${step.regression.firstAffectedPipeline}` : ''}.`,
           priority: priorityOf(impact),
           impact,
-          evidence: [`baseline median ${step.regression.baselineP50Seconds}s, recent median ${step.regression.recentP50Seconds}s`],
+          evidence: [
+            `baseline median ${step.regression.baselineP50Seconds}s, recent median ${step.regression.recentP50Seconds}s`,
+          ],
         }),
       );
     }
@@ -129,7 +157,9 @@ function configSuggestions(input: SuggestionInput, stepByName: Map<string, StepR
     if (!step || seen.has(cs.name)) continue;
     seen.add(cs.name);
     const runsPerWeek = step.runs / input.weeks;
-    const missing = cs.installs.filter((tool) => !cs.caches.some((c) => c.startsWith(tool === 'python' ? 'pip' : tool)));
+    const missing = cs.installs.filter(
+      (tool) => !cs.caches.some((c) => c.startsWith(tool === 'python' ? 'pip' : tool)),
+    );
     if (missing.length && step.p50Seconds) {
       const saved = minutes(step.p50Seconds) * SUGGESTION_RULES.cacheSaving * runsPerWeek;
       const impact: Impact = { minutesPerWeek: r1(saved), buildMinutesPerWeek: r1(saved) };
@@ -139,7 +169,9 @@ function configSuggestions(input: SuggestionInput, stepByName: Map<string, StepR
           detail: `The step installs dependencies without a cache (add \`caches: [${missing.map((m) => (m === 'python' ? 'pip' : m)).join(', ')}]\`).`,
           priority: priorityOf(impact),
           impact,
-          evidence: [`median ${step.p50Seconds}s over ${step.runs} runs; saving assumed ${SUGGESTION_RULES.cacheSaving * 100}% of the step`],
+          evidence: [
+            `median ${step.p50Seconds}s over ${step.runs} runs; saving assumed ${SUGGESTION_RULES.cacheSaving * 100}% of the step`,
+          ],
         }),
       );
     }
@@ -190,9 +222,11 @@ function infrastructureSuggestions(input: SuggestionInput): Suggestion[] {
     const perWeek = count / input.weeks;
     if (perWeek < SUGGESTION_RULES.infraFailuresPerWeek) continue;
     const advice: Record<string, string> = {
-      'docker-rate-limit': 'Authenticate image pulls to Docker Hub (repository variables for the image credentials) or mirror the images.',
+      'docker-rate-limit':
+        'Authenticate image pulls to Docker Hub (repository variables for the image credentials) or mirror the images.',
       network: 'Retry network-bound commands and cache downloads so a network blip does not fail the build.',
-      'system-error': 'Bitbucket system errors: rerun automatically and check status.bitbucket.org when they cluster.',
+      'system-error':
+        'Bitbucket system errors: rerun automatically and check status.bitbucket.org when they cluster.',
       'disk-full': 'Clean build outputs between commands or use a larger step size.',
       runner: 'Check the self-hosted runners: they went offline during runs.',
     };
@@ -210,7 +244,8 @@ function infrastructureSuggestions(input: SuggestionInput): Suggestion[] {
 }
 
 const PRIORITY_ORDER: Record<Priority, number> = { high: 0, medium: 1, low: 2 };
-const weight = (s: Suggestion): number => (s.impact.failedPipelinesPerWeek ?? 0) * 30 + (s.impact.minutesPerWeek ?? 0);
+const weight = (s: Suggestion): number =>
+  (s.impact.failedPipelinesPerWeek ?? 0) * 30 + (s.impact.minutesPerWeek ?? 0);
 
 export function suggest(input: SuggestionInput): Suggestion[] {
   const stepByName = new Map(input.steps.map((s) => [s.name, s]));

@@ -22,9 +22,18 @@ export async function createJiraIssue(
   const settings = await readSettings(deps);
   const jira = { ...deps.jira.defaults, ...settings.jira };
   if (!jira.site) {
-    throw new ResolverError('not-configured', 'No Jira site is set: a workspace admin can set it in Pipeline insights settings, under Jira.');
+    throw new ResolverError(
+      'not-configured',
+      'No Jira site is set: a workspace admin can set it in Pipeline insights settings, under Jira.',
+    );
   }
-  const draft = await draftFor(deps, repo, subject, jira.projectKey ?? '', jira.issueType ?? DEFAULT_ISSUE_TYPE);
+  const draft = await draftFor(
+    deps,
+    repo,
+    subject,
+    jira.projectKey ?? '',
+    jira.issueType ?? DEFAULT_ISSUE_TYPE,
+  );
   if (!jira.email || !jira.projectKey || !(await deps.jira.isConfigured()) || !(await mayWrite())) {
     return { mode: 'open-create-screen', url: createScreenUrl(jira.site, draft) };
   }
@@ -49,17 +58,33 @@ export async function createJiraIssue(
   return { mode: 'created', key: created.key, url: created.url };
 }
 
-async function draftFor(deps: ResolverDeps, repo: RepoRef, subject: JiraSubject, projectKey: string, issueType: string): Promise<JiraIssueDraft> {
+async function draftFor(
+  deps: ResolverDeps,
+  repo: RepoRef,
+  subject: JiraSubject,
+  projectKey: string,
+  issueType: string,
+): Promise<JiraIssueDraft> {
   const report = await repoReport(deps, repo);
   const where = `Repository: ${repo.fullName ?? repo.repoSlug} (https://bitbucket.org/${repo.fullName ?? `${repo.workspace}/${repo.repoSlug}`})`;
   if (subject.kind === 'suggestion') {
     const s = report.suggestions.find((x) => x.id === subject.id);
     if (!s) throw new ResolverError('not-found', 'This suggestion no longer applies to the repository.');
-    return { summary: s.title, description: [s.detail, '', ...s.evidence.map((e) => `- ${e}`), '', where].join('\n'), projectKey, issueType };
+    return {
+      summary: s.title,
+      description: [s.detail, '', ...s.evidence.map((e) => `- ${e}`), '', where].join('\n'),
+      projectKey,
+      issueType,
+    };
   }
   const t = report.tests.find((x) => x.id === subject.testId);
   if (!t) throw new ResolverError('not-found', 'This test has no recorded failure in the last 30 days.');
-  const what = t.classification === 'broken' ? 'Fix broken test' : t.classification === 'flaky' ? 'Fix flaky test' : 'Investigate test';
+  const what =
+    t.classification === 'broken'
+      ? 'Fix broken test'
+      : t.classification === 'flaky'
+        ? 'Fix flaky test'
+        : 'Investigate test';
   return {
     summary: `${what} ${t.name}`,
     description: [

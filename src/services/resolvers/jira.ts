@@ -41,7 +41,10 @@ export class JiraError extends Error {
   }
 }
 
-export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string }) => Promise<{
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body: string },
+) => Promise<{
   status: number;
   text(): Promise<string>;
 }>;
@@ -68,10 +71,13 @@ export function createJiraGateway(deps: { tokens: JiraTokenStore; fetch: FetchLi
           body: JSON.stringify(issuePayload(issue)),
         })
         .catch((error: unknown) => {
-          throw new JiraError(`Jira at ${connection.site} could not be reached: ${error instanceof Error ? error.message : 'network error'}`);
+          throw new JiraError(
+            `Jira at ${connection.site} could not be reached: ${error instanceof Error ? error.message : 'network error'}`,
+          );
         });
       const text = await response.text();
-      if (response.status < 200 || response.status >= 300) throw new JiraError(jiraErrorMessage(response.status, text), response.status);
+      if (response.status < 200 || response.status >= 300)
+        throw new JiraError(jiraErrorMessage(response.status, text), response.status);
       const key = parseKey(text);
       if (!key) throw new JiraError('Jira created the issue but did not answer its key.', response.status);
       return { key, url: `https://${connection.site}/browse/${key}` };
@@ -90,7 +96,9 @@ export function issuePayload(issue: JiraIssueDraft): object {
       description: {
         type: 'doc',
         version: 1,
-        content: lines.map((line) => (line ? { type: 'paragraph', content: [{ type: 'text', text: line }] } : { type: 'paragraph' })),
+        content: lines.map((line) =>
+          line ? { type: 'paragraph', content: [{ type: 'text', text: line }] } : { type: 'paragraph' },
+        ),
       },
     },
   };
@@ -115,9 +123,11 @@ function jiraErrorMessage(status: number, body: string): string {
     if (typeof parsed === 'object' && parsed !== null) {
       const { errorMessages, errors } = parsed as { errorMessages?: unknown; errors?: unknown };
       const parts: string[] = [];
-      if (Array.isArray(errorMessages)) parts.push(...errorMessages.filter((m): m is string => typeof m === 'string'));
+      if (Array.isArray(errorMessages))
+        parts.push(...errorMessages.filter((m): m is string => typeof m === 'string'));
       if (typeof errors === 'object' && errors !== null) {
-        for (const [field, message] of Object.entries(errors)) if (typeof message === 'string') parts.push(`${field}: ${message}`);
+        for (const [field, message] of Object.entries(errors))
+          if (typeof message === 'string') parts.push(`${field}: ${message}`);
       }
       if (parts.length) return `Jira answered ${status}: ${parts.join('; ').slice(0, 500)}`;
     }
