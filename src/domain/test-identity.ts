@@ -34,3 +34,29 @@ export function stepTestId(stepName: string, name: string): string {
     .digest('hex')
     .slice(0, 16);
 }
+
+/**
+ * Where a target field holds fewer characters than a name (a Jira summary, a Code Insights annotation summary), the
+ * name is cut there and the cut is marked, so nobody takes the shown text for the whole name: `abc… (name cut at 3
+ * of 2000 chars)`. Lengths count UTF-16 units, as the APIs do; a surrogate pair is never split. Fits `max` exactly.
+ */
+export function fitText(text: string, max: number, noun = 'name'): string {
+  if (text.length <= max) return text;
+  const mark = (kept: number): string => `\u2026 (${noun} cut at ${kept} of ${text.length} chars)`;
+  let room = Math.max(0, max - mark(max).length);
+  if (/[\ud800-\udbff]/.test(text.charAt(room - 1))) room -= 1;
+  return `${text.slice(0, room)}${mark(room)}`;
+}
+
+const CONTROL_ESCAPES: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/**
+ * Control characters (C0, DEL, C1) written as visible escapes (`\t`, `\u001b`), except those in `keep`: a name that
+ * holds them stays distinguishable from one that does not, and cannot move a terminal's cursor or break a page.
+ */
+export function escapeControls(text: string, keep = ''): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what this makes visible
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) =>
+    keep.includes(c) ? c : (CONTROL_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+  );
+}

@@ -12,6 +12,7 @@ import type {
   TestClassification,
   TestReport,
 } from '../contract/insights';
+import { escapeControls } from '../domain/test-identity';
 import { escapeHtml as esc, safeUrl } from './escape';
 import { cut, duration, pct, round1, savings } from './format';
 import { barChart, horizontalBarChart, lineChart, sparkline } from './svg-charts';
@@ -20,6 +21,14 @@ import { summarise, type PeriodSummary, type ReportPeriod } from './summary';
 /** Display length of names and messages; the full text stays in the title attribute. */
 export const NAME_DISPLAY_CHARS = 160;
 const MAX_TESTS = 200;
+
+/**
+ * A test's name, or a title that holds one: verbatim (every character; whitespace shown as it is, not collapsed),
+ * escaped, control characters other than tab and newline written as escapes, direction from its own content.
+ */
+function name(text: string): string {
+  return `<span class="u n" dir="auto">${esc(escapeControls(text, '\t\n\r'))}</span>`;
+}
 
 /** A user string: escaped, cut to `max` characters (full text in `title`), direction from its own content. */
 function u(text: string, max = NAME_DISPLAY_CHARS): string {
@@ -50,6 +59,7 @@ h2{font-size:1.15rem;margin:2.5rem 0 .75rem;padding-bottom:.25rem;border-bottom:
 h3{font-size:1rem;margin:1.25rem 0 .5rem}
 .meta{color:var(--muted);margin:0}
 .u{unicode-bidi:plaintext;overflow-wrap:anywhere}
+.n{white-space:pre-wrap}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(10.5rem,1fr));gap:.75rem;margin:1rem 0}
 .card{background:var(--panel);border:1px solid var(--line);border-radius:8px;padding:.75rem 1rem}
 .card .label{color:var(--muted);font-size:.8rem;text-transform:uppercase;letter-spacing:.03em}
@@ -219,7 +229,7 @@ function testsTable(tests: TestReport[]): string {
           cell(
             `${lozenge(t.classification, t.classification)}${t.quarantined ? ` ${lozenge('quarantined', 'quarantined')}` : ''}`,
           ),
-          cell(`${u(t.name)}<div class="muted">${u(t.step, 60)}</div>`),
+          cell(`${name(t.name)}<div class="muted">${u(t.step, 60)}</div>`),
           cell(t.flakinessScore.toFixed(2), 'n'),
           cell(`${t.failures}/${t.runs}`, 'n'),
           cell(since(t)),
@@ -259,7 +269,7 @@ function suggestion(s: Suggestion): string {
   const ev = s.evidence.length
     ? `<details><summary>${s.evidence.length} evidence</summary><ul>${s.evidence.map((e) => `<li>${u(e, 300)}</li>`).join('')}</ul></details>`
     : '';
-  return `<div class="suggestion"><h3>${lozenge(s.priority, s.priority)} ${u(s.title, 200)}</h3>
+  return `<div class="suggestion"><h3>${lozenge(s.priority, s.priority)} ${name(s.title)}</h3>
 <p>${u(s.detail, 1000)}</p>
 <p>${saves ? `<span class="savings">Saves ${esc(saves)}</span>` : '<span class="muted">No measured savings</span>'}${s.status !== 'open' ? ` · ${lozenge(s.status, s.status)}` : ''}${jira}</p>${ev}</div>`;
 }
@@ -269,7 +279,7 @@ function summarySection(r: RepoReport, s: PeriodSummary): string {
     ? `<ul>${s.newFlakyTests
         .map(
           (t) =>
-            `<li>${u(t.name)} <span class="muted">— ${u(t.step, 60)}, ${t.failures}/${t.runs} failed, score ${t.flakinessScore.toFixed(2)}${t.flakySince ? `, since #${t.flakySince.pipeline} ${date(t.flakySince.at)}` : ''}</span></li>`,
+            `<li>${name(t.name)} <span class="muted">— ${u(t.step, 60)}, ${t.failures}/${t.runs} failed, score ${t.flakinessScore.toFixed(2)}${t.flakySince ? `, since #${t.flakySince.pipeline} ${date(t.flakySince.at)}` : ''}</span></li>`,
         )
         .join('')}</ul>`
     : '<p class="muted">No new flaky tests.</p>';
@@ -296,7 +306,7 @@ function summarySection(r: RepoReport, s: PeriodSummary): string {
     ? `${total ? `<p class="savings">Together these save ${esc(total)}.</p>` : ''}<ol>${s.topSuggestions
         .map((sg) => {
           const impact = savings(sg.impact);
-          return `<li>${lozenge(sg.priority, sg.priority)} ${u(sg.title, 200)}${impact ? ` <span class="muted">— saves ${esc(impact)}</span>` : ''}</li>`;
+          return `<li>${lozenge(sg.priority, sg.priority)} ${name(sg.title)}${impact ? ` <span class="muted">— saves ${esc(impact)}</span>` : ''}</li>`;
         })
         .join('')}</ol>`
     : '<p class="muted">No open suggestions.</p>';

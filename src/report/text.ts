@@ -3,7 +3,7 @@
  * period (`--period day|week|month`) the health overview leads a summary of what is new or worth acting on.
  */
 import type { RepoReport } from '../contract/insights';
-import { cut, duration, pct, savings } from './format';
+import { cut, duration, nameText, pct, savings } from './format';
 import { summarise, type PeriodSummary, type ReportPeriod } from './summary';
 
 export { duration } from './format';
@@ -40,7 +40,7 @@ function summaryLines(r: RepoReport, s: PeriodSummary): string[] {
   for (const t of s.newFlakyTests) {
     const since = t.flakySince ? `, since #${t.flakySince.pipeline} (${t.flakySince.at.slice(0, 10)})` : '';
     lines.push(
-      `    ${cut(t.name, 90)} — ${cut(t.step, 40)}, ${t.failures}/${t.runs} failed, score ${t.flakinessScore.toFixed(2)}${since}`,
+      `    ${nameText(t.name)} — ${cut(t.step, 40)}, ${t.failures}/${t.runs} failed, score ${t.flakinessScore.toFixed(2)}${since}`,
     );
   }
   lines.push(s.regressions.length ? `  Regressions (${s.regressions.length})` : '  Regressions: none');
@@ -64,7 +64,7 @@ function summaryLines(r: RepoReport, s: PeriodSummary): string[] {
     lines.push(`  Top suggestions${total ? ` — together save ${total}` : ''}`);
     for (const sg of s.topSuggestions) {
       const impact = savings(sg.impact);
-      lines.push(`    [${sg.priority}] ${cut(sg.title, 90)}${impact ? ` — saves ${impact}` : ''}`);
+      lines.push(`    [${sg.priority}] ${nameText(sg.title)}${impact ? ` — saves ${impact}` : ''}`);
     }
   } else lines.push('  Top suggestions: none');
   return lines;
@@ -117,7 +117,7 @@ export function renderText(r: RepoReport, period?: ReportPeriod): string {
           ? `, flaky since #${t.flakySince.pipeline}`
           : '';
       lines.push(
-        `  ${t.classification.toUpperCase().padEnd(7)} ${cut(t.name, 90)}  ${t.failures}/${t.runs} failed, score ${t.flakinessScore.toFixed(2)}${since}${t.quarantined ? ' [quarantined]' : ''}`,
+        `  ${t.classification.toUpperCase().padEnd(7)} ${nameText(t.name)}  ${t.failures}/${t.runs} failed, score ${t.flakinessScore.toFixed(2)}${since}${t.quarantined ? ' [quarantined]' : ''}`,
       );
     }
     if (tests.length > 25) lines.push(`  … and ${tests.length - 25} more`);
@@ -138,7 +138,7 @@ export function renderText(r: RepoReport, period?: ReportPeriod): string {
     for (const s of r.suggestions.slice(0, 10)) {
       const impact = savings(s.impact);
       lines.push(
-        `  [${s.priority}] ${cut(s.title, 100)}${impact ? ` — saves ${impact}` : ''}${s.status !== 'open' ? ` (${s.status})` : ''}`,
+        `  [${s.priority}] ${nameText(s.title)}${impact ? ` — saves ${impact}` : ''}${s.status !== 'open' ? ` (${s.status})` : ''}`,
       );
     }
   }

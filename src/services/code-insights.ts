@@ -9,6 +9,7 @@
  * nobody will read.
  */
 import type { PrFailingTest, PrPanel, PrVerdict } from '../contract/resolvers';
+import { escapeControls, fitText } from '../domain/test-identity';
 import type { Pipeline, RepoRef } from '../domain/types';
 import * as keys from '../storage/keys';
 import type { ServiceContext } from './context';
@@ -18,8 +19,13 @@ import { pullRequestPanel } from './resolvers/pr-panel';
 export const REPORT_ID = 'pipeline-insights-tests';
 export const REPORT_WINDOW_HOURS = 24;
 const MAX_ANNOTATIONS = 1000;
-const MAX_SUMMARY = 450;
-const MAX_DETAILS = 2000;
+/**
+ * Bitbucket refuses longer fields with a 400 ("The summary field cannot contain more than 450 characters", "The
+ * details field cannot contain more than 2000 characters"), seen in
+ * https://github.com/reviewdog/reviewdog/issues/1285 and https://github.com/saibotsivad/bpr-npm-audit/pull/3.
+ */
+export const MAX_SUMMARY = 450;
+export const MAX_DETAILS = 2000;
 const WEB_URL = 'https://bitbucket.org';
 
 export type InsightsResult =
@@ -172,14 +178,19 @@ export function detailsLine(panel: PrPanel, failing: PrFailingTest[]): string {
   return sentences.join(' ');
 }
 
+/**
+ * The test's name verbatim: cut only where the summary's 450 characters end, with the cut marked; the details start
+ * with the whole name (Bitbucket keeps at most 2,000 characters of a name, so it fits unless it has all of them).
+ */
 function annotationOf(t: PrFailingTest, link: string | undefined, hit: boolean): Annotation {
   const label = hit ? 'flaky, passed on rerun' : VERDICT_TEXT[t.verdict];
   const evidence = t.evidence.map((e) => e.detail).join('; ');
+  const name = escapeControls(t.name, '\t\n\r');
   return {
     external_id: `${REPORT_ID}-${t.testId}`,
     annotation_type: 'BUG',
-    summary: clip(`${label}: ${plain(t.name)}`, MAX_SUMMARY),
-    details: clip(`Step "${plain(t.step)}". ${evidence}`, MAX_DETAILS),
+    summary: `${label}: ${fitText(name, MAX_SUMMARY - label.length - 2)}`,
+    details: fitText(`${name}\n\nStep "${plain(t.step)}". ${evidence}`, MAX_DETAILS, 'details'),
     result: hit ? 'PASSED' : t.verdict === 'new' || t.verdict === 'broken-on-default' ? 'FAILED' : 'IGNORED',
     severity: hit
       ? 'LOW'

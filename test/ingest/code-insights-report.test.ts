@@ -86,6 +86,38 @@ describe('the Code Insights report', () => {
     expect(dataOf(built)['Flaky tests hit, passed on rerun']).toBe(1);
   });
 
+  it('carries each name verbatim, cut with a visible mark only where the summary ends, whole in the details', () => {
+    const spaced = 'Checkout ›  charges the card\tonce ';
+    const long = `Parameterised.${'case with a very long parameter list '.repeat(13)}end`;
+    const longest = `Longest.${'x'.repeat(1992)}`;
+    const built = buildReport(
+      REPO,
+      aPrPanel({
+        failingTests: [
+          aPrFailingTest({ testId: 'a', name: spaced }),
+          aPrFailingTest({ testId: 'b', name: long }),
+          aPrFailingTest({ testId: 'c', name: longest }),
+        ],
+      }),
+      9,
+    );
+    const [a, b, c] = built.annotations;
+    expect(a?.summary).toBe(`new: ${spaced}`);
+    expect(a?.details.startsWith(`${spaced}\n\nStep "Unit tests".`)).toBe(true);
+    // 498 characters: whole in the details, cut in the 450-character summary with the cut said.
+    expect(long).toHaveLength(498);
+    expect(b?.summary).toHaveLength(450);
+    expect(b?.summary).toMatch(/^new: Parameterised\.case with .*… \(name cut at \d+ of 498 chars\)$/);
+    expect(long.startsWith((b?.summary ?? '').slice('new: '.length, (b?.summary ?? '').indexOf('…')))).toBe(
+      true,
+    );
+    expect(b?.details.startsWith(`${long}\n\n`)).toBe(true);
+    // 2,000 characters fill the details on their own: cut there too, and marked.
+    expect(longest).toHaveLength(2000);
+    expect(c?.details).toHaveLength(2000);
+    expect(c?.details).toMatch(/^Longest\.x+… \(details cut at \d+ of \d+ chars\)$/);
+  });
+
   it('keeps hostile names within the API limits and at most 1,000 annotations', () => {
     const hostile = aPrFailingTest({
       name: `<script>alert(1)</script>\u0000\u001b[31m${'\u202e'.repeat(10_000)}`,

@@ -31,17 +31,18 @@ describe('renderHtml', () => {
     expect(html).toContain('href="https://bitbucket.org/acme/checkout-service/pipelines/results/1410"');
   });
 
-  it('cuts long names for display and keeps the full name in a title attribute', () => {
-    const display = html.match(
-      /<span class="u" dir="auto" title="LongNameTest\.a+">(LongNameTest\.a+…)<\/span>/,
+  it('shows each name whole, with its whitespace preserved and control characters as escapes', () => {
+    expect(LONG_NAME).toHaveLength(2000);
+    expect(html).toContain(`<span class="u n" dir="auto">${LONG_NAME}</span>`);
+    expect(html).toMatch(/\.n\{white-space:pre-wrap\}/);
+    const spaced = renderHtml(
+      aFullReport({ tests: [{ ...report.tests[0]!, name: 'Spaced  out\tand\u0007belled' }] }),
     );
-    expect(display).not.toBeNull();
-    expect(display?.[1]).toHaveLength(160);
-    expect(html).toContain(`title="${LONG_NAME}"`);
+    expect(spaced).toContain('<span class="u n" dir="auto">Spaced  out\tand\\u0007belled</span>');
   });
 
   it('isolates right-to-left text with dir=auto and plaintext bidi', () => {
-    expect(html).toContain(`<span class="u" dir="auto">${RTL_NAME}</span>`);
+    expect(html).toContain(`<span class="u n" dir="auto">${RTL_NAME}</span>`);
     expect(html).toMatch(/\.u\{unicode-bidi:plaintext/);
   });
 

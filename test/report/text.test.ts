@@ -24,12 +24,21 @@ describe('renderText', () => {
     expect(text).toContain('[high] Cache the Docker layers — saves 90 min/week (done)');
   });
 
-  it('cuts long names and keeps control characters out of the terminal', () => {
+  it('shows each name whole and verbatim, with control characters written as escapes, never sent to the terminal', () => {
+    const evil = `Evil\u001b[31mTest  with\ttab ${'x'.repeat(1980)}`;
     const text = renderText(
-      aFullReport({ tests: [{ ...report.tests[0]!, name: `Evil\u001b[31mTest ${'x'.repeat(500)}` }] }),
+      aFullReport({
+        tests: [
+          { ...report.tests[0]!, name: evil },
+          { ...report.tests[0]!, id: 'two', name: 'Spaced  out' },
+          { ...report.tests[0]!, id: 'one', name: 'Spaced out' },
+        ],
+      }),
     );
     expect(text).not.toContain('\u001b');
-    expect(text).toContain(`Evil [31mTest ${'x'.repeat(90 - 15)}…`);
+    expect(text).toContain(`Evil\\u001b[31mTest  with\\ttab ${'x'.repeat(1980)}  `);
+    expect(text).toContain(' Spaced  out  ');
+    expect(text).toContain(' Spaced out  ');
   });
 
   it('leads with the period summary', () => {

@@ -16,6 +16,7 @@ import {
 import * as keys from '../../src/storage/keys';
 import { MeteredStore } from '../../src/storage/metered-store';
 import type { SqliteStore } from '../../src/storage/sqlite-store';
+import { stepTestId } from '../../src/domain/test-identity';
 import { callLog, json, ScriptedTransport } from '../support/scripted-transport';
 import { BROKEN, caller, FLAKY, FRESH, NOW, record, REPO, seededStore, WORKSPACE } from './resolver-fixtures';
 
@@ -240,6 +241,78 @@ describe('setQuarantine', () => {
     expect(await call('setQuarantine', { testId: 'feedc0ffee', quarantined: true })).toMatchObject({
       error: { code: 'not-found' },
     });
+  });
+});
+
+describe('names published verbatim', () => {
+  const named = (name: string) => ({ name, id: stepTestId('Unit tests', name) });
+  const SPACED = named('checkout.spec.ts ›  pays\tonce ');
+  const LONG = named(
+    `checkout.spec.ts › pays with ${'a card whose holder has a very long name, '.repeat(47)}`.slice(0, 1990),
+  );
+
+  it('publishes quarantined names byte for byte as the test runner reports them', async () => {
+    const store = await seededStore([{ build: 31, minute: 31 * 60, failed: [SPACED, LONG] }]);
+    const { transport, variables } = variablesTransport();
+    const call = hostWith(store, { client: new BitbucketClient({ transport }) });
+    await call('setQuarantine', { testId: SPACED.id, quarantined: true });
+    await call('setQuarantine', { testId: LONG.id, quarantined: true });
+    expect(LONG.name).toHaveLength(1990);
+    expect(JSON.parse(variables.get(QUARANTINE_VARIABLE) ?? '') as unknown).toEqual([SPACED.name, LONG.name]);
+    const report = await call<RepoReport>('getRepoInsights', {});
+    expect(
+      report.tests
+        .filter((t) => t.quarantined)
+        .map((t) => t.name)
+        .sort(),
+    ).toEqual([SPACED.name, LONG.name].sort());
+  });
+
+  it('refuses a quarantine the variable cannot carry, saying so, and never cuts a name to fit', async () => {
+    const tests = Array.from({ length: 70 }, (_, i) => named(`${String(i).padStart(3, '0')} ${LONG.name}`));
+    const attempts = Array.from({ length: 7 }, (_, a) => ({
+      build: 31 + a,
+      minute: (31 + a) * 60,
+      failed: tests.slice(a * 10, a * 10 + 10),
+    }));
+    const store = await seededStore(attempts);
+    const { transport, variables } = variablesTransport();
+    const call = hostWith(store, { client: new BitbucketClient({ transport }) });
+    const refusals: string[] = [];
+    for (const t of tests) {
+      const answer = await call<{ error?: { code: string; message: string } }>('setQuarantine', {
+        testId: t.id,
+        quarantined: true,
+      });
+      if (answer.error) refusals.push(answer.error.message);
+    }
+    expect(refusals.length).toBeGreaterThan(0);
+    expect(refusals[0]).toMatch(
+      /^Not quarantined: with this test the PIPELINE_INSIGHTS_QUARANTINE variable would hold [\d,]+ bytes of test names, over the 131,042 a pipeline step can take/,
+    );
+    const published = JSON.parse(variables.get(QUARANTINE_VARIABLE) ?? '') as string[];
+    expect(published).toEqual(tests.slice(0, published.length).map((t) => t.name));
+    expect(published.length + refusals.length).toBe(70);
+    expect(Buffer.byteLength(variables.get(QUARANTINE_VARIABLE) ?? '')).toBeLessThanOrEqual(131_042);
+  });
+
+  it('cuts a name in the 250-character Jira summary with a visible mark, and keeps it whole in the description', async () => {
+    const store = await seededStore([{ build: 31, minute: 31 * 60, failed: [LONG] }]);
+    await store.set(keys.settings(WORKSPACE), {
+      ...SETTINGS,
+      jira: { site: 'acme.atlassian.net', projectKey: 'OPS', email: 'ops@acme.test' },
+    });
+    const fetch = fakeFetch(201, { id: '10001', key: 'OPS-43' });
+    const call = hostWith(store, { jira: createJiraGateway({ tokens: tokenStore(TOKEN), fetch }) });
+    await call('createJiraIssue', { subject: { kind: 'test', testId: LONG.id } });
+    const body = JSON.parse(fetch.calls[0]?.init.body ?? '{}') as {
+      fields: { summary: string; description: { content: { content?: { text: string }[] }[] } };
+    };
+    expect(body.fields.summary).toHaveLength(250);
+    expect(body.fields.summary).toMatch(
+      /^Investigate test checkout\.spec\.ts › pays with a card .*… \(name cut at \d+ of 1990 chars\)$/,
+    );
+    expect(body.fields.description.content[0]?.content?.[0]?.text).toBe(`Test: ${LONG.name}`);
   });
 });
 

@@ -73,7 +73,7 @@ function testSuggestions(input: SuggestionInput, stepByName: Map<string, StepRep
       };
       out.push(
         make('fix-flaky-test', t.id, {
-          title: `Fix or quarantine flaky test ${t.name.slice(0, 120)}`,
+          title: `Fix or quarantine flaky test ${t.name}`,
           detail: `Failed ${t.failures} of ${t.runs} runs (flakiness ${(t.flakinessScore * 100).toFixed(0)}%). Each failure costs a rerun of "${t.step}".`,
           priority: priorityOf(impact),
           impact,
@@ -88,7 +88,7 @@ function testSuggestions(input: SuggestionInput, stepByName: Map<string, StepRep
       };
       out.push(
         make('fix-broken-test', t.id, {
-          title: `Fix broken test ${t.name.slice(0, 120)}`,
+          title: `Fix broken test ${t.name}`,
           detail: `Failing on every run of "${t.step}" since commit ${t.brokenSince.commit.slice(0, 12)} (pipeline #${t.brokenSince.pipeline}).`,
           priority: 'high',
           impact,

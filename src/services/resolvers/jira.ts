@@ -5,6 +5,8 @@
  * https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/#api-rest-api-3-issue-post
  */
 
+import { fitText } from '../../domain/test-identity';
+
 export interface JiraIssueDraft {
   summary: string;
   description: string;
@@ -50,8 +52,11 @@ export type FetchLike = (
 }>;
 
 export const DEFAULT_ISSUE_TYPE = 'Task';
-const MAX_SUMMARY = 250;
+/** Jira refuses a summary over 255 characters; a few are kept in reserve. */
+export const MAX_SUMMARY = 250;
 const MAX_DESCRIPTION = 30_000;
+/** The create screen's whole URL must stay usable in a browser: its description is cut well below URL length limits. */
+const MAX_SCREEN_DESCRIPTION = 1500;
 
 export function createJiraGateway(deps: { tokens: JiraTokenStore; fetch: FetchLike }): JiraGateway {
   return {
@@ -87,12 +92,12 @@ export function createJiraGateway(deps: { tokens: JiraTokenStore; fetch: FetchLi
 
 /** The REST v3 body: the description in Atlassian Document Format, one paragraph per line. */
 export function issuePayload(issue: JiraIssueDraft): object {
-  const lines = issue.description.slice(0, MAX_DESCRIPTION).split('\n');
+  const lines = fitText(issue.description, MAX_DESCRIPTION, 'description').split('\n');
   return {
     fields: {
       project: { key: issue.projectKey },
       issuetype: { name: issue.issueType },
-      summary: issue.summary.slice(0, MAX_SUMMARY),
+      summary: fitText(issue.summary, MAX_SUMMARY, 'summary'),
       description: {
         type: 'doc',
         version: 1,
@@ -109,9 +114,8 @@ export function createScreenUrl(site: string, issue: JiraIssueDraft, projectId =
   const params = new URLSearchParams({
     pid: projectId,
     issuetype: '',
-    summary: issue.summary.slice(0, MAX_SUMMARY),
-    // The whole URL must stay usable in a browser: the description is cut well below URL length limits.
-    description: issue.description.slice(0, 1500),
+    summary: fitText(issue.summary, MAX_SUMMARY, 'summary'),
+    description: fitText(issue.description, MAX_SCREEN_DESCRIPTION, 'description'),
   });
   return `https://${site}/secure/CreateIssueDetails!init.jspa?${params.toString()}`;
 }

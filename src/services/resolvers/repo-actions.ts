@@ -12,9 +12,21 @@ import { ResolverError } from './errors';
 import type { ResolverDeps } from './host';
 
 export const QUARANTINE_VARIABLE = 'PIPELINE_INSIGHTS_QUARANTINE';
+/**
+ * The most bytes the variable's value may hold. A step gets the variable as one environment string
+ * (`PIPELINE_INSIGHTS_QUARANTINE=<value>`), and Linux refuses to start a program whose single environment string is
+ * over MAX_ARG_STRLEN (131,072 bytes, "Argument list too long"): a bigger value would break every command of every
+ * step. Bitbucket documents no limit of its own for a variable's value (unverified: a smaller one would answer an
+ * error, shown as such). A quarantine that would not fit is refused, so the variable always holds every quarantined
+ * name whole, never a cut or silently shortened list.
+ */
+export const QUARANTINE_VARIABLE_MAX_BYTES = 131_072 - Buffer.byteLength(`${QUARANTINE_VARIABLE}=`) - 1;
 export const REPORT_WINDOW_DAYS = 30;
 const WEB_URL = 'https://bitbucket.org';
 const MAX_QUARANTINED = 200;
+
+/** The variable's value: the quarantined names, verbatim, as a JSON list. */
+export const quarantineVariableValue = (names: string[]): string => JSON.stringify(names);
 
 export async function readSettings(deps: ResolverDeps): Promise<WorkspaceSettings> {
   return { ...DEFAULT_SETTINGS, ...(await deps.store.get(keys.settings(deps.workspace))) };
@@ -60,6 +72,14 @@ export async function setQuarantine(
         'invalid',
         `At most ${MAX_QUARANTINED} tests can be quarantined in a repository.`,
       );
+    const bytes = Buffer.byteLength(quarantineVariableValue(next.map((t) => t.name)));
+    if (p.quarantined && bytes > QUARANTINE_VARIABLE_MAX_BYTES) {
+      throw new ResolverError(
+        'invalid',
+        `Not quarantined: with this test the ${QUARANTINE_VARIABLE} variable would hold ${bytes.toLocaleString('en')} bytes of test names, ` +
+          `over the ${QUARANTINE_VARIABLE_MAX_BYTES.toLocaleString('en')} a pipeline step can take. Unquarantine a test first.`,
+      );
+    }
     names = next.map((t) => t.name);
     return [{ kind: 'put', key: docKey, value: { tests: next }, expectedVersion: current?.version ?? 0 }];
   });
@@ -73,8 +93,16 @@ export async function setQuarantine(
  */
 async function publishQuarantine(deps: ResolverDeps, repo: RepoRef, names: string[]): Promise<void> {
   if (!deps.client || !(await readSettings(deps)).publishQuarantine) return;
+  const value = quarantineVariableValue(names);
+  if (Buffer.byteLength(value) > QUARANTINE_VARIABLE_MAX_BYTES) {
+    throw new ResolverError(
+      'invalid',
+      `The quarantine is saved, but ${QUARANTINE_VARIABLE} was not updated: its ${names.length} names take ${Buffer.byteLength(value).toLocaleString('en')} bytes, ` +
+        `over the ${QUARANTINE_VARIABLE_MAX_BYTES.toLocaleString('en')} a pipeline step can take. Unquarantine tests until they fit.`,
+    );
+  }
   try {
-    await deps.client.setPipelineVariable(repo, QUARANTINE_VARIABLE, JSON.stringify(names));
+    await deps.client.setPipelineVariable(repo, QUARANTINE_VARIABLE, value);
   } catch (error) {
     if (!(error instanceof BitbucketError)) throw error;
     throw new ResolverError(

@@ -8,7 +8,7 @@ import { formatPercent } from '../format';
 import { EvidenceList } from './evidence-list';
 import { VERDICT, VerdictLozenge } from './labels';
 import { cellKey } from './table-keys';
-import { UntrustedText } from './untrusted-text';
+import { TestNameText } from './untrusted-text';
 
 const URGENCY: Record<PrVerdict, number> = {
   new: 0,
@@ -40,12 +40,7 @@ export function PrFailingTests({ tests, caption }: { tests: PrFailingTest[]; cap
 }
 
 function TestCell({ test }: { test: PrFailingTest }) {
-  return (
-    <Stack space="space.025">
-      <UntrustedText text={test.name} weight="medium" />
-      <UntrustedText text={`Step: ${test.step}`} size="small" />
-    </Stack>
-  );
+  return <TestNameText name={test.name} step={test.step} />;
 }
 
 function VerdictCell({ test }: { test: PrFailingTest }) {

@@ -11,7 +11,7 @@ import { EvidenceList } from './evidence-list';
 import { JiraAction } from './jira-action';
 import { ClassificationLozenge, QuarantinedLozenge } from './labels';
 import { cellKey, timeKey } from './table-keys';
-import { UntrustedText } from './untrusted-text';
+import { TestNameText } from './untrusted-text';
 
 export interface TestsTableProps {
   tests: TestReport[];
@@ -76,12 +76,7 @@ export function TestsTable(props: TestsTableProps) {
 }
 
 function TestName({ test }: { test: TestReport }) {
-  return (
-    <Stack space="space.025">
-      <UntrustedText text={test.name} weight="medium" />
-      <UntrustedText text={`Step: ${test.step}`} size="small" />
-    </Stack>
-  );
+  return <TestNameText name={test.name} step={test.step} />;
 }
 
 function TestLabels({ test, quarantined }: { test: TestReport; quarantined: boolean }) {
