@@ -29,7 +29,13 @@ export interface PipelineHealth extends PipelineCounts {
   /** Build minutes spent per successful deployment pipeline. */
   buildMinutesPerSuccessfulDeployment?: number;
   /** Per ISO week (Monday, `YYYY-MM-DD`): runs, success rate, median duration, build minutes. */
-  weekly: { week: string; runs: number; successRate?: number; medianDurationSeconds?: number; buildMinutes: number }[];
+  weekly: {
+    week: string;
+    runs: number;
+    successRate?: number;
+    medianDurationSeconds?: number;
+    buildMinutes: number;
+  }[];
 }
 
 export interface StepDurationTrendPoint {
@@ -187,7 +193,11 @@ export interface RepoReport {
   suggestions: Suggestion[];
   criticalPath?: CriticalPath;
   /** Ingestion state: when the last pipeline was recorded, whether a backfill runs. */
-  ingestion: { lastRecordedAt?: string; attempts: number; backfill?: { state: 'running' | 'done'; done: number; total?: number } };
+  ingestion: {
+    lastRecordedAt?: string;
+    attempts: number;
+    backfill?: { state: 'running' | 'done'; done: number; total?: number };
+  };
   /** In the app only: what the calling user may change (quarantine, suggestion status need write access). */
   viewer?: { canChange: boolean };
 }

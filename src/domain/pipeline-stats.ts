@@ -91,7 +91,8 @@ function applyRecovery(s: RecoveryState, r: PipelineRunRecord): RecoveryState {
   if (red && !s.redSince) next.redSince = { at: r.createdOn, buildNumber: r.buildNumber };
   if (!red && s.redSince) {
     const end = r.completedOn ?? r.createdOn;
-    next.totalRecoveryHours = s.totalRecoveryHours + Math.max(0, Date.parse(end) - Date.parse(s.redSince.at)) / 3.6e6;
+    next.totalRecoveryHours =
+      s.totalRecoveryHours + Math.max(0, Date.parse(end) - Date.parse(s.redSince.at)) / 3.6e6;
     next.recoveries = s.recoveries + 1;
     delete next.redSince;
   }
@@ -108,7 +109,8 @@ export function applyRunToPipelineStats(stats: PipelineStats, r: PipelineRunReco
     weeks.sort((x, y) => x.week.localeCompare(y.week));
   }
   Object.assign(w, addCounters(w, r));
-  if (r.durationSeconds !== undefined && r.result !== 'STOPPED') w.duration = addToHistogram(w.duration, r.durationSeconds);
+  if (r.durationSeconds !== undefined && r.result !== 'STOPPED')
+    w.duration = addToHistogram(w.duration, r.durationSeconds);
   const branches = r.branch
     ? [r.branch, ...stats.branches.filter((b) => b !== r.branch)].slice(0, 50)
     : stats.branches;
@@ -116,7 +118,10 @@ export function applyRunToPipelineStats(stats: PipelineStats, r: PipelineRunReco
     totals: addCounters(stats.totals, r),
     weeks: weeks.slice(-WEEKS_KEPT),
     recovery: applyRecovery(stats.recovery, r),
-    lastRecordedAt: !stats.lastRecordedAt || (r.completedOn ?? r.createdOn) > stats.lastRecordedAt ? (r.completedOn ?? r.createdOn) : stats.lastRecordedAt,
+    lastRecordedAt:
+      !stats.lastRecordedAt || (r.completedOn ?? r.createdOn) > stats.lastRecordedAt
+        ? (r.completedOn ?? r.createdOn)
+        : stats.lastRecordedAt,
     branches,
     latestRun: !stats.latestRun || r.createdOn >= stats.latestRun.createdOn ? r : stats.latestRun,
   };

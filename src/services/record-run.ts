@@ -7,7 +7,11 @@ import type { Store } from '../storage/store';
 import { commitWithRetry } from './commit-with-retry';
 import type { RecordOptions, RecordOutcome } from './record-attempt';
 
-export async function recordRun(store: Store, r: PipelineRunRecord, opts: RecordOptions): Promise<RecordOutcome> {
+export async function recordRun(
+  store: Store,
+  r: PipelineRunRecord,
+  opts: RecordOptions,
+): Promise<RecordOutcome> {
   const ttlSeconds = opts.retentionDays * 86_400;
   const markKey = keys.runMark(r.repoUuid, r.pipelineUuid, r.runNumber);
   const statsKey = keys.pipelineStats(r.repoUuid);

@@ -19,7 +19,13 @@ import { suggest } from '../domain/analysis/suggestions';
 import type { FailureStats } from '../domain/failure-stats';
 import { emptyFailureStats } from '../domain/failure-stats';
 import { currentView } from '../domain/flakiness/test-view';
-import { DEFAULT_DETECTOR_CONFIG, type DetectorConfig, type Evidence, type StepTrack, type TestState } from '../domain/flakiness/types';
+import {
+  DEFAULT_DETECTOR_CONFIG,
+  type DetectorConfig,
+  type Evidence,
+  type StepTrack,
+  type TestState,
+} from '../domain/flakiness/types';
 import { mergeHistograms, quantile, type Histogram } from '../domain/histogram';
 import { emptyPipelineStats, type PipelineStats, type PipelineWeek } from '../domain/pipeline-stats';
 import type { StepStats } from '../domain/step-stats';
@@ -73,7 +79,9 @@ function health(stats: PipelineStats, sinceWeek: string): PipelineHealth {
     ...(stats.recovery.recoveries > 0
       ? { mttrHours: Math.round((stats.recovery.totalRecoveryHours / stats.recovery.recoveries) * 10) / 10 }
       : {}),
-    ...(deployments > 0 ? { buildMinutesPerSuccessfulDeployment: Math.round(buildMinutes / deployments) } : {}),
+    ...(deployments > 0
+      ? { buildMinutesPerSuccessfulDeployment: Math.round(buildMinutes / deployments) }
+      : {}),
     weekly: weeks.map((w) => {
       const m = quantile(w.duration, 0.5);
       const fin = w.runs - w.stopped;
@@ -108,7 +116,8 @@ function failureSection(stats: FailureStats, o: ReportOptions, sinceWeek: string
     }));
   const byCategory = new Map<FailureCategory, number>();
   for (const w of stats.weeks.filter((x) => x.week >= sinceWeek)) {
-    for (const [c, n] of Object.entries(w.byCategory) as [FailureCategory, number][]) byCategory.set(c, (byCategory.get(c) ?? 0) + n);
+    for (const [c, n] of Object.entries(w.byCategory) as [FailureCategory, number][])
+      byCategory.set(c, (byCategory.get(c) ?? 0) + n);
   }
   const total = [...byCategory.values()].reduce((a, b) => a + b, 0);
   return {
@@ -126,7 +135,11 @@ function failureSection(stats: FailureStats, o: ReportOptions, sinceWeek: string
         ...(f.message ? { message: f.message } : {}),
         count: f.count,
         lastSeenAt: f.lastSeenAt,
-        examples: f.examples.map((e) => ({ pipeline: e.buildNumber, step: e.step, ...(resultUrl(o, e.buildNumber) ? { url: resultUrl(o, e.buildNumber) } : {}) })),
+        examples: f.examples.map((e) => ({
+          pipeline: e.buildNumber,
+          step: e.step,
+          ...(resultUrl(o, e.buildNumber) ? { url: resultUrl(o, e.buildNumber) } : {}),
+        })),
       })),
   };
 }
@@ -194,20 +207,34 @@ function testReport(
   };
 }
 
-async function loadTests(store: Store, o: ReportOptions, steps: { id: string; name: string }[], quarantined: Set<string>): Promise<TestReport[]> {
+async function loadTests(
+  store: Store,
+  o: ReportOptions,
+  steps: { id: string; name: string }[],
+  quarantined: Set<string>,
+): Promise<TestReport[]> {
   const repo = o.repo.repoUuid;
   const tracks = await store.getDocs(steps.map((s) => keys.stepTrack(repo, s.name)));
   const indexes = await store.getDocs(steps.map((s) => keys.testIndex(repo, s.name)));
   const candidates: { id: string; step: string; lastFailureAt?: string; interesting: boolean }[] = [];
   for (const s of steps) {
     for (const t of indexes.get(keys.testIndex(repo, s.name))?.value.tests ?? []) {
-      candidates.push({ id: t.id, step: s.name, lastFailureAt: t.lastFailureAt, interesting: t.label !== 'healthy' || quarantined.has(t.id) });
+      candidates.push({
+        id: t.id,
+        step: s.name,
+        lastFailureAt: t.lastFailureAt,
+        interesting: t.label !== 'healthy' || quarantined.has(t.id),
+      });
     }
   }
   const since = o.since.toISOString();
   const chosen = candidates
     .filter((c) => c.interesting || (c.lastFailureAt ?? '') >= since)
-    .sort((a, b) => Number(b.interesting) - Number(a.interesting) || (b.lastFailureAt ?? '').localeCompare(a.lastFailureAt ?? ''))
+    .sort(
+      (a, b) =>
+        Number(b.interesting) - Number(a.interesting) ||
+        (b.lastFailureAt ?? '').localeCompare(a.lastFailureAt ?? ''),
+    )
     .slice(0, MAX_TESTS);
   const out: TestReport[] = [];
   for (let i = 0; i < chosen.length; i += 25) {
@@ -240,7 +267,9 @@ export async function buildRepoReport(store: Store, o: ReportOptions): Promise<R
   const failureStats = failureDoc?.value ?? emptyFailureStats();
   const steps = catalogDoc?.value.steps ?? [];
   const stepDocs = await store.getDocs(steps.map((s) => keys.stepStats(repo, s.name)));
-  const stepStats = steps.map((s) => stepDocs.get(keys.stepStats(repo, s.name))?.value).filter((s): s is StepStats => !!s);
+  const stepStats = steps
+    .map((s) => stepDocs.get(keys.stepStats(repo, s.name))?.value)
+    .filter((s): s is StepStats => !!s);
   const stepReports = stepStats.map((s) => stepReport(s, sinceWeek)).filter((s) => s.runs > 0);
   const quarantined = new Set((quarantineDoc?.value.tests ?? []).map((t) => t.id));
   const tests = await loadTests(store, o, steps, quarantined);
@@ -249,7 +278,15 @@ export async function buildRepoReport(store: Store, o: ReportOptions): Promise<R
   const suggestions = await withStatuses(
     store,
     repo,
-    suggest({ steps: stepReports, stepStats, tests, failures: failureStats, weeks, config: configEntry?.config, defaultBranch: o.repo.defaultBranch }),
+    suggest({
+      steps: stepReports,
+      stepStats,
+      tests,
+      failures: failureStats,
+      weeks,
+      config: configEntry?.config,
+      defaultBranch: o.repo.defaultBranch,
+    }),
   );
   const path = pipelineStats.latestRun ? criticalPath(pipelineStats.latestRun) : undefined;
   return {
@@ -262,14 +299,22 @@ export async function buildRepoReport(store: Store, o: ReportOptions): Promise<R
       ...(o.repo.fullName ? { fullName: o.repo.fullName } : {}),
       ...(o.repo.defaultBranch ? { defaultBranch: o.repo.defaultBranch } : {}),
     },
-    window: { since: o.since.toISOString(), until: o.until.toISOString(), ...(o.branch ? { branch: o.branch } : {}), branches: pipelineStats.branches },
+    window: {
+      since: o.since.toISOString(),
+      until: o.until.toISOString(),
+      ...(o.branch ? { branch: o.branch } : {}),
+      branches: pipelineStats.branches,
+    },
     pipelines: health(pipelineStats, sinceWeek),
     steps: stepReports,
     ...failures,
     tests,
     suggestions,
     ...(path ? { criticalPath: path } : {}),
-    ingestion: { ...(pipelineStats.lastRecordedAt ? { lastRecordedAt: pipelineStats.lastRecordedAt } : {}), attempts: stepStats.reduce((n, s) => n + s.runs, 0) },
+    ingestion: {
+      ...(pipelineStats.lastRecordedAt ? { lastRecordedAt: pipelineStats.lastRecordedAt } : {}),
+      attempts: stepStats.reduce((n, s) => n + s.runs, 0),
+    },
   };
 }
 
@@ -285,7 +330,12 @@ async function withStatuses(store: Store, repo: string, suggestions: Suggestion[
   return suggestions.map((s) => {
     const st = states.get(s.id);
     return st
-      ? { ...s, status: st.status, ...(st.jiraIssueKey ? { jiraIssueKey: st.jiraIssueKey } : {}), ...(st.jiraIssueUrl ? { jiraIssueUrl: st.jiraIssueUrl } : {}) }
+      ? {
+          ...s,
+          status: st.status,
+          ...(st.jiraIssueKey ? { jiraIssueKey: st.jiraIssueKey } : {}),
+          ...(st.jiraIssueUrl ? { jiraIssueUrl: st.jiraIssueUrl } : {}),
+        }
       : s;
   });
 }
