@@ -70,8 +70,7 @@ export interface AdminPage {
 }
 
 export type JiraResult =
-  | { mode: 'created'; key: string; url: string }
-  | { mode: 'open-create-screen'; url: string };
+  { mode: 'created'; key: string; url: string } | { mode: 'open-create-screen'; url: string };
 
 export type JiraSubject = { kind: 'suggestion'; id: string } | { kind: 'test'; testId: string };
 
@@ -80,11 +79,17 @@ export interface ResolverContract {
   getRepoInsights: [{ branch?: string }, RepoReport];
   getPullRequestPanel: [Record<string, never>, PrPanel];
   setQuarantine: [{ testId: string; quarantined: boolean }, { testId: string; quarantined: boolean }];
-  setSuggestionStatus: [{ suggestionId: string; status: SuggestionStatus }, { suggestionId: string; status: SuggestionStatus }];
+  setSuggestionStatus: [
+    { suggestionId: string; status: SuggestionStatus },
+    { suggestionId: string; status: SuggestionStatus },
+  ];
   createJiraIssue: [{ subject: JiraSubject }, JiraResult];
   getAdminPage: [Record<string, never>, AdminPage];
   saveSettings: [{ settings: WorkspaceSettings }, WorkspaceSettings];
-  saveJiraConnection: [{ site: string; projectKey: string; email: string; apiToken?: string; issueType?: string }, { jiraTokenSet: boolean }];
+  saveJiraConnection: [
+    { site: string; projectKey: string; email: string; apiToken?: string; issueType?: string },
+    { jiraTokenSet: boolean },
+  ];
   startBackfill: [{ days: number }, BackfillStatus];
 }
 

@@ -69,7 +69,15 @@ export function applyFailure(stats: FailureStats, a: AttemptRecord): FailureStat
         lastSeenAt: a.completedOn > existing.lastSeenAt ? a.completedOn : existing.lastSeenAt,
         examples: [example, ...existing.examples].slice(0, EXAMPLES),
       }
-    : { fingerprint: f.fingerprint, category: f.category, cause: f.cause, message: f.message, count: 1, lastSeenAt: a.completedOn, examples: [example] };
+    : {
+        fingerprint: f.fingerprint,
+        category: f.category,
+        cause: f.cause,
+        message: f.message,
+        count: 1,
+        lastSeenAt: a.completedOn,
+        examples: [example],
+      };
   const fingerprints = [updated, ...stats.fingerprints.filter((x) => x.fingerprint !== f.fingerprint)]
     .sort((x, y) => y.count - x.count || y.lastSeenAt.localeCompare(x.lastSeenAt))
     .slice(0, TOP_FINGERPRINTS);
@@ -87,6 +95,8 @@ export function applyFailure(stats: FailureStats, a: AttemptRecord): FailureStat
     commit: a.commit,
     branch: a.branch,
   };
-  const recent = [...stats.recent, recentItem].sort((x, y) => y.at.localeCompare(x.at)).slice(0, RECENT_FAILURES);
+  const recent = [...stats.recent, recentItem]
+    .sort((x, y) => y.at.localeCompare(x.at))
+    .slice(0, RECENT_FAILURES);
   return { weeks: weeks.slice(-WEEKS_KEPT), fingerprints, recent };
 }

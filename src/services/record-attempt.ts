@@ -28,7 +28,11 @@ function put<T>(key: DocKey<T>, value: T, expectedVersion: number, ttlSeconds?: 
   return { kind: 'put', key, value, expectedVersion, ...(ttlSeconds ? { ttlSeconds } : {}) };
 }
 
-export async function recordAttempt(store: Store, a: AttemptRecord, opts: RecordOptions): Promise<RecordOutcome> {
+export async function recordAttempt(
+  store: Store,
+  a: AttemptRecord,
+  opts: RecordOptions,
+): Promise<RecordOutcome> {
   const ttlSeconds = opts.retentionDays * 86_400;
   const repo = a.repoUuid;
   const markKey = keys.attemptMark(repo, a.pipelineUuid, a.stepUuid, a.runNumber);
@@ -48,10 +52,16 @@ export async function recordAttempt(store: Store, a: AttemptRecord, opts: Record
     if (mark) return undefined;
     const ops: DocOp[] = [
       put(markKey, { at: opts.now().toISOString() }, 0, ttlSeconds),
-      put(statsKey, applyAttemptToStepStats(stats?.value ?? emptyStepStats(a.stepName), a), stats?.version ?? 0),
+      put(
+        statsKey,
+        applyAttemptToStepStats(stats?.value ?? emptyStepStats(a.stepName), a),
+        stats?.version ?? 0,
+      ),
     ];
     if (a.result !== 'SUCCESSFUL' && a.failure) {
-      ops.push(put(failuresKey, applyFailure(failures?.value ?? emptyFailureStats(), a), failures?.version ?? 0));
+      ops.push(
+        put(failuresKey, applyFailure(failures?.value ?? emptyFailureStats(), a), failures?.version ?? 0),
+      );
     }
     const catalogOp = updateCatalog(catalog, a);
     if (catalogOp) ops.push(catalogOp);
@@ -67,7 +77,10 @@ export async function recordAttempt(store: Store, a: AttemptRecord, opts: Record
 }
 
 /** The step catalog changes only when a new step name appears, or a known one has not been seen for a day. */
-function updateCatalog(current: Versioned<keys.StepCatalog> | undefined, a: AttemptRecord): DocOp | undefined {
+function updateCatalog(
+  current: Versioned<keys.StepCatalog> | undefined,
+  a: AttemptRecord,
+): DocOp | undefined {
   const id = keys.nameId(a.stepName);
   const steps = current?.value.steps ?? [];
   const known = steps.find((s) => s.id === id);

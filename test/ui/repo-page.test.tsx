@@ -470,8 +470,12 @@ describe('repository page', () => {
     });
 
     it('shows a read-only viewer the statuses as text, no quarantine button, and why', async () => {
-      const screen = await render(<RepoPage />, { getRepoInsights: ok(aRepoReport({ viewer: { canChange: false } })) });
-      expect(screen.text()).toContain('Quarantining tests and changing suggestion statuses need write access to this repository.');
+      const screen = await render(<RepoPage />, {
+        getRepoInsights: ok(aRepoReport({ viewer: { canChange: false } })),
+      });
+      expect(screen.text()).toContain(
+        'Quarantining tests and changing suggestion statuses need write access to this repository.',
+      );
       const suggestions = tab(screen, SUGGESTIONS).table('Suggestions');
       expect(screen.within(suggestions.rows[0]?.cells[3] as never).all('Select')).toHaveLength(0);
       expect(suggestions.rows[0]?.texts[3]).toBe('Open');

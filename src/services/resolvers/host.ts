@@ -23,7 +23,9 @@ export interface ResolverDeps {
   /** Absent when the app cannot call Bitbucket (then nothing is published). */
   client?: BitbucketClient;
   access: AccessChecker;
-  jira: JiraGateway & { defaults?: { site?: string; email?: string; projectKey?: string; issueType?: string } };
+  jira: JiraGateway & {
+    defaults?: { site?: string; email?: string; projectKey?: string; issueType?: string };
+  };
   now: () => Date;
   /** The workspace key used by ingestion: the slug locally, the UUID on Forge. */
   workspace: string;
@@ -34,8 +36,17 @@ export interface ResolverDeps {
   queueBackfill?: (days: number, startedAt: string) => Promise<BackfillStatus>;
 }
 
-type Handler<N extends ResolverName> = (deps: ResolverDeps, payload: Payload<N>, caller: CallerContext) => Promise<unknown>;
-type RepoHandler<N extends ResolverName> = (deps: ResolverDeps, payload: Payload<N>, caller: CallerContext, repo: RepoRef) => Promise<unknown>;
+type Handler<N extends ResolverName> = (
+  deps: ResolverDeps,
+  payload: Payload<N>,
+  caller: CallerContext,
+) => Promise<unknown>;
+type RepoHandler<N extends ResolverName> = (
+  deps: ResolverDeps,
+  payload: Payload<N>,
+  caller: CallerContext,
+  repo: RepoRef,
+) => Promise<unknown>;
 
 /** Repository surfaces: the repository is the one of the page the call comes from, never one named in a payload. */
 function onRepo<N extends ResolverName>(run: RepoHandler<N>): Handler<N> {
@@ -44,7 +55,11 @@ function onRepo<N extends ResolverName>(run: RepoHandler<N>): Handler<N> {
     if (!repoUuid) throw new ResolverError('invalid', 'This call must come from a repository page.');
     if (!(await deps.access.canReadRepo(caller, repoUuid))) throw forbidden('this repository');
     const repo = await deps.store.get(keys.repository(deps.workspace, repoUuid));
-    if (!repo) throw new ResolverError('not-found', 'Nothing is recorded for this repository yet: its pipelines are ingested within the hour.');
+    if (!repo)
+      throw new ResolverError(
+        'not-found',
+        'Nothing is recorded for this repository yet: its pipelines are ingested within the hour.',
+      );
     return run(deps, payload, caller, repo);
   };
 }
@@ -52,7 +67,11 @@ function onRepo<N extends ResolverName>(run: RepoHandler<N>): Handler<N> {
 /** Repository actions that change what the team or its pipeline sees: write permission, checked after read. */
 function onRepoAsWriter<N extends ResolverName>(run: RepoHandler<N>): Handler<N> {
   return onRepo(async (deps, payload, caller, repo) => {
-    if (!(await deps.access.canWriteRepo(caller, repo.repoUuid))) throw new ResolverError('forbidden', 'Quarantine and suggestion changes need write access to this repository: ask someone who has it.');
+    if (!(await deps.access.canWriteRepo(caller, repo.repoUuid)))
+      throw new ResolverError(
+        'forbidden',
+        'Quarantine and suggestion changes need write access to this repository: ask someone who has it.',
+      );
     return run(deps, payload, caller, repo);
   });
 }
@@ -66,16 +85,26 @@ function asAdmin<N extends ResolverName>(run: Handler<N>): Handler<N> {
 
 const HANDLERS: { [N in ResolverName]: Handler<N> } = {
   getRepoInsights: onRepo(async (deps, p, caller, repo) => {
-    const [report, canChange] = await Promise.all([repoReport(deps, repo, p.branch), deps.access.canWriteRepo(caller, repo.repoUuid)]);
+    const [report, canChange] = await Promise.all([
+      repoReport(deps, repo, p.branch),
+      deps.access.canWriteRepo(caller, repo.repoUuid),
+    ]);
     return { ...report, viewer: { canChange } };
   }),
   getPullRequestPanel: onRepo(async (deps, _p, caller, repo) => {
-    if (caller.pullRequestId === undefined) throw new ResolverError('invalid', 'This call must come from a pull request.');
+    if (caller.pullRequestId === undefined)
+      throw new ResolverError('invalid', 'This call must come from a pull request.');
     return pullRequestPanel(deps.store, repo, caller.pullRequestId);
   }),
   setQuarantine: onRepoAsWriter((deps, p, caller, repo) => setQuarantine(deps, repo, caller.accountId, p)),
-  setSuggestionStatus: onRepoAsWriter((deps, p, caller, repo) => setSuggestionStatus(deps, repo, caller.accountId, p)),
-  createJiraIssue: onRepo((deps, p, caller, repo) => createJiraIssue(deps, repo, caller.accountId, p.subject, () => deps.access.canWriteRepo(caller, repo.repoUuid))),
+  setSuggestionStatus: onRepoAsWriter((deps, p, caller, repo) =>
+    setSuggestionStatus(deps, repo, caller.accountId, p),
+  ),
+  createJiraIssue: onRepo((deps, p, caller, repo) =>
+    createJiraIssue(deps, repo, caller.accountId, p.subject, () =>
+      deps.access.canWriteRepo(caller, repo.repoUuid),
+    ),
+  ),
   getAdminPage: asAdmin((deps) => adminPage(deps)),
   saveSettings: asAdmin((deps, p) => saveSettings(deps, p.settings)),
   saveJiraConnection: asAdmin((deps, p) => saveJiraConnection(deps, p)),
@@ -95,14 +124,22 @@ export function createResolverHost(deps: ResolverDeps): ResolverHost {
   };
 }
 
-async function dispatch<N extends ResolverName>(deps: ResolverDeps, name: N, payload: unknown, caller: CallerContext): Promise<unknown> {
+async function dispatch<N extends ResolverName>(
+  deps: ResolverDeps,
+  name: N,
+  payload: unknown,
+  caller: CallerContext,
+): Promise<unknown> {
   const schema = PAYLOADS[name] as (typeof PAYLOADS)[ResolverName] | undefined;
   const handler = HANDLERS[name] as Handler<N> | undefined;
-  if (!schema || !handler) throw new ResolverError('invalid', `Unknown resolver ${String(name).slice(0, 60)}.`);
+  if (!schema || !handler)
+    throw new ResolverError('invalid', `Unknown resolver ${String(name).slice(0, 60)}.`);
   const parsed = schema.safeParse(payload ?? {});
   if (!parsed.success) {
     // Issue paths and messages only: the input itself (which may hold a token) is never echoed.
-    const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ');
+    const detail = parsed.error.issues
+      .map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`)
+      .join('; ');
     throw new ResolverError('invalid', `Invalid ${name} payload: ${detail.slice(0, 500)}`);
   }
   return handler(deps, parsed.data as Payload<N>, caller);

@@ -3,8 +3,16 @@ import { z } from 'zod';
 import type { ResolverName } from '../../contract/resolvers';
 
 const empty = z.object({}).strict();
-const testId = z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/);
-const suggestionId = z.string().min(1).max(120).regex(/^[A-Za-z0-9._-]+$/);
+const testId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9._-]+$/);
+const suggestionId = z
+  .string()
+  .min(1)
+  .max(120)
+  .regex(/^[A-Za-z0-9._-]+$/);
 const uuid = z.string().regex(/^\{?[0-9a-fA-F-]{36}\}?$/);
 const site = z
   .string()
@@ -12,10 +20,18 @@ const site = z
   .toLowerCase()
   .transform((s) => s.replace(/^https?:\/\//, '').replace(/\/+$/, ''))
   .pipe(z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'Enter the Jira site as acme.atlassian.net'));
-const projectKey = z.string().trim().regex(/^[A-Z][A-Z0-9_]{0,19}$/, 'A Jira project key is upper case, like OPS');
+const projectKey = z
+  .string()
+  .trim()
+  .regex(/^[A-Z][A-Z0-9_]{0,19}$/, 'A Jira project key is upper case, like OPS');
 const issueType = z.string().trim().min(1).max(60);
 
-export const jiraSettingsSchema = z.object({ site, projectKey, email: z.string().trim().email().optional(), issueType: issueType.optional() });
+export const jiraSettingsSchema = z.object({
+  site,
+  projectKey,
+  email: z.string().trim().email().optional(),
+  issueType: issueType.optional(),
+});
 
 export const settingsSchema = z
   .object({
@@ -29,13 +45,18 @@ export const settingsSchema = z
     jira: jiraSettingsSchema.optional(),
   })
   .strict()
-  .refine((s) => s.flakyRecoveryThreshold < s.flakyAlarmThreshold, 'The recovery threshold must be below the alarm threshold');
+  .refine(
+    (s) => s.flakyRecoveryThreshold < s.flakyAlarmThreshold,
+    'The recovery threshold must be below the alarm threshold',
+  );
 
 export const PAYLOADS = {
   getRepoInsights: z.object({ branch: z.string().min(1).max(255).optional() }).strict(),
   getPullRequestPanel: empty,
   setQuarantine: z.object({ testId, quarantined: z.boolean() }).strict(),
-  setSuggestionStatus: z.object({ suggestionId, status: z.enum(['open', 'in-progress', 'done', 'dismissed']) }).strict(),
+  setSuggestionStatus: z
+    .object({ suggestionId, status: z.enum(['open', 'in-progress', 'done', 'dismissed']) })
+    .strict(),
   createJiraIssue: z
     .object({
       subject: z.discriminatedUnion('kind', [
