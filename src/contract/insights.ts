@@ -7,19 +7,41 @@ import type { FailureCategory, FailureCause } from '../domain/types';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
+/** Every failure category, for filters and validation: the record makes the compiler check the list is complete. */
+const CATEGORY_SET: Record<FailureCategory, true> = {
+  test: true,
+  build: true,
+  dependency: true,
+  infrastructure: true,
+  timeout: true,
+  configuration: true,
+  deployment: true,
+  unknown: true,
+};
+export const FAILURE_CATEGORIES = Object.keys(CATEGORY_SET) as [FailureCategory, ...FailureCategory[]];
+
 export type TestClassification = 'flaky' | 'broken' | 'fixed' | 'healthy';
 
+/**
+ * Pipelines of the window. Each pipeline (build number) counts once, by its final state: a pipeline that failed and
+ * passed on "Rerun failed steps" is one successful pipeline, and its rerun shows in `reruns`.
+ */
 export interface PipelineCounts {
+  /** Distinct pipelines (build numbers) that completed. */
   total: number;
   successful: number;
   failed: number;
   stopped: number;
   error: number;
   expired: number;
+  /** Pipelines rerun at least once ("Rerun failed steps": same build number, run number above 1). */
+  reruns: number;
+  /** Reruns in all: each pipeline's run number − 1, summed. */
+  rerunAttempts: number;
 }
 
 export interface PipelineHealth extends PipelineCounts {
-  /** successful / (total - stopped), 0..1; undefined with no finished pipelines. */
+  /** successful / (total - stopped) by each pipeline's final state, 0..1; undefined with no finished pipelines. */
   successRate?: number;
   medianDurationSeconds?: number;
   p95DurationSeconds?: number;
@@ -28,10 +50,11 @@ export interface PipelineHealth extends PipelineCounts {
   mttrHours?: number;
   /** Build minutes spent per successful deployment pipeline. */
   buildMinutesPerSuccessfulDeployment?: number;
-  /** Per ISO week (Monday, `YYYY-MM-DD`): runs, success rate, median duration, build minutes. */
+  /** Per ISO week (Monday, `YYYY-MM-DD`): pipelines (`runs`), reruns, success rate, median duration, build minutes. */
   weekly: {
     week: string;
     runs: number;
+    reruns: number;
     successRate?: number;
     medianDurationSeconds?: number;
     buildMinutes: number;
@@ -186,7 +209,10 @@ export interface RepoReport {
   window: { since: string; until: string; branch?: string; branches?: string[] };
   pipelines: PipelineHealth;
   steps: StepReport[];
+  /** Every failed step attempt of the window, newest first (in the app: the newest page, see `failuresCursor`). */
   failures: FailureReport[];
+  /** In the app only: more failures follow `failures`; `getFailures` with this cursor lists the next page. */
+  failuresCursor?: string;
   failureCategories: FailureCategoryCount[];
   topFingerprints: FingerprintReport[];
   tests: TestReport[];

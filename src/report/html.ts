@@ -104,7 +104,8 @@ function card(label: string, value: string, sub = ''): string {
 function healthOverview(r: RepoReport): string {
   const p = r.pipelines;
   return `<div class="cards">${[
-    card('Success rate', pct(p.successRate), `${p.successful} of ${p.total} pipelines`),
+    card('Success rate', pct(p.successRate), `${p.successful} of ${p.total} pipelines, by their final run`),
+    card('Reruns', String(p.reruns), `pipelines rerun, ${p.rerunAttempts} reruns in all`),
     card('Median pipeline', duration(p.medianDurationSeconds)),
     card('p95 pipeline', duration(p.p95DurationSeconds)),
     card('Build minutes', round1(p.buildMinutes)),

@@ -21,7 +21,8 @@ function table(rows: string[][]): string[] {
 function healthLines(r: RepoReport): string[] {
   const p = r.pipelines;
   return [
-    `Pipelines: ${p.total} (${p.successful} successful, ${p.failed} failed, ${p.error} error, ${p.stopped} stopped)  success ${pct(p.successRate)}`,
+    `Pipelines: ${p.total} (${p.successful} successful, ${p.failed} failed, ${p.error} error, ${p.stopped} stopped; each by its final run)  success ${pct(p.successRate)}`,
+    `Reruns: ${p.reruns} pipelines rerun, ${p.rerunAttempts} reruns in all`,
     `Duration: median ${duration(p.medianDurationSeconds)}, p95 ${duration(p.p95DurationSeconds)}  build minutes ${p.buildMinutes}` +
       `${p.mttrHours !== undefined ? `  MTTR ${p.mttrHours} h` : ''}` +
       `${p.buildMinutesPerSuccessfulDeployment !== undefined ? `  ${p.buildMinutesPerSuccessfulDeployment} build min per deployment` : ''}`,

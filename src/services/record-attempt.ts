@@ -5,7 +5,7 @@
  */
 import type { AttemptRecord } from '../domain/attempt';
 import { applyAttemptToStepStats, emptyStepStats } from '../domain/step-stats';
-import { applyFailure, emptyFailureStats } from '../domain/failure-stats';
+import { applyFailure, emptyFailureStats, failureRecordOf, isListedFailure } from '../domain/failure-stats';
 import { applyAttemptToPrIndex } from '../domain/pr-index';
 import * as keys from '../storage/keys';
 import type { DocKey, DocOp, Store, Versioned } from '../storage/store';
@@ -58,7 +58,7 @@ export async function recordAttempt(
         stats?.version ?? 0,
       ),
     ];
-    if (a.result !== 'SUCCESSFUL' && a.failure) {
+    if (isListedFailure(a)) {
       ops.push(
         put(failuresKey, applyFailure(failures?.value ?? emptyFailureStats(), a), failures?.version ?? 0),
       );
@@ -71,8 +71,13 @@ export async function recordAttempt(
     return ops;
   });
   // Written after the commit, and again on a duplicate: a crash between the two leaves the aggregates counted
-  // once and the record restored by the redelivery.
+  // once and the records restored by the redelivery. A failed attempt is also listed, newest first, under the
+  // repository and under its category, for as long as the attempt itself is kept.
   await store.set(keys.attempt(repo, a), a, { ttlSeconds });
+  if (isListedFailure(a)) {
+    await store.set(keys.failure(repo, a), failureRecordOf(a), { ttlSeconds });
+    await store.set(keys.failureInCategory(repo, a.failure.category, a), 1, { ttlSeconds });
+  }
   return committed ? 'recorded' : 'duplicate';
 }
 

@@ -16,7 +16,7 @@ import {
 import { criticalPath } from '../domain/analysis/critical-path';
 import { stepReport } from '../domain/analysis/step-analysis';
 import { suggest } from '../domain/analysis/suggestions';
-import type { FailureStats } from '../domain/failure-stats';
+import type { FailureRecord, FailureStats } from '../domain/failure-stats';
 import { emptyFailureStats } from '../domain/failure-stats';
 import { currentView } from '../domain/flakiness/test-view';
 import {
@@ -34,6 +34,7 @@ import type { FailureCategory, RepoRef } from '../domain/types';
 import { decodeTrack } from '../domain/flakiness/track-codec';
 import * as keys from '../storage/keys';
 import type { Store } from '../storage/store';
+import { allFailures, listFailures } from './failure-list';
 
 /** Tests listed per report: the non-healthy ones first, then the most recently failed. */
 export const MAX_TESTS = 200;
@@ -48,9 +49,14 @@ export interface ReportOptions {
   detector?: DetectorConfig;
   /** Bitbucket web base for links, e.g. `https://bitbucket.org`. */
   webUrl?: string;
+  /**
+   * List only this many failures, the newest, and where the next page starts (`failuresCursor`): the app's pages,
+   * whose reads must stay bounded. Without it every failed attempt of the window is listed (the CLI report).
+   */
+  failuresPage?: number;
 }
 
-const resultUrl = (o: ReportOptions, buildNumber: number): string | undefined =>
+const resultUrl = (o: Pick<ReportOptions, 'webUrl' | 'repo'>, buildNumber: number): string | undefined =>
   o.webUrl && o.repo.fullName ? `${o.webUrl}/${o.repo.fullName}/pipelines/results/${buildNumber}` : undefined;
 
 function health(stats: PipelineStats, sinceWeek: string): PipelineHealth {
@@ -63,6 +69,8 @@ function health(stats: PipelineStats, sinceWeek: string): PipelineHealth {
     stopped: sum((w) => w.stopped),
     error: sum((w) => w.error),
     expired: sum((w) => w.expired),
+    reruns: sum((w) => w.reruns ?? 0),
+    rerunAttempts: sum((w) => w.rerunAttempts ?? 0),
   };
   const finished = counts.total - counts.stopped;
   const duration = weeks.reduce<Histogram>((h, w) => mergeHistograms(h, w.duration), []);
@@ -88,6 +96,7 @@ function health(stats: PipelineStats, sinceWeek: string): PipelineHealth {
       return {
         week: w.week,
         runs: w.runs,
+        reruns: w.reruns ?? 0,
         ...(fin > 0 ? { successRate: w.successful / fin } : {}),
         ...(m !== undefined ? { medianDurationSeconds: Math.round(m) } : {}),
         buildMinutes: Math.round(w.buildSeconds / 60),
@@ -96,24 +105,33 @@ function health(stats: PipelineStats, sinceWeek: string): PipelineHealth {
   };
 }
 
+/** A listed failure as the report shows it, with a link to its Bitbucket result page. */
+export function failureReport(f: FailureRecord, o: Pick<ReportOptions, 'webUrl' | 'repo'>): FailureReport {
+  const url = resultUrl(o, f.pipeline);
+  return url ? { ...f, url } : f;
+}
+
+/** Every failed attempt of the window, newest first; with `failuresPage`, the first page and where the next starts. */
+async function failureList(
+  store: Store,
+  o: ReportOptions,
+): Promise<{ failures: FailureReport[]; failuresCursor?: string }> {
+  const repo = o.repo.repoUuid;
+  const since = o.since.toISOString();
+  const { failures, cursor } = o.failuresPage
+    ? await listFailures(store, repo, { limit: o.failuresPage, since })
+    : { failures: await allFailures(store, repo, since), cursor: undefined };
+  const until = o.until.toISOString();
+  return {
+    failures: failures
+      .filter((f) => f.at <= until && (!o.branch || f.branch === o.branch))
+      .map((f) => failureReport(f, o)),
+    ...(cursor ? { failuresCursor: cursor } : {}),
+  };
+}
+
 function failureSection(stats: FailureStats, o: ReportOptions, sinceWeek: string) {
   const since = o.since.toISOString();
-  const failures: FailureReport[] = stats.recent
-    .filter((f) => f.at >= since && (!o.branch || f.branch === o.branch))
-    .map((f) => ({
-      pipeline: f.buildNumber,
-      pipelineUuid: f.pipelineUuid,
-      step: f.step,
-      attempt: f.attempt,
-      category: f.category,
-      ...(f.cause ? { cause: f.cause } : {}),
-      ...(f.message ? { message: f.message } : {}),
-      fingerprint: f.fingerprint,
-      at: f.at,
-      ...(f.commit ? { commit: f.commit } : {}),
-      ...(f.branch ? { branch: f.branch } : {}),
-      ...(resultUrl(o, f.buildNumber) ? { url: resultUrl(o, f.buildNumber) } : {}),
-    }));
   const byCategory = new Map<FailureCategory, number>();
   for (const w of stats.weeks.filter((x) => x.week >= sinceWeek)) {
     for (const [c, n] of Object.entries(w.byCategory) as [FailureCategory, number][])
@@ -121,7 +139,6 @@ function failureSection(stats: FailureStats, o: ReportOptions, sinceWeek: string
   }
   const total = [...byCategory.values()].reduce((a, b) => a + b, 0);
   return {
-    failures,
     failureCategories: [...byCategory.entries()]
       .map(([category, count]) => ({ category, count, share: total ? count / total : 0 }))
       .sort((a, b) => b.count - a.count),
@@ -274,6 +291,7 @@ export async function buildRepoReport(store: Store, o: ReportOptions): Promise<R
   const quarantined = new Set((quarantineDoc?.value.tests ?? []).map((t) => t.id));
   const tests = await loadTests(store, o, steps, quarantined);
   const failures = failureSection(failureStats, o, sinceWeek);
+  const listed = await failureList(store, o);
   const weeks = Math.max(1, (o.until.getTime() - o.since.getTime()) / (7 * 86_400_000));
   const suggestions = await withStatuses(
     store,
@@ -307,6 +325,7 @@ export async function buildRepoReport(store: Store, o: ReportOptions): Promise<R
     },
     pipelines: health(pipelineStats, sinceWeek),
     steps: stepReports,
+    ...listed,
     ...failures,
     tests,
     suggestions,

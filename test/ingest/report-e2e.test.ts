@@ -12,7 +12,9 @@ import { openLocalRuntime, type LocalRuntime } from '../../src/local/runtime';
 import { runSync } from '../../src/local/sync';
 import { buildRepoReport } from '../../src/services/repo-report';
 import { knownRepositories } from '../../src/services/sweep';
-import { generateWorkspace, startSimServer, type SimServer, type SimWorkspace } from '../../src/sim';
+import { advance, generateWorkspace, startSimServer, type SimServer, type SimWorkspace } from '../../src/sim';
+import { pipelineView } from '../../src/sim/view';
+import { attemptKey, expectedAttempts } from './ingest-helpers';
 
 const NOW = new Date('2026-03-02T12:00:00Z');
 const DAYS = 7;
@@ -39,12 +41,41 @@ function renamed<T>(value: T, renames: Record<string, string>): T {
   ) as T;
 }
 
+/** Completed pipelines of a repository at the workspace's `now`: build number → run number, with their final result. */
+function completedAt(ws: SimWorkspace, slug: string, now = Date.parse(ws.now)): Map<number, number> {
+  const repo = ws.repos.find((r) => r.slug === slug);
+  const out = new Map<number, number>();
+  for (const p of repo?.pipelines ?? []) {
+    const view = pipelineView(p, now);
+    if (Date.parse(p.createdOn) <= now && view.state === 'COMPLETED') out.set(p.buildNumber, view.runNumber);
+  }
+  return out;
+}
+
+/**
+ * The failed step attempts a sync at the workspace's `now` records: completed, not hidden by a rerun, in a pipeline
+ * that completed or waits on a manual step. `pipeline|step|attempt` → completion time.
+ */
+function failedAttempts(ws: SimWorkspace, slug: string): Map<string, string> {
+  const visible = expectedAttempts(ws, slug);
+  const out = new Map<string, string>();
+  for (const p of ws.truth.repos[slug]?.pipelines ?? []) {
+    for (const a of p.completedAttempts) {
+      if (a.result === 'SUCCESSFUL' || !visible.has(attemptKey(p.uuid, a.stepUuid, a.runNumber))) continue;
+      out.set(`${p.buildNumber}|${a.stepName}|${a.runNumber}`, a.completedOn);
+    }
+  }
+  return out;
+}
+
 describe('sync, then the JSON report', () => {
   let ws: SimWorkspace;
   let sim: SimServer;
   let rt: LocalRuntime;
   let dataDir: string;
   let hostile: string;
+  let firstSync = new Map<string, Map<number, number>>();
+  let failedAtFirstSync = new Map<string, Map<string, string>>();
   let nearlyHostile: string;
 
   const report = async (slug: string): Promise<RepoReport> => {
@@ -74,6 +105,17 @@ describe('sync, then the JSON report', () => {
       out: sink,
     });
     expect(synced.failures).toEqual([]);
+    // A day later: new pipelines, and people hit "Rerun failed steps" on pipelines the first sync saw finish red.
+    firstSync = new Map(ws.repos.map((r) => [r.slug, completedAt(ws, r.slug)]));
+    failedAtFirstSync = new Map(ws.repos.map((r) => [r.slug, failedAttempts(ws, r.slug)]));
+    advance(ws, { hours: 24, seed: 3 });
+    const again = await runSync(rt, {
+      workspace: WORKSPACE,
+      since: daysAgo(NOW, DAYS + 1),
+      progress: false,
+      out: sink,
+    });
+    expect(again.failures).toEqual([]);
   });
 
   afterAll(async () => {
@@ -101,5 +143,63 @@ describe('sync, then the JSON report', () => {
       ),
     );
     expect(names.filter((n) => !reported.has(n))).toEqual([]);
+  });
+
+  it('counts each pipeline once, by its final state, whenever its rerun happened; reruns are their own figure', async () => {
+    let rerunAfterFirstSync = 0;
+    for (const repo of ws.repos) {
+      const truth = ws.truth.repos[repo.slug];
+      const completed = completedAt(ws, repo.slug);
+      const final = (truth?.pipelines ?? []).filter((p) => completed.has(p.buildNumber));
+      const count = (result: string) => final.filter((p) => p.result === result).length;
+      const r = await report(repo.slug);
+      expect(r.pipelines).toMatchObject({
+        total: completed.size,
+        successful: count('SUCCESSFUL'),
+        failed: count('FAILED'),
+        error: count('ERROR'),
+        stopped: count('STOPPED'),
+        reruns: [...completed.values()].filter((run) => run > 1).length,
+        rerunAttempts: [...completed.values()].reduce((n, run) => n + run - 1, 0),
+      });
+      expect(r.pipelines.successRate).toBeCloseTo(
+        count('SUCCESSFUL') / (completed.size - count('STOPPED')),
+        10,
+      );
+      const before = firstSync.get(repo.slug) ?? new Map<number, number>();
+      rerunAfterFirstSync += [...completed].filter(
+        ([build, run]) => before.has(build) && run > (before.get(build) ?? 0),
+      ).length;
+    }
+    // The case that used to count twice: a pipeline the first sync saw completed, rerun before the second.
+    expect(rerunAfterFirstSync).toBeGreaterThan(0);
+  });
+
+  it('lists every failed step attempt of the window in failures[], newest first, the ones reruns overwrote included', async () => {
+    let overwritten = 0;
+    for (const repo of ws.repos) {
+      const expected = new Map([
+        ...(failedAtFirstSync.get(repo.slug) ?? []),
+        ...failedAttempts(ws, repo.slug),
+      ]);
+      overwritten += [...(failedAtFirstSync.get(repo.slug)?.keys() ?? [])].filter(
+        (k) => !failedAttempts(ws, repo.slug).has(k),
+      ).length;
+      const r = await report(repo.slug);
+      const listed = r.failures.map((f) => `${f.pipeline}|${f.step}|${f.attempt}`);
+      expect([...listed].sort()).toEqual([...expected.keys()].sort());
+      expect(r.failures.map((f) => f.at)).toEqual([...r.failures.map((f) => f.at)].sort().reverse());
+      for (const f of r.failures) {
+        expect(f.at).toBe(expected.get(`${f.pipeline}|${f.step}|${f.attempt}`));
+        expect(f.fingerprint).toMatch(/\S/);
+        expect(f.category).toMatch(
+          /^(test|build|dependency|infrastructure|timeout|configuration|deployment|unknown)$/,
+        );
+      }
+      expect(r.failuresCursor).toBeUndefined();
+      expect(r.failureCategories.reduce((n, c) => n + c.count, 0)).toBe(r.failures.length);
+    }
+    // Attempts the first sync recorded and a rerun later hid from the API are still failures of the window.
+    expect(overwritten).toBeGreaterThan(0);
   });
 });

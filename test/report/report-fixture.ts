@@ -18,9 +18,16 @@ export function aFullReport(overrides: Partial<RepoReport> = {}): RepoReport {
     pipelines: aHealth({
       buildMinutesPerSuccessfulDeployment: 38.5,
       weekly: [
-        { week: '2026-02-16', runs: 12, successRate: 0.7, medianDurationSeconds: 560, buildMinutes: 300 },
+        {
+          week: '2026-02-16',
+          runs: 12,
+          reruns: 1,
+          successRate: 0.7,
+          medianDurationSeconds: 560,
+          buildMinutes: 300,
+        },
         ...aHealth().weekly,
-        { week: '2026-03-16', runs: 8, medianDurationSeconds: undefined, buildMinutes: 100 },
+        { week: '2026-03-16', runs: 8, reruns: 1, medianDurationSeconds: undefined, buildMinutes: 100 },
       ],
     }),
     steps: [

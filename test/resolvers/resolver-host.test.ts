@@ -1,6 +1,8 @@
 import { BitbucketClient } from '../../src/bitbucket/client';
 import type { CallerContext } from '../../src/contract/caller';
-import type { AdminPage, PrPanel, ResolverName } from '../../src/contract/resolvers';
+import type { AdminPage, FailuresPage, PrPanel, ResolverName } from '../../src/contract/resolvers';
+import { recordAttempt } from '../../src/services/record-attempt';
+import { buildRepoReport } from '../../src/services/repo-report';
 import type { RepoReport } from '../../src/contract/insights';
 import type { WorkspaceSettings } from '../../src/contract/settings';
 import {
@@ -18,7 +20,18 @@ import { MeteredStore } from '../../src/storage/metered-store';
 import type { SqliteStore } from '../../src/storage/sqlite-store';
 import { stepTestId } from '../../src/domain/test-identity';
 import { callLog, json, ScriptedTransport } from '../support/scripted-transport';
-import { BROKEN, caller, FLAKY, FRESH, NOW, record, REPO, seededStore, WORKSPACE } from './resolver-fixtures';
+import {
+  anAttempt,
+  BROKEN,
+  caller,
+  FLAKY,
+  FRESH,
+  NOW,
+  record,
+  REPO,
+  seededStore,
+  WORKSPACE,
+} from './resolver-fixtures';
 
 const TOKEN = 'jira-secret-token-123';
 
@@ -93,6 +106,7 @@ const SETTINGS: WorkspaceSettings = {
 const VALID_PAYLOADS: Record<ResolverName, unknown> = {
   getRepoInsights: {},
   getPullRequestPanel: {},
+  getFailures: { category: 'test' },
   setQuarantine: { testId: FLAKY.id, quarantined: true },
   setSuggestionStatus: { suggestionId: 'abc', status: 'done' },
   createJiraIssue: { subject: { kind: 'test', testId: FLAKY.id } },
@@ -241,6 +255,100 @@ describe('setQuarantine', () => {
     expect(await call('setQuarantine', { testId: 'feedc0ffee', quarantined: true })).toMatchObject({
       error: { code: 'not-found' },
     });
+  });
+});
+
+describe('getFailures', () => {
+  /** Every failed attempt the store holds, newest first: what the listing must show, page after page. */
+  async function failedAttempts(store: SqliteStore): Promise<string[]> {
+    const out: { at: string; id: string }[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await store.query(keys.attemptsOf(REPO.repoUuid), {
+        limit: 100,
+        ...(cursor ? { cursor } : {}),
+      });
+      for (const { value: a } of page.items)
+        if (a.result !== 'SUCCESSFUL') out.push({ at: a.completedOn, id: `${a.buildNumber}/${a.runNumber}` });
+      cursor = page.cursor;
+    } while (cursor);
+    return out.sort((x, y) => y.at.localeCompare(x.at)).map((f) => f.id);
+  }
+
+  it('lists every failed attempt of the window, newest first, a page at a time, and by category', async () => {
+    const store = await seededStore();
+    const infra = {
+      ...anAttempt({ build: 31, minute: 31 * 60 }),
+      result: 'FAILED' as const,
+      tests: undefined,
+    };
+    await recordAttempt(
+      store,
+      {
+        ...infra,
+        failure: {
+          category: 'infrastructure',
+          cause: 'system-error',
+          fingerprint: 'f-infra',
+          message: 'system error',
+        },
+      },
+      { retentionDays: 90, now: () => NOW },
+    );
+    const call = hostWith(store);
+    const expected = await failedAttempts(store);
+    expect(expected.length).toBeGreaterThan(20);
+
+    const report = await call<RepoReport>('getRepoInsights', {});
+    expect(report.failures).toHaveLength(20);
+    expect(report.failuresCursor).toBeDefined();
+    const listed = [...report.failures];
+    let cursor = report.failuresCursor;
+    while (cursor) {
+      const page = await call<FailuresPage>('getFailures', { cursor });
+      listed.push(...page.failures);
+      cursor = page.cursor;
+    }
+    expect(listed.map((f) => `${f.pipeline}/${f.attempt}`)).toEqual(expected);
+    expect(listed[0]).toMatchObject({
+      pipeline: 31,
+      attempt: 1,
+      category: 'infrastructure',
+      cause: 'system-error',
+      fingerprint: 'f-infra',
+      url: 'https://bitbucket.org/acme/shop/pipelines/results/31',
+    });
+
+    const byCategory = await call<FailuresPage>('getFailures', { category: 'infrastructure' });
+    expect(byCategory).toEqual({ failures: [listed[0]] });
+    const tests = await call<FailuresPage>('getFailures', { category: 'test' });
+    expect(tests.failures).toEqual(listed.slice(1, 21));
+  });
+
+  it('the report the CLI prints lists them all, however many', async () => {
+    const extra = Array.from({ length: 120 }, (_, i) => ({
+      build: 100 + i,
+      minute: 40 * 60 + i,
+      failed: [FRESH],
+    }));
+    const store = await seededStore(extra);
+    const report = await buildRepoReport(store, {
+      workspace: WORKSPACE,
+      repo: REPO,
+      since: new Date('2026-02-01T00:00:00Z'),
+      until: NOW,
+    });
+    const expected = await failedAttempts(store);
+    expect(expected.length).toBeGreaterThan(130);
+    expect(report.failures.map((f) => `${f.pipeline}/${f.attempt}`)).toEqual(expected);
+    expect(report.failuresCursor).toBeUndefined();
+  });
+
+  it('refuses a category that does not exist', async () => {
+    const answer = await hostWith(await seededStore())<{ error: { code: string } }>('getFailures', {
+      category: 'cosmic-rays',
+    });
+    expect(answer.error.code).toBe('invalid');
   });
 });
 

@@ -2,6 +2,7 @@ import { crashes, fails, held, ok, render, type Screen } from '../support/ui-har
 import { RepoPage } from '../../src/ui/repo-page';
 import { aBrokenTest, aRepoReport, aSuggestion, aTest, anEmptyRepoReport } from '../support/ui-builders';
 import { aFingerprint } from '../support/ui-builders';
+import type { FailureReport } from '../../src/contract/insights';
 
 const tab = (screen: Screen, index: number) => screen.tabPanel(index);
 const OVERVIEW = 0;
@@ -435,6 +436,55 @@ describe('repository page', () => {
       // A stored URL with another scheme is shown, never handed to the host as a link.
       expect(screen.within(rows[1]?.cells[4] as never).all('Link')).toHaveLength(0);
       expect(rows[1]?.texts[4]).toBe('#1300 \u2068Build\u2069');
+    });
+
+    it('lists every failed step a page at a time, and by cause', async () => {
+      const failed = (pipeline: number, category: FailureReport['category'], attempt = 1): FailureReport => ({
+        pipeline,
+        pipelineUuid: `p-${pipeline}`,
+        step: 'Integration tests',
+        attempt,
+        category,
+        message: `failure of #${pipeline}`,
+        fingerprint: `fp-${category}`,
+        at: `2026-03-1${pipeline % 10}T10:00:00.000Z`,
+        url: `https://bitbucket.org/acme/checkout-service/pipelines/results/${pipeline}`,
+      });
+      const screen = await render(<RepoPage />, {
+        getRepoInsights: ok(
+          aRepoReport({
+            failures: [failed(9, 'test'), failed(8, 'infrastructure', 2)],
+            failuresCursor: 'after-8',
+          }),
+        ),
+        getFailures: (payload) =>
+          payload.category === 'infrastructure'
+            ? ok({ failures: [failed(8, 'infrastructure', 2), failed(3, 'infrastructure')] })
+            : ok({ failures: [failed(7, 'test')] }),
+      });
+      const panel = () => tab(screen, FAILURES);
+      const pipelines = () =>
+        panel()
+          .table('Failed steps')
+          .rows.map((row) => row.texts[1]);
+      expect(pipelines()).toEqual(['#9', '#8 (attempt 2)']);
+      expect(panel().text()).toContain('2 failed steps, newest first; more follow');
+
+      await screen.click(panel().button('Load more'));
+      expect(screen.callsTo('getFailures')).toEqual([{ cursor: 'after-8' }]);
+      expect(pipelines()).toEqual(['#9', '#8 (attempt 2)', '#7']);
+      expect(panel().buttons('Load more')).toHaveLength(0);
+      expect(panel().text()).toContain('3 failed steps, newest first: all of this window');
+
+      await screen.choose(panel().one('Select'), { label: 'Infrastructure', value: 'infrastructure' });
+      expect(screen.callsTo('getFailures')[1]).toEqual({ category: 'infrastructure' });
+      expect(pipelines()).toEqual(['#8 (attempt 2)', '#3']);
+      expect(panel().text()).toContain('2 infrastructure failed steps, newest first: all of this window');
+
+      // Back to all causes: the first page again, without asking the resolver.
+      await screen.choose(panel().one('Select'), { label: 'All causes', value: '' });
+      expect(screen.callsTo('getFailures')).toHaveLength(2);
+      expect(pipelines()).toEqual(['#9', '#8 (attempt 2)']);
     });
 
     it('explains an empty failures tab', async () => {

@@ -16,7 +16,7 @@ import type { JiraGateway } from './jira';
 import { createJiraIssue } from './jira-issue';
 import { PAYLOADS, type Payload } from './payloads';
 import { pullRequestPanel } from './pr-panel';
-import { repoReport, setQuarantine, setSuggestionStatus } from './repo-actions';
+import { failuresPage, repoReport, setQuarantine, setSuggestionStatus } from './repo-actions';
 
 export interface ResolverDeps {
   store: Store;
@@ -96,6 +96,7 @@ const HANDLERS: { [N in ResolverName]: Handler<N> } = {
       throw new ResolverError('invalid', 'This call must come from a pull request.');
     return pullRequestPanel(deps.store, repo, caller.pullRequestId);
   }),
+  getFailures: onRepo((deps, p, _caller, repo) => failuresPage(deps, repo, p)),
   setQuarantine: onRepoAsWriter((deps, p, caller, repo) => setQuarantine(deps, repo, caller.accountId, p)),
   setSuggestionStatus: onRepoAsWriter((deps, p, caller, repo) =>
     setSuggestionStatus(deps, repo, caller.accountId, p),

@@ -3,11 +3,13 @@ import type { RepoReport, Suggestion, SuggestionStatus } from '../../contract/in
 import { DEFAULT_SETTINGS, type WorkspaceSettings } from '../../contract/settings';
 import { BitbucketError } from '../../bitbucket/errors';
 import { daysAgo } from '../../domain/time';
-import type { RepoRef } from '../../domain/types';
+import type { FailureCategory, RepoRef } from '../../domain/types';
+import type { FailuresPage } from '../../contract/resolvers';
 import * as keys from '../../storage/keys';
 import { repoBackfillProgress } from '../backfill';
 import { commitWithRetry } from '../commit-with-retry';
-import { buildRepoReport } from '../repo-report';
+import { listFailures } from '../failure-list';
+import { buildRepoReport, failureReport } from '../repo-report';
 import { ResolverError } from './errors';
 import type { ResolverDeps } from './host';
 
@@ -32,6 +34,9 @@ export async function readSettings(deps: ResolverDeps): Promise<WorkspaceSetting
   return { ...DEFAULT_SETTINGS, ...(await deps.store.get(keys.settings(deps.workspace))) };
 }
 
+/** Failed attempts per page of the Failures tab (and in the page's first answer). */
+export const FAILURES_PAGE = 20;
+
 export async function repoReport(deps: ResolverDeps, repo: RepoRef, branch?: string): Promise<RepoReport> {
   const now = deps.now();
   const [report, backfill] = await Promise.all([
@@ -42,10 +47,25 @@ export async function repoReport(deps: ResolverDeps, repo: RepoRef, branch?: str
       until: now,
       ...(branch ? { branch } : {}),
       webUrl: WEB_URL,
+      failuresPage: FAILURES_PAGE,
     }),
     repoBackfillProgress(deps.store, deps.workspace, repo.repoUuid),
   ]);
   return backfill ? { ...report, ingestion: { ...report.ingestion, backfill } } : report;
+}
+
+/** A page of the Failures tab: the window's failed attempts, newest first, of one category or all. */
+export async function failuresPage(
+  deps: ResolverDeps,
+  repo: RepoRef,
+  p: { category?: FailureCategory; cursor?: string },
+): Promise<FailuresPage> {
+  const since = daysAgo(deps.now(), REPORT_WINDOW_DAYS).toISOString();
+  const page = await listFailures(deps.store, repo.repoUuid, { limit: FAILURES_PAGE, since, ...p });
+  return {
+    failures: page.failures.map((f) => failureReport(f, { repo, webUrl: WEB_URL })),
+    ...(page.cursor ? { cursor: page.cursor } : {}),
+  };
 }
 
 export async function setQuarantine(
