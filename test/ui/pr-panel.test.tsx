@@ -74,7 +74,9 @@ describe('pull-request panel', () => {
   });
 
   it('says how many failed tests are not named, and never calls that green', async () => {
-    const screen = await render(<PrPanel />, { getPullRequestPanel: ok(aPrPanel({ failingTests: [], unnamedFailures: 140 })) });
+    const screen = await render(<PrPanel />, {
+      getPullRequestPanel: ok(aPrPanel({ failingTests: [], unnamedFailures: 140 })),
+    });
     expect(screen.one('SectionMessage').props.title).toBe('140 more failed tests are not listed');
     expect(screen.text()).not.toContain('All tests passed');
   });

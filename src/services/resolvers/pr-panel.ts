@@ -24,7 +24,11 @@ export async function pullRequestPanel(store: Store, repo: RepoRef, pullRequestI
   const failedRefs = dedupe(failing.flatMap((a) => a.failedTests.map((t) => ({ ...t, step: a.stepName }))));
   const hitRefs = failing.length
     ? []
-    : dedupe(latest.filter((a) => a.result !== 'SUCCESSFUL').flatMap((a) => a.failedTests.map((t) => ({ ...t, step: a.stepName }))));
+    : dedupe(
+        latest
+          .filter((a) => a.result !== 'SUCCESSFUL')
+          .flatMap((a) => a.failedTests.map((t) => ({ ...t, step: a.stepName }))),
+      );
   const judge = await verdictJudge(store, repo.repoUuid, [...failedRefs, ...hitRefs]);
   return {
     pullRequestId,
@@ -67,7 +71,9 @@ function pipelineRows(repo: RepoRef, attempts: PrAttempt[]): PrPanel['pipelines'
         uuid: first.pipelineUuid,
         result: bad ? bad.result : 'SUCCESSFUL',
         at,
-        ...(repo.fullName ? { url: `${WEB_URL}/${repo.fullName}/pipelines/results/${first.buildNumber}` } : {}),
+        ...(repo.fullName
+          ? { url: `${WEB_URL}/${repo.fullName}/pipelines/results/${first.buildNumber}` }
+          : {}),
       };
     })
     .sort((a, b) => b.buildNumber - a.buildNumber);
@@ -85,14 +91,19 @@ function dedupe(refs: FailedRef[]): FailedRef[] {
   return [...seen.values()];
 }
 
-async function verdictJudge(store: Store, repoUuid: string, refs: FailedRef[]): Promise<(ref: FailedRef) => PrFailingTest> {
+async function verdictJudge(
+  store: Store,
+  repoUuid: string,
+  refs: FailedRef[],
+): Promise<(ref: FailedRef) => PrFailingTest> {
   const quarantine = await store.getDoc(keys.quarantine(repoUuid));
   const quarantined = new Map((quarantine?.value.tests ?? []).map((t) => [t.id, t]));
   const steps = [...new Set(refs.map((r) => r.step))];
   const indexes = new Map<string, keys.TestIndexEntry>();
   for (let i = 0; i < steps.length; i += 25) {
     const docs = await store.getDocs(steps.slice(i, i + 25).map((s) => keys.testIndex(repoUuid, s)));
-    for (const d of docs.values()) for (const t of d.value.tests) indexes.set(`${d.value.stepName}:${t.id}`, t);
+    for (const d of docs.values())
+      for (const t of d.value.tests) indexes.set(`${d.value.stepName}:${t.id}`, t);
   }
   const states = new Map<string, TestState>();
   const ids = [...new Set(refs.map((r) => r.id))];
@@ -108,21 +119,42 @@ async function verdictJudge(store: Store, repoUuid: string, refs: FailedRef[]): 
     let verdict: PrVerdict;
     if (q) {
       verdict = 'quarantined';
-      evidence.push({ kind: 'score', detail: `quarantined${q.by ? ` by ${q.by}` : ''} on ${q.at.slice(0, 10)}`, at: q.at });
+      evidence.push({
+        kind: 'score',
+        detail: `quarantined${q.by ? ` by ${q.by}` : ''} on ${q.at.slice(0, 10)}`,
+        at: q.at,
+      });
     } else if (entry?.label === 'flaky' || state?.flaky.all || state?.flaky.default) {
       verdict = 'known-flaky';
-      if (state?.hardEvidence) evidence.push({ kind: 'same-commit', detail: 'failed and passed on the same commit', at: state.hardEvidence.at });
+      if (state?.hardEvidence)
+        evidence.push({
+          kind: 'same-commit',
+          detail: 'failed and passed on the same commit',
+          at: state.hardEvidence.at,
+        });
     } else if (entry?.label === 'broken' || state?.broken) {
       verdict = 'broken-on-default';
       if (state?.broken) {
         const b = state.broken;
-        evidence.push({ kind: 'broken-start', detail: `failing on the default branch since build #${b.buildNumber}`, commit: b.commit, pipeline: b.buildNumber, pipelineUuid: b.pipelineUuid, at: b.at });
+        evidence.push({
+          kind: 'broken-start',
+          detail: `failing on the default branch since build #${b.buildNumber}`,
+          commit: b.commit,
+          pipeline: b.buildNumber,
+          pipelineUuid: b.pipelineUuid,
+          at: b.at,
+        });
       }
     } else {
       verdict = 'new';
     }
-    if (entry) evidence.push({ kind: 'score', detail: `${entry.failures} recorded failure(s), flakiness score ${(entry.score * 100).toFixed(0)}%` });
-    else if (verdict === 'new') evidence.push({ kind: 'failure', detail: 'no earlier failure of this test is recorded' });
+    if (entry)
+      evidence.push({
+        kind: 'score',
+        detail: `${entry.failures} recorded failure(s), flakiness score ${(entry.score * 100).toFixed(0)}%`,
+      });
+    else if (verdict === 'new')
+      evidence.push({ kind: 'failure', detail: 'no earlier failure of this test is recorded' });
     return {
       testId: ref.id,
       name: state?.name ?? ref.name,

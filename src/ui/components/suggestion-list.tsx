@@ -34,7 +34,13 @@ const HEAD = {
 };
 
 /** `canChange`: the viewer may change a status (write access); read-only viewers see the status as text. */
-export function SuggestionList({ suggestions, canChange = true }: { suggestions: Suggestion[]; canChange?: boolean }) {
+export function SuggestionList({
+  suggestions,
+  canChange = true,
+}: {
+  suggestions: Suggestion[];
+  canChange?: boolean;
+}) {
   const statuses = useOptimisticChanges<SuggestionStatus>();
   const jira = useJiraIssues();
   if (suggestions.length === 0) {
