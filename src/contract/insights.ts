@@ -146,10 +146,22 @@ export interface TestReport {
   step: string;
   classification: TestClassification;
   quarantined: boolean;
-  /** 0..1: probability the test fails sometimes but not always. */
+  /**
+   * How often the test fails, 0..1: the detector's estimate, recent runs weighing more. `failures` of `runs` are the
+   * counts behind it. Not how sure the verdict is: that is `confidence`.
+   */
+  failureRate: number;
+  /** How sure the verdict in `classification` is, 0..1. */
+  confidence: number;
+  /** Kept for compatibility: the same figure as `confidence` (it never meant "fails this often"). */
   flakinessScore: number;
+  /** Runs and failures since the test first failed (in the report's branch scope). */
   runs: number;
   failures: number;
+  /** Of those, the runs and failures on the repository's default branch. */
+  onDefaultBranch: { runs: number; failures: number };
+  /** Branches where the test fails on every run (a regression there, not flakiness). */
+  brokenOnBranches?: string[];
   lastFailureAt?: string;
   brokenSince?: { commit: string; pipeline: number; at: string };
   flakySince?: { commit: string; pipeline: number; at: string };
@@ -171,10 +183,33 @@ export type SuggestionKind =
 export type SuggestionStatus = 'open' | 'in-progress' | 'done' | 'dismissed';
 export type Priority = 'high' | 'medium' | 'low';
 
+/**
+ * What an estimate rests on:
+ * - `fails-every-run`: the test is broken on the default branch, so every run of its step there fails until it is
+ *   fixed;
+ * - `failure-rate`: the test fails a share of its runs (it is not broken), so that share of the runs a week where it
+ *   fails;
+ * - `observed-per-week`: what happened in the window (out-of-memory kills, infrastructure failures), per week;
+ * - `slower-median`: the step's extra median time on each of its runs;
+ * - `assumed-cache-share`: a dependency cache saving an assumed share of the step;
+ * - `half-the-step`: two parallel shards halving the step's median;
+ * - `shorter-step-saved`: the shorter of two steps run in parallel instead of one after the other.
+ */
+export type ImpactAssumption =
+  | 'fails-every-run'
+  | 'failure-rate'
+  | 'observed-per-week'
+  | 'slower-median'
+  | 'assumed-cache-share'
+  | 'half-the-step'
+  | 'shorter-step-saved';
+
 export interface Impact {
   minutesPerWeek?: number;
   buildMinutesPerWeek?: number;
   failedPipelinesPerWeek?: number;
+  /** The assumption the figures rest on, and the arithmetic in words; set on every suggestion. */
+  basis?: { assumption: ImpactAssumption; detail: string };
 }
 
 export interface Suggestion {

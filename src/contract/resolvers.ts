@@ -22,6 +22,13 @@ export interface PrFailingTest {
   verdict: PrVerdict;
   /** Why this verdict: evidence a reviewer can check. */
   evidence: EvidenceItem[];
+  /** For a test with recorded history: how often it fails (0..1) and the counts behind it (see `TestReport`). */
+  failureRate?: number;
+  failures?: number;
+  runs?: number;
+  /** How sure the test's own verdict (flaky, broken...) is, 0..1. */
+  confidence?: number;
+  /** Kept for compatibility: the same figure as `confidence`. */
   flakinessScore?: number;
 }
 

@@ -12,6 +12,7 @@ import type {
   TestClassification,
   TestReport,
 } from '../contract/insights';
+import { percent, testFiguresText } from '../domain/analysis/test-wording';
 import { escapeControls } from '../domain/test-identity';
 import { escapeHtml as esc, safeUrl } from './escape';
 import { cut, duration, pct, round1, savings } from './format';
@@ -212,14 +213,21 @@ function evidence(t: TestReport): string {
   return `<details><summary>${t.evidence.length} evidence</summary><ul>${items.join('')}</ul></details>`;
 }
 
+/** How often the test fails, with the counts; a broken test fails every run since it broke. */
+function fails(t: TestReport): string {
+  const counts = `<div class="muted">${t.failures} of ${t.runs} runs</div>`;
+  if (t.classification === 'broken' && t.brokenSince)
+    return `every run since #${t.brokenSince.pipeline}${counts}`;
+  return `${esc(percent(t.failureRate))} of runs${counts}`;
+}
+
 const CLASS_ORDER: Record<TestClassification, number> = { broken: 0, flaky: 1, fixed: 2, healthy: 3 };
 
 function testsTable(tests: TestReport[]): string {
   const shown = tests
     .filter((t) => t.classification !== 'healthy')
     .sort(
-      (a, b) =>
-        CLASS_ORDER[a.classification] - CLASS_ORDER[b.classification] || b.flakinessScore - a.flakinessScore,
+      (a, b) => CLASS_ORDER[a.classification] - CLASS_ORDER[b.classification] || b.confidence - a.confidence,
     );
   if (!shown.length) return '<p class="muted">No flaky, broken or fixed tests in this window.</p>';
   const rows = shown
@@ -231,14 +239,14 @@ function testsTable(tests: TestReport[]): string {
             `${lozenge(t.classification, t.classification)}${t.quarantined ? ` ${lozenge('quarantined', 'quarantined')}` : ''}`,
           ),
           cell(`${name(t.name)}<div class="muted">${u(t.step, 60)}</div>`),
-          cell(t.flakinessScore.toFixed(2), 'n'),
-          cell(`${t.failures}/${t.runs}`, 'n'),
+          cell(fails(t), 'n'),
+          cell(esc(percent(t.confidence)), 'n'),
           cell(since(t)),
           cell(evidence(t)),
         ].join('')}</tr>`,
     );
   const more = shown.length > MAX_TESTS ? `<p class="muted">… and ${shown.length - MAX_TESTS} more.</p>` : '';
-  return `<div class="table-wrap"><table><thead><tr><th>Status</th><th>Test</th><th>Score</th><th>Failed / runs</th><th>Since</th><th>Evidence</th></tr></thead>
+  return `<div class="table-wrap"><table><thead><tr><th>Status</th><th>Test</th><th>Fails</th><th>Confidence</th><th>Since</th><th>Evidence</th></tr></thead>
 <tbody>${rows.join('\n')}</tbody></table></div>${more}`;
 }
 
@@ -272,7 +280,7 @@ function suggestion(s: Suggestion): string {
     : '';
   return `<div class="suggestion"><h3>${lozenge(s.priority, s.priority)} ${name(s.title)}</h3>
 <p>${u(s.detail, 1000)}</p>
-<p>${saves ? `<span class="savings">Saves ${esc(saves)}</span>` : '<span class="muted">No measured savings</span>'}${s.status !== 'open' ? ` · ${lozenge(s.status, s.status)}` : ''}${jira}</p>${ev}</div>`;
+<p>${saves ? `<span class="savings">Saves ${esc(saves)}</span>` : '<span class="muted">No measured savings</span>'}${s.status !== 'open' ? ` · ${lozenge(s.status, s.status)}` : ''}${jira}</p>${s.impact.basis ? `<p class="muted">Assumes: ${name(s.impact.basis.detail)}</p>` : ''}${ev}</div>`;
 }
 
 function summarySection(r: RepoReport, s: PeriodSummary): string {
@@ -280,7 +288,7 @@ function summarySection(r: RepoReport, s: PeriodSummary): string {
     ? `<ul>${s.newFlakyTests
         .map(
           (t) =>
-            `<li>${name(t.name)} <span class="muted">— ${u(t.step, 60)}, ${t.failures}/${t.runs} failed, score ${t.flakinessScore.toFixed(2)}${t.flakySince ? `, since #${t.flakySince.pipeline} ${date(t.flakySince.at)}` : ''}</span></li>`,
+            `<li>${name(t.name)} <span class="muted">— ${u(t.step, 60)}, ${esc(testFiguresText(t))}${t.flakySince ? `, since #${t.flakySince.pipeline} ${date(t.flakySince.at)}` : ''}</span></li>`,
         )
         .join('')}</ul>`
     : '<p class="muted">No new flaky tests.</p>';

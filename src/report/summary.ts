@@ -58,7 +58,7 @@ export function summarise(report: RepoReport, period: ReportPeriod): PeriodSumma
     .sort(
       (a, b) =>
         Date.parse(b.flakySince?.at ?? '') - Date.parse(a.flakySince?.at ?? '') ||
-        b.flakinessScore - a.flakinessScore,
+        b.confidence - a.confidence,
     );
   const regressions = report.steps
     .filter((s) => s.regression !== undefined)

@@ -3,6 +3,7 @@
  * period (`--period day|week|month`) the health overview leads a summary of what is new or worth acting on.
  */
 import type { RepoReport } from '../contract/insights';
+import { testFiguresText } from '../domain/analysis/test-wording';
 import { cut, duration, nameText, pct, savings } from './format';
 import { summarise, type PeriodSummary, type ReportPeriod } from './summary';
 
@@ -40,9 +41,7 @@ function summaryLines(r: RepoReport, s: PeriodSummary): string[] {
   );
   for (const t of s.newFlakyTests) {
     const since = t.flakySince ? `, since #${t.flakySince.pipeline} (${t.flakySince.at.slice(0, 10)})` : '';
-    lines.push(
-      `    ${nameText(t.name)} — ${cut(t.step, 40)}, ${t.failures}/${t.runs} failed, score ${t.flakinessScore.toFixed(2)}${since}`,
-    );
+    lines.push(`    ${nameText(t.name)} — ${cut(t.step, 40)}, ${testFiguresText(t)}${since}`);
   }
   lines.push(s.regressions.length ? `  Regressions (${s.regressions.length})` : '  Regressions: none');
   for (const st of s.regressions) {
@@ -112,13 +111,11 @@ export function renderText(r: RepoReport, period?: ReportPeriod): string {
   if (tests.length) {
     lines.push('', 'Tests');
     for (const t of tests.slice(0, 25)) {
-      const since = t.brokenSince
-        ? `, broken since #${t.brokenSince.pipeline}`
-        : t.flakySince
-          ? `, flaky since #${t.flakySince.pipeline}`
-          : '';
+      // A broken test's figures already say since when it fails every run.
+      const since =
+        t.classification !== 'broken' && t.flakySince ? `, flaky since #${t.flakySince.pipeline}` : '';
       lines.push(
-        `  ${t.classification.toUpperCase().padEnd(7)} ${nameText(t.name)}  ${t.failures}/${t.runs} failed, score ${t.flakinessScore.toFixed(2)}${since}${t.quarantined ? ' [quarantined]' : ''}`,
+        `  ${t.classification.toUpperCase().padEnd(7)} ${nameText(t.name)}  ${testFiguresText(t)}${since}${t.quarantined ? ' [quarantined]' : ''}`,
       );
     }
     if (tests.length > 25) lines.push(`  … and ${tests.length - 25} more`);
@@ -141,6 +138,7 @@ export function renderText(r: RepoReport, period?: ReportPeriod): string {
       lines.push(
         `  [${s.priority}] ${nameText(s.title)}${impact ? ` — saves ${impact}` : ''}${s.status !== 'open' ? ` (${s.status})` : ''}`,
       );
+      if (s.impact.basis) lines.push(`      assumes: ${nameText(s.impact.basis.detail)}`);
     }
   }
   return `${lines.join('\n')}\n`;

@@ -16,6 +16,7 @@ import {
 import { criticalPath } from '../domain/analysis/critical-path';
 import { stepReport } from '../domain/analysis/step-analysis';
 import { suggest } from '../domain/analysis/suggestions';
+import { testFiguresText } from '../domain/analysis/test-wording';
 import type { FailureRecord, FailureStats } from '../domain/failure-stats';
 import { emptyFailureStats } from '../domain/failure-stats';
 import { currentView } from '../domain/flakiness/test-view';
@@ -199,30 +200,38 @@ function testReport(
   o: ReportOptions,
 ): TestReport {
   const scope = o.branch && o.repo.defaultBranch && o.branch === o.repo.defaultBranch ? 'default' : 'all';
-  const view = currentView(track, state, o.detector ?? DEFAULT_DETECTOR_CONFIG, scope);
+  const config = o.detector ?? DEFAULT_DETECTOR_CONFIG;
+  const view = currentView(track, state, config, scope);
+  const onDefault = scope === 'default' ? view : currentView(track, state, config, 'default');
   const ref = (r: { commit: string; buildNumber: number; at: string } | undefined) =>
     r ? { commit: r.commit, pipeline: r.buildNumber, at: r.at } : undefined;
+  const figures = {
+    classification: view.label,
+    failureRate: round3(view.failureRate),
+    confidence: round3(view.score),
+    runs: view.runs,
+    failures: view.failures,
+    ...(view.brokenSince ? { brokenSince: ref(view.brokenSince) } : {}),
+  };
   const evidence = evidenceItems(view.evidence, o);
-  evidence.push({
-    kind: 'score',
-    detail: `score ${(view.score * 100).toFixed(0)}% from ${view.failures} counted failure(s) in ${view.runs} run(s); decayed failure rate ${(view.failureRate * 100).toFixed(2)}%`,
-  });
+  evidence.push({ kind: 'score', detail: testFiguresText(figures) });
   return {
     id: state.id,
     name: state.name,
     step: stepName,
-    classification: view.label,
+    ...figures,
     quarantined: quarantined.has(state.id),
-    flakinessScore: Math.round(view.score * 1000) / 1000,
-    runs: view.runs,
-    failures: view.failures,
+    flakinessScore: figures.confidence,
+    onDefaultBranch: { runs: onDefault.runs, failures: onDefault.failures },
+    ...(view.brokenOnBranches.length ? { brokenOnBranches: view.brokenOnBranches } : {}),
     ...(view.lastFailureAt ? { lastFailureAt: view.lastFailureAt } : {}),
-    ...(view.brokenSince ? { brokenSince: ref(view.brokenSince) } : {}),
     ...(view.flakySince ? { flakySince: ref(view.flakySince) } : {}),
     ...(view.fixedAt ? { fixedAt: view.fixedAt.at } : {}),
     evidence,
   };
 }
+
+const round3 = (n: number): number => Math.round(n * 1000) / 1000;
 
 async function loadTests(
   store: Store,

@@ -71,6 +71,16 @@ describe('renderHtml', () => {
     expect(html).toContain('38.5');
   });
 
+  it('shows how often a test fails and how sure its verdict is in two columns, and what each saving assumes', () => {
+    expect(html).toContain('<th>Fails</th><th>Confidence</th>');
+    expect(html).toContain('3.8% of runs<div class="muted">7 of 184 runs</div>');
+    expect(html).toContain('every run since #1405<div class="muted">9 of 40 runs</div>');
+    expect(html).toContain(
+      '<p class="muted">Assumes: <span class="u n" dir="auto">It fails 3.8% of runs (7 of 184): 3.8% of the 79 runs a week of &quot;Integration tests&quot; is 3 failed runs a week.</span></p>',
+    );
+    expect(html).not.toMatch(/<th>Score<\/th>|flakiness/i);
+  });
+
   it('leads with the period summary when a period is given', () => {
     const weekly = renderHtml(report, 'week');
     expect(weekly).toContain('Summary of the last week');

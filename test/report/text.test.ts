@@ -41,6 +41,20 @@ describe('renderText', () => {
     expect(text).toContain(' Spaced out  ');
   });
 
+  it('says how often a test fails and how sure its verdict is as two figures, and what each saving assumes', () => {
+    const text = renderText(report);
+    expect(text).toContain(
+      'FLAKY   com.acme.checkout.PaymentRetryIT.retries declined card once  fails 3.8% of runs (7 of 184); confidence 93% that it is flaky, flaky since #1320',
+    );
+    expect(text).toContain(
+      'BROKEN  TaxCalculatorTest.rounds half-even for EUR  fails every run since #1405 (9 of 40 runs failed); confidence 96% that it is broken',
+    );
+    expect(text).not.toMatch(/score|flakiness/i);
+    expect(text).toContain(
+      '      assumes: It fails 3.8% of runs (7 of 184): 3.8% of the 79 runs a week of "Integration tests" is 3 failed runs a week.',
+    );
+  });
+
   it('leads with the period summary', () => {
     const text = renderText(report, 'week');
     expect(text.indexOf('Summary of the last week')).toBeLessThan(text.indexOf('\nSteps'));

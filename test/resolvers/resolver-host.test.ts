@@ -18,6 +18,7 @@ import {
 import * as keys from '../../src/storage/keys';
 import { MeteredStore } from '../../src/storage/metered-store';
 import type { SqliteStore } from '../../src/storage/sqlite-store';
+import { percent } from '../../src/domain/analysis/test-wording';
 import { stepTestId } from '../../src/domain/test-identity';
 import { callLog, json, ScriptedTransport } from '../support/scripted-transport';
 import {
@@ -617,6 +618,51 @@ describe('admin resolvers', () => {
       state: 'failed',
       message: 'the backfill could not be queued; try again',
     });
+  });
+});
+
+describe('how often a test fails, and how sure its verdict is', () => {
+  it('reports the two figures apart, with the default branch counts, on the page and the pull request panel', async () => {
+    const store = await seededStore([
+      { build: 51, minute: 51 * 60, branch: 'feature/tax', pullRequestId: 7, failed: [FLAKY] },
+    ]);
+    const call = hostWith(store);
+    const report = await call<RepoReport>('getRepoInsights', {});
+    for (const t of report.tests) {
+      expect(t.failureRate).toBeGreaterThanOrEqual(0);
+      expect(t.failureRate).toBeLessThanOrEqual(1);
+      expect(t.flakinessScore).toBe(t.confidence);
+      expect(t.onDefaultBranch.runs).toBeLessThanOrEqual(t.runs);
+      expect(t.onDefaultBranch.failures).toBeLessThanOrEqual(t.failures);
+    }
+    const flaky = report.tests.find((t) => t.id === FLAKY.id);
+    expect(flaky?.classification).toBe('flaky');
+    // Its pull-request failure is not a default-branch one.
+    expect(flaky?.onDefaultBranch.failures).toBe((flaky?.failures ?? 0) - 1);
+    expect(flaky?.evidence.find((e) => e.kind === 'score')?.detail).toBe(
+      `fails ${percent(flaky?.failureRate ?? 0)} of runs (${flaky?.failures} of ${flaky?.runs}); confidence ${percent(flaky?.confidence ?? 0)} that it is flaky`,
+    );
+    const broken = report.tests.find((t) => t.id === BROKEN.id);
+    expect(broken?.evidence.find((e) => e.kind === 'score')?.detail).toMatch(
+      /^fails every run since #21 \(\d+ of \d+ runs failed\); confidence [\d.]+% that it is broken$/,
+    );
+
+    const bySubject = new Map(report.suggestions.map((s) => [s.subject, s]));
+    expect(bySubject.get(BROKEN.id)?.impact.basis?.assumption).toBe('fails-every-run');
+    expect(bySubject.get(FLAKY.id)?.impact.basis?.assumption).toBe('failure-rate');
+
+    const panel = await call<PrPanel>('getPullRequestPanel', {}, caller({ pullRequestId: 7 }));
+    const onPr = panel.failingTests.find((t) => t.testId === FLAKY.id);
+    expect(onPr).toMatchObject({
+      verdict: 'known-flaky',
+      failureRate: flaky?.failureRate,
+      confidence: flaky?.confidence,
+      failures: flaky?.failures,
+      runs: flaky?.runs,
+    });
+    expect(onPr?.evidence.map((e) => e.detail)).toContain(
+      flaky?.evidence.find((e) => e.kind === 'score')?.detail,
+    );
   });
 });
 

@@ -143,8 +143,8 @@ describe('repository page', () => {
       expect(headers).toEqual([
         'Test',
         'Label',
-        'Flakiness',
-        'Failures',
+        'Fails',
+        'Confidence',
         'Last failure',
         'Evidence',
         'Actions',
@@ -152,11 +152,14 @@ describe('repository page', () => {
       expect(rows.map((row) => row.key)).toEqual(['t-tax-rounding', 't-checkout-retry']);
       const [broken, flaky] = rows;
       expect(broken?.texts[1]).toBe('Broken Broken since #1405 (c0ffee1)');
-      expect(broken?.texts[3]).toBe('9 of 40 runs');
+      // How often it fails and how sure the label is: two figures, never one "flakiness" percentage.
+      expect(broken?.texts[2]).toBe('Every run since it broke 9 of 40 runs failed');
+      expect(broken?.texts[3]).toBe('96%');
       expect(flaky?.texts[0]).toContain('com.acme.checkout.PaymentRetryIT.retries declined card once');
       expect(flaky?.texts[0]).toContain('Step: Integration tests');
       expect(flaky?.texts[1]).toBe('Flaky Flaky since #1320 (1b2c3d4)');
-      expect(flaky?.texts[2]).toBe('93%');
+      expect(flaky?.texts[2]).toBe('3.8% of runs 7 of 184 runs failed');
+      expect(flaky?.texts[3]).toBe('93%');
       expect(flaky?.texts[5]).toContain('Same commit');
       expect(flaky?.texts[5]).toContain('Passed on rerun');
       const evidence = screen.within(flaky?.cells[5] as never);
@@ -171,13 +174,16 @@ describe('repository page', () => {
 
     it('gives each sortable column a sort key that orders numbers as numbers', async () => {
       const report = aRepoReport({
-        tests: [aTest({ id: 'a', failures: 9 }), aTest({ id: 'b', failures: 120, flakinessScore: 0.5 })],
+        tests: [
+          aTest({ id: 'a', failureRate: 0.09 }),
+          aTest({ id: 'b', failureRate: 0.12, confidence: 0.5 }),
+        ],
       });
       const screen = await render(<RepoPage />, { getRepoInsights: ok(report) });
       const { rows } = tab(screen, TESTS).table('Tests');
       const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'accent' });
-      const failureKeys = rows.map((row) => String(row.cells[3]?.props.cellKey));
-      expect(failureKeys).toEqual(['failures:9', 'failures:120']);
+      const failureKeys = rows.map((row) => String(row.cells[2]?.props.cellKey));
+      expect(failureKeys).toEqual(['fails:90', 'fails:120']);
       expect(collator.compare(failureKeys[0] as string, failureKeys[1] as string)).toBeLessThan(0);
       for (const row of rows) {
         const keys = row.cells.map((cell) => cell.props.cellKey);
@@ -513,7 +519,10 @@ describe('repository page', () => {
 
       expect(headers).toEqual(['Priority', 'Suggestion', 'Estimated savings', 'Status', 'Jira']);
       expect(rows.map((row) => row.texts[0])).toEqual(['High', 'Low']);
-      expect(rows[0]?.texts[2]).toBe('Saves 42 min of waiting, 120 build min, 3 failed pipelines a week');
+      // The savings, and the assumption they rest on.
+      expect(rows[0]?.texts[2]).toBe(
+        'Saves 42 min of waiting, 120 build min, 3 failed pipelines a week \u2068Assumes: It fails 3.8% of runs (7 of 184): 3.8% of the 79 runs a week of "Integration tests" is 3 failed runs a week.\u2069',
+      );
       expect(rows[0]?.texts[3]).toBe('Open');
       expect(rows[0]?.texts[4]).toBe('CI-7');
       expect(rows[1]?.texts[4]).toBe('Create Jira issue');

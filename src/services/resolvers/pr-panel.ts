@@ -6,7 +6,15 @@ import type { EvidenceItem } from '../../contract/insights';
 import type { PrFailingTest, PrPanel, PrVerdict } from '../../contract/resolvers';
 import type { PrAttempt } from '../../domain/pr-index';
 import type { RepoRef } from '../../domain/types';
-import type { TestState } from '../../domain/flakiness/types';
+import { testFiguresText } from '../../domain/analysis/test-wording';
+import { currentView } from '../../domain/flakiness/test-view';
+import { decodeTrack } from '../../domain/flakiness/track-codec';
+import {
+  DEFAULT_DETECTOR_CONFIG,
+  type StepTrack,
+  type TestState,
+  type TestView,
+} from '../../domain/flakiness/types';
 import * as keys from '../../storage/keys';
 import type { Store } from '../../storage/store';
 
@@ -91,6 +99,19 @@ function dedupe(refs: FailedRef[]): FailedRef[] {
   return [...seen.values()];
 }
 
+/** The view's two figures (how often it fails, how sure the verdict is) with the counts behind them. */
+function figuresOf(view: TestView) {
+  const round3 = (n: number): number => Math.round(n * 1000) / 1000;
+  return {
+    classification: view.label,
+    failureRate: round3(view.failureRate),
+    confidence: round3(view.score),
+    failures: view.failures,
+    runs: view.runs,
+    ...(view.brokenSince ? { brokenSince: { pipeline: view.brokenSince.buildNumber } } : {}),
+  };
+}
+
 async function verdictJudge(
   store: Store,
   repoUuid: string,
@@ -104,6 +125,14 @@ async function verdictJudge(
     const docs = await store.getDocs(steps.slice(i, i + 25).map((s) => keys.testIndex(repoUuid, s)));
     for (const d of docs.values())
       for (const t of d.value.tests) indexes.set(`${d.value.stepName}:${t.id}`, t);
+  }
+  const tracks = new Map<string, StepTrack>();
+  for (let i = 0; i < steps.length; i += 25) {
+    const docs = await store.getDocs(steps.slice(i, i + 25).map((s) => keys.stepTrack(repoUuid, s)));
+    for (const d of docs.values()) {
+      const track = decodeTrack(d.value);
+      if (track) tracks.set(track.stepName, track);
+    }
   }
   const states = new Map<string, TestState>();
   const ids = [...new Set(refs.map((r) => r.id))];
@@ -148,11 +177,10 @@ async function verdictJudge(
     } else {
       verdict = 'new';
     }
-    if (entry)
-      evidence.push({
-        kind: 'score',
-        detail: `${entry.failures} recorded failure(s), flakiness score ${(entry.score * 100).toFixed(0)}%`,
-      });
+    const track = tracks.get(ref.step);
+    const figures =
+      state && track ? figuresOf(currentView(track, state, DEFAULT_DETECTOR_CONFIG, 'all')) : undefined;
+    if (figures) evidence.push({ kind: 'score', detail: testFiguresText(figures) });
     else if (verdict === 'new')
       evidence.push({ kind: 'failure', detail: 'no earlier failure of this test is recorded' });
     return {
@@ -161,7 +189,15 @@ async function verdictJudge(
       step: ref.step,
       verdict,
       evidence,
-      ...(entry ? { flakinessScore: Math.round(entry.score * 1000) / 1000 } : {}),
+      ...(figures
+        ? {
+            failureRate: figures.failureRate,
+            confidence: figures.confidence,
+            failures: figures.failures,
+            runs: figures.runs,
+            flakinessScore: figures.confidence,
+          }
+        : {}),
     };
   };
 }

@@ -48,8 +48,10 @@ function VerdictCell({ test }: { test: PrFailingTest }) {
     <Stack space="space.050">
       <VerdictLozenge verdict={test.verdict} />
       <Text size="small">{VERDICT[test.verdict].explanation}</Text>
-      {test.flakinessScore !== undefined && (
-        <Text size="small">{`Flakiness ${formatPercent(test.flakinessScore)}`}</Text>
+      {test.failureRate !== undefined && test.confidence !== undefined && (
+        <Text size="small">
+          {`Fails ${formatPercent(test.failureRate)} of runs (${test.failures ?? 0} of ${test.runs ?? 0}) \u00b7 verdict confidence ${formatPercent(test.confidence)}`}
+        </Text>
       )}
     </Stack>
   );

@@ -82,7 +82,7 @@ export function SuggestionList({
           { key: cellKey('suggestion', suggestion.id), content: <SuggestionText suggestion={suggestion} /> },
           {
             key: cellKey('savings', savingsWeight(suggestion.impact)),
-            content: savingsText(suggestion.impact),
+            content: <Savings impact={suggestion.impact} />,
           },
           {
             key: cellKey('status', STATUSES.indexOf(status)),
@@ -117,6 +117,18 @@ export function SuggestionList({
         <ActionError message={statuses.error} onDismiss={statuses.dismissError} />
       )}
       <DynamicTable caption="Suggestions" head={HEAD} rows={rows} rowsPerPage={20} />
+    </Stack>
+  );
+}
+
+/** What it saves, and the assumption the figures rest on. */
+function Savings({ impact }: { impact: Suggestion['impact'] }) {
+  return (
+    <Stack space="space.025">
+      <Text>{savingsText(impact)}</Text>
+      {impact.basis !== undefined && (
+        <UntrustedText text={`Assumes: ${impact.basis.detail}`} size="small" limit={600} />
+      )}
     </Stack>
   );
 }
