@@ -24,7 +24,13 @@ import { unwrapUuid } from '../src/domain/uuid';
 import { silentLogger, type ServiceContext } from '../src/services/context';
 import { ingestPipeline, type IngestJob } from '../src/services/ingest-pipeline';
 import { sweepWorkspace } from '../src/services/sweep';
-import { DEFAULT_REPOS, generateWorkspace, startSimServer, type RepoSpec, type SimWorkspace } from '../src/sim';
+import {
+  DEFAULT_REPOS,
+  generateWorkspace,
+  startSimServer,
+  type RepoSpec,
+  type SimWorkspace,
+} from '../src/sim';
 import * as keys from '../src/storage/keys';
 import { MeteredStore } from '../src/storage/metered-store';
 import { SqliteStore } from '../src/storage/sqlite-store';
@@ -55,32 +61,49 @@ interface RunTotals {
 }
 
 const meteredCalls = (byEndpoint: Record<string, number>): number =>
-  Object.entries(byEndpoint).reduce((n, [endpoint, count]) => (UNMETERED.has(endpoint) || isInsights(endpoint) ? n : n + count), 0);
+  Object.entries(byEndpoint).reduce(
+    (n, [endpoint, count]) => (UNMETERED.has(endpoint) || isInsights(endpoint) ? n : n + count),
+    0,
+  );
 /** Code Insights writes are rate-limited too, but they are output, not ingestion: shown apart from the floor. */
 const isInsights = (endpoint: string): boolean => endpoint.startsWith('reports.');
 
 function diff(after: Record<string, number>, before: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]).filter(([, v]) => (v as number) > 0));
+  return Object.fromEntries(
+    Object.entries(after)
+      .map(([k, v]) => [k, v - (before[k] ?? 0)])
+      .filter(([, v]) => (v as number) > 0),
+  );
 }
 
 /** DESIGN.md's floor for the attempts one job recorded, from the simulator's plan of those attempts. */
-function floorOf(ws: SimWorkspace, recorded: { pipelineUuid: string; stepUuid: string; runNumber: number }[]): number {
+function floorOf(
+  ws: SimWorkspace,
+  recorded: { pipelineUuid: string; stepUuid: string; runNumber: number }[],
+): number {
   let floor = 2;
   for (const a of recorded) {
     const repo = ws.repos.find((r) => r.pipelines.some((p) => unwrapUuid(p.uuid) === a.pipelineUuid));
-    const step = repo?.pipelines.find((p) => unwrapUuid(p.uuid) === a.pipelineUuid)?.steps.find((s) => unwrapUuid(s.uuid) === a.stepUuid);
+    const step = repo?.pipelines
+      .find((p) => unwrapUuid(p.uuid) === a.pipelineUuid)
+      ?.steps.find((s) => unwrapUuid(s.uuid) === a.stepUuid);
     const attempt = step?.attempts.find((x) => x.runNumber === a.runNumber);
     if (!repo || !attempt) continue;
     if (attempt.tests) {
       floor += 1;
-      if (attempt.tests.failed.length > 0) floor += Math.max(1, Math.ceil((repo.suites[attempt.tests.suite]?.length ?? 0) / PAGELEN));
+      if (attempt.tests.failed.length > 0)
+        floor += Math.max(1, Math.ceil((repo.suites[attempt.tests.suite]?.length ?? 0) / PAGELEN));
     }
     if (attempt.result !== 'SUCCESSFUL') floor += 1;
   }
   return floor;
 }
 
-async function recordedSince(store: MeteredStore, repo: RepoRef, known: Set<string>): Promise<{ pipelineUuid: string; stepUuid: string; runNumber: number }[]> {
+async function recordedSince(
+  store: MeteredStore,
+  repo: RepoRef,
+  known: Set<string>,
+): Promise<{ pipelineUuid: string; stepUuid: string; runNumber: number }[]> {
   const fresh: { pipelineUuid: string; stepUuid: string; runNumber: number }[] = [];
   let cursor: string | undefined;
   do {
@@ -152,7 +175,14 @@ async function ingestOurs(ws: SimWorkspace, apiUrl: string): Promise<RunTotals &
       });
     }
     const bytesByArea = diff(store.stats().bytesWrittenByArea, bytesAtStart);
-    return { pipelines, byEndpoint: diff(client.stats.byEndpoint, startEndpoints), attempts, reports, bytesByArea, jobs };
+    return {
+      pipelines,
+      byEndpoint: diff(client.stats.byEndpoint, startEndpoints),
+      attempts,
+      reports,
+      bytesByArea,
+      jobs,
+    };
   } finally {
     sqlite.close();
     rmSync(dir, { recursive: true, force: true });
@@ -160,7 +190,12 @@ async function ingestOurs(ws: SimWorkspace, apiUrl: string): Promise<RunTotals &
 }
 
 /** The obvious way: everything for every step, whole logs, no Range, nothing remembered. */
-async function naivePipeline(client: BitbucketClient, transport: HttpTransport, job: IngestJob, count: (endpoint: string) => void): Promise<number> {
+async function naivePipeline(
+  client: BitbucketClient,
+  transport: HttpTransport,
+  job: IngestJob,
+  count: (endpoint: string) => void,
+): Promise<number> {
   if (!job.pipelineUuid) return 0;
   await client.getPipeline(job.repo, job.pipelineUuid);
   const steps = await client.listSteps(job.repo, job.pipelineUuid);
@@ -184,7 +219,10 @@ async function naivePipeline(client: BitbucketClient, transport: HttpTransport, 
   return logBytes;
 }
 
-async function ingestNaive(jobs: IngestJob[], apiUrl: string): Promise<{ perPipeline: number[]; byEndpoint: Record<string, number>; logBytes: number }> {
+async function ingestNaive(
+  jobs: IngestJob[],
+  apiUrl: string,
+): Promise<{ perPipeline: number[]; byEndpoint: Record<string, number>; logBytes: number }> {
   const { client, transport } = clientFor(apiUrl);
   const raw: Record<string, number> = {};
   const count = (endpoint: string): void => {
@@ -210,9 +248,13 @@ const pct = (xs: number[], p: number): number => {
   return s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? 0;
 };
 const fmt = (n: number, d = 2): string => n.toFixed(d);
-const row = (cells: (string | number)[]): string => cells.map((c, i) => (i === 0 ? String(c).padEnd(34) : String(c).padStart(12))).join('');
+const row = (cells: (string | number)[]): string =>
+  cells.map((c, i) => (i === 0 ? String(c).padEnd(34) : String(c).padStart(12))).join('');
 
-function printOurs(ours: RunTotals, naive: { perPipeline: number[]; byEndpoint: Record<string, number>; logBytes: number }): void {
+function printOurs(
+  ours: RunTotals,
+  naive: { perPipeline: number[]; byEndpoint: Record<string, number>; logBytes: number },
+): void {
   const p = ours.pipelines;
   const calls = p.map((x) => x.calls);
   const floors = p.map((x) => x.floor);
@@ -220,29 +262,64 @@ function printOurs(ours: RunTotals, naive: { perPipeline: number[]; byEndpoint: 
   console.log(`\n== Ours: ${p.length} pipelines, ${ours.attempts} step attempts recorded ==`);
   console.log(row(['per pipeline', 'mean', 'p50', 'p95', 'max', 'total']));
   const line = (name: string, xs: number[], d = 2): void =>
-    console.log(row([name, fmt(mean(xs), d), fmt(pct(xs, 0.5), d), fmt(pct(xs, 0.95), d), fmt(Math.max(...xs), d), fmt(sum(xs), 0)]));
+    console.log(
+      row([
+        name,
+        fmt(mean(xs), d),
+        fmt(pct(xs, 0.5), d),
+        fmt(pct(xs, 0.95), d),
+        fmt(Math.max(...xs), d),
+        fmt(sum(xs), 0),
+      ]),
+    );
   line('API calls (rate-limited)', calls);
   line('floor (DESIGN §2)', floors);
   line('calls / floor', ratios);
-  line('storage writes', p.map((x) => x.writes));
-  line('bytes written', p.map((x) => x.bytesWritten), 0);
-  line('CPU ms', p.map((x) => x.cpuMs));
-  console.log(`overall calls/floor: ${fmt(sum(calls) / sum(floors), 3)} (${sum(calls)} / ${sum(floors)}); pipelines above floor: ${ratios.filter((r) => r > 1).length}`);
+  line(
+    'storage writes',
+    p.map((x) => x.writes),
+  );
+  line(
+    'bytes written',
+    p.map((x) => x.bytesWritten),
+    0,
+  );
+  line(
+    'CPU ms',
+    p.map((x) => x.cpuMs),
+  );
+  console.log(
+    `overall calls/floor: ${fmt(sum(calls) / sum(floors), 3)} (${sum(calls)} / ${sum(floors)}); pipelines above floor: ${ratios.filter((r) => r > 1).length}`,
+  );
   const areas = Object.entries(ours.bytesByArea ?? {}).sort((a, b) => b[1] - a[1]);
   const totalBytes = sum(areas.map(([, b]) => b));
   console.log('\nKVS bytes written per pipeline, by key area');
   for (const [area, bytes] of areas.slice(0, 10)) {
-    console.log(`  ${area.padEnd(26)}${fmt(bytes / p.length, 0).padStart(8)} B  ${fmt((100 * bytes) / Math.max(1, totalBytes), 1).padStart(5)}%`);
+    console.log(
+      `  ${area.padEnd(26)}${fmt(bytes / p.length, 0).padStart(8)} B  ${fmt((100 * bytes) / Math.max(1, totalBytes), 1).padStart(5)}%`,
+    );
   }
   console.log('\nAPI calls by endpoint          ours       naive');
-  for (const endpoint of [...new Set([...Object.keys(ours.byEndpoint), ...Object.keys(naive.byEndpoint)])].sort()) {
-    const note = UNMETERED.has(endpoint) ? '  (log storage, not rate-limited)' : isInsights(endpoint) ? '  (Code Insights, not in the floor)' : '';
-    console.log(`  ${endpoint.padEnd(26)}${String(ours.byEndpoint[endpoint] ?? 0).padStart(8)}${String(naive.byEndpoint[endpoint] ?? 0).padStart(12)}${note}`);
+  for (const endpoint of [
+    ...new Set([...Object.keys(ours.byEndpoint), ...Object.keys(naive.byEndpoint)]),
+  ].sort()) {
+    const note = UNMETERED.has(endpoint)
+      ? '  (log storage, not rate-limited)'
+      : isInsights(endpoint)
+        ? '  (Code Insights, not in the floor)'
+        : '';
+    console.log(
+      `  ${endpoint.padEnd(26)}${String(ours.byEndpoint[endpoint] ?? 0).padStart(8)}${String(naive.byEndpoint[endpoint] ?? 0).padStart(12)}${note}`,
+    );
   }
   const insightCalls = Object.entries(ours.byEndpoint).reduce((n, [e, c]) => (isInsights(e) ? n + c : n), 0);
-  console.log(`Code Insights: ${ours.reports ?? 0} reports on pull-request commits, ${insightCalls} calls (${fmt(insightCalls / Math.max(1, ours.reports ?? 0), 2)} per report)`);
+  console.log(
+    `Code Insights: ${ours.reports ?? 0} reports on pull-request commits, ${insightCalls} calls (${fmt(insightCalls / Math.max(1, ours.reports ?? 0), 2)} per report)`,
+  );
   console.log(`\n== Naive (all test cases of every step, whole logs without Range) ==`);
-  console.log(`rate-limited calls: naive ${sum(naive.perPipeline)} vs ours ${sum(calls)}  →  naive/ours = ${fmt(sum(naive.perPipeline) / sum(calls), 2)}×`);
+  console.log(
+    `rate-limited calls: naive ${sum(naive.perPipeline)} vs ours ${sum(calls)}  →  naive/ours = ${fmt(sum(naive.perPipeline) / sum(calls), 2)}×`,
+  );
   console.log(`log bytes downloaded by naive: ${(naive.logBytes / 1024 / 1024).toFixed(1)} MiB`);
 }
 
@@ -255,7 +332,9 @@ function suiteSpec(tests: number): RepoSpec[] {
 async function main(): Promise<void> {
   const started = Date.now();
   const ws = generateWorkspace({ seed: SEED, now: NOW, days: DAYS });
-  console.log(`demo workspace: seed ${SEED}, ${DAYS} days to ${NOW.toISOString()}, repos ${ws.repos.map((r) => r.slug).join(', ')}`);
+  console.log(
+    `demo workspace: seed ${SEED}, ${DAYS} days to ${NOW.toISOString()}, repos ${ws.repos.map((r) => r.slug).join(', ')}`,
+  );
   const ours = await withSim(ws, (apiUrl) => ingestOurs(ws, apiUrl));
   const naive = await withSim(ws, (apiUrl) => ingestNaive(ours.jobs, apiUrl));
   printOurs(ours, naive);
@@ -267,7 +346,14 @@ async function main(): Promise<void> {
     const r = await withSim(w, (apiUrl) => ingestOurs(w, apiUrl));
     const p = r.pipelines;
     console.log(
-      row([tests, p.length, fmt(mean(p.map((x) => x.calls))), fmt(mean(p.map((x) => x.floor))), fmt(mean(p.map((x) => x.writes))), fmt(mean(p.map((x) => x.bytesWritten)), 0)]),
+      row([
+        tests,
+        p.length,
+        fmt(mean(p.map((x) => x.calls))),
+        fmt(mean(p.map((x) => x.floor))),
+        fmt(mean(p.map((x) => x.writes))),
+        fmt(mean(p.map((x) => x.bytesWritten)), 0),
+      ]),
     );
   }
   console.log(`\n(${((Date.now() - started) / 1000).toFixed(1)} s)`);
