@@ -150,6 +150,31 @@ function applyRecovery(s: RecoveryState, r: PipelineRunRecord): RecoveryState {
 }
 
 /**
+ * The pipelines created in [since, until], each counted once by its newest recorded run, from the run records: exact
+ * to the window's start and end, where the weekly buckets count whole weeks. With their durations' histogram.
+ */
+export function countPipelines(
+  runs: Iterable<PipelineRunRecord>,
+  since: string,
+  until: string,
+): { counters: PipelineCounters; duration: Histogram } {
+  const newest = new Map<string, PipelineRunRecord>();
+  for (const r of runs) {
+    if (r.createdOn < since || r.createdOn > until) continue;
+    const known = newest.get(r.pipelineUuid);
+    if (!known || r.runNumber > known.runNumber) newest.set(r.pipelineUuid, r);
+  }
+  let counters = zero();
+  let duration: Histogram = [];
+  for (const r of newest.values()) {
+    const t = tallyOf(r);
+    counters = addTally(counters, t, 1);
+    if (t.durationSeconds !== undefined) duration = addToHistogram(duration, t.durationSeconds);
+  }
+  return { counters, duration };
+}
+
+/**
  * The statistics and the pipeline's tally after a completed run, or undefined when the run changes nothing: its
  * pipeline is already counted at this run number or a later one (a duplicate, or an earlier run arriving late).
  */

@@ -28,7 +28,14 @@ import {
   type TestState,
 } from '../domain/flakiness/types';
 import { mergeHistograms, quantile, type Histogram } from '../domain/histogram';
-import { emptyPipelineStats, type PipelineStats, type PipelineWeek } from '../domain/pipeline-stats';
+import {
+  countPipelines,
+  emptyPipelineStats,
+  type PipelineCounters,
+  type PipelineStats,
+  type PipelineWeek,
+} from '../domain/pipeline-stats';
+import type { PipelineRunRecord } from '../domain/attempt';
 import type { StepStats } from '../domain/step-stats';
 import { weekOf } from '../domain/time';
 import type { FailureCategory, RepoRef } from '../domain/types';
@@ -51,32 +58,53 @@ export interface ReportOptions {
   /** Bitbucket web base for links, e.g. `https://bitbucket.org`. */
   webUrl?: string;
   /**
-   * List only this many failures, the newest, and where the next page starts (`failuresCursor`): the app's pages,
-   * whose reads must stay bounded. Without it every failed attempt of the window is listed (the CLI report).
+   * Reads bounded whatever the history, for the app's pages: only the newest `failuresPage` failures (and where the
+   * next page starts, `failuresCursor`), and pipeline counts from the weekly buckets (whole weeks). Without it, the
+   * CLI report: every failed attempt of the window, and pipelines counted exactly from the run records.
    */
-  failuresPage?: number;
+  bounded?: { failuresPage: number };
 }
 
 const resultUrl = (o: Pick<ReportOptions, 'webUrl' | 'repo'>, buildNumber: number): string | undefined =>
   o.webUrl && o.repo.fullName ? `${o.webUrl}/${o.repo.fullName}/pipelines/results/${buildNumber}` : undefined;
 
-function health(stats: PipelineStats, sinceWeek: string): PipelineHealth {
+/**
+ * Pipeline health of the window. From the weekly buckets (whole weeks: bounded reads for the app's pages), or, when
+ * given, from `exact`: the pipelines created in the window itself, counted from the run records (the CLI report).
+ */
+function health(
+  stats: PipelineStats,
+  sinceWeek: string,
+  exact?: { counters: PipelineCounters; duration: Histogram },
+): PipelineHealth {
   const weeks = stats.weeks.filter((w) => w.week >= sinceWeek);
   const sum = (f: (w: PipelineWeek) => number): number => weeks.reduce((n, w) => n + f(w), 0);
-  const counts = {
-    total: sum((w) => w.runs),
+  const c: PipelineCounters = exact?.counters ?? {
+    runs: sum((w) => w.runs),
     successful: sum((w) => w.successful),
     failed: sum((w) => w.failed),
     stopped: sum((w) => w.stopped),
     error: sum((w) => w.error),
     expired: sum((w) => w.expired),
+    buildSeconds: sum((w) => w.buildSeconds),
+    deployments: sum((w) => w.deployments),
     reruns: sum((w) => w.reruns ?? 0),
     rerunAttempts: sum((w) => w.rerunAttempts ?? 0),
   };
+  const counts = {
+    total: c.runs,
+    successful: c.successful,
+    failed: c.failed,
+    stopped: c.stopped,
+    error: c.error,
+    expired: c.expired,
+    reruns: c.reruns,
+    rerunAttempts: c.rerunAttempts,
+  };
   const finished = counts.total - counts.stopped;
-  const duration = weeks.reduce<Histogram>((h, w) => mergeHistograms(h, w.duration), []);
-  const buildMinutes = Math.round(sum((w) => w.buildSeconds) / 60);
-  const deployments = sum((w) => w.deployments);
+  const duration = exact?.duration ?? weeks.reduce<Histogram>((h, w) => mergeHistograms(h, w.duration), []);
+  const buildMinutes = Math.round(c.buildSeconds / 60);
+  const deployments = c.deployments;
   const median = quantile(duration, 0.5);
   const p95 = quantile(duration, 0.95);
   return {
@@ -106,21 +134,36 @@ function health(stats: PipelineStats, sinceWeek: string): PipelineHealth {
   };
 }
 
+/** The pipelines created in the window, from every run record kept: the CLI report's exact counts. */
+async function windowPipelines(store: Store, o: ReportOptions): Promise<ReturnType<typeof countPipelines>> {
+  const runs: PipelineRunRecord[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.query(keys.pipelineRunsOf(o.repo.repoUuid), {
+      limit: 100,
+      ...(cursor ? { cursor } : {}),
+    });
+    runs.push(...page.items.map((item) => item.value));
+    cursor = page.cursor;
+  } while (cursor);
+  return countPipelines(runs, o.since.toISOString(), o.until.toISOString());
+}
+
 /** A listed failure as the report shows it, with a link to its Bitbucket result page. */
 export function failureReport(f: FailureRecord, o: Pick<ReportOptions, 'webUrl' | 'repo'>): FailureReport {
   const url = resultUrl(o, f.pipeline);
   return url ? { ...f, url } : f;
 }
 
-/** Every failed attempt of the window, newest first; with `failuresPage`, the first page and where the next starts. */
+/** Every failed attempt of the window, newest first; when bounded, the newest page and where the next starts. */
 async function failureList(
   store: Store,
   o: ReportOptions,
 ): Promise<{ failures: FailureReport[]; failuresCursor?: string }> {
   const repo = o.repo.repoUuid;
   const since = o.since.toISOString();
-  const { failures, cursor } = o.failuresPage
-    ? await listFailures(store, repo, { limit: o.failuresPage, since })
+  const { failures, cursor } = o.bounded
+    ? await listFailures(store, repo, { limit: o.bounded.failuresPage, since })
     : { failures: await allFailures(store, repo, since), cursor: undefined };
   const until = o.until.toISOString();
   return {
@@ -131,12 +174,21 @@ async function failureList(
   };
 }
 
-function failureSection(stats: FailureStats, o: ReportOptions, sinceWeek: string) {
+/**
+ * Failures by category and the recurring ones. The categories come from the listed failures when the report lists
+ * them all (the CLI), else from the weekly buckets (whole weeks).
+ */
+function failureSection(stats: FailureStats, o: ReportOptions, sinceWeek: string, listed?: FailureReport[]) {
   const since = o.since.toISOString();
   const byCategory = new Map<FailureCategory, number>();
-  for (const w of stats.weeks.filter((x) => x.week >= sinceWeek)) {
-    for (const [c, n] of Object.entries(w.byCategory) as [FailureCategory, number][])
-      byCategory.set(c, (byCategory.get(c) ?? 0) + n);
+  if (listed) {
+    // Every failure of the window is at hand: counted exactly, so the categories add up to `failures`.
+    for (const f of listed) byCategory.set(f.category, (byCategory.get(f.category) ?? 0) + 1);
+  } else {
+    for (const w of stats.weeks.filter((x) => x.week >= sinceWeek)) {
+      for (const [c, n] of Object.entries(w.byCategory) as [FailureCategory, number][])
+        byCategory.set(c, (byCategory.get(c) ?? 0) + n);
+    }
   }
   const total = [...byCategory.values()].reduce((a, b) => a + b, 0);
   return {
@@ -299,8 +351,8 @@ export async function buildRepoReport(store: Store, o: ReportOptions): Promise<R
   const stepReports = stepStats.map((s) => stepReport(s, sinceWeek)).filter((s) => s.runs > 0);
   const quarantined = new Set((quarantineDoc?.value.tests ?? []).map((t) => t.id));
   const tests = await loadTests(store, o, steps, quarantined);
-  const failures = failureSection(failureStats, o, sinceWeek);
   const listed = await failureList(store, o);
+  const failures = failureSection(failureStats, o, sinceWeek, o.bounded ? undefined : listed.failures);
   const weeks = Math.max(1, (o.until.getTime() - o.since.getTime()) / (7 * 86_400_000));
   const suggestions = await withStatuses(
     store,
@@ -332,7 +384,7 @@ export async function buildRepoReport(store: Store, o: ReportOptions): Promise<R
       ...(o.branch ? { branch: o.branch } : {}),
       branches: pipelineStats.branches,
     },
-    pipelines: health(pipelineStats, sinceWeek),
+    pipelines: health(pipelineStats, sinceWeek, o.bounded ? undefined : await windowPipelines(store, o)),
     steps: stepReports,
     ...listed,
     ...failures,

@@ -78,15 +78,14 @@ describe('sync, then the JSON report', () => {
   let failedAtFirstSync = new Map<string, Map<string, string>>();
   let nearlyHostile: string;
 
-  const report = async (slug: string): Promise<RepoReport> => {
+  const report = async (slug: string, since?: Date): Promise<RepoReport> => {
     const repo = (await knownRepositories(rt, WORKSPACE)).find((r) => r.repoSlug === slug);
     if (!repo) throw new Error(`${slug} not synced`);
     const now = new Date(ws.now);
+    const window = { since: since ?? daysAgo(now, 30), until: now };
     // What `report --format json` prints: the report as JSON.
     return JSON.parse(
-      JSON.stringify(
-        await buildRepoReport(rt.store, { workspace: WORKSPACE, repo, since: daysAgo(now, 30), until: now }),
-      ),
+      JSON.stringify(await buildRepoReport(rt.store, { workspace: WORKSPACE, repo, ...window })),
     ) as RepoReport;
   };
 
@@ -173,6 +172,24 @@ describe('sync, then the JSON report', () => {
     }
     // The case that used to count twice: a pipeline the first sync saw completed, rerun before the second.
     expect(rerunAfterFirstSync).toBeGreaterThan(0);
+  });
+
+  it('counts the pipelines of a window that starts in the middle of a week, and only those', async () => {
+    const since = new Date(Date.parse(ws.now) - 3.5 * 86_400_000);
+    for (const repo of ws.repos) {
+      const created = new Map(
+        ws.repos.find((r) => r.slug === repo.slug)?.pipelines.map((p) => [p.buildNumber, p.createdOn]),
+      );
+      const inWindow = [...completedAt(ws, repo.slug)].filter(
+        ([build]) => (created.get(build) ?? '') >= since.toISOString(),
+      );
+      const r = await report(repo.slug, since);
+      expect(r.pipelines.total).toBe(inWindow.length);
+      expect(r.pipelines.reruns).toBe(inWindow.filter(([, run]) => run > 1).length);
+      // The failures of that window, and the categories adding up to them.
+      expect(r.failures.every((f) => f.at >= since.toISOString())).toBe(true);
+      expect(r.failureCategories.reduce((n, c) => n + c.count, 0)).toBe(r.failures.length);
+    }
   });
 
   it('lists every failed step attempt of the window in failures[], newest first, the ones reruns overwrote included', async () => {

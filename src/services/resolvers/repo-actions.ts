@@ -47,7 +47,7 @@ export async function repoReport(deps: ResolverDeps, repo: RepoRef, branch?: str
       until: now,
       ...(branch ? { branch } : {}),
       webUrl: WEB_URL,
-      failuresPage: FAILURES_PAGE,
+      bounded: { failuresPage: FAILURES_PAGE },
     }),
     repoBackfillProgress(deps.store, deps.workspace, repo.repoUuid),
   ]);
