@@ -5,7 +5,7 @@
 import { DynamicTable, Select, Stack, Text } from '@forge/react';
 import type { Suggestion, SuggestionStatus } from '../../contract/insights';
 import { call } from '../invoke';
-import { isolate, truncate } from '../format';
+import { isolate } from '../format';
 import { jiraSubjectKey, useJiraIssues, type JiraState } from '../use-jira-issues';
 import { useOptimisticChanges } from '../use-optimistic-changes';
 import { optionValue } from './form-events';
@@ -61,7 +61,7 @@ export function SuggestionList({
         call('setSuggestionStatus', { suggestionId: suggestion.id, status: next }).then(
           (result) => result.status,
         ),
-      failure: `Could not mark \u201c${isolate(truncate(suggestion.title, 80).text)}\u201d as ${STATUS_TEXT[next].toLowerCase()}`,
+      failure: `Could not mark \u201c${isolate(suggestion.title)}\u201d as ${STATUS_TEXT[next].toLowerCase()}`,
     });
 
   const rows = [...suggestions]
