@@ -1,8 +1,9 @@
 /**
  * Builds the insights of one repository (the `RepoReport` of src/contract/insights.ts) from the fixed-size
- * aggregates, with a bounded number of storage reads whatever the history length: the pipeline, failure and step
- * documents, the detector's track and test index per step, and the states of at most MAX_TESTS listed tests.
- * The CLI report and the resolvers both call this.
+ * aggregates: the pipeline, failure and step documents, the detector's track and test index per step, and the states
+ * of at most MAX_TESTS listed tests. The resolvers ask for it `bounded`, so their reads stay the same whatever the
+ * history length (one page of failures, whole-week pipeline counters); the CLI report lists every failed attempt of
+ * the window and counts its pipelines exactly from the run records.
  */
 import {
   REPORT_SCHEMA_VERSION,
