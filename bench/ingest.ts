@@ -331,7 +331,7 @@ function printOurs(
   const areas = Object.entries(ours.bytesByArea ?? {}).sort((a, b) => b[1] - a[1]);
   const totalBytes = sum(areas.map(([, b]) => b));
   console.log('\nKVS bytes written per pipeline, by key area');
-  for (const [area, bytes] of areas.slice(0, 10)) {
+  for (const [area, bytes] of areas) {
     console.log(
       `  ${area.padEnd(26)}${fmt(bytes / p.length, 0).padStart(8)} B  ${fmt((100 * bytes) / Math.max(1, totalBytes), 1).padStart(5)}%`,
     );

@@ -1,15 +1,17 @@
 /**
  * `npm run bench:page-reads`: KVS reads per page load as history grows. Records 1,000 and then 100,000 step attempts
- * of one repository (three steps, a 400-test suite, flaky and broken tests, a third of the pipelines on pull requests)
- * through the real recorder into a metered SQLite store, then loads each surface through the real resolver host and
- * prints the entries read, the bytes read and the size of the answer. Equal counts mean a page costs the same whatever the history.
+ * of one repository (three steps, a 400-test suite, flaky and broken tests, a third of the pipelines on pull requests,
+ * an infrastructure failure now and then) through the real recorder into a metered SQLite store, then loads each
+ * surface through the real resolver host and prints the entries read, the bytes read and the size of the answer.
+ * Equal counts mean a page costs the same whatever the history. The Failures tab's pages (the first, the fifth, one
+ * cause) list every failed attempt of the window, a page at a time.
  *
  *   npm run bench:page-reads [-- --sizes 1000,100000]
  */
 import { createRng } from '../src/sim/prng';
 import { parseArgs } from 'node:util';
 import type { CallerContext } from '../src/contract/caller';
-import type { ResolverName } from '../src/contract/resolvers';
+import type { FailuresPage, ResolverName } from '../src/contract/resolvers';
 import { DEFAULT_SETTINGS } from '../src/contract/settings';
 import type { AttemptRecord, PipelineRunRecord } from '../src/domain/attempt';
 import type { RepoRef } from '../src/domain/types';
@@ -23,12 +25,26 @@ import { MeteredStore } from '../src/storage/metered-store';
 import { SqliteStore } from '../src/storage/sqlite-store';
 
 const WORKSPACE = 'acme';
-const REPO: RepoRef = { workspace: WORKSPACE, repoSlug: 'shop', repoUuid: '00000000-0000-4000-8000-00000000abcd', defaultBranch: 'main', fullName: 'acme/shop' };
+const REPO: RepoRef = {
+  workspace: WORKSPACE,
+  repoSlug: 'shop',
+  repoUuid: '00000000-0000-4000-8000-00000000abcd',
+  defaultBranch: 'main',
+  fullName: 'acme/shop',
+};
 const STEPS = ['Build', 'Unit tests', 'Integration tests'] as const;
 const SUITE = 400;
 const FLAKY = Array.from({ length: 12 }, (_, i) => `suite.Flaky${i}.retries under load`);
 const BROKEN = Array.from({ length: 3 }, (_, i) => `suite.Broken${i}.checks totals`);
 const PIPELINE_MINUTES = 12;
+/** One pipeline in this many fails in its Build step for an infrastructure reason. */
+const INFRA_EVERY = 53;
+const INFRA_FAILURE = {
+  category: 'infrastructure' as const,
+  cause: 'system-error' as const,
+  fingerprint: 'e'.repeat(16),
+  message: 'There was an unexpected system error.',
+};
 
 const hex = (n: number, width: number): string => n.toString(16).padStart(width, '0');
 const uuid = (kind: number, n: number): string => `${hex(kind, 8)}-0000-4000-8000-${hex(n, 12)}`;
@@ -77,26 +93,93 @@ function attemptOf(p: PipelinePlan, stepIndex: number, runNumber: number, failin
     queueSeconds: 10,
     buildSecondsUsed: 170,
     sizeMultiplier: 1,
-    ...(stepIndex > 0 ? { tests: { total: SUITE, successful: SUITE - failing.length, failed: failing.length, error: 0, skipped: 0 } } : {}),
+    ...(stepIndex > 0
+      ? {
+          tests: {
+            total: SUITE,
+            successful: SUITE - failing.length,
+            failed: failing.length,
+            error: 0,
+            skipped: 0,
+          },
+        }
+      : {}),
     failedTests: failing.map((name) => ({ id: stepTestId(stepName, name), name })),
     failedTestsOmitted: 0,
-    ...(failed ? { failure: { category: 'test' as const, cause: 'test-failure' as const, fingerprint: 'f'.repeat(16), message: `${failing.length} test(s) failed` } } : {}),
+    ...(failed
+      ? {
+          failure: {
+            category: 'test' as const,
+            cause: 'test-failure' as const,
+            fingerprint: 'f'.repeat(16),
+            message: `${failing.length} test(s) failed`,
+          },
+        }
+      : {}),
     logRead: failed,
   };
 }
 
-/** Records about `attempts` step attempts, pipeline by pipeline, with reruns of flaky failures. Returns the newest PR. */
-async function recordHistory(store: MeteredStore, attempts: number): Promise<number> {
+function runOf(p: PipelinePlan, result: PipelineRunRecord['result']): PipelineRunRecord {
+  return {
+    repoUuid: REPO.repoUuid,
+    pipelineUuid: uuid(1, p.build),
+    buildNumber: p.build,
+    runNumber: 1,
+    result,
+    commit: p.commit,
+    branch: p.branch,
+    isDefaultBranch: p.pullRequestId === undefined,
+    ...(p.pullRequestId !== undefined ? { pullRequestId: p.pullRequestId } : {}),
+    createdOn: new Date(p.at).toISOString(),
+    completedOn: new Date(p.at + 600_000).toISOString(),
+    durationSeconds: 600,
+    buildSecondsUsed: 510,
+    deployed: false,
+    steps: STEPS.map((name, s) => ({
+      name,
+      durationSeconds: 170,
+      result: 'SUCCESSFUL' as const,
+      startedOn: new Date(p.at + s * 180_000).toISOString(),
+      completedOn: new Date(p.at + (s + 1) * 180_000).toISOString(),
+    })),
+  };
+}
+
+/**
+ * Records about `attempts` step attempts, pipeline by pipeline, with reruns of flaky failures. Returns the newest PR
+ * and when the last pipeline started.
+ */
+async function recordHistory(
+  store: MeteredStore,
+  attempts: number,
+): Promise<{ newestPr: number; lastAt: number }> {
   const prng = createRng(20261127);
   const random = (): number => prng.next();
   const opts = { retentionDays: 90, now: () => new Date() };
   let recorded = 0;
   let newestPr = 0;
+  let lastAt = 0;
   for (let i = 0; recorded < attempts; i++) {
     const p = planOf(i, random);
+    lastAt = p.at;
     if (p.pullRequestId !== undefined) newestPr = p.pullRequestId;
-    const brokenNow = p.pullRequestId === undefined && i % 400 > 300 ? [BROKEN[Math.floor(i / 400) % BROKEN.length] as string] : [];
+    const brokenNow =
+      p.pullRequestId === undefined && i % 400 > 300
+        ? [BROKEN[Math.floor(i / 400) % BROKEN.length] as string]
+        : [];
     let result: PipelineRunRecord['result'] = 'SUCCESSFUL';
+    if (i % INFRA_EVERY === INFRA_EVERY - 1 && recorded < attempts) {
+      // The Build step of an occasional pipeline dies for an infrastructure reason: the rare cause a filter lists.
+      await recordAttempt(
+        store,
+        { ...attemptOf(p, 0, 1, []), result: 'ERROR', failure: INFRA_FAILURE },
+        opts,
+      );
+      recorded += 1;
+      await recordRun(store, runOf(p, 'ERROR'), opts);
+      continue;
+    }
     for (let s = 0; s < STEPS.length && recorded < attempts; s++) {
       const flaky = s > 0 ? FLAKY.filter(() => random() < 0.007) : [];
       const failing = s === 1 ? [...brokenNow, ...flaky] : flaky;
@@ -110,29 +193,9 @@ async function recordHistory(store: MeteredStore, attempts: number): Promise<num
         break;
       }
     }
-    await recordRun(
-      store,
-      {
-        repoUuid: REPO.repoUuid,
-        pipelineUuid: uuid(1, p.build),
-        buildNumber: p.build,
-        runNumber: 1,
-        result,
-        commit: p.commit,
-        branch: p.branch,
-        isDefaultBranch: p.pullRequestId === undefined,
-        ...(p.pullRequestId !== undefined ? { pullRequestId: p.pullRequestId } : {}),
-        createdOn: new Date(p.at).toISOString(),
-        completedOn: new Date(p.at + 600_000).toISOString(),
-        durationSeconds: 600,
-        buildSecondsUsed: 510,
-        deployed: false,
-        steps: STEPS.map((name, s) => ({ name, durationSeconds: 170, result: 'SUCCESSFUL' as const, startedOn: new Date(p.at + s * 180_000).toISOString(), completedOn: new Date(p.at + (s + 1) * 180_000).toISOString() })),
-      },
-      opts,
-    );
+    await recordRun(store, runOf(p, result), opts);
   }
-  return newestPr;
+  return { newestPr, lastAt };
 }
 
 async function countRecords(store: MeteredStore): Promise<number> {
@@ -171,27 +234,58 @@ async function measure(size: number): Promise<{ records: number; rows: Measured[
   const store = new MeteredStore(new SqliteStore({ path: ':memory:' }));
   await store.set(keys.repository(WORKSPACE, REPO.repoUuid), REPO);
   await store.set(keys.settings(WORKSPACE), DEFAULT_SETTINGS);
-  const newestPr = await recordHistory(store, size);
+  const { newestPr, lastAt } = await recordHistory(store, size);
   const records = await countRecords(store);
-  const host = createResolverHost({ store, access: localAccess, jira: localJiraGateway({}), now: () => new Date(), workspace: WORKSPACE });
+  // The pages look at the last 30 days: an hour after the last pipeline.
+  const now = new Date(lastAt + 3_600_000);
+  const host = createResolverHost({
+    store,
+    access: localAccess,
+    jira: localJiraGateway({}),
+    now: () => now,
+    workspace: WORKSPACE,
+  });
   const failingPr = await prWithMostFailures(store, newestPr);
   const caller: CallerContext = { accountId: 'bench', workspaceUuid: WORKSPACE, repoUuid: REPO.repoUuid };
-  const loads: [string, ResolverName, object, number?][] = [
+  /** The cursor of the Failures tab's page after `pages` pages: what "Load more" sends the fifth time. */
+  const cursorAfter = async (pages: number): Promise<object> => {
+    let cursor: string | undefined;
+    for (let i = 0; i < pages; i++) {
+      const page = (await host.handle('getFailures', cursor ? { cursor } : {}, caller)) as FailuresPage;
+      cursor = page.cursor;
+    }
+    return cursor ? { cursor } : {};
+  };
+  const loads: [string, ResolverName, object | (() => Promise<object>), number?][] = [
     ['repository page', 'getRepoInsights', {}],
     ['repository page, branch main', 'getRepoInsights', { branch: 'main' }],
+    ['failures tab, next page', 'getFailures', () => cursorAfter(1)],
+    ['failures tab, fifth page', 'getFailures', () => cursorAfter(4)],
+    ['failures tab, one cause', 'getFailures', { category: 'infrastructure' }],
     ['pull request panel, newest PR', 'getPullRequestPanel', {}, newestPr],
     ['pull request panel, failing PR', 'getPullRequestPanel', {}, failingPr],
     ['workspace admin page', 'getAdminPage', {}],
   ];
   const rows: Measured[] = [];
-  for (const [surface, name, payload, pullRequestId] of loads) {
+  for (const [surface, name, load, pullRequestId] of loads) {
+    const payload = typeof load === 'function' ? await load() : load;
     store.reset();
     const started = process.hrtime.bigint();
-    const answer = (await host.handle(name, payload, { ...caller, ...(pullRequestId ? { pullRequestId } : {}) })) as { error?: { message: string } };
+    const answer = (await host.handle(name, payload, {
+      ...caller,
+      ...(pullRequestId ? { pullRequestId } : {}),
+    })) as { error?: { message: string } };
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    if (answer && typeof answer === 'object' && 'error' in answer && answer.error) throw new Error(`${name}: ${answer.error.message}`);
+    if (answer && typeof answer === 'object' && 'error' in answer && answer.error)
+      throw new Error(`${name}: ${answer.error.message}`);
     const s = store.stats();
-    rows.push({ surface, reads: s.reads, kbRead: s.bytesRead / 1024, kbAnswer: Buffer.byteLength(JSON.stringify(answer)) / 1024, ms });
+    rows.push({
+      surface,
+      reads: s.reads,
+      kbRead: s.bytesRead / 1024,
+      kbAnswer: Buffer.byteLength(JSON.stringify(answer)) / 1024,
+      ms,
+    });
   }
   return { records, rows };
 }
@@ -206,13 +300,20 @@ async function main(): Promise<void> {
     process.stderr.write(`recorded ${size} attempts in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
     results.push({ size, ...r });
   }
-  const header = ['surface'.padEnd(32), ...results.map((r) => `${r.records.toLocaleString('en')} attempts: reads, KB read, KB answer, ms`.padStart(52))].join('');
+  const header = [
+    'surface'.padEnd(32),
+    ...results.map((r) =>
+      `${r.records.toLocaleString('en')} attempts: reads, KB read, KB answer, ms`.padStart(52),
+    ),
+  ].join('');
   console.log(header);
   const first = results[0];
   for (let i = 0; i < (first?.rows.length ?? 0); i++) {
     const cells = results.map((r) => {
       const row = r.rows[i] as Measured;
-      return `${row.reads}, ${row.kbRead.toFixed(1)} KB, ${row.kbAnswer.toFixed(1)} KB, ${row.ms.toFixed(0)} ms`.padStart(52);
+      return `${row.reads}, ${row.kbRead.toFixed(1)} KB, ${row.kbAnswer.toFixed(1)} KB, ${row.ms.toFixed(0)} ms`.padStart(
+        52,
+      );
     });
     console.log(`${(first?.rows[i]?.surface ?? '').padEnd(32)}${cells.join('')}`);
   }

@@ -7,19 +7,41 @@ import type { FailureCategory, FailureCause } from '../domain/types';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
+/** Every failure category, for filters and validation: the record makes the compiler check the list is complete. */
+const CATEGORY_SET: Record<FailureCategory, true> = {
+  test: true,
+  build: true,
+  dependency: true,
+  infrastructure: true,
+  timeout: true,
+  configuration: true,
+  deployment: true,
+  unknown: true,
+};
+export const FAILURE_CATEGORIES = Object.keys(CATEGORY_SET) as [FailureCategory, ...FailureCategory[]];
+
 export type TestClassification = 'flaky' | 'broken' | 'fixed' | 'healthy';
 
+/**
+ * Pipelines of the window. Each pipeline (build number) counts once, by its final state: a pipeline that failed and
+ * passed on "Rerun failed steps" is one successful pipeline, and its rerun shows in `reruns`.
+ */
 export interface PipelineCounts {
+  /** Distinct pipelines (build numbers) that completed. */
   total: number;
   successful: number;
   failed: number;
   stopped: number;
   error: number;
   expired: number;
+  /** Pipelines rerun at least once ("Rerun failed steps": same build number, run number above 1). */
+  reruns: number;
+  /** Reruns in all: each pipeline's run number − 1, summed. */
+  rerunAttempts: number;
 }
 
 export interface PipelineHealth extends PipelineCounts {
-  /** successful / (total - stopped), 0..1; undefined with no finished pipelines. */
+  /** successful / (total - stopped) by each pipeline's final state, 0..1; undefined with no finished pipelines. */
   successRate?: number;
   medianDurationSeconds?: number;
   p95DurationSeconds?: number;
@@ -28,8 +50,15 @@ export interface PipelineHealth extends PipelineCounts {
   mttrHours?: number;
   /** Build minutes spent per successful deployment pipeline. */
   buildMinutesPerSuccessfulDeployment?: number;
-  /** Per ISO week (Monday, `YYYY-MM-DD`): runs, success rate, median duration, build minutes. */
-  weekly: { week: string; runs: number; successRate?: number; medianDurationSeconds?: number; buildMinutes: number }[];
+  /** Per ISO week (Monday, `YYYY-MM-DD`): pipelines (`runs`), reruns, success rate, median duration, build minutes. */
+  weekly: {
+    week: string;
+    runs: number;
+    reruns: number;
+    successRate?: number;
+    medianDurationSeconds?: number;
+    buildMinutes: number;
+  }[];
 }
 
 export interface StepDurationTrendPoint {
@@ -124,10 +153,22 @@ export interface TestReport {
   step: string;
   classification: TestClassification;
   quarantined: boolean;
-  /** 0..1: probability the test fails sometimes but not always. */
+  /**
+   * How often the test fails, 0..1: the detector's estimate, recent runs weighing more. `failures` of `runs` are the
+   * counts behind it. Not how sure the verdict is: that is `confidence`.
+   */
+  failureRate: number;
+  /** How sure the verdict in `classification` is, 0..1. */
+  confidence: number;
+  /** Kept for compatibility: the same figure as `confidence` (it never meant "fails this often"). */
   flakinessScore: number;
+  /** Runs and failures since the test first failed (in the report's branch scope). */
   runs: number;
   failures: number;
+  /** Of those, the runs and failures on the repository's default branch. */
+  onDefaultBranch: { runs: number; failures: number };
+  /** Branches where the test fails on every run (a regression there, not flakiness). */
+  brokenOnBranches?: string[];
   lastFailureAt?: string;
   brokenSince?: { commit: string; pipeline: number; at: string };
   flakySince?: { commit: string; pipeline: number; at: string };
@@ -149,10 +190,33 @@ export type SuggestionKind =
 export type SuggestionStatus = 'open' | 'in-progress' | 'done' | 'dismissed';
 export type Priority = 'high' | 'medium' | 'low';
 
+/**
+ * What an estimate rests on:
+ * - `fails-every-run`: the test is broken on the default branch, so every run of its step there fails until it is
+ *   fixed;
+ * - `failure-rate`: the test fails a share of its runs (it is not broken), so that share of the runs a week where it
+ *   fails;
+ * - `observed-per-week`: what happened in the window (out-of-memory kills, infrastructure failures), per week;
+ * - `slower-median`: the step's extra median time on each of its runs;
+ * - `assumed-cache-share`: a dependency cache saving an assumed share of the step;
+ * - `half-the-step`: two parallel shards halving the step's median;
+ * - `shorter-step-saved`: the shorter of two steps run in parallel instead of one after the other.
+ */
+export type ImpactAssumption =
+  | 'fails-every-run'
+  | 'failure-rate'
+  | 'observed-per-week'
+  | 'slower-median'
+  | 'assumed-cache-share'
+  | 'half-the-step'
+  | 'shorter-step-saved';
+
 export interface Impact {
   minutesPerWeek?: number;
   buildMinutesPerWeek?: number;
   failedPipelinesPerWeek?: number;
+  /** The assumption the figures rest on, and the arithmetic in words; set on every suggestion. */
+  basis?: { assumption: ImpactAssumption; detail: string };
 }
 
 export interface Suggestion {
@@ -187,14 +251,21 @@ export interface RepoReport {
   window: { since: string; until: string; branch?: string; branches?: string[] };
   pipelines: PipelineHealth;
   steps: StepReport[];
+  /** Every failed step attempt of the window, newest first (in the app: the newest page, see `failuresCursor`). */
   failures: FailureReport[];
+  /** In the app only: more failures follow `failures`; `getFailures` with this cursor lists the next page. */
+  failuresCursor?: string;
   failureCategories: FailureCategoryCount[];
   topFingerprints: FingerprintReport[];
   tests: TestReport[];
   suggestions: Suggestion[];
   criticalPath?: CriticalPath;
   /** Ingestion state: when the last pipeline was recorded, whether a backfill runs. */
-  ingestion: { lastRecordedAt?: string; attempts: number; backfill?: { state: 'running' | 'done'; done: number; total?: number } };
+  ingestion: {
+    lastRecordedAt?: string;
+    attempts: number;
+    backfill?: { state: 'running' | 'done'; done: number; total?: number };
+  };
   /** In the app only: what the calling user may change (quarantine, suggestion status need write access). */
   viewer?: { canChange: boolean };
 }

@@ -3,7 +3,14 @@
  * resolvers (src/forge/resolvers.ts) and the UI (src/ui/), so the two cannot drift. There is no generic
  * pass-through to the Bitbucket API: each resolver does one thing and checks on the server that the caller may.
  */
-import type { RepoReport, SuggestionStatus, TestClassification, EvidenceItem } from './insights';
+import type { FailureCategory } from '../domain/types';
+import type {
+  RepoReport,
+  SuggestionStatus,
+  TestClassification,
+  EvidenceItem,
+  FailureReport,
+} from './insights';
 import type { WorkspaceSettings } from './settings';
 import type {
   ChannelStatus,
@@ -22,6 +29,13 @@ export interface PrFailingTest {
   verdict: PrVerdict;
   /** Why this verdict: evidence a reviewer can check. */
   evidence: EvidenceItem[];
+  /** For a test with recorded history: how often it fails (0..1) and the counts behind it (see `TestReport`). */
+  failureRate?: number;
+  failures?: number;
+  runs?: number;
+  /** How sure the test's own verdict (flaky, broken...) is, 0..1. */
+  confidence?: number;
+  /** Kept for compatibility: the same figure as `confidence`. */
   flakinessScore?: number;
 }
 
@@ -108,10 +122,17 @@ export type JiraResult =
 
 export type JiraSubject = { kind: 'suggestion'; id: string } | { kind: 'test'; testId: string };
 
+/** A page of the repository's failed step attempts, newest first; `cursor` is present when more follow. */
+export interface FailuresPage {
+  failures: FailureReport[];
+  cursor?: string;
+}
+
 /** name → [payload, result] */
 export interface ResolverContract {
   getRepoInsights: [{ branch?: string }, RepoReport];
   getPullRequestPanel: [Record<string, never>, PrPanel];
+  getFailures: [{ category?: FailureCategory; cursor?: string }, FailuresPage];
   setQuarantine: [{ testId: string; quarantined: boolean }, { testId: string; quarantined: boolean }];
   setSuggestionStatus: [
     { suggestionId: string; status: SuggestionStatus },
@@ -154,6 +175,7 @@ export interface ResolverErrorBody {
 export const RESOLVER_NAMES: readonly ResolverName[] = [
   'getRepoInsights',
   'getPullRequestPanel',
+  'getFailures',
   'setQuarantine',
   'setSuggestionStatus',
   'createJiraIssue',

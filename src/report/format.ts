@@ -1,5 +1,6 @@
 /** Formatting shared by the text and HTML renderers: percentages, durations, savings, cutting long strings. */
 import type { Impact } from '../contract/insights';
+import { escapeControls } from '../domain/test-identity';
 
 export const pct = (n: number | undefined): string => (n === undefined ? '–' : `${(n * 100).toFixed(1)}%`);
 
@@ -8,7 +9,9 @@ export function duration(seconds: number | undefined): string {
   const s = Math.round(seconds);
   if (s < 60) return `${s}s`;
   const m = Math.floor(s / 60);
-  return m < 60 ? `${m}m ${String(s % 60).padStart(2, '0')}s` : `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+  return m < 60
+    ? `${m}m ${String(s % 60).padStart(2, '0')}s`
+    : `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
 }
 
 /** Control characters become spaces; longer than `n` characters is cut with an ellipsis. */
@@ -17,6 +20,12 @@ export function cut(s: string, n: number): string {
   const flat = s.replace(/[\u0000-\u001f\u007f]/g, ' ');
   return flat.length > n ? `${flat.slice(0, n - 1)}…` : flat;
 }
+
+/**
+ * A test's name (or a title that holds one) for a terminal: verbatim, every space kept, control characters written as
+ * escapes (`\t`, `\u001b`) so they can neither hide a difference nor drive the terminal.
+ */
+export const nameText = (name: string): string => escapeControls(name);
 
 /** A number rounded to one decimal, without a trailing `.0`. */
 export const round1 = (n: number): string => String(Math.round(n * 10) / 10);

@@ -13,6 +13,8 @@ import type {
   TestReport,
 } from '../contract/insights';
 import { firstSlowRunText } from '../domain/analysis/step-analysis';
+import { percent, testFiguresText } from '../domain/analysis/test-wording';
+import { escapeControls } from '../domain/test-identity';
 import { escapeHtml as esc, safeUrl } from './escape';
 import { cut, duration, pct, round1, savings } from './format';
 import { barChart, horizontalBarChart, lineChart, sparkline } from './svg-charts';
@@ -21,6 +23,14 @@ import { summarise, type PeriodSummary, type ReportPeriod } from './summary';
 /** Display length of names and messages; the full text stays in the title attribute. */
 export const NAME_DISPLAY_CHARS = 160;
 const MAX_TESTS = 200;
+
+/**
+ * A test's name, or a title that holds one: verbatim (every character; whitespace shown as it is, not collapsed),
+ * escaped, control characters other than tab and newline written as escapes, direction from its own content.
+ */
+function name(text: string): string {
+  return `<span class="u n" dir="auto">${esc(escapeControls(text, '\t\n\r'))}</span>`;
+}
 
 /** A user string: escaped, cut to `max` characters (full text in `title`), direction from its own content. */
 function u(text: string, max = NAME_DISPLAY_CHARS): string {
@@ -34,8 +44,10 @@ function link(url: string | undefined, label: string): string {
   return href ? `<a href="${esc(href)}" rel="noopener noreferrer">${label}</a>` : label;
 }
 
-const lozenge = (kind: string, label: string): string => `<span class="lozenge lozenge-${esc(kind)}">${esc(label)}</span>`;
-const date = (iso: string | undefined): string => (iso ? `<time datetime="${esc(iso)}">${esc(iso.slice(0, 10))}</time>` : '–');
+const lozenge = (kind: string, label: string): string =>
+  `<span class="lozenge lozenge-${esc(kind)}">${esc(label)}</span>`;
+const date = (iso: string | undefined): string =>
+  iso ? `<time datetime="${esc(iso)}">${esc(iso.slice(0, 10))}</time>` : '–';
 const cell = (html: string, cls = ''): string => `<td${cls ? ` class="${cls}"` : ''}>${html}</td>`;
 const num = (n: number): string => esc(round1(n));
 
@@ -49,6 +61,7 @@ h2{font-size:1.15rem;margin:2.5rem 0 .75rem;padding-bottom:.25rem;border-bottom:
 h3{font-size:1rem;margin:1.25rem 0 .5rem}
 .meta{color:var(--muted);margin:0}
 .u{unicode-bidi:plaintext;overflow-wrap:anywhere}
+.n{white-space:pre-wrap}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(10.5rem,1fr));gap:.75rem;margin:1rem 0}
 .card{background:var(--panel);border:1px solid var(--line);border-radius:8px;padding:.75rem 1rem}
 .card .label{color:var(--muted);font-size:.8rem;text-transform:uppercase;letter-spacing:.03em}
@@ -93,14 +106,21 @@ function card(label: string, value: string, sub = ''): string {
 function healthOverview(r: RepoReport): string {
   const p = r.pipelines;
   return `<div class="cards">${[
-    card('Success rate', pct(p.successRate), `${p.successful} of ${p.total} pipelines`),
+    card('Success rate', pct(p.successRate), `${p.successful} of ${p.total} pipelines, by their final run`),
+    card('Reruns', String(p.reruns), `pipelines rerun, ${p.rerunAttempts} reruns in all`),
     card('Median pipeline', duration(p.medianDurationSeconds)),
     card('p95 pipeline', duration(p.p95DurationSeconds)),
     card('Build minutes', round1(p.buildMinutes)),
-    card('MTTR', p.mttrHours === undefined ? '–' : `${round1(p.mttrHours)} h`, 'default branch, red to green'),
+    card(
+      'MTTR',
+      p.mttrHours === undefined ? '–' : `${round1(p.mttrHours)} h`,
+      'default branch, red to green',
+    ),
     card(
       'Minutes per deployment',
-      p.buildMinutesPerSuccessfulDeployment === undefined ? '–' : round1(p.buildMinutesPerSuccessfulDeployment),
+      p.buildMinutesPerSuccessfulDeployment === undefined
+        ? '–'
+        : round1(p.buildMinutesPerSuccessfulDeployment),
       'build minutes per successful deployment',
     ),
     card('Failed', String(p.failed + p.error), `${p.failed} failed, ${p.error} error, ${p.stopped} stopped`),
@@ -111,16 +131,29 @@ function charts(r: RepoReport): string {
   const weekly = r.pipelines.weekly;
   const runs = barChart(
     'Pipelines per week, coloured by success rate',
-    weekly.map((w) => ({ label: w.week.slice(5), value: w.runs, successRate: w.successRate, detail: `Week of ${w.week}: ${w.runs} runs, ${pct(w.successRate)} successful` })),
+    weekly.map((w) => ({
+      label: w.week.slice(5),
+      value: w.runs,
+      successRate: w.successRate,
+      detail: `Week of ${w.week}: ${w.runs} runs, ${pct(w.successRate)} successful`,
+    })),
   );
   const median = lineChart(
     'Median pipeline duration per week',
-    weekly.map((w) => ({ label: w.week.slice(5), value: w.medianDurationSeconds, detail: `Week of ${w.week}: median ${duration(w.medianDurationSeconds)}` })),
+    weekly.map((w) => ({
+      label: w.week.slice(5),
+      value: w.medianDurationSeconds,
+      detail: `Week of ${w.week}: median ${duration(w.medianDurationSeconds)}`,
+    })),
     duration,
   );
   const categories = horizontalBarChart(
     'Failures by category',
-    r.failureCategories.map((c) => ({ label: c.category, value: c.count, note: `${c.count} (${pct(c.share)})` })),
+    r.failureCategories.map((c) => ({
+      label: c.category,
+      value: c.count,
+      note: `${c.count} (${pct(c.share)})`,
+    })),
   );
   return `<div class="charts">
 <figure><figcaption>Pipelines per week</figcaption>${runs}</figure>
@@ -149,7 +182,10 @@ function stepsTable(steps: StepReport[]): string {
       cell(esc(duration(s.p95Seconds)), 'n'),
       cell(`${esc(duration(s.queueP50Seconds))} / ${esc(duration(s.queueP95Seconds))}`, 'n'),
       cell(String(s.reruns), 'n'),
-      cell(`${num(s.buildMinutes)}${s.sizeMultiplier !== 1 ? ` <span class="muted">(${s.sizeMultiplier}x)</span>` : ''}`, 'n'),
+      cell(
+        `${num(s.buildMinutes)}${s.sizeMultiplier !== 1 ? ` <span class="muted">(${s.sizeMultiplier}x)</span>` : ''}`,
+        'n',
+      ),
       cell(spark),
       cell(regression),
     ].join('')}</tr>`;
@@ -168,31 +204,50 @@ function since(t: TestReport): string {
 function evidence(t: TestReport): string {
   if (!t.evidence.length) return '';
   const items = t.evidence.map((e) => {
-    const where = e.pipeline !== undefined ? link(e.url, `#${e.pipeline}${e.attempt && e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}`) : '';
+    const where =
+      e.pipeline !== undefined
+        ? link(e.url, `#${e.pipeline}${e.attempt && e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}`)
+        : '';
     const commit = e.commit ? ` <code>${esc(e.commit.slice(0, 7))}</code>` : '';
     return `<li>${u(e.detail, 300)}${where ? ` — ${where}` : ''}${commit}${e.at ? ` <span class="muted">${date(e.at)}</span>` : ''}</li>`;
   });
   return `<details><summary>${t.evidence.length} evidence</summary><ul>${items.join('')}</ul></details>`;
 }
 
+/** How often the test fails, with the counts; a broken test fails every run since it broke. */
+function fails(t: TestReport): string {
+  const counts = `<div class="muted">${t.failures} of ${t.runs} runs</div>`;
+  if (t.classification === 'broken' && t.brokenSince)
+    return `every run since #${t.brokenSince.pipeline}${counts}`;
+  return `${esc(percent(t.failureRate))} of runs${counts}`;
+}
+
 const CLASS_ORDER: Record<TestClassification, number> = { broken: 0, flaky: 1, fixed: 2, healthy: 3 };
 
 function testsTable(tests: TestReport[]): string {
-  const shown = tests.filter((t) => t.classification !== 'healthy').sort((a, b) => CLASS_ORDER[a.classification] - CLASS_ORDER[b.classification] || b.flakinessScore - a.flakinessScore);
+  const shown = tests
+    .filter((t) => t.classification !== 'healthy')
+    .sort(
+      (a, b) => CLASS_ORDER[a.classification] - CLASS_ORDER[b.classification] || b.confidence - a.confidence,
+    );
   if (!shown.length) return '<p class="muted">No flaky, broken or fixed tests in this window.</p>';
-  const rows = shown.slice(0, MAX_TESTS).map(
-    (t) =>
-      `<tr>${[
-        cell(`${lozenge(t.classification, t.classification)}${t.quarantined ? ` ${lozenge('quarantined', 'quarantined')}` : ''}`),
-        cell(`${u(t.name)}<div class="muted">${u(t.step, 60)}</div>`),
-        cell(t.flakinessScore.toFixed(2), 'n'),
-        cell(`${t.failures}/${t.runs}`, 'n'),
-        cell(since(t)),
-        cell(evidence(t)),
-      ].join('')}</tr>`,
-  );
+  const rows = shown
+    .slice(0, MAX_TESTS)
+    .map(
+      (t) =>
+        `<tr>${[
+          cell(
+            `${lozenge(t.classification, t.classification)}${t.quarantined ? ` ${lozenge('quarantined', 'quarantined')}` : ''}`,
+          ),
+          cell(`${name(t.name)}<div class="muted">${u(t.step, 60)}</div>`),
+          cell(fails(t), 'n'),
+          cell(esc(percent(t.confidence)), 'n'),
+          cell(since(t)),
+          cell(evidence(t)),
+        ].join('')}</tr>`,
+    );
   const more = shown.length > MAX_TESTS ? `<p class="muted">… and ${shown.length - MAX_TESTS} more.</p>` : '';
-  return `<div class="table-wrap"><table><thead><tr><th>Status</th><th>Test</th><th>Score</th><th>Failed / runs</th><th>Since</th><th>Evidence</th></tr></thead>
+  return `<div class="table-wrap"><table><thead><tr><th>Status</th><th>Test</th><th>Fails</th><th>Confidence</th><th>Since</th><th>Evidence</th></tr></thead>
 <tbody>${rows.join('\n')}</tbody></table></div>${more}`;
 }
 
@@ -204,7 +259,11 @@ function fingerprintsTable(fps: FingerprintReport[]): string {
         cell(String(f.count), 'n'),
         cell(`${esc(f.category)}${f.cause ? `<div class="muted">${esc(f.cause)}</div>` : ''}`),
         cell(u(f.message ?? '(no message)', 240)),
-        cell(f.examples.map((e) => `${link(e.url, `#${e.pipeline}`)} <span class="muted">${u(e.step, 40)}</span>`).join('<br>')),
+        cell(
+          f.examples
+            .map((e) => `${link(e.url, `#${e.pipeline}`)} <span class="muted">${u(e.step, 40)}</span>`)
+            .join('<br>'),
+        ),
         cell(date(f.lastSeenAt)),
       ].join('')}</tr>`,
   );
@@ -217,16 +276,21 @@ function suggestion(s: Suggestion): string {
   const build = s.impact.buildMinutesPerWeek ? `${round1(s.impact.buildMinutesPerWeek)} build min/week` : '';
   const saves = [impact, build].filter(Boolean).join(', ');
   const jira = s.jiraIssueKey ? ` · ${link(s.jiraIssueUrl, esc(s.jiraIssueKey))}` : '';
-  const ev = s.evidence.length ? `<details><summary>${s.evidence.length} evidence</summary><ul>${s.evidence.map((e) => `<li>${u(e, 300)}</li>`).join('')}</ul></details>` : '';
-  return `<div class="suggestion"><h3>${lozenge(s.priority, s.priority)} ${u(s.title, 200)}</h3>
+  const ev = s.evidence.length
+    ? `<details><summary>${s.evidence.length} evidence</summary><ul>${s.evidence.map((e) => `<li>${u(e, 300)}</li>`).join('')}</ul></details>`
+    : '';
+  return `<div class="suggestion"><h3>${lozenge(s.priority, s.priority)} ${name(s.title)}</h3>
 <p>${u(s.detail, 1000)}</p>
-<p>${saves ? `<span class="savings">Saves ${esc(saves)}</span>` : '<span class="muted">No measured savings</span>'}${s.status !== 'open' ? ` · ${lozenge(s.status, s.status)}` : ''}${jira}</p>${ev}</div>`;
+<p>${saves ? `<span class="savings">Saves ${esc(saves)}</span>` : '<span class="muted">No measured savings</span>'}${s.status !== 'open' ? ` · ${lozenge(s.status, s.status)}` : ''}${jira}</p>${s.impact.basis ? `<p class="muted">Assumes: ${name(s.impact.basis.detail)}</p>` : ''}${ev}</div>`;
 }
 
 function summarySection(r: RepoReport, s: PeriodSummary): string {
   const flaky = s.newFlakyTests.length
     ? `<ul>${s.newFlakyTests
-        .map((t) => `<li>${u(t.name)} <span class="muted">— ${u(t.step, 60)}, ${t.failures}/${t.runs} failed, score ${t.flakinessScore.toFixed(2)}${t.flakySince ? `, since #${t.flakySince.pipeline} ${date(t.flakySince.at)}` : ''}</span></li>`)
+        .map(
+          (t) =>
+            `<li>${name(t.name)} <span class="muted">— ${u(t.step, 60)}, ${esc(testFiguresText(t))}${t.flakySince ? `, since #${t.flakySince.pipeline} ${date(t.flakySince.at)}` : ''}</span></li>`,
+        )
         .join('')}</ul>`
     : '<p class="muted">No new flaky tests.</p>';
   const regressions = s.regressions.length
@@ -242,7 +306,10 @@ function summarySection(r: RepoReport, s: PeriodSummary): string {
     : '<p class="muted">No step regressions.</p>';
   const failures = s.topFailures.length
     ? `<ol>${s.topFailures
-        .map((f) => `<li><strong>${f.count}×</strong> ${esc(f.category)}${f.cause ? `/${esc(f.cause)}` : ''}: ${u(f.message ?? '(no message)', 160)} ${f.examples.map((e) => link(e.url, `#${e.pipeline}`)).join(' ')}</li>`)
+        .map(
+          (f) =>
+            `<li><strong>${f.count}×</strong> ${esc(f.category)}${f.cause ? `/${esc(f.cause)}` : ''}: ${u(f.message ?? '(no message)', 160)} ${f.examples.map((e) => link(e.url, `#${e.pipeline}`)).join(' ')}</li>`,
+        )
         .join('')}</ol>`
     : '<p class="muted">No failures.</p>';
   const total = savings(s.savings);
@@ -250,7 +317,7 @@ function summarySection(r: RepoReport, s: PeriodSummary): string {
     ? `${total ? `<p class="savings">Together these save ${esc(total)}.</p>` : ''}<ol>${s.topSuggestions
         .map((sg) => {
           const impact = savings(sg.impact);
-          return `<li>${lozenge(sg.priority, sg.priority)} ${u(sg.title, 200)}${impact ? ` <span class="muted">— saves ${esc(impact)}</span>` : ''}</li>`;
+          return `<li>${lozenge(sg.priority, sg.priority)} ${name(sg.title)}${impact ? ` <span class="muted">— saves ${esc(impact)}</span>` : ''}</li>`;
         })
         .join('')}</ol>`
     : '<p class="muted">No open suggestions.</p>';
@@ -268,7 +335,10 @@ function criticalPath(r: RepoReport): string {
   const c = r.criticalPath;
   if (!c) return '';
   const steps = c.steps
-    .map((s) => `<li>${u(s.name, 80)} <span class="muted">${esc(duration(s.seconds))}${s.queueSeconds ? `, queued ${esc(duration(s.queueSeconds))}` : ''}</span></li>`)
+    .map(
+      (s) =>
+        `<li>${u(s.name, 80)} <span class="muted">${esc(duration(s.seconds))}${s.queueSeconds ? `, queued ${esc(duration(s.queueSeconds))}` : ''}</span></li>`,
+    )
     .join('');
   return `<h2>Critical path</h2><p>Pipeline #${c.pipeline}: ${esc(duration(c.wallSeconds))} wall time. The last step bounds it.</p><ol>${steps}</ol>`;
 }
@@ -276,7 +346,9 @@ function criticalPath(r: RepoReport): string {
 export function renderHtml(r: RepoReport, period?: ReportPeriod): string {
   const title = r.repository.fullName ?? `${r.workspace}/${r.repository.slug}`;
   const summary = period ? summarise(r, period) : undefined;
-  const ingestion = r.ingestion.lastRecordedAt ? `Last pipeline recorded ${date(r.ingestion.lastRecordedAt)}.` : 'No pipeline recorded yet.';
+  const ingestion = r.ingestion.lastRecordedAt
+    ? `Last pipeline recorded ${date(r.ingestion.lastRecordedAt)}.`
+    : 'No pipeline recorded yet.';
   return `<!doctype html>
 <html lang="en">
 <head>

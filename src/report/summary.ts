@@ -3,7 +3,15 @@
  * acting on in the last day, week or month. The report covers one window, so there is no comparison with the
  * previous period: the summary selects from the report instead.
  */
-import type { FingerprintReport, PipelineHealth, Priority, RepoReport, StepReport, Suggestion, TestReport } from '../contract/insights';
+import type {
+  FingerprintReport,
+  PipelineHealth,
+  Priority,
+  RepoReport,
+  StepReport,
+  Suggestion,
+  TestReport,
+} from '../contract/insights';
 
 export type ReportPeriod = 'day' | 'week' | 'month';
 
@@ -31,9 +39,11 @@ export interface PeriodSummary {
 
 const PRIORITY_RANK: Record<Priority, number> = { high: 0, medium: 1, low: 2 };
 
-const weight = (s: Suggestion): number => (s.impact.minutesPerWeek ?? 0) + 60 * (s.impact.failedPipelinesPerWeek ?? 0);
+const weight = (s: Suggestion): number =>
+  (s.impact.minutesPerWeek ?? 0) + 60 * (s.impact.failedPipelinesPerWeek ?? 0);
 
-const sum = (values: (number | undefined)[]): number => Math.round(values.reduce<number>((a, v) => a + (v ?? 0), 0) * 10) / 10;
+const sum = (values: (number | undefined)[]): number =>
+  Math.round(values.reduce<number>((a, v) => a + (v ?? 0), 0) * 10) / 10;
 
 export function summarise(report: RepoReport, period: ReportPeriod): PeriodSummary {
   const until = Date.parse(report.window.until);
@@ -45,7 +55,11 @@ export function summarise(report: RepoReport, period: ReportPeriod): PeriodSumma
 
   const newFlakyTests = report.tests
     .filter((t) => t.classification === 'flaky' && within(t.flakySince?.at))
-    .sort((a, b) => Date.parse(b.flakySince?.at ?? '') - Date.parse(a.flakySince?.at ?? '') || b.flakinessScore - a.flakinessScore);
+    .sort(
+      (a, b) =>
+        Date.parse(b.flakySince?.at ?? '') - Date.parse(a.flakySince?.at ?? '') ||
+        b.confidence - a.confidence,
+    );
   const regressions = report.steps
     .filter((s) => s.regression !== undefined)
     .sort((a, b) => (b.regression?.change ?? 0) - (a.regression?.change ?? 0));

@@ -19,7 +19,7 @@ import {
   type PipelineRunRecord,
 } from '../domain/attempt';
 import { classifyFailure } from '../domain/failures/classify';
-import { displayTestName, stepTestId } from '../domain/test-identity';
+import { stepTestId } from '../domain/test-identity';
 import type { DetectorConfig } from '../domain/flakiness/types';
 import type { Pipeline, RepoRef, Step, TestCase, TestReportSummary } from '../domain/types';
 import * as keys from '../storage/keys';
@@ -220,7 +220,8 @@ function failedRefs(stepName: string, failed: TestCase[]): { refs: FailedTestRef
     if (!byId.has(id)) {
       byId.set(id, {
         id,
-        name: displayTestName(c.name),
+        // Verbatim: a test's name is its identity, shown and published exactly as Bitbucket reported it.
+        name: c.name,
         ...(c.status === 'ERROR' ? { errored: true } : {}),
         ...(c.message ? { message: c.message.slice(0, 500) } : {}),
         ...(c.durationMs !== undefined ? { durationMs: c.durationMs } : {}),

@@ -5,7 +5,7 @@
  */
 import { boundAttempt, type AttemptRecord } from '../domain/attempt';
 import { applyAttemptToStepDocs, emptyStepStats } from '../domain/step-stats';
-import { applyFailure, emptyFailureStats } from '../domain/failure-stats';
+import { applyFailure, emptyFailureStats, failureRecordOf, isListedFailure } from '../domain/failure-stats';
 import { applyAttemptToPrIndex, prAttemptOf } from '../domain/pr-index';
 import * as keys from '../storage/keys';
 import { FORGE_KVS_LIMITS, MAX_DOC_DATA_BYTES } from '../storage/limits';
@@ -83,7 +83,7 @@ export async function recordAttempt(
       const { scope, list } = step.runs;
       ops.push(put(runsKeys[scope], list, runs[scope]?.version ?? 0));
     }
-    if (a.result !== 'SUCCESSFUL' && a.failure) {
+    if (isListedFailure(a)) {
       ops.push(
         put(failuresKey, applyFailure(failures?.value ?? emptyFailureStats(), a), failures?.version ?? 0),
       );
@@ -96,10 +96,15 @@ export async function recordAttempt(
     return ops;
   });
   // Written after the commit, and again on a duplicate: a crash between the two leaves the aggregates counted
-  // once and the record restored by the redelivery.
+  // once and the records restored by the redelivery. A failed attempt is also listed, newest first, under the
+  // repository and under its category, for as long as the attempt itself is kept.
   const recordKey = keys.attempt(repo, a);
   if (opts.exportJournal) await noteForExport(store, repo, recordKey, opts.now(), ttlSeconds);
   await store.set(recordKey, a, { ttlSeconds });
+  if (isListedFailure(a)) {
+    await store.set(keys.failure(repo, a), failureRecordOf(a), { ttlSeconds });
+    await store.set(keys.failureInCategory(repo, a.failure.category, a), 1, { ttlSeconds });
+  }
   // A branch pipeline of a change (no pull request, not the default branch): the merge check finds it by commit.
   if (a.pullRequestId === undefined && !a.isDefaultBranch && a.commit) {
     await store.set(keys.commitAttempt(repo, a.commit, a), prAttemptOf(a), { ttlSeconds });

@@ -1,8 +1,9 @@
 /**
  * Builds the insights of one repository (the `RepoReport` of src/contract/insights.ts) from the fixed-size
- * aggregates, with a bounded number of storage reads whatever the history length: the pipeline, failure and step
- * documents, the detector's track and test index per step, and the states of at most MAX_TESTS listed tests.
- * The CLI report and the resolvers both call this.
+ * aggregates: the pipeline, failure and step documents, the detector's track and test index per step, and the states
+ * of at most MAX_TESTS listed tests. The resolvers ask for it `bounded`, so their reads stay the same whatever the
+ * history length (one page of failures, whole-week pipeline counters); the CLI report lists every failed attempt of
+ * the window and counts its pipelines exactly from the run records.
  */
 import {
   REPORT_SCHEMA_VERSION,
@@ -16,7 +17,8 @@ import {
 import { criticalPath } from '../domain/analysis/critical-path';
 import { stepReport } from '../domain/analysis/step-analysis';
 import { suggest } from '../domain/analysis/suggestions';
-import type { FailureStats } from '../domain/failure-stats';
+import { testFiguresText } from '../domain/analysis/test-wording';
+import type { FailureRecord, FailureStats } from '../domain/failure-stats';
 import { emptyFailureStats } from '../domain/failure-stats';
 import { decodeTestState } from '../domain/flakiness/test-state';
 import { currentView } from '../domain/flakiness/test-view';
@@ -28,7 +30,14 @@ import {
   type TestState,
 } from '../domain/flakiness/types';
 import { mergeHistograms, quantile, type Histogram } from '../domain/histogram';
-import { emptyPipelineStats, type PipelineStats, type PipelineWeek } from '../domain/pipeline-stats';
+import {
+  countPipelines,
+  emptyPipelineStats,
+  type PipelineCounters,
+  type PipelineStats,
+  type PipelineWeek,
+} from '../domain/pipeline-stats';
+import type { PipelineRunRecord } from '../domain/attempt';
 import type { StepStats } from '../domain/step-stats';
 import { weekOf } from '../domain/time';
 import type { FailureCategory, RepoRef } from '../domain/types';
@@ -36,6 +45,7 @@ import { decodeTrack } from '../domain/flakiness/track-codec';
 import * as keys from '../storage/keys';
 import { detectorConfigFor, readWorkspaceSettings, workspaceDetectorConfig } from './settings';
 import type { Store } from '../storage/store';
+import { allFailures, listFailures } from './failure-list';
 
 /** Tests listed per report: the non-healthy ones first, then the most recently failed. */
 export const MAX_TESTS = 200;
@@ -50,26 +60,54 @@ export interface ReportOptions {
   detector?: DetectorConfig;
   /** Bitbucket web base for links, e.g. `https://bitbucket.org`. */
   webUrl?: string;
+  /**
+   * Reads bounded whatever the history, for the app's pages: only the newest `failuresPage` failures (and where the
+   * next page starts, `failuresCursor`), and pipeline counts from the weekly buckets (whole weeks). Without it, the
+   * CLI report: every failed attempt of the window, and pipelines counted exactly from the run records.
+   */
+  bounded?: { failuresPage: number };
 }
 
-const resultUrl = (o: ReportOptions, buildNumber: number): string | undefined =>
+const resultUrl = (o: Pick<ReportOptions, 'webUrl' | 'repo'>, buildNumber: number): string | undefined =>
   o.webUrl && o.repo.fullName ? `${o.webUrl}/${o.repo.fullName}/pipelines/results/${buildNumber}` : undefined;
 
-function health(stats: PipelineStats, sinceWeek: string): PipelineHealth {
+/**
+ * Pipeline health of the window. From the weekly buckets (whole weeks: bounded reads for the app's pages), or, when
+ * given, from `exact`: the pipelines created in the window itself, counted from the run records (the CLI report).
+ */
+function health(
+  stats: PipelineStats,
+  sinceWeek: string,
+  exact?: { counters: PipelineCounters; duration: Histogram },
+): PipelineHealth {
   const weeks = stats.weeks.filter((w) => w.week >= sinceWeek);
   const sum = (f: (w: PipelineWeek) => number): number => weeks.reduce((n, w) => n + f(w), 0);
-  const counts = {
-    total: sum((w) => w.runs),
+  const c: PipelineCounters = exact?.counters ?? {
+    runs: sum((w) => w.runs),
     successful: sum((w) => w.successful),
     failed: sum((w) => w.failed),
     stopped: sum((w) => w.stopped),
     error: sum((w) => w.error),
     expired: sum((w) => w.expired),
+    buildSeconds: sum((w) => w.buildSeconds),
+    deployments: sum((w) => w.deployments),
+    reruns: sum((w) => w.reruns ?? 0),
+    rerunAttempts: sum((w) => w.rerunAttempts ?? 0),
+  };
+  const counts = {
+    total: c.runs,
+    successful: c.successful,
+    failed: c.failed,
+    stopped: c.stopped,
+    error: c.error,
+    expired: c.expired,
+    reruns: c.reruns,
+    rerunAttempts: c.rerunAttempts,
   };
   const finished = counts.total - counts.stopped;
-  const duration = weeks.reduce<Histogram>((h, w) => mergeHistograms(h, w.duration), []);
-  const buildMinutes = Math.round(sum((w) => w.buildSeconds) / 60);
-  const deployments = sum((w) => w.deployments);
+  const duration = exact?.duration ?? weeks.reduce<Histogram>((h, w) => mergeHistograms(h, w.duration), []);
+  const buildMinutes = Math.round(c.buildSeconds / 60);
+  const deployments = c.deployments;
   const median = quantile(duration, 0.5);
   const p95 = quantile(duration, 0.95);
   return {
@@ -90,6 +128,7 @@ function health(stats: PipelineStats, sinceWeek: string): PipelineHealth {
       return {
         week: w.week,
         runs: w.runs,
+        reruns: w.reruns ?? 0,
         ...(fin > 0 ? { successRate: w.successful / fin } : {}),
         ...(m !== undefined ? { medianDurationSeconds: Math.round(m) } : {}),
         buildMinutes: Math.round(w.buildSeconds / 60),
@@ -98,32 +137,64 @@ function health(stats: PipelineStats, sinceWeek: string): PipelineHealth {
   };
 }
 
-function failureSection(stats: FailureStats, o: ReportOptions, sinceWeek: string) {
+/** The pipelines created in the window, from every run record kept: the CLI report's exact counts. */
+async function windowPipelines(store: Store, o: ReportOptions): Promise<ReturnType<typeof countPipelines>> {
+  const runs: PipelineRunRecord[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.query(keys.pipelineRunsOf(o.repo.repoUuid), {
+      limit: 100,
+      ...(cursor ? { cursor } : {}),
+    });
+    runs.push(...page.items.map((item) => item.value));
+    cursor = page.cursor;
+  } while (cursor);
+  return countPipelines(runs, o.since.toISOString(), o.until.toISOString());
+}
+
+/** A listed failure as the report shows it, with a link to its Bitbucket result page. */
+export function failureReport(f: FailureRecord, o: Pick<ReportOptions, 'webUrl' | 'repo'>): FailureReport {
+  const url = resultUrl(o, f.pipeline);
+  return url ? { ...f, url } : f;
+}
+
+/** Every failed attempt of the window, newest first; when bounded, the newest page and where the next starts. */
+async function failureList(
+  store: Store,
+  o: ReportOptions,
+): Promise<{ failures: FailureReport[]; failuresCursor?: string }> {
+  const repo = o.repo.repoUuid;
   const since = o.since.toISOString();
-  const failures: FailureReport[] = stats.recent
-    .filter((f) => f.at >= since && (!o.branch || f.branch === o.branch))
-    .map((f) => ({
-      pipeline: f.buildNumber,
-      pipelineUuid: f.pipelineUuid,
-      step: f.step,
-      attempt: f.attempt,
-      category: f.category,
-      ...(f.cause ? { cause: f.cause } : {}),
-      ...(f.message ? { message: f.message } : {}),
-      fingerprint: f.fingerprint,
-      at: f.at,
-      ...(f.commit ? { commit: f.commit } : {}),
-      ...(f.branch ? { branch: f.branch } : {}),
-      ...(resultUrl(o, f.buildNumber) ? { url: resultUrl(o, f.buildNumber) } : {}),
-    }));
+  const { failures, cursor } = o.bounded
+    ? await listFailures(store, repo, { limit: o.bounded.failuresPage, since })
+    : { failures: await allFailures(store, repo, since), cursor: undefined };
+  const until = o.until.toISOString();
+  return {
+    failures: failures
+      .filter((f) => f.at <= until && (!o.branch || f.branch === o.branch))
+      .map((f) => failureReport(f, o)),
+    ...(cursor ? { failuresCursor: cursor } : {}),
+  };
+}
+
+/**
+ * Failures by category and the recurring ones. The categories come from the listed failures when the report lists
+ * them all (the CLI), else from the weekly buckets (whole weeks).
+ */
+function failureSection(stats: FailureStats, o: ReportOptions, sinceWeek: string, listed?: FailureReport[]) {
+  const since = o.since.toISOString();
   const byCategory = new Map<FailureCategory, number>();
-  for (const w of stats.weeks.filter((x) => x.week >= sinceWeek)) {
-    for (const [c, n] of Object.entries(w.byCategory) as [FailureCategory, number][])
-      byCategory.set(c, (byCategory.get(c) ?? 0) + n);
+  if (listed) {
+    // Every failure of the window is at hand: counted exactly, so the categories add up to `failures`.
+    for (const f of listed) byCategory.set(f.category, (byCategory.get(f.category) ?? 0) + 1);
+  } else {
+    for (const w of stats.weeks.filter((x) => x.week >= sinceWeek)) {
+      for (const [c, n] of Object.entries(w.byCategory) as [FailureCategory, number][])
+        byCategory.set(c, (byCategory.get(c) ?? 0) + n);
+    }
   }
   const total = [...byCategory.values()].reduce((a, b) => a + b, 0);
   return {
-    failures,
     failureCategories: [...byCategory.entries()]
       .map(([category, count]) => ({ category, count, share: total ? count / total : 0 }))
       .sort((a, b) => b.count - a.count),
@@ -187,29 +258,36 @@ function testReport(
   const scope =
     o.branch && o.repo.defaultBranch && o.branch === o.repo.defaultBranch ? 'default' : config.scope;
   const view = currentView(track, state, config, scope);
+  const onDefault = scope === 'default' ? view : currentView(track, state, config, 'default');
   const ref = (r: { commit: string; buildNumber: number; at: string } | undefined) =>
     r ? { commit: r.commit, pipeline: r.buildNumber, at: r.at } : undefined;
+  const figures = {
+    classification: view.label,
+    failureRate: round3(view.failureRate),
+    confidence: round3(view.confidence),
+    runs: view.runs,
+    failures: view.failures,
+    ...(view.brokenSince ? { brokenSince: ref(view.brokenSince) } : {}),
+  };
   const evidence = evidenceItems(view.evidence, o);
-  evidence.push({
-    kind: 'score',
-    detail: `score ${(view.score * 100).toFixed(0)}% from ${view.failures} counted failure(s) in ${view.runs} run(s); decayed failure rate ${(view.failureRate * 100).toFixed(2)}%`,
-  });
+  evidence.push({ kind: 'score', detail: testFiguresText(figures) });
   return {
     id: state.id,
     name: state.name,
     step: stepName,
-    classification: view.label,
+    ...figures,
     quarantined: quarantined.has(state.id),
-    flakinessScore: Math.round(view.score * 1000) / 1000,
-    runs: view.runs,
-    failures: view.failures,
+    flakinessScore: round3(view.score),
+    onDefaultBranch: { runs: onDefault.runs, failures: onDefault.failures },
+    ...(view.brokenOnBranches.length ? { brokenOnBranches: view.brokenOnBranches } : {}),
     ...(view.lastFailureAt ? { lastFailureAt: view.lastFailureAt } : {}),
-    ...(view.brokenSince ? { brokenSince: ref(view.brokenSince) } : {}),
     ...(view.flakySince ? { flakySince: ref(view.flakySince) } : {}),
     ...(view.fixedAt ? { fixedAt: view.fixedAt.at } : {}),
     evidence,
   };
 }
+
+const round3 = (n: number): number => Math.round(n * 1000) / 1000;
 
 async function loadTests(
   store: Store,
@@ -303,7 +381,8 @@ export async function buildRepoReport(store: Store, options: ReportOptions): Pro
   const stepReports = stepStats.map((s) => stepReport(s, sinceWeek)).filter((s) => s.runs > 0);
   const quarantined = new Set((quarantineDoc?.value.tests ?? []).map((t) => t.id));
   const tests = await loadTests(store, o, steps, quarantined);
-  const failures = failureSection(failureStats, o, sinceWeek);
+  const listed = await failureList(store, o);
+  const failures = failureSection(failureStats, o, sinceWeek, o.bounded ? undefined : listed.failures);
   const weeks = Math.max(1, (o.until.getTime() - o.since.getTime()) / (7 * 86_400_000));
   const suggestions = await withStatuses(
     store,
@@ -335,8 +414,9 @@ export async function buildRepoReport(store: Store, options: ReportOptions): Pro
       ...(o.branch ? { branch: o.branch } : {}),
       branches: pipelineStats.branches,
     },
-    pipelines: health(pipelineStats, sinceWeek),
+    pipelines: health(pipelineStats, sinceWeek, o.bounded ? undefined : await windowPipelines(store, o)),
     steps: stepReports,
+    ...listed,
     ...failures,
     tests,
     suggestions,

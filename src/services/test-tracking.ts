@@ -8,14 +8,18 @@ import type { AttemptRecord } from '../domain/attempt';
 import { observeAttempt, testsToLoad } from '../domain/flakiness/detector';
 import { decodeTestState, encodeTestState } from '../domain/flakiness/test-state';
 import { currentView } from '../domain/flakiness/test-view';
-import { DEFAULT_DETECTOR_CONFIG, type DetectorConfig, type TestObservation, type TestState } from '../domain/flakiness/types';
+import {
+  DEFAULT_DETECTOR_CONFIG,
+  type DetectorConfig,
+  type TestObservation,
+  type TestState,
+} from '../domain/flakiness/types';
 import { decodeTrack, encodeTrack } from '../domain/flakiness/track-codec';
 import * as keys from '../storage/keys';
 import type { DocOp, Store, Versioned } from '../storage/store';
 
 /** Tests kept in a step's index; the least interesting (healthy, oldest failure) fall off first. */
 const INDEX_LIMIT = 300;
-const INDEX_NAME_CHARS = 300;
 
 export function observationOf(a: AttemptRecord): TestObservation | undefined {
   if (!a.tests) return undefined;
@@ -35,11 +39,20 @@ export function observationOf(a: AttemptRecord): TestObservation | undefined {
     stepSucceededOnRerun: a.runNumber > 1 && a.result === 'SUCCESSFUL',
     ...(a.manualPipeline ? { manualPipeline: true } : {}),
     // An attempt that failed for an infrastructure reason says nothing about its tests (DESIGN.md §3, item 4).
-    excluded: a.failure?.category === 'infrastructure' ? 'infrastructure' : a.failedTestsOmitted > 0 ? 'mass-failure' : undefined,
+    excluded:
+      a.failure?.category === 'infrastructure'
+        ? 'infrastructure'
+        : a.failedTestsOmitted > 0
+          ? 'mass-failure'
+          : undefined,
   };
 }
 
-async function readTestStates(store: Store, repo: string, ids: string[]): Promise<Map<string, Versioned<TestState>>> {
+async function readTestStates(
+  store: Store,
+  repo: string,
+  ids: string[],
+): Promise<Map<string, Versioned<TestState>>> {
   const out = new Map<string, Versioned<TestState>>();
   for (let i = 0; i < ids.length; i += 25) {
     const chunk = ids.slice(i, i + 25);
@@ -76,16 +89,28 @@ export async function planTestUpdates(
   const states = await readTestStates(store, repo, ids);
   const loaded = new Map<string, TestState | undefined>(ids.map((id) => [id, states.get(id)?.value]));
   const outcome = observeAttempt(track, loaded, obs, config);
-  const ops: DocOp[] = [{ kind: 'put', key: trackKey, value: encodeTrack(outcome.track), expectedVersion: trackDoc?.version ?? 0 }];
+  keepReportedNames(outcome.updates, obs);
+  const ops: DocOp[] = [
+    {
+      kind: 'put',
+      key: trackKey,
+      value: encodeTrack(outcome.track),
+      expectedVersion: trackDoc?.version ?? 0,
+    },
+  ];
   for (const [id, state] of outcome.updates) {
-    ops.push({ kind: 'put', key: keys.testState(repo, id), value: encodeTestState(state), expectedVersion: states.get(id)?.version ?? 0 });
+    ops.push({
+      kind: 'put',
+      key: keys.testState(repo, id),
+      value: encodeTestState(state),
+      expectedVersion: states.get(id)?.version ?? 0,
+    });
   }
   if (outcome.updates.size > 0) {
     const entries = [...outcome.updates.values()].map((state): keys.TestIndexEntry => {
       const view = currentView(outcome.track, state, config);
       return {
         id: state.id,
-        name: state.name.slice(0, INDEX_NAME_CHARS),
         label: view.label,
         score: Math.round(view.score * 1000) / 1000,
         failures: view.failures,
@@ -100,6 +125,19 @@ export async function planTestUpdates(
     });
   }
   return ops;
+}
+
+/**
+ * A test's name is its identity: its state keeps the whole name the attempt reported (Bitbucket's 2,000-character
+ * field limit is the only cut), also where the detector kept a shorter prefix of it.
+ */
+function keepReportedNames(updates: Map<string, TestState>, obs: TestObservation): void {
+  const reported = new Map(obs.failedTests.map((t) => [t.id, t.name]));
+  for (const [id, state] of updates) {
+    const name = reported.get(id);
+    if (name !== undefined && name.length > state.name.length && name.startsWith(state.name))
+      updates.set(id, { ...state, name });
+  }
 }
 
 const rank = (e: keys.TestIndexEntry): number => (e.label === 'healthy' ? 0 : 1);

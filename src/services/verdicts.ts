@@ -11,6 +11,7 @@
  */
 import type { EvidenceItem } from '../contract/insights';
 import type { PrFailingTest, PrVerdict } from '../contract/resolvers';
+import { testFiguresText } from '../domain/analysis/test-wording';
 import { currentView } from '../domain/flakiness/test-view';
 import { decodeTrack } from '../domain/flakiness/track-codec';
 import { decodeTestState } from '../domain/flakiness/test-state';
@@ -91,15 +92,25 @@ function evidenceOf(
       at: b.at,
     });
   }
-  if (view)
-    evidence.push({
-      kind: 'score',
-      detail: `${view.failures} recorded failure(s) in ${view.runs} run(s), flaky score ${(view.score * 100).toFixed(0)}%`,
-    });
+  if (view) evidence.push({ kind: 'score', detail: testFiguresText(figuresOf(view)) });
   else if (entry) evidence.push({ kind: 'score', detail: `${entry.failures} recorded failure(s)` });
   else if (verdict === 'new')
     evidence.push({ kind: 'failure', detail: 'no earlier failure of this test is recorded' });
   return evidence;
+}
+
+const round3 = (n: number): number => Math.round(n * 1000) / 1000;
+
+/** The view's two figures (how often it fails, how sure the verdict is) with the counts behind them. */
+function figuresOf(view: TestView) {
+  return {
+    classification: view.label,
+    failureRate: round3(view.failureRate),
+    confidence: round3(view.confidence),
+    failures: view.failures,
+    runs: view.runs,
+    ...(view.brokenSince ? { brokenSince: { pipeline: view.brokenSince.buildNumber } } : {}),
+  };
 }
 
 /** The verdict of one test from what is stored about it (pure: every surface goes through this). */
@@ -130,7 +141,15 @@ export function verdictOf(
     step: ref.step,
     verdict,
     evidence: evidenceOf(verdict, quarantine, view, entry),
-    ...(view ? { flakinessScore: Math.round(view.score * 1000) / 1000 } : {}),
+    ...(view
+      ? (({ failureRate, confidence, failures, runs }) => ({
+          failureRate,
+          confidence,
+          failures,
+          runs,
+          flakinessScore: round3(view.score),
+        }))(figuresOf(view))
+      : {}),
     label,
     defaultLabel: defaultView?.label ?? (label === 'broken' ? 'broken' : 'healthy'),
     quarantined: quarantine !== undefined,
@@ -148,6 +167,10 @@ export function asPrFailingTest(v: TestVerdict): PrFailingTest {
     step: v.step,
     verdict: v.verdict,
     evidence: v.evidence,
+    ...(v.failureRate !== undefined ? { failureRate: v.failureRate } : {}),
+    ...(v.failures !== undefined ? { failures: v.failures } : {}),
+    ...(v.runs !== undefined ? { runs: v.runs } : {}),
+    ...(v.confidence !== undefined ? { confidence: v.confidence } : {}),
     ...(v.flakinessScore !== undefined ? { flakinessScore: v.flakinessScore } : {}),
   };
 }
@@ -259,9 +282,12 @@ export async function repoVerdicts(
   const listed = indexes.flatMap((d) =>
     d.value.tests
       .filter((t) => t.label !== 'healthy' || quarantine.has(t.id))
-      .map((t) => ({ id: t.id, name: t.name, step: d.value.stepName })),
+      // The index holds no names: the test's own state has the name as Bitbucket reported it.
+      .map((t) => ({ id: t.id, name: '', step: d.value.stepName })),
   );
-  return listed.length ? judge(store, repo, listed, stepNames, config, quarantine) : [];
+  if (!listed.length) return [];
+  const judged = await judge(store, repo, listed, stepNames, config, quarantine);
+  return judged.filter((v) => v.name !== '');
 }
 
 /** Of several attempts of one step (by pipeline and step), the newest: what the step's result is now. */

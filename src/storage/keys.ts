@@ -27,13 +27,13 @@ export function apiBudget(
 
 /* ---- Ingestion records (plain entries, expire after the retention window) ---- */
 import type { AttemptRecord, PipelineRunRecord } from '../domain/attempt';
-import type { RepoRef } from '../domain/types';
+import type { FailureCategory, RepoRef } from '../domain/types';
 import type { WorkspaceSettings } from '../contract/settings';
 import type { BackfillStatus } from '../contract/resolvers';
 import type { SuggestionStatus } from '../contract/insights';
 import type { StepStats } from '../domain/step-stats';
-import type { PipelineStats } from '../domain/pipeline-stats';
-import type { FailureStats } from '../domain/failure-stats';
+import type { PipelineStats, PipelineTally } from '../domain/pipeline-stats';
+import type { FailureRecord, FailureStats } from '../domain/failure-stats';
 import type { StoredTestState } from '../domain/flakiness/test-state';
 import type { TestLabel } from '../domain/flakiness/types';
 import type { RunScope, StoredRunList } from '../domain/slowdown';
@@ -53,6 +53,39 @@ export function attempt(
   );
 }
 export const attemptsOf = (repo: string): KeyPrefix<AttemptRecord> => prefix(`attempt:${bare(repo)}:`);
+
+/**
+ * Newest first in key order: 13 digits of (10^13 − 1 − epoch ms). Keys sort ascending, so the latest failure of a
+ * repository is its failure listing's first entry, and a page of the listing is one prefix query.
+ */
+export const invertedTime = (iso: string): string =>
+  String(9_999_999_999_999 - Date.parse(iso)).padStart(13, '0');
+
+type AttemptPlace = Pick<AttemptRecord, 'completedOn' | 'pipelineUuid' | 'stepUuid' | 'runNumber'>;
+const failurePlace = (a: AttemptPlace): string =>
+  `${invertedTime(a.completedOn)}:${bare(a.pipelineUuid)}:${bare(a.stepUuid)}:${a.runNumber}`;
+
+/** One failed step attempt (src/domain/failure-stats `FailureRecord`), newest first inside the repository. */
+export function failure(repo: string, a: AttemptPlace): Key<FailureRecord> {
+  return key(`failure:${bare(repo)}:${failurePlace(a)}`);
+}
+export const failuresOf = (repo: string): KeyPrefix<FailureRecord> => prefix(`failure:${bare(repo)}:`);
+/**
+ * The same failure under its category, newest first: the category filter reads one prefix. The value is only a
+ * marker; the record is read under `failure(...)`, whose key `failureOfCategoryEntry` rebuilds from this one.
+ */
+export function failureInCategory(repo: string, category: FailureCategory, a: AttemptPlace): Key<1> {
+  return key(`failurecat:${bare(repo)}:${category}:${failurePlace(a)}`);
+}
+export const failuresInCategory = (repo: string, category: FailureCategory): KeyPrefix<1> =>
+  prefix(`failurecat:${bare(repo)}:${category}:`);
+export function failureOfCategoryEntry(
+  repo: string,
+  category: FailureCategory,
+  entryKey: string,
+): Key<FailureRecord> {
+  return key(`failure:${bare(repo)}:${entryKey.slice(failuresInCategory(repo, category).length)}`);
+}
 
 /** One completed pipeline run (uuid + run number), ordered by creation time. */
 export function pipelineRun(
@@ -86,8 +119,9 @@ export const attemptMark = (
   stepUuid: string,
   runNumber: number,
 ): DocKey<RecordedMark> => doc(`mark:${bare(repo)}:${bare(pipelineUuid)}:${bare(stepUuid)}:${runNumber}`);
-export const runMark = (repo: string, pipelineUuid: string, runNumber: number): DocKey<RecordedMark> =>
-  doc(`runmark:${bare(repo)}:${bare(pipelineUuid)}:${runNumber}`);
+/** What a pipeline counts for in the pipeline statistics (its newest recorded run): the exactly-once marker of runs. */
+export const pipelineTally = (repo: string, pipelineUuid: string): DocKey<PipelineTally> =>
+  doc(`pipetally:${bare(repo)}:${bare(pipelineUuid)}`);
 
 /* ---- Fixed-size aggregates (versioned documents) ---- */
 export const stepStats = (repo: string, stepName: string): DocKey<StepStats> =>
@@ -108,11 +142,12 @@ export const stepTrack = (repo: string, stepName: string): DocKey<StoredStepTrac
   doc(`track:${bare(repo)}:${nameId(stepName)}`);
 export const testState = (repo: string, testId: string): DocKey<StoredTestState> =>
   doc(`test:${bare(repo)}:${testId}`);
-/** The tests of a step that ever failed in the retention window, with their latest label: what pages list. */
+/**
+ * The tests of a step that ever failed in the retention window, with their latest label: what pages list. No name:
+ * a name is shown verbatim (up to 2,000 characters), so it is read from the test's state.
+ */
 export interface TestIndexEntry {
   id: string;
-  /** Cut for the index; the full name is in the test state. */
-  name: string;
   label: TestLabel;
   score: number;
   failures: number;

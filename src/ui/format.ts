@@ -77,10 +77,11 @@ export function shortCommit(hash: string): string {
   return hash.slice(0, 7);
 }
 
-/** Names are cut here for display; the whole name stays available in a tooltip. */
-export const NAME_DISPLAY_LIMIT = 200;
-/** Bitbucket keeps at most 2,000 characters per test-report field; nothing longer is worth a tooltip. */
-export const NAME_TOOLTIP_LIMIT = 2000;
+/**
+ * Bitbucket keeps at most 2,000 characters per test-report field: a test's name is shown whole up to there (a name
+ * is its identity; two names that differ only at the end are two tests). Nothing longer comes from Bitbucket.
+ */
+export const NAME_LIMIT = 2000;
 
 /** Cuts on code points, not UTF-16 units, so an emoji or a surrogate pair is never split in half. */
 export function truncate(text: string, limit: number): { text: string; truncated: boolean } {
@@ -88,6 +89,25 @@ export function truncate(text: string, limit: number): { text: string; truncated
   const points = Array.from(text);
   if (points.length <= limit) return { text, truncated: false };
   return { text: `${points.slice(0, limit).join('')}\u2026`, truncated: true };
+}
+
+const WHITESPACE_MARKS: Record<string, string> = {
+  ' ': '\u00b7',
+  '\t': '\u21e5',
+  '\n': '\u21b5',
+  '\r': '\u240d',
+};
+
+/**
+ * A page collapses runs of whitespace, tabs and newlines, and drops leading and trailing spaces, so two names that
+ * differ only there would look alike. For such a name, the name with that whitespace made visible (`·` a space,
+ * `⇥` a tab, `↵` a newline); undefined when the name shows as it is.
+ */
+export function hiddenWhitespace(name: string): string | undefined {
+  if (!/[ \t\n\r]{2,}|[\t\n\r]|^ | $/.test(name)) return undefined;
+  return name.replace(/[ \t\n\r]{2,}|[\t\n\r]|^ +| +$/g, (run) =>
+    [...run].map((c) => WHITESPACE_MARKS[c] ?? c).join(''),
+  );
 }
 
 const FIRST_STRONG_ISOLATE = '\u2068';

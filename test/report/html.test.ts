@@ -20,7 +20,9 @@ describe('renderHtml', () => {
 
   it('escapes markup in test names so no element from the data survives', () => {
     expect(html).not.toContain('<img');
-    expect(html).toContain('CheckoutTest.&lt;img src=x onerror=alert(1)&gt; renders &quot;quotes&quot; &amp; &#39;apostrophes&#39;');
+    expect(html).toContain(
+      'CheckoutTest.&lt;img src=x onerror=alert(1)&gt; renders &quot;quotes&quot; &amp; &#39;apostrophes&#39;',
+    );
     expect(html).not.toContain(HOSTILE_NAME);
   });
 
@@ -29,15 +31,18 @@ describe('renderHtml', () => {
     expect(html).toContain('href="https://bitbucket.org/acme/checkout-service/pipelines/results/1410"');
   });
 
-  it('cuts long names for display and keeps the full name in a title attribute', () => {
-    const display = html.match(/<span class="u" dir="auto" title="LongNameTest\.a+">(LongNameTest\.a+…)<\/span>/);
-    expect(display).not.toBeNull();
-    expect(display?.[1]).toHaveLength(160);
-    expect(html).toContain(`title="${LONG_NAME}"`);
+  it('shows each name whole, with its whitespace preserved and control characters as escapes', () => {
+    expect(LONG_NAME).toHaveLength(2000);
+    expect(html).toContain(`<span class="u n" dir="auto">${LONG_NAME}</span>`);
+    expect(html).toMatch(/\.n\{white-space:pre-wrap\}/);
+    const spaced = renderHtml(
+      aFullReport({ tests: [{ ...report.tests[0]!, name: 'Spaced  out\tand\u0007belled' }] }),
+    );
+    expect(spaced).toContain('<span class="u n" dir="auto">Spaced  out\tand\\u0007belled</span>');
   });
 
   it('isolates right-to-left text with dir=auto and plaintext bidi', () => {
-    expect(html).toContain(`<span class="u" dir="auto">${RTL_NAME}</span>`);
+    expect(html).toContain(`<span class="u n" dir="auto">${RTL_NAME}</span>`);
     expect(html).toMatch(/\.u\{unicode-bidi:plaintext/);
   });
 
@@ -46,8 +51,11 @@ describe('renderHtml', () => {
     expect(count(runs, /<rect class="bar"/g)).toBe(report.pipelines.weekly.length);
     expect(runs).toContain('fill="#c9372c"'); // 70% week is red
     expect(runs).toContain('fill="#8993a4"'); // a week without finished runs is grey
-    const median = html.match(/<svg[^>]*aria-label="Median pipeline duration per week"[\s\S]*?<\/svg>/)?.[0] ?? '';
-    expect(count(median, /<circle class="dot"/g)).toBe(report.pipelines.weekly.filter((w) => w.medianDurationSeconds !== undefined).length);
+    const median =
+      html.match(/<svg[^>]*aria-label="Median pipeline duration per week"[\s\S]*?<\/svg>/)?.[0] ?? '';
+    expect(count(median, /<circle class="dot"/g)).toBe(
+      report.pipelines.weekly.filter((w) => w.medianDurationSeconds !== undefined).length,
+    );
     const categories = html.match(/<svg[^>]*aria-label="Failures by category"[\s\S]*?<\/svg>/)?.[0] ?? '';
     expect(count(categories, /<rect class="hbar"/g)).toBe(report.failureCategories.length);
     expect(count(html, /<svg class="spark"/g)).toBe(report.steps.length);
@@ -61,6 +69,16 @@ describe('renderHtml', () => {
     expect(html).toMatch(/<details><summary>2 evidence<\/summary>/);
     expect(html).toContain('Saves 42 min/week, 3 failed pipelines/week, 120 build min/week');
     expect(html).toContain('38.5');
+  });
+
+  it('shows how often a test fails and how sure its verdict is in two columns, and what each saving assumes', () => {
+    expect(html).toContain('<th>Fails</th><th>Confidence</th>');
+    expect(html).toContain('3.8% of runs<div class="muted">7 of 184 runs</div>');
+    expect(html).toContain('every run since #1405<div class="muted">9 of 40 runs</div>');
+    expect(html).toContain(
+      '<p class="muted">Assumes: <span class="u n" dir="auto">It fails 3.8% of runs (7 of 184): 3.8% of the 79 runs a week of &quot;Integration tests&quot; is 3 failed runs a week.</span></p>',
+    );
+    expect(html).not.toMatch(/<th>Score<\/th>|flakiness/i);
   });
 
   it('leads with the period summary when a period is given', () => {

@@ -1,4 +1,10 @@
-import { barChart, horizontalBarChart, lineChart, sparkline, successColour } from '../../src/report/svg-charts';
+import {
+  barChart,
+  horizontalBarChart,
+  lineChart,
+  sparkline,
+  successColour,
+} from '../../src/report/svg-charts';
 
 describe('svg charts', () => {
   it('draws one bar per point, scaled to the largest, coloured by success rate', () => {
@@ -7,7 +13,11 @@ describe('svg charts', () => {
       { label: '03-02', value: 100, successRate: 0.8 },
       { label: '03-09', value: 25, successRate: 0.5 },
     ]);
-    const heights = [...svg.matchAll(/<rect class="bar" x="[\d.]+" y="[\d.]+" width="[\d.]+" height="([\d.]+)" fill="([^"]+)"/g)];
+    const heights = [
+      ...svg.matchAll(
+        /<rect class="bar" x="[\d.]+" y="[\d.]+" width="[\d.]+" height="([\d.]+)" fill="([^"]+)"/g,
+      ),
+    ];
     expect(heights.map((m) => m[2])).toEqual([successColour(0.95), successColour(0.8), successColour(0.5)]);
     const [a, b, c] = heights.map((m) => Number(m[1]));
     expect(b).toBeCloseTo(2 * (a ?? 0), 0);
@@ -19,7 +29,13 @@ describe('svg charts', () => {
   });
 
   it('breaks the line where a value is missing', () => {
-    const svg = lineChart('Median', [{ label: 'a', value: 1 }, { label: 'b', value: 2 }, { label: 'c' }, { label: 'd', value: 3 }, { label: 'e', value: 2 }]);
+    const svg = lineChart('Median', [
+      { label: 'a', value: 1 },
+      { label: 'b', value: 2 },
+      { label: 'c' },
+      { label: 'd', value: 3 },
+      { label: 'e', value: 2 },
+    ]);
     expect(svg.match(/<polyline/g)).toHaveLength(2);
     expect(svg.match(/<circle/g)).toHaveLength(4);
   });

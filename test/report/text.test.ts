@@ -17,15 +17,42 @@ describe('renderText', () => {
 
   it('lists suggestions with their estimated savings', () => {
     const text = renderText(report);
-    expect(text).toContain('[high] Quarantine PaymentRetryIT.retries declined card once — saves 42 min/week, 3 failed pipelines/week');
+    expect(text).toContain(
+      '[high] Quarantine PaymentRetryIT.retries declined card once — saves 42 min/week, 3 failed pipelines/week',
+    );
     expect(text).toContain('[medium] Give Build a 4x step size — saves 1.5 failed pipelines/week');
     expect(text).toContain('[high] Cache the Docker layers — saves 90 min/week (done)');
   });
 
-  it('cuts long names and keeps control characters out of the terminal', () => {
-    const text = renderText(aFullReport({ tests: [{ ...report.tests[0]!, name: `Evil\u001b[31mTest ${'x'.repeat(500)}` }] }));
+  it('shows each name whole and verbatim, with control characters written as escapes, never sent to the terminal', () => {
+    const evil = `Evil\u001b[31mTest  with\ttab ${'x'.repeat(1980)}`;
+    const text = renderText(
+      aFullReport({
+        tests: [
+          { ...report.tests[0]!, name: evil },
+          { ...report.tests[0]!, id: 'two', name: 'Spaced  out' },
+          { ...report.tests[0]!, id: 'one', name: 'Spaced out' },
+        ],
+      }),
+    );
     expect(text).not.toContain('\u001b');
-    expect(text).toContain(`Evil [31mTest ${'x'.repeat(90 - 15)}…`);
+    expect(text).toContain(`Evil\\u001b[31mTest  with\\ttab ${'x'.repeat(1980)}  `);
+    expect(text).toContain(' Spaced  out  ');
+    expect(text).toContain(' Spaced out  ');
+  });
+
+  it('says how often a test fails and how sure its verdict is as two figures, and what each saving assumes', () => {
+    const text = renderText(report);
+    expect(text).toContain(
+      'FLAKY   com.acme.checkout.PaymentRetryIT.retries declined card once  fails 3.8% of runs (7 of 184); confidence 93% that it is flaky, flaky since #1320',
+    );
+    expect(text).toContain(
+      'BROKEN  TaxCalculatorTest.rounds half-even for EUR  fails every run since #1405 (9 of 40 runs failed); confidence 96% that it is broken',
+    );
+    expect(text).not.toMatch(/score|flakiness/i);
+    expect(text).toContain(
+      '      assumes: It fails 3.8% of runs (7 of 184): 3.8% of the 79 runs a week of "Integration tests" is 3 failed runs a week.',
+    );
   });
 
   it('leads with the period summary', () => {

@@ -1,6 +1,8 @@
 import { BitbucketClient } from '../../src/bitbucket/client';
 import type { CallerContext } from '../../src/contract/caller';
-import type { AdminPage, PrPanel, ResolverName } from '../../src/contract/resolvers';
+import type { AdminPage, FailuresPage, PrPanel, ResolverName } from '../../src/contract/resolvers';
+import { recordAttempt } from '../../src/services/record-attempt';
+import { buildRepoReport } from '../../src/services/repo-report';
 import type { RepoReport } from '../../src/contract/insights';
 import type { WorkspaceSettings } from '../../src/contract/settings';
 import {
@@ -16,8 +18,21 @@ import {
 import * as keys from '../../src/storage/keys';
 import { MeteredStore } from '../../src/storage/metered-store';
 import type { SqliteStore } from '../../src/storage/sqlite-store';
+import { percent } from '../../src/domain/analysis/test-wording';
+import { stepTestId } from '../../src/domain/test-identity';
 import { callLog, json, ScriptedTransport } from '../support/scripted-transport';
-import { BROKEN, caller, FLAKY, FRESH, NOW, record, REPO, seededStore, WORKSPACE } from './resolver-fixtures';
+import {
+  anAttempt,
+  BROKEN,
+  caller,
+  FLAKY,
+  FRESH,
+  NOW,
+  record,
+  REPO,
+  seededStore,
+  WORKSPACE,
+} from './resolver-fixtures';
 
 const TOKEN = 'jira-secret-token-123';
 
@@ -92,6 +107,7 @@ const SETTINGS: WorkspaceSettings = {
 const VALID_PAYLOADS: Record<ResolverName, unknown> = {
   getRepoInsights: {},
   getPullRequestPanel: {},
+  getFailures: { category: 'test' },
   setQuarantine: { testId: FLAKY.id, quarantined: true },
   setSuggestionStatus: { suggestionId: 'abc', status: 'done' },
   createJiraIssue: { subject: { kind: 'test', testId: FLAKY.id } },
@@ -259,6 +275,172 @@ describe('setQuarantine', () => {
     expect(await call('setQuarantine', { testId: 'feedc0ffee', quarantined: true })).toMatchObject({
       error: { code: 'not-found' },
     });
+  });
+});
+
+describe('getFailures', () => {
+  /** Every failed attempt the store holds, newest first: what the listing must show, page after page. */
+  async function failedAttempts(store: SqliteStore): Promise<string[]> {
+    const out: { at: string; id: string }[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await store.query(keys.attemptsOf(REPO.repoUuid), {
+        limit: 100,
+        ...(cursor ? { cursor } : {}),
+      });
+      for (const { value: a } of page.items)
+        if (a.result !== 'SUCCESSFUL') out.push({ at: a.completedOn, id: `${a.buildNumber}/${a.runNumber}` });
+      cursor = page.cursor;
+    } while (cursor);
+    return out.sort((x, y) => y.at.localeCompare(x.at)).map((f) => f.id);
+  }
+
+  it('lists every failed attempt of the window, newest first, a page at a time, and by category', async () => {
+    const store = await seededStore();
+    const infra = {
+      ...anAttempt({ build: 31, minute: 31 * 60 }),
+      result: 'FAILED' as const,
+      tests: undefined,
+    };
+    await recordAttempt(
+      store,
+      {
+        ...infra,
+        failure: {
+          category: 'infrastructure',
+          cause: 'system-error',
+          fingerprint: 'f-infra',
+          message: 'system error',
+        },
+      },
+      { retentionDays: 90, now: () => NOW },
+    );
+    const call = hostWith(store);
+    const expected = await failedAttempts(store);
+    expect(expected.length).toBeGreaterThan(20);
+
+    const report = await call<RepoReport>('getRepoInsights', {});
+    expect(report.failures).toHaveLength(20);
+    expect(report.failuresCursor).toBeDefined();
+    const listed = [...report.failures];
+    let cursor = report.failuresCursor;
+    while (cursor) {
+      const page = await call<FailuresPage>('getFailures', { cursor });
+      listed.push(...page.failures);
+      cursor = page.cursor;
+    }
+    expect(listed.map((f) => `${f.pipeline}/${f.attempt}`)).toEqual(expected);
+    expect(listed[0]).toMatchObject({
+      pipeline: 31,
+      attempt: 1,
+      category: 'infrastructure',
+      cause: 'system-error',
+      fingerprint: 'f-infra',
+      url: 'https://bitbucket.org/acme/shop/pipelines/results/31',
+    });
+
+    const byCategory = await call<FailuresPage>('getFailures', { category: 'infrastructure' });
+    expect(byCategory).toEqual({ failures: [listed[0]] });
+    const tests = await call<FailuresPage>('getFailures', { category: 'test' });
+    expect(tests.failures).toEqual(listed.slice(1, 21));
+  });
+
+  it('the report the CLI prints lists them all, however many', async () => {
+    const extra = Array.from({ length: 120 }, (_, i) => ({
+      build: 100 + i,
+      minute: 40 * 60 + i,
+      failed: [FRESH],
+    }));
+    const store = await seededStore(extra);
+    const report = await buildRepoReport(store, {
+      workspace: WORKSPACE,
+      repo: REPO,
+      since: new Date('2026-02-01T00:00:00Z'),
+      until: NOW,
+    });
+    const expected = await failedAttempts(store);
+    expect(expected.length).toBeGreaterThan(130);
+    expect(report.failures.map((f) => `${f.pipeline}/${f.attempt}`)).toEqual(expected);
+    expect(report.failuresCursor).toBeUndefined();
+  });
+
+  it('refuses a category that does not exist', async () => {
+    const answer = await hostWith(await seededStore())<{ error: { code: string } }>('getFailures', {
+      category: 'cosmic-rays',
+    });
+    expect(answer.error.code).toBe('invalid');
+  });
+});
+
+describe('names published verbatim', () => {
+  const named = (name: string) => ({ name, id: stepTestId('Unit tests', name) });
+  const SPACED = named('checkout.spec.ts ›  pays\tonce ');
+  const LONG = named(
+    `checkout.spec.ts › pays with ${'a card whose holder has a very long name, '.repeat(47)}`.slice(0, 1990),
+  );
+
+  it('publishes quarantined names byte for byte as the test runner reports them', async () => {
+    const store = await seededStore([{ build: 31, minute: 31 * 60, failed: [SPACED, LONG] }]);
+    const { transport, variables } = variablesTransport();
+    const call = hostWith(store, { client: new BitbucketClient({ transport }) });
+    await call('setQuarantine', { testId: SPACED.id, quarantined: true });
+    await call('setQuarantine', { testId: LONG.id, quarantined: true });
+    expect(LONG.name).toHaveLength(1990);
+    expect(JSON.parse(variables.get(QUARANTINE_VARIABLE) ?? '') as unknown).toEqual([SPACED.name, LONG.name]);
+    const report = await call<RepoReport>('getRepoInsights', {});
+    expect(
+      report.tests
+        .filter((t) => t.quarantined)
+        .map((t) => t.name)
+        .sort(),
+    ).toEqual([SPACED.name, LONG.name].sort());
+  });
+
+  it('refuses a quarantine the variable cannot carry, saying so, and never cuts a name to fit', async () => {
+    const tests = Array.from({ length: 70 }, (_, i) => named(`${String(i).padStart(3, '0')} ${LONG.name}`));
+    const attempts = Array.from({ length: 7 }, (_, a) => ({
+      build: 31 + a,
+      minute: (31 + a) * 60,
+      failed: tests.slice(a * 10, a * 10 + 10),
+    }));
+    const store = await seededStore(attempts);
+    const { transport, variables } = variablesTransport();
+    const call = hostWith(store, { client: new BitbucketClient({ transport }) });
+    const refusals: string[] = [];
+    for (const t of tests) {
+      const answer = await call<{ error?: { code: string; message: string } }>('setQuarantine', {
+        testId: t.id,
+        quarantined: true,
+      });
+      if (answer.error) refusals.push(answer.error.message);
+    }
+    expect(refusals.length).toBeGreaterThan(0);
+    expect(refusals[0]).toMatch(
+      /^Not quarantined: with this test the PIPELINE_INSIGHTS_QUARANTINE variable would hold [\d,]+ bytes of test names, over the 131,042 a pipeline step can take/,
+    );
+    const published = JSON.parse(variables.get(QUARANTINE_VARIABLE) ?? '') as string[];
+    expect(published).toEqual(tests.slice(0, published.length).map((t) => t.name));
+    expect(published.length + refusals.length).toBe(70);
+    expect(Buffer.byteLength(variables.get(QUARANTINE_VARIABLE) ?? '')).toBeLessThanOrEqual(131_042);
+  });
+
+  it('cuts a name in the 250-character Jira summary with a visible mark, and keeps it whole in the description', async () => {
+    const store = await seededStore([{ build: 31, minute: 31 * 60, failed: [LONG] }]);
+    await store.set(keys.settings(WORKSPACE), {
+      ...SETTINGS,
+      jira: { site: 'acme.atlassian.net', projectKey: 'OPS', email: 'ops@acme.test' },
+    });
+    const fetch = fakeFetch(201, { id: '10001', key: 'OPS-43' });
+    const call = hostWith(store, { jira: createJiraGateway({ tokens: tokenStore(TOKEN), fetch }) });
+    await call('createJiraIssue', { subject: { kind: 'test', testId: LONG.id } });
+    const body = JSON.parse(fetch.calls[0]?.init.body ?? '{}') as {
+      fields: { summary: string; description: { content: { content?: { text: string }[] }[] } };
+    };
+    expect(body.fields.summary).toHaveLength(250);
+    expect(body.fields.summary).toMatch(
+      /^Investigate test checkout\.spec\.ts › pays with a card .*… \(name cut at \d+ of 1990 chars\)$/,
+    );
+    expect(body.fields.description.content[0]?.content?.[0]?.text).toBe(`Test: ${LONG.name}`);
   });
 });
 
@@ -455,6 +637,51 @@ describe('admin resolvers', () => {
       state: 'failed',
       message: 'the backfill could not be queued; try again',
     });
+  });
+});
+
+describe('how often a test fails, and how sure its verdict is', () => {
+  it('reports the two figures apart, with the default branch counts, on the page and the pull request panel', async () => {
+    const store = await seededStore([
+      { build: 51, minute: 51 * 60, branch: 'feature/tax', pullRequestId: 7, failed: [FLAKY] },
+    ]);
+    const call = hostWith(store);
+    const report = await call<RepoReport>('getRepoInsights', {});
+    for (const t of report.tests) {
+      expect(t.failureRate).toBeGreaterThanOrEqual(0);
+      expect(t.failureRate).toBeLessThanOrEqual(1);
+      expect(t.flakinessScore).toBe(t.confidence);
+      expect(t.onDefaultBranch.runs).toBeLessThanOrEqual(t.runs);
+      expect(t.onDefaultBranch.failures).toBeLessThanOrEqual(t.failures);
+    }
+    const flaky = report.tests.find((t) => t.id === FLAKY.id);
+    expect(flaky?.classification).toBe('flaky');
+    // Its pull-request failure is not a default-branch one.
+    expect(flaky?.onDefaultBranch.failures).toBe((flaky?.failures ?? 0) - 1);
+    expect(flaky?.evidence.find((e) => e.kind === 'score')?.detail).toBe(
+      `fails ${percent(flaky?.failureRate ?? 0)} of runs (${flaky?.failures} of ${flaky?.runs}); confidence ${percent(flaky?.confidence ?? 0)} that it is flaky`,
+    );
+    const broken = report.tests.find((t) => t.id === BROKEN.id);
+    expect(broken?.evidence.find((e) => e.kind === 'score')?.detail).toMatch(
+      /^fails every run since #21 \(\d+ of \d+ runs failed\); confidence [\d.]+% that it is broken$/,
+    );
+
+    const bySubject = new Map(report.suggestions.map((s) => [s.subject, s]));
+    expect(bySubject.get(BROKEN.id)?.impact.basis?.assumption).toBe('fails-every-run');
+    expect(bySubject.get(FLAKY.id)?.impact.basis?.assumption).toBe('failure-rate');
+
+    const panel = await call<PrPanel>('getPullRequestPanel', {}, caller({ pullRequestId: 7 }));
+    const onPr = panel.failingTests.find((t) => t.testId === FLAKY.id);
+    expect(onPr).toMatchObject({
+      verdict: 'known-flaky',
+      failureRate: flaky?.failureRate,
+      confidence: flaky?.confidence,
+      failures: flaky?.failures,
+      runs: flaky?.runs,
+    });
+    expect(onPr?.evidence.map((e) => e.detail)).toContain(
+      flaky?.evidence.find((e) => e.kind === 'score')?.detail,
+    );
   });
 });
 

@@ -36,16 +36,28 @@ describe('hostile test names', () => {
     expect(types.has('b')).toBe(false);
   });
 
-  it('cuts a 10,000-character name to 200 characters in the cell, the full name in a tooltip', async () => {
-    const { screen, rows } = await renderTests(LONG_NAME);
+  it('shows a name whole up to the 2,000 characters Bitbucket keeps; a longer one is cut there, with a tooltip', async () => {
+    const { screen, rows } = await renderTests(LONG_NAME.slice(0, 2000), LONG_NAME);
     expect(LONG_NAME).toHaveLength(10_000);
-    const cell = screen.within(rows[0]?.cells[0] as UiNode);
-    const shown = textOf(cell.all('Text')[0] as UiNode);
-    expect(shown).toBe(`${FSI}${LONG_NAME.slice(0, 200)}\u2026${PDI}`);
-    // Bitbucket keeps at most 2,000 characters per field: the tooltip holds everything a real name can carry.
-    expect(cell.one('Tooltip').props.content).toBe(`${FSI}${LONG_NAME.slice(0, 2000)}\u2026${PDI}`);
+    const whole = screen.within(rows[0]?.cells[0] as UiNode);
+    expect(textOf(whole.all('Text')[0] as UiNode)).toBe(`${FSI}${LONG_NAME.slice(0, 2000)}${PDI}`);
+    expect(whole.all('Tooltip')).toHaveLength(0);
+    const cut = screen.within(rows[1]?.cells[0] as UiNode);
+    expect(textOf(cut.all('Text')[0] as UiNode)).toBe(`${FSI}${LONG_NAME.slice(0, 2000)}\u2026${PDI}`);
+    expect(cut.one('Tooltip').props.content).toBe(`${FSI}${LONG_NAME.slice(0, 2000)}\u2026${PDI}`);
     // The whole page never carries the full 10,000 characters, not even in the quarantine error message path.
     expect(screen.text()).not.toContain(LONG_NAME.slice(0, 2001));
+  });
+
+  it('tells apart names that differ only in whitespace the page would collapse', async () => {
+    const { rows } = await renderTests('Checkout ›  charges\tonce ', 'Checkout › charges once');
+    const [spaced, single] = rows.map((row) => strings(row.cells[0] as UiNode));
+    expect(spaced?.[0]).toBe(`${FSI}Checkout ›  charges\tonce ${PDI}`);
+    expect(spaced?.[1]).toBe(
+      `${FSI}Whitespace as reported: Checkout ›\u00b7\u00b7charges\u21e5once\u00b7${PDI}`,
+    );
+    expect(single?.[0]).toBe(`${FSI}Checkout › charges once${PDI}`);
+    expect(single?.[1]).toBe(`${FSI}Step: Integration tests${PDI}`);
   });
 
   it('leaves short names whole and without a tooltip', async () => {
@@ -73,7 +85,7 @@ describe('hostile test names', () => {
     const firstStrings = screen.table('Failing tests').rows.map((row) => strings(row.cells[0] as UiNode)[0]);
     expect(firstStrings).toEqual([
       `${FSI}${MARKUP_NAME}${PDI}`,
-      `${FSI}${LONG_NAME.slice(0, 200)}\u2026${PDI}`,
+      `${FSI}${LONG_NAME.slice(0, 2000)}\u2026${PDI}`,
       `${FSI}${RTL_NAME}${PDI}`,
     ]);
   });

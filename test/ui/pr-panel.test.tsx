@@ -24,7 +24,8 @@ describe('pull-request panel', () => {
     ).toEqual(['New failure', 'Broken on default branch', 'Known flaky', 'Quarantined']);
     expect(rows[0]?.texts[1]).toContain('likely caused by this pull request');
     expect(rows[1]?.texts[1]).toContain('not caused by this pull request');
-    expect(rows[2]?.texts[1]).toContain('Flakiness 93%');
+    expect(rows[2]?.texts[1]).toContain('Fails 3.8% of runs (7 of 184) \u00b7 verdict confidence 93%');
+    expect(rows[2]?.texts[1]).not.toContain('Flakiness');
     expect(rows[1]?.texts[2]).toContain('Failing on main since this commit');
     expect(rows[3]?.texts[2]).toBe('No evidence recorded');
     expect(screen.text()).toContain(
@@ -74,7 +75,9 @@ describe('pull-request panel', () => {
   });
 
   it('says how many failed tests are not named, and never calls that green', async () => {
-    const screen = await render(<PrPanel />, { getPullRequestPanel: ok(aPrPanel({ failingTests: [], unnamedFailures: 140 })) });
+    const screen = await render(<PrPanel />, {
+      getPullRequestPanel: ok(aPrPanel({ failingTests: [], unnamedFailures: 140 })),
+    });
     expect(screen.one('SectionMessage').props.title).toBe('140 more failed tests are not listed');
     expect(screen.text()).not.toContain('All tests passed');
   });

@@ -2,6 +2,7 @@ import { crashes, fails, held, ok, render, type Screen } from '../support/ui-har
 import { RepoPage } from '../../src/ui/repo-page';
 import { aBrokenTest, aRepoReport, aSuggestion, aTest, anEmptyRepoReport } from '../support/ui-builders';
 import { aFingerprint } from '../support/ui-builders';
+import type { FailureReport } from '../../src/contract/insights';
 
 const tab = (screen: Screen, index: number) => screen.tabPanel(index);
 const OVERVIEW = 0;
@@ -142,8 +143,8 @@ describe('repository page', () => {
       expect(headers).toEqual([
         'Test',
         'Label',
-        'Flakiness',
-        'Failures',
+        'Fails',
+        'Confidence',
         'Last failure',
         'Evidence',
         'Actions',
@@ -151,11 +152,14 @@ describe('repository page', () => {
       expect(rows.map((row) => row.key)).toEqual(['t-tax-rounding', 't-checkout-retry']);
       const [broken, flaky] = rows;
       expect(broken?.texts[1]).toBe('Broken Broken since #1405 (c0ffee1)');
-      expect(broken?.texts[3]).toBe('9 of 40 runs');
+      // How often it fails and how sure the label is: two figures, never one "flakiness" percentage.
+      expect(broken?.texts[2]).toBe('Every run since it broke 9 of 40 runs failed');
+      expect(broken?.texts[3]).toBe('96%');
       expect(flaky?.texts[0]).toContain('com.acme.checkout.PaymentRetryIT.retries declined card once');
       expect(flaky?.texts[0]).toContain('Step: Integration tests');
       expect(flaky?.texts[1]).toBe('Flaky Flaky since #1320 (1b2c3d4)');
-      expect(flaky?.texts[2]).toBe('93%');
+      expect(flaky?.texts[2]).toBe('3.8% of runs 7 of 184 runs failed');
+      expect(flaky?.texts[3]).toBe('93%');
       expect(flaky?.texts[5]).toContain('Same commit');
       expect(flaky?.texts[5]).toContain('Passed on rerun');
       const evidence = screen.within(flaky?.cells[5] as never);
@@ -170,13 +174,16 @@ describe('repository page', () => {
 
     it('gives each sortable column a sort key that orders numbers as numbers', async () => {
       const report = aRepoReport({
-        tests: [aTest({ id: 'a', failures: 9 }), aTest({ id: 'b', failures: 120, flakinessScore: 0.5 })],
+        tests: [
+          aTest({ id: 'a', failureRate: 0.09 }),
+          aTest({ id: 'b', failureRate: 0.12, confidence: 0.5 }),
+        ],
       });
       const screen = await render(<RepoPage />, { getRepoInsights: ok(report) });
       const { rows } = tab(screen, TESTS).table('Tests');
       const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'accent' });
-      const failureKeys = rows.map((row) => String(row.cells[3]?.props.cellKey));
-      expect(failureKeys).toEqual(['failures:9', 'failures:120']);
+      const failureKeys = rows.map((row) => String(row.cells[2]?.props.cellKey));
+      expect(failureKeys).toEqual(['fails:90', 'fails:120']);
       expect(collator.compare(failureKeys[0] as string, failureKeys[1] as string)).toBeLessThan(0);
       for (const row of rows) {
         const keys = row.cells.map((cell) => cell.props.cellKey);
@@ -437,6 +444,55 @@ describe('repository page', () => {
       expect(rows[1]?.texts[4]).toBe('#1300 \u2068Build\u2069');
     });
 
+    it('lists every failed step a page at a time, and by cause', async () => {
+      const failed = (pipeline: number, category: FailureReport['category'], attempt = 1): FailureReport => ({
+        pipeline,
+        pipelineUuid: `p-${pipeline}`,
+        step: 'Integration tests',
+        attempt,
+        category,
+        message: `failure of #${pipeline}`,
+        fingerprint: `fp-${category}`,
+        at: `2026-03-1${pipeline % 10}T10:00:00.000Z`,
+        url: `https://bitbucket.org/acme/checkout-service/pipelines/results/${pipeline}`,
+      });
+      const screen = await render(<RepoPage />, {
+        getRepoInsights: ok(
+          aRepoReport({
+            failures: [failed(9, 'test'), failed(8, 'infrastructure', 2)],
+            failuresCursor: 'after-8',
+          }),
+        ),
+        getFailures: (payload) =>
+          payload.category === 'infrastructure'
+            ? ok({ failures: [failed(8, 'infrastructure', 2), failed(3, 'infrastructure')] })
+            : ok({ failures: [failed(7, 'test')] }),
+      });
+      const panel = () => tab(screen, FAILURES);
+      const pipelines = () =>
+        panel()
+          .table('Failed steps')
+          .rows.map((row) => row.texts[1]);
+      expect(pipelines()).toEqual(['#9', '#8 (attempt 2)']);
+      expect(panel().text()).toContain('2 failed steps, newest first; more follow');
+
+      await screen.click(panel().button('Load more'));
+      expect(screen.callsTo('getFailures')).toEqual([{ cursor: 'after-8' }]);
+      expect(pipelines()).toEqual(['#9', '#8 (attempt 2)', '#7']);
+      expect(panel().buttons('Load more')).toHaveLength(0);
+      expect(panel().text()).toContain('3 failed steps, newest first: all of this window');
+
+      await screen.choose(panel().one('Select'), { label: 'Infrastructure', value: 'infrastructure' });
+      expect(screen.callsTo('getFailures')[1]).toEqual({ category: 'infrastructure' });
+      expect(pipelines()).toEqual(['#8 (attempt 2)', '#3']);
+      expect(panel().text()).toContain('2 infrastructure failed steps, newest first: all of this window');
+
+      // Back to all causes: the first page again, without asking the resolver.
+      await screen.choose(panel().one('Select'), { label: 'All causes', value: '' });
+      expect(screen.callsTo('getFailures')).toHaveLength(2);
+      expect(pipelines()).toEqual(['#9', '#8 (attempt 2)']);
+    });
+
     it('explains an empty failures tab', async () => {
       const screen = await render(<RepoPage />, {
         getRepoInsights: ok(aRepoReport({ failureCategories: [], topFingerprints: [] })),
@@ -463,15 +519,22 @@ describe('repository page', () => {
 
       expect(headers).toEqual(['Priority', 'Suggestion', 'Estimated savings', 'Status', 'Jira']);
       expect(rows.map((row) => row.texts[0])).toEqual(['High', 'Low']);
-      expect(rows[0]?.texts[2]).toBe('Saves 42 min of waiting, 120 build min, 3 failed pipelines a week');
+      // The savings, and the assumption they rest on.
+      expect(rows[0]?.texts[2]).toBe(
+        'Saves 42 min of waiting, 120 build min, 3 failed pipelines a week \u2068Assumes: It fails 3.8% of runs (7 of 184): 3.8% of the 79 runs a week of "Integration tests" is 3 failed runs a week.\u2069',
+      );
       expect(rows[0]?.texts[3]).toBe('Open');
       expect(rows[0]?.texts[4]).toBe('CI-7');
       expect(rows[1]?.texts[4]).toBe('Create Jira issue');
     });
 
     it('shows a read-only viewer the statuses as text, no quarantine button, and why', async () => {
-      const screen = await render(<RepoPage />, { getRepoInsights: ok(aRepoReport({ viewer: { canChange: false } })) });
-      expect(screen.text()).toContain('Quarantining tests and changing suggestion statuses need write access to this repository.');
+      const screen = await render(<RepoPage />, {
+        getRepoInsights: ok(aRepoReport({ viewer: { canChange: false } })),
+      });
+      expect(screen.text()).toContain(
+        'Quarantining tests and changing suggestion statuses need write access to this repository.',
+      );
       const suggestions = tab(screen, SUGGESTIONS).table('Suggestions');
       expect(screen.within(suggestions.rows[0]?.cells[3] as never).all('Select')).toHaveLength(0);
       expect(suggestions.rows[0]?.texts[3]).toBe('Open');

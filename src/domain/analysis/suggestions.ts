@@ -4,11 +4,19 @@
  * survives recomputation. Estimates are deliberately simple and say what they assume in `evidence`.
  */
 import { createHash } from 'node:crypto';
-import type { Impact, Priority, StepReport, Suggestion, SuggestionKind, TestReport } from '../../contract/insights';
+import type {
+  Impact,
+  Priority,
+  StepReport,
+  Suggestion,
+  SuggestionKind,
+  TestReport,
+} from '../../contract/insights';
 import type { FailureStats } from '../failure-stats';
 import type { StepStats } from '../step-stats';
 import { firstSlowRunText } from './step-analysis';
 import type { PipelinesConfig } from './pipelines-config';
+import { failsText, percent, testFiguresText } from './test-wording';
 
 export interface SuggestionInput {
   steps: StepReport[];
@@ -36,7 +44,11 @@ export function suggestionId(kind: SuggestionKind, subject: string): string {
 const r1 = (n: number): number => Math.round(n * 10) / 10;
 const minutes = (seconds: number | undefined): number => (seconds ?? 0) / 60;
 
-function make(kind: SuggestionKind, subject: string, s: Omit<Suggestion, 'id' | 'kind' | 'status' | 'subject'>): Suggestion {
+function make(
+  kind: SuggestionKind,
+  subject: string,
+  s: Omit<Suggestion, 'id' | 'kind' | 'status' | 'subject'>,
+): Suggestion {
   return { id: suggestionId(kind, subject), kind, subject, status: 'open', ...s };
 }
 
@@ -48,31 +60,90 @@ const priorityOf = (impact: Impact): Priority => {
   return 'low';
 };
 
+/**
+ * Failed runs a week a test costs, and the assumption behind the figure. A test broken on the default branch fails
+ * every run of its step there until it is fixed. Any other failing test fails only a share of its runs (then it is
+ * not broken), so only that share of the runs where it fails is projected: its failure rate × its step's runs a week
+ * on the default branch and elsewhere when it failed on the default branch, else its observed share of failures off
+ * the default branch × the step's runs a week there.
+ */
+export function testFailuresPerWeek(
+  t: TestReport,
+  step: StepReport | undefined,
+  weeks: number,
+  defaultBranch = 'the default branch',
+): { perWeek: number; basis: NonNullable<Impact['basis']> } {
+  const stepRunsPerWeek = (step?.runs ?? 0) / weeks;
+  const defaultShare = t.runs > 0 ? t.onDefaultBranch.runs / t.runs : 0;
+  const stepName = `"${t.step}"`;
+  if (t.classification === 'broken' && t.brokenSince) {
+    const perWeek = stepRunsPerWeek * defaultShare;
+    return {
+      perWeek,
+      basis: {
+        assumption: 'fails-every-run',
+        detail:
+          `Broken on ${defaultBranch} since #${t.brokenSince.pipeline}: every run of ${stepName} there fails until it is fixed, ` +
+          `${r1(perWeek)} runs a week (${percent(defaultShare)} of its ${r1(stepRunsPerWeek)} runs a week are on ${defaultBranch}).`,
+      },
+    };
+  }
+  if (t.onDefaultBranch.failures > 0 || t.runs === t.onDefaultBranch.runs) {
+    const perWeek = t.failureRate * stepRunsPerWeek;
+    return {
+      perWeek,
+      basis: {
+        assumption: 'failure-rate',
+        detail: `It ${failsText(t)}: ${percent(t.failureRate)} of the ${r1(stepRunsPerWeek)} runs a week of ${stepName} is ${r1(perWeek)} failed runs a week.`,
+      },
+    };
+  }
+  const runsOff = t.runs - t.onDefaultBranch.runs;
+  const failuresOff = t.failures - t.onDefaultBranch.failures;
+  const rateOff = runsOff > 0 ? failuresOff / runsOff : 0;
+  const runsOffPerWeek = stepRunsPerWeek * (1 - defaultShare);
+  const perWeek = rateOff * runsOffPerWeek;
+  return {
+    perWeek,
+    basis: {
+      assumption: 'failure-rate',
+      detail:
+        `It failed only off ${defaultBranch}${t.brokenOnBranches?.length ? ` (broken on ${t.brokenOnBranches.join(', ')})` : ''}: ` +
+        `${failuresOff} of its ${runsOff} runs there (${percent(rateOff)}); ${percent(rateOff)} of the ${r1(runsOffPerWeek)} runs a week of ${stepName} off ${defaultBranch} is ${r1(perWeek)} failed runs a week.`,
+    },
+  };
+}
+
 function testSuggestions(input: SuggestionInput, stepByName: Map<string, StepReport>): Suggestion[] {
   const out: Suggestion[] = [];
   for (const t of input.tests) {
-    if (t.quarantined) continue;
+    if (t.quarantined || (t.classification !== 'flaky' && !(t.classification === 'broken' && t.brokenSince)))
+      continue;
     const step = stepByName.get(t.step);
     const stepMinutes = minutes(step?.p50Seconds);
+    const { perWeek, basis } = testFailuresPerWeek(t, step, input.weeks, input.defaultBranch);
+    // Each failed run is rerun: the step's median time again, waited for and billed.
+    const impact: Impact = {
+      failedPipelinesPerWeek: r1(perWeek),
+      minutesPerWeek: r1(perWeek * stepMinutes),
+      buildMinutesPerWeek: r1(perWeek * stepMinutes * (step?.sizeMultiplier ?? 1)),
+      basis,
+    };
     if (t.classification === 'flaky') {
-      const perWeek = t.failures / input.weeks;
-      const impact: Impact = { failedPipelinesPerWeek: r1(perWeek), minutesPerWeek: r1(perWeek * stepMinutes), buildMinutesPerWeek: r1(perWeek * stepMinutes) };
       out.push(
         make('fix-flaky-test', t.id, {
-          title: `Fix or quarantine flaky test ${t.name.slice(0, 120)}`,
-          detail: `Failed ${t.failures} of ${t.runs} runs (flakiness ${(t.flakinessScore * 100).toFixed(0)}%). Each failure costs a rerun of "${t.step}".`,
+          title: `Fix or quarantine flaky test ${t.name}`,
+          detail: `It ${testFiguresText(t)}. Each failure costs a rerun of "${t.step}".`,
           priority: priorityOf(impact),
           impact,
           evidence: t.evidence.slice(0, 3).map((e) => e.detail),
         }),
       );
-    } else if (t.classification === 'broken' && t.brokenSince) {
-      const runsPerWeek = (step?.runs ?? 0) / input.weeks;
-      const impact: Impact = { failedPipelinesPerWeek: r1(runsPerWeek), minutesPerWeek: r1(runsPerWeek * stepMinutes) };
+    } else if (t.brokenSince) {
       out.push(
         make('fix-broken-test', t.id, {
-          title: `Fix broken test ${t.name.slice(0, 120)}`,
-          detail: `Failing on every run of "${t.step}" since commit ${t.brokenSince.commit.slice(0, 12)} (pipeline #${t.brokenSince.pipeline}).`,
+          title: `Fix broken test ${t.name}`,
+          detail: `Failing on every run of "${t.step}" on ${input.defaultBranch ?? 'the default branch'} since commit ${t.brokenSince.commit.slice(0, 12)} (pipeline #${t.brokenSince.pipeline}).`,
           priority: 'high',
           impact,
           evidence: [`broken since pipeline #${t.brokenSince.pipeline} at ${t.brokenSince.at}`],
@@ -92,21 +163,37 @@ function stepSuggestions(input: SuggestionInput, stepByName: Map<string, StepRep
     if (stats.oomKills.count >= SUGGESTION_RULES.oomKillsForMoreMemory) {
       const perWeek = stats.oomKills.count / input.weeks;
       const next = stats.sizeMultiplier >= 2 ? `${stats.sizeMultiplier * 2}x` : '2x';
-      const impact: Impact = { failedPipelinesPerWeek: r1(perWeek), minutesPerWeek: r1(perWeek * minutes(step.p50Seconds)) };
+      const impact: Impact = {
+        failedPipelinesPerWeek: r1(perWeek),
+        minutesPerWeek: r1(perWeek * minutes(step.p50Seconds)),
+        basis: {
+          assumption: 'observed-per-week',
+          detail: `${stats.oomKills.count} out-of-memory kills in ${r1(input.weeks)} weeks, ${r1(perWeek)} a week, each a failed run of about ${r1(minutes(step.p50Seconds))} min.`,
+        },
+      };
       out.push(
         make('increase-step-memory', stats.stepName, {
           title: `Give "${stats.stepName}" more memory (size: ${next})`,
           detail: `Killed for exceeding its memory limit ${stats.oomKills.count} times. A ${next} step has twice the memory and costs twice the build minutes per run, less than rerunning killed runs.`,
           priority: priorityOf(impact),
           impact,
-          evidence: [`${stats.oomKills.count} out-of-memory kills, last at ${stats.oomKills.lastAt ?? 'unknown'}`],
+          evidence: [
+            `${stats.oomKills.count} out-of-memory kills, last at ${stats.oomKills.lastAt ?? 'unknown'}`,
+          ],
         }),
       );
     }
     if (step.regression) {
       const extra = step.regression.recentP50Seconds - step.regression.baselineP50Seconds;
       const firstSlowRun = firstSlowRunText(step.regression);
-      const impact: Impact = { minutesPerWeek: r1((extra / 60) * runsPerWeek), buildMinutesPerWeek: r1((extra / 60) * runsPerWeek * stats.sizeMultiplier) };
+      const impact: Impact = {
+        minutesPerWeek: r1((extra / 60) * runsPerWeek),
+        buildMinutesPerWeek: r1((extra / 60) * runsPerWeek * stats.sizeMultiplier),
+        basis: {
+          assumption: 'slower-median',
+          detail: `${Math.round(extra)} s more at the median on each of its ${r1(runsPerWeek)} runs a week.`,
+        },
+      };
       out.push(
         make('step-regression', stats.stepName, {
           title: `"${stats.stepName}" got ${(step.regression.change * 100).toFixed(0)}% slower`,
@@ -134,17 +221,28 @@ function configSuggestions(input: SuggestionInput, stepByName: Map<string, StepR
     if (!step || seen.has(cs.name)) continue;
     seen.add(cs.name);
     const runsPerWeek = step.runs / input.weeks;
-    const missing = cs.installs.filter((tool) => !cs.caches.some((c) => c.startsWith(tool === 'python' ? 'pip' : tool)));
+    const missing = cs.installs.filter(
+      (tool) => !cs.caches.some((c) => c.startsWith(tool === 'python' ? 'pip' : tool)),
+    );
     if (missing.length && step.p50Seconds) {
       const saved = minutes(step.p50Seconds) * SUGGESTION_RULES.cacheSaving * runsPerWeek;
-      const impact: Impact = { minutesPerWeek: r1(saved), buildMinutesPerWeek: r1(saved) };
+      const impact: Impact = {
+        minutesPerWeek: r1(saved),
+        buildMinutesPerWeek: r1(saved),
+        basis: {
+          assumption: 'assumed-cache-share',
+          detail: `A cache is assumed to save ${SUGGESTION_RULES.cacheSaving * 100}% of the step's ${step.p50Seconds} s median, on each of its ${r1(runsPerWeek)} runs a week.`,
+        },
+      };
       out.push(
         make('add-cache', cs.name, {
           title: `Cache ${missing.join(', ')} dependencies in "${cs.name}"`,
           detail: `The step installs dependencies without a cache (add \`caches: [${missing.map((m) => (m === 'python' ? 'pip' : m)).join(', ')}]\`).`,
           priority: priorityOf(impact),
           impact,
-          evidence: [`median ${step.p50Seconds}s over ${step.runs} runs; saving assumed ${SUGGESTION_RULES.cacheSaving * 100}% of the step`],
+          evidence: [
+            `median ${step.p50Seconds}s over ${step.runs} runs; saving assumed ${SUGGESTION_RULES.cacheSaving * 100}% of the step`,
+          ],
         }),
       );
     }
@@ -155,7 +253,13 @@ function configSuggestions(input: SuggestionInput, stepByName: Map<string, StepR
           title: `Split "${cs.name}" into parallel shards`,
           detail: `The test step takes ${Math.round(minutes(step.p50Seconds))} minutes at the median; two shards in a parallel group halve the wait.`,
           priority: priorityOf({ minutesPerWeek: saved }),
-          impact: { minutesPerWeek: r1(saved) },
+          impact: {
+            minutesPerWeek: r1(saved),
+            basis: {
+              assumption: 'half-the-step',
+              detail: `Two shards halve the ${step.p50Seconds} s median: ${r1(minutes(step.p50Seconds) / 2)} min saved on each of its ${r1(runsPerWeek)} runs a week.`,
+            },
+          },
           evidence: [`median ${step.p50Seconds}s, p95 ${step.p95Seconds ?? '?'}s`],
         }),
       );
@@ -176,7 +280,13 @@ function configSuggestions(input: SuggestionInput, stepByName: Map<string, StepR
         title: `Run "${a.name}" and "${b.name}" in parallel`,
         detail: `Both run tests one after the other in the ${a.pipeline} pipeline; a parallel group saves the shorter one's time on every run.`,
         priority: priorityOf({ minutesPerWeek: saved }),
-        impact: { minutesPerWeek: r1(saved) },
+        impact: {
+          minutesPerWeek: r1(saved),
+          basis: {
+            assumption: 'shorter-step-saved',
+            detail: `The shorter step's ${Math.min(sa.p50Seconds, sb.p50Seconds)} s median saved on each of the ${r1(Math.min(sa.runs, sb.runs) / input.weeks)} runs a week both make.`,
+          },
+        },
         evidence: [`"${a.name}" median ${sa.p50Seconds}s, "${b.name}" median ${sb.p50Seconds}s`],
       }),
     );
@@ -195,10 +305,13 @@ function infrastructureSuggestions(input: SuggestionInput): Suggestion[] {
     const perWeek = count / input.weeks;
     if (perWeek < SUGGESTION_RULES.infraFailuresPerWeek) continue;
     const advice: Record<string, string> = {
-      'docker-rate-limit': 'Authenticate image pulls to Docker Hub (repository variables for the image credentials) or mirror the images.',
-      'rate-limit': 'Calls to an API hit its rate limit: authenticate them, cache the answers or spread the calls over time.',
+      'docker-rate-limit':
+        'Authenticate image pulls to Docker Hub (repository variables for the image credentials) or mirror the images.',
+      'rate-limit':
+        'Calls to an API hit its rate limit: authenticate them, cache the answers or spread the calls over time.',
       network: 'Retry network-bound commands and cache downloads so a network blip does not fail the build.',
-      'system-error': 'Bitbucket system errors: rerun automatically and check status.bitbucket.org when they cluster.',
+      'system-error':
+        'Bitbucket system errors: rerun automatically and check status.bitbucket.org when they cluster.',
       'disk-full': 'Clean build outputs between commands or use a larger step size.',
       runner: 'Check the self-hosted runners: they went offline during runs.',
     };
@@ -207,7 +320,13 @@ function infrastructureSuggestions(input: SuggestionInput): Suggestion[] {
         title: `Reduce ${cause} failures (${count} in the window)`,
         detail: advice[cause] ?? 'Infrastructure failures are not the code’s fault but cost reruns.',
         priority: priorityOf({ failedPipelinesPerWeek: perWeek }),
-        impact: { failedPipelinesPerWeek: r1(perWeek) },
+        impact: {
+          failedPipelinesPerWeek: r1(perWeek),
+          basis: {
+            assumption: 'observed-per-week',
+            detail: `${count} ${cause} failures recorded, over the window's ${r1(input.weeks)} weeks: ${r1(perWeek)} failed runs a week.`,
+          },
+        },
         evidence: [`${count} failures classified infrastructure/${cause}`],
       }),
     );
@@ -216,7 +335,8 @@ function infrastructureSuggestions(input: SuggestionInput): Suggestion[] {
 }
 
 const PRIORITY_ORDER: Record<Priority, number> = { high: 0, medium: 1, low: 2 };
-const weight = (s: Suggestion): number => (s.impact.failedPipelinesPerWeek ?? 0) * 30 + (s.impact.minutesPerWeek ?? 0);
+const weight = (s: Suggestion): number =>
+  (s.impact.failedPipelinesPerWeek ?? 0) * 30 + (s.impact.minutesPerWeek ?? 0);
 
 export function suggest(input: SuggestionInput): Suggestion[] {
   const stepByName = new Map(input.steps.map((s) => [s.name, s]));

@@ -16,7 +16,7 @@ import type { JiraGateway } from './jira';
 import { createJiraIssue } from './jira-issue';
 import { PAYLOADS, type Payload } from './payloads';
 import { pullRequestPanel } from './pr-panel';
-import { readSettings, repoReport, setQuarantine, setSuggestionStatus } from './repo-actions';
+import { failuresPage, readSettings, repoReport, setQuarantine, setSuggestionStatus } from './repo-actions';
 import { detectorConfigFor } from '../settings';
 import type { SecretStore, WebhookPost } from '../notifications/channels';
 import {
@@ -126,6 +126,7 @@ const HANDLERS: { [N in ResolverName]: Handler<N> } = {
       detectorConfigFor(await readSettings(deps)),
     );
   }),
+  getFailures: onRepo((deps, p, _caller, repo) => failuresPage(deps, repo, p)),
   setQuarantine: onRepoAsWriter((deps, p, caller, repo) => setQuarantine(deps, repo, caller.accountId, p)),
   setSuggestionStatus: onRepoAsWriter((deps, p, caller, repo) =>
     setSuggestionStatus(deps, repo, caller.accountId, p),

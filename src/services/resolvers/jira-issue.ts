@@ -1,10 +1,11 @@
 /** `createJiraIssue`: an issue for a suggestion or a test, created directly (token stored) or via Jira's create screen. */
 import type { JiraResult, JiraSubject } from '../../contract/resolvers';
+import { escapeControls, fitText } from '../../domain/test-identity';
 import type { RepoRef } from '../../domain/types';
 import * as keys from '../../storage/keys';
 import { ResolverError } from './errors';
 import type { ResolverDeps } from './host';
-import { createScreenUrl, DEFAULT_ISSUE_TYPE, JiraError, type JiraIssueDraft } from './jira';
+import { createScreenUrl, DEFAULT_ISSUE_TYPE, JiraError, MAX_SUMMARY, type JiraIssueDraft } from './jira';
 import { readSettings, repoReport } from './repo-actions';
 
 /**
@@ -22,9 +23,18 @@ export async function createJiraIssue(
   const settings = await readSettings(deps);
   const jira = { ...deps.jira.defaults, ...settings.jira };
   if (!jira.site) {
-    throw new ResolverError('not-configured', 'No Jira site is set: a workspace admin can set it in Pipeline insights settings, under Jira.');
+    throw new ResolverError(
+      'not-configured',
+      'No Jira site is set: a workspace admin can set it in Pipeline insights settings, under Jira.',
+    );
   }
-  const draft = await draftFor(deps, repo, subject, jira.projectKey ?? '', jira.issueType ?? DEFAULT_ISSUE_TYPE);
+  const draft = await draftFor(
+    deps,
+    repo,
+    subject,
+    jira.projectKey ?? '',
+    jira.issueType ?? DEFAULT_ISSUE_TYPE,
+  );
   if (!jira.email || !jira.projectKey || !(await deps.jira.isConfigured()) || !(await mayWrite())) {
     return { mode: 'open-create-screen', url: createScreenUrl(jira.site, draft) };
   }
@@ -49,21 +59,50 @@ export async function createJiraIssue(
   return { mode: 'created', key: created.key, url: created.url };
 }
 
-async function draftFor(deps: ResolverDeps, repo: RepoRef, subject: JiraSubject, projectKey: string, issueType: string): Promise<JiraIssueDraft> {
+/** The whole name on one line: a newline or a control character in it is written as an escape (`\n`, `\u001b`). */
+const testLine = (name: string): string => `Test: ${escapeControls(name, '\t')}`;
+
+async function draftFor(
+  deps: ResolverDeps,
+  repo: RepoRef,
+  subject: JiraSubject,
+  projectKey: string,
+  issueType: string,
+): Promise<JiraIssueDraft> {
   const report = await repoReport(deps, repo);
   const where = `Repository: ${repo.fullName ?? repo.repoSlug} (https://bitbucket.org/${repo.fullName ?? `${repo.workspace}/${repo.repoSlug}`})`;
   if (subject.kind === 'suggestion') {
     const s = report.suggestions.find((x) => x.id === subject.id);
     if (!s) throw new ResolverError('not-found', 'This suggestion no longer applies to the repository.');
-    return { summary: s.title, description: [s.detail, '', ...s.evidence.map((e) => `- ${e}`), '', where].join('\n'), projectKey, issueType };
+    const test = report.tests.find((x) => x.id === s.subject);
+    return {
+      summary: escapeControls(s.title),
+      description: [
+        ...(test ? [testLine(test.name), ''] : []),
+        s.detail,
+        '',
+        ...s.evidence.map((e) => `- ${e}`),
+        '',
+        where,
+      ].join('\n'),
+      projectKey,
+      issueType,
+    };
   }
   const t = report.tests.find((x) => x.id === subject.testId);
   if (!t) throw new ResolverError('not-found', 'This test has no recorded failure in the last 30 days.');
-  const what = t.classification === 'broken' ? 'Fix broken test' : t.classification === 'flaky' ? 'Fix flaky test' : 'Investigate test';
+  const what =
+    t.classification === 'broken'
+      ? 'Fix broken test'
+      : t.classification === 'flaky'
+        ? 'Fix flaky test'
+        : 'Investigate test';
   return {
-    summary: `${what} ${t.name}`,
+    // The summary holds 250 characters: a longer name is cut there, marked; the description has it whole.
+    summary: `${what} ${fitText(escapeControls(t.name), MAX_SUMMARY - what.length - 1)}`,
     description: [
-      `Test ${t.name} (step ${t.step}) is ${t.classification}: ${t.failures} failure(s) in ${t.runs} run(s).`,
+      testLine(t.name),
+      `Step ${t.step}: ${t.classification}, ${t.failures} failure(s) in ${t.runs} run(s).`,
       '',
       ...t.evidence.map((e) => `- ${e.detail}${e.url ? ` (${e.url})` : ''}`),
       '',

@@ -5,6 +5,8 @@
  * https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/#api-rest-api-3-issue-post
  */
 
+import { fitText } from '../../domain/test-identity';
+
 export interface JiraIssueDraft {
   summary: string;
   description: string;
@@ -41,14 +43,20 @@ export class JiraError extends Error {
   }
 }
 
-export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string }) => Promise<{
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body: string },
+) => Promise<{
   status: number;
   text(): Promise<string>;
 }>;
 
 export const DEFAULT_ISSUE_TYPE = 'Task';
-const MAX_SUMMARY = 250;
+/** Jira refuses a summary over 255 characters; a few are kept in reserve. */
+export const MAX_SUMMARY = 250;
 const MAX_DESCRIPTION = 30_000;
+/** The create screen's whole URL must stay usable in a browser: its description is cut well below URL length limits. */
+const MAX_SCREEN_DESCRIPTION = 1500;
 
 export function createJiraGateway(deps: { tokens: JiraTokenStore; fetch: FetchLike }): JiraGateway {
   return {
@@ -68,10 +76,13 @@ export function createJiraGateway(deps: { tokens: JiraTokenStore; fetch: FetchLi
           body: JSON.stringify(issuePayload(issue)),
         })
         .catch((error: unknown) => {
-          throw new JiraError(`Jira at ${connection.site} could not be reached: ${error instanceof Error ? error.message : 'network error'}`);
+          throw new JiraError(
+            `Jira at ${connection.site} could not be reached: ${error instanceof Error ? error.message : 'network error'}`,
+          );
         });
       const text = await response.text();
-      if (response.status < 200 || response.status >= 300) throw new JiraError(jiraErrorMessage(response.status, text), response.status);
+      if (response.status < 200 || response.status >= 300)
+        throw new JiraError(jiraErrorMessage(response.status, text), response.status);
       const key = parseKey(text);
       if (!key) throw new JiraError('Jira created the issue but did not answer its key.', response.status);
       return { key, url: `https://${connection.site}/browse/${key}` };
@@ -81,16 +92,18 @@ export function createJiraGateway(deps: { tokens: JiraTokenStore; fetch: FetchLi
 
 /** The REST v3 body: the description in Atlassian Document Format, one paragraph per line. */
 export function issuePayload(issue: JiraIssueDraft): object {
-  const lines = issue.description.slice(0, MAX_DESCRIPTION).split('\n');
+  const lines = fitText(issue.description, MAX_DESCRIPTION, 'description').split('\n');
   return {
     fields: {
       project: { key: issue.projectKey },
       issuetype: { name: issue.issueType },
-      summary: issue.summary.slice(0, MAX_SUMMARY),
+      summary: fitText(issue.summary, MAX_SUMMARY, 'summary'),
       description: {
         type: 'doc',
         version: 1,
-        content: lines.map((line) => (line ? { type: 'paragraph', content: [{ type: 'text', text: line }] } : { type: 'paragraph' })),
+        content: lines.map((line) =>
+          line ? { type: 'paragraph', content: [{ type: 'text', text: line }] } : { type: 'paragraph' },
+        ),
       },
     },
   };
@@ -101,9 +114,8 @@ export function createScreenUrl(site: string, issue: JiraIssueDraft, projectId =
   const params = new URLSearchParams({
     pid: projectId,
     issuetype: '',
-    summary: issue.summary.slice(0, MAX_SUMMARY),
-    // The whole URL must stay usable in a browser: the description is cut well below URL length limits.
-    description: issue.description.slice(0, 1500),
+    summary: fitText(issue.summary, MAX_SUMMARY, 'summary'),
+    description: fitText(issue.description, MAX_SCREEN_DESCRIPTION, 'description'),
   });
   return `https://${site}/secure/CreateIssueDetails!init.jspa?${params.toString()}`;
 }
@@ -115,9 +127,11 @@ function jiraErrorMessage(status: number, body: string): string {
     if (typeof parsed === 'object' && parsed !== null) {
       const { errorMessages, errors } = parsed as { errorMessages?: unknown; errors?: unknown };
       const parts: string[] = [];
-      if (Array.isArray(errorMessages)) parts.push(...errorMessages.filter((m): m is string => typeof m === 'string'));
+      if (Array.isArray(errorMessages))
+        parts.push(...errorMessages.filter((m): m is string => typeof m === 'string'));
       if (typeof errors === 'object' && errors !== null) {
-        for (const [field, message] of Object.entries(errors)) if (typeof message === 'string') parts.push(`${field}: ${message}`);
+        for (const [field, message] of Object.entries(errors))
+          if (typeof message === 'string') parts.push(`${field}: ${message}`);
       }
       if (parts.length) return `Jira answered ${status}: ${parts.join('; ').slice(0, 500)}`;
     }

@@ -1,5 +1,6 @@
 /** The payload of every resolver, validated at the boundary: the UI is not trusted to send what the contract says. */
 import { z } from 'zod';
+import { FAILURE_CATEGORIES } from '../../contract/insights';
 import type { ResolverName } from '../../contract/resolvers';
 
 const empty = z.object({}).strict();
@@ -71,6 +72,13 @@ export const mergeCheckSettingsSchema = z.object({ passWithoutPipeline: z.array(
 export const PAYLOADS = {
   getRepoInsights: z.object({ branch: z.string().min(1).max(255).optional() }).strict(),
   getPullRequestPanel: empty,
+  // A cursor is the store's own (opaque, short-lived) page token, handed to the page by the previous answer.
+  getFailures: z
+    .object({
+      category: z.enum(FAILURE_CATEGORIES).optional(),
+      cursor: z.string().min(1).max(2000).optional(),
+    })
+    .strict(),
   setQuarantine: z.object({ testId, quarantined: z.boolean() }).strict(),
   setSuggestionStatus: z
     .object({ suggestionId, status: z.enum(['open', 'in-progress', 'done', 'dismissed']) })

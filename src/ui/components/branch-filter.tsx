@@ -1,8 +1,40 @@
-/** Scopes the Tests tab to one branch; "All branches" is the repository-wide view. */
+/** Filters of a tab: the branch the Tests tab looks at, the cause the Failures tab lists. "All" clears a filter. */
 import { Label, Select, Stack } from '@forge/react';
 import { optionValue } from './form-events';
 
-const ALL_BRANCHES = { label: 'All branches', value: '' };
+interface Option {
+  label: string;
+  value: string;
+}
+
+/** A labelled choice of one option; the empty value is "all" and reads as undefined. */
+export function FilterSelect({
+  id,
+  label,
+  options,
+  value,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  /** The first option is "all", with the empty value. */
+  options: Option[];
+  value?: string;
+  onChange: (value: string | undefined) => void;
+}) {
+  const selected = options.find((option) => option.value === (value ?? '')) ?? options[0];
+  return (
+    <Stack space="space.050">
+      <Label labelFor={id}>{label}</Label>
+      <Select
+        id={id}
+        options={options}
+        value={selected}
+        onChange={(option: unknown) => onChange(optionValue(option) || undefined)}
+      />
+    </Stack>
+  );
+}
 
 export function BranchFilter({
   branches,
@@ -13,17 +45,11 @@ export function BranchFilter({
   branch?: string;
   onChange: (branch: string | undefined) => void;
 }) {
-  const options = [ALL_BRANCHES, ...branches.map((name) => ({ label: name, value: name }))];
-  const selected = options.find((option) => option.value === (branch ?? '')) ?? ALL_BRANCHES;
+  const options = [
+    { label: 'All branches', value: '' },
+    ...branches.map((name) => ({ label: name, value: name })),
+  ];
   return (
-    <Stack space="space.050">
-      <Label labelFor="branch-filter">Branch</Label>
-      <Select
-        id="branch-filter"
-        options={options}
-        value={selected}
-        onChange={(option: unknown) => onChange(optionValue(option) || undefined)}
-      />
-    </Stack>
+    <FilterSelect id="branch-filter" label="Branch" options={options} value={branch} onChange={onChange} />
   );
 }

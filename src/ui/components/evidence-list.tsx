@@ -15,7 +15,7 @@ const KIND_TEXT: Record<EvidenceItem['kind'], string> = {
   'pass-after-fail': 'Passed after failing',
   'broken-start': 'Started failing',
   fixed: 'Fixed',
-  score: 'Score',
+  score: 'Verdict',
 };
 
 /** Evidence details can quote test output; a line of evidence should stay a line. */

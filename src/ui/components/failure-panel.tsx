@@ -1,18 +1,24 @@
 /**
- * The Failures tab: what share of failed steps each cause takes, and the failures that keep coming back
- * (fingerprints), each with example pipelines linking to their Bitbucket result page.
+ * The Failures tab: what share of failed steps each cause takes, every failed step of the window (newest first, a
+ * page at a time, by cause), and the failures that keep coming back (fingerprints), each with example pipelines
+ * linking to their Bitbucket result page.
  */
 import { DonutChart, DynamicTable, Heading, Inline, Stack, Text } from '@forge/react';
 import type { FailureCategoryCount, FingerprintReport, RepoReport } from '../../contract/insights';
 import { formatCount, formatPercent, formatRelative, isolate } from '../format';
 import { CATEGORY_TEXT, CategoryLozenge } from './labels';
 import { PipelineLink } from './pipeline-link';
+import { FailedAttempts } from './failed-attempts';
 import { EmptyNotice } from './status-messages';
 import { cellKey, timeKey } from './table-keys';
 import { UntrustedText } from './untrusted-text';
 
 export function FailurePanel({ report }: { report: RepoReport }) {
-  if (report.failureCategories.length === 0 && report.topFingerprints.length === 0) {
+  if (
+    report.failureCategories.length === 0 &&
+    report.topFingerprints.length === 0 &&
+    report.failures.length === 0
+  ) {
     return (
       <EmptyNotice
         header="No failed steps in this window"
@@ -23,6 +29,7 @@ export function FailurePanel({ report }: { report: RepoReport }) {
   return (
     <Stack space="space.300">
       <CategoryChart categories={report.failureCategories} />
+      <FailedAttempts report={report} />
       <FingerprintTable fingerprints={report.topFingerprints} />
     </Stack>
   );

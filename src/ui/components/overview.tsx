@@ -25,7 +25,12 @@ function HealthSummary({ health }: { health: PipelineHealth }) {
       <StatTile
         label="Success rate"
         value={formatPercent(health.successRate)}
-        detail={`${formatCount(health.successful)} of ${formatCount(finished)} finished pipelines`}
+        detail={`${formatCount(health.successful)} of ${formatCount(finished)} finished pipelines, each by its final run`}
+      />
+      <StatTile
+        label="Reruns"
+        value={formatCount(health.reruns)}
+        detail={`of ${formatCount(health.total)} pipelines rerun ("Rerun failed steps"), ${formatCount(health.rerunAttempts)} reruns in all`}
       />
       <StatTile label="Median pipeline time" value={formatDuration(health.medianDurationSeconds)} />
       <StatTile label="95th percentile time" value={formatDuration(health.p95DurationSeconds)} />

@@ -8,7 +8,7 @@ import { formatPercent } from '../format';
 import { EvidenceList } from './evidence-list';
 import { VERDICT, VerdictLozenge } from './labels';
 import { cellKey } from './table-keys';
-import { UntrustedText } from './untrusted-text';
+import { TestNameText } from './untrusted-text';
 
 const URGENCY: Record<PrVerdict, number> = {
   new: 0,
@@ -40,12 +40,7 @@ export function PrFailingTests({ tests, caption }: { tests: PrFailingTest[]; cap
 }
 
 function TestCell({ test }: { test: PrFailingTest }) {
-  return (
-    <Stack space="space.025">
-      <UntrustedText text={test.name} weight="medium" />
-      <UntrustedText text={`Step: ${test.step}`} size="small" />
-    </Stack>
-  );
+  return <TestNameText name={test.name} step={test.step} />;
 }
 
 function VerdictCell({ test }: { test: PrFailingTest }) {
@@ -53,8 +48,10 @@ function VerdictCell({ test }: { test: PrFailingTest }) {
     <Stack space="space.050">
       <VerdictLozenge verdict={test.verdict} />
       <Text size="small">{VERDICT[test.verdict].explanation}</Text>
-      {test.flakinessScore !== undefined && (
-        <Text size="small">{`Flakiness ${formatPercent(test.flakinessScore)}`}</Text>
+      {test.failureRate !== undefined && test.confidence !== undefined && (
+        <Text size="small">
+          {`Fails ${formatPercent(test.failureRate)} of runs (${test.failures ?? 0} of ${test.runs ?? 0}) \u00b7 verdict confidence ${formatPercent(test.confidence)}`}
+        </Text>
       )}
     </Stack>
   );

@@ -5,7 +5,7 @@
 import { DynamicTable, Select, Stack, Text } from '@forge/react';
 import type { Suggestion, SuggestionStatus } from '../../contract/insights';
 import { call } from '../invoke';
-import { isolate, truncate } from '../format';
+import { isolate } from '../format';
 import { jiraSubjectKey, useJiraIssues, type JiraState } from '../use-jira-issues';
 import { useOptimisticChanges } from '../use-optimistic-changes';
 import { optionValue } from './form-events';
@@ -34,7 +34,13 @@ const HEAD = {
 };
 
 /** `canChange`: the viewer may change a status (write access); read-only viewers see the status as text. */
-export function SuggestionList({ suggestions, canChange = true }: { suggestions: Suggestion[]; canChange?: boolean }) {
+export function SuggestionList({
+  suggestions,
+  canChange = true,
+}: {
+  suggestions: Suggestion[];
+  canChange?: boolean;
+}) {
   const statuses = useOptimisticChanges<SuggestionStatus>();
   const jira = useJiraIssues();
   if (suggestions.length === 0) {
@@ -55,7 +61,7 @@ export function SuggestionList({ suggestions, canChange = true }: { suggestions:
         call('setSuggestionStatus', { suggestionId: suggestion.id, status: next }).then(
           (result) => result.status,
         ),
-      failure: `Could not mark \u201c${isolate(truncate(suggestion.title, 80).text)}\u201d as ${STATUS_TEXT[next].toLowerCase()}`,
+      failure: `Could not mark \u201c${isolate(suggestion.title)}\u201d as ${STATUS_TEXT[next].toLowerCase()}`,
     });
 
   const rows = [...suggestions]
@@ -76,7 +82,7 @@ export function SuggestionList({ suggestions, canChange = true }: { suggestions:
           { key: cellKey('suggestion', suggestion.id), content: <SuggestionText suggestion={suggestion} /> },
           {
             key: cellKey('savings', savingsWeight(suggestion.impact)),
-            content: savingsText(suggestion.impact),
+            content: <Savings impact={suggestion.impact} />,
           },
           {
             key: cellKey('status', STATUSES.indexOf(status)),
@@ -111,6 +117,18 @@ export function SuggestionList({ suggestions, canChange = true }: { suggestions:
         <ActionError message={statuses.error} onDismiss={statuses.dismissError} />
       )}
       <DynamicTable caption="Suggestions" head={HEAD} rows={rows} rowsPerPage={20} />
+    </Stack>
+  );
+}
+
+/** What it saves, and the assumption the figures rest on. */
+function Savings({ impact }: { impact: Suggestion['impact'] }) {
+  return (
+    <Stack space="space.025">
+      <Text>{savingsText(impact)}</Text>
+      {impact.basis !== undefined && (
+        <UntrustedText text={`Assumes: ${impact.basis.detail}`} size="small" limit={600} />
+      )}
     </Stack>
   );
 }

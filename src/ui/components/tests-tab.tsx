@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { Stack, Text } from '@forge/react';
 import type { RepoReport, TestReport } from '../../contract/insights';
 import { call } from '../invoke';
-import { isolate, truncate } from '../format';
+import { isolate } from '../format';
 import { useJiraIssues, jiraSubjectKey } from '../use-jira-issues';
 import { useOptimisticChanges } from '../use-optimistic-changes';
 import { useResolver } from '../use-resolver';
@@ -23,9 +23,9 @@ export function branchesOf(report: RepoReport): string[] {
   return [...names];
 }
 
-/** Short enough for a sentence about the test. */
+/** The whole name, quoted and isolated: a message about a test names it exactly. */
 function nameInMessage(name: string): string {
-  return `\u201c${isolate(truncate(name, 80).text)}\u201d`;
+  return `\u201c${isolate(name)}\u201d`;
 }
 
 export function TestsTab({ report }: { report: RepoReport }) {

@@ -11,7 +11,7 @@ import { EvidenceList } from './evidence-list';
 import { JiraAction } from './jira-action';
 import { ClassificationLozenge, QuarantinedLozenge } from './labels';
 import { cellKey, timeKey } from './table-keys';
-import { UntrustedText } from './untrusted-text';
+import { TestNameText } from './untrusted-text';
 
 export interface TestsTableProps {
   tests: TestReport[];
@@ -31,7 +31,7 @@ export function sortForReading(tests: TestReport[]): TestReport[] {
   return [...tests].sort(
     (a, b) =>
       READING_ORDER[a.classification] - READING_ORDER[b.classification] ||
-      b.flakinessScore - a.flakinessScore ||
+      b.confidence - a.confidence ||
       b.failures - a.failures,
   );
 }
@@ -40,8 +40,8 @@ const HEAD = {
   cells: [
     { key: 'name', content: 'Test', isSortable: true },
     { key: 'label', content: 'Label', isSortable: true },
-    { key: 'score', content: 'Flakiness', isSortable: true },
-    { key: 'failures', content: 'Failures', isSortable: true },
+    { key: 'fails', content: 'Fails', isSortable: true },
+    { key: 'confidence', content: 'Confidence', isSortable: true },
     { key: 'lastFailure', content: 'Last failure', isSortable: true },
     { key: 'evidence', content: 'Evidence' },
     { key: 'actions', content: 'Actions' },
@@ -57,11 +57,8 @@ export function TestsTable(props: TestsTableProps) {
         key: cellKey('label', READING_ORDER[test.classification]),
         content: <TestLabels test={test} quarantined={props.isQuarantined(test)} />,
       },
-      { key: cellKey('score', test.flakinessScore * 1000), content: formatPercent(test.flakinessScore) },
-      {
-        key: cellKey('failures', test.failures),
-        content: `${formatCount(test.failures)} of ${formatCount(test.runs)} runs`,
-      },
+      { key: cellKey('fails', test.failureRate * 1000), content: <FailsText test={test} /> },
+      { key: cellKey('confidence', test.confidence * 1000), content: formatPercent(test.confidence) },
       {
         key: cellKey('lastFailure', timeKey(test.lastFailureAt)),
         content: formatRelative(test.lastFailureAt),
@@ -76,10 +73,19 @@ export function TestsTable(props: TestsTableProps) {
 }
 
 function TestName({ test }: { test: TestReport }) {
+  return <TestNameText name={test.name} step={test.step} />;
+}
+
+/**
+ * How often the test fails, with the counts behind it: "3% of runs", "5 of 166 runs". A broken test fails every run
+ * since it broke. How sure the label is stands in its own column: a rate is not a confidence.
+ */
+function FailsText({ test }: { test: TestReport }) {
+  const broken = test.classification === 'broken' && test.brokenSince !== undefined;
   return (
     <Stack space="space.025">
-      <UntrustedText text={test.name} weight="medium" />
-      <UntrustedText text={`Step: ${test.step}`} size="small" />
+      <Text>{broken ? 'Every run since it broke' : `${formatPercent(test.failureRate)} of runs`}</Text>
+      <Text size="small">{`${formatCount(test.failures)} of ${formatCount(test.runs)} runs failed`}</Text>
     </Stack>
   );
 }
