@@ -3,14 +3,14 @@
  * on main since build #21, a flaky one), each keyed by what happened, each sent once, quarantined tests left out.
  */
 import { DEFAULT_NOTIFICATION_SETTINGS, type NotificationSettings } from '../../src/contract/gates';
-import { applyAttemptToStepStats, emptyStepStats } from '../../src/domain/step-stats';
+import { recordAttempt } from '../../src/services/record-attempt';
 import { deriveAlerts, type AlertEvent } from '../../src/services/notifications/alerts';
 import { fetchPost, NOTIFY_RETRY } from '../../src/services/notifications/channels';
 import { sendAlertsNow } from '../../src/services/notifications/notify';
 import * as keys from '../../src/storage/keys';
 import type { SqliteStore } from '../../src/storage/sqlite-store';
 import { startReceiver } from '../support/webhook-receiver';
-import { anAttempt, BROKEN, FLAKY, REPO, seededStore, WORKSPACE } from '../resolvers/resolver-fixtures';
+import { anAttempt, BROKEN, FLAKY, NOW, REPO, seededStore, WORKSPACE } from '../resolvers/resolver-fixtures';
 
 /** Two days after the test broke on main (build #21 completed on 2026-02-21). */
 const SOON = new Date('2026-02-22T12:00:00Z');
@@ -66,22 +66,13 @@ describe('alerts', () => {
 
   it('a slower step, build minutes above the threshold, a stalled sweep and a spent API budget', async () => {
     const store = await seededStore();
-    let stats = emptyStepStats('Unit tests');
+    // Recorded as ingestion records them: the step's run history finds the change from 200 s to 300 s, 12 runs ago.
     for (let day = 0; day < 42; day++) {
       for (let run = 0; run < 3; run++) {
         const a = anAttempt({ build: 100 + day * 3 + run, minute: -60 * 24 * 42 + day * 24 * 60 + run * 60 });
-        stats = applyAttemptToStepStats(stats, { ...a, durationSeconds: day < 28 ? 200 : 300 });
+        await recordAttempt(store, { ...a, durationSeconds: day < 38 ? 200 : 300 }, { retentionDays: 90, now: () => NOW });
       }
     }
-    const current = await store.getDoc(keys.stepStats(REPO.repoUuid, 'Unit tests'));
-    await store.commit([
-      {
-        kind: 'put',
-        key: keys.stepStats(REPO.repoUuid, 'Unit tests'),
-        value: stats,
-        expectedVersion: current?.version ?? 0,
-      },
-    ]);
     await store.set(keys.reconcileState(REPO.repoUuid), { lastSweepAt: '2026-02-22T06:00:00.000Z' });
     await store.commit([
       {
