@@ -83,10 +83,12 @@ export const CHECKS: E2eCheck[] = [
       await page.getByText('Success rate (%)').first().waitFor({ timeout: TIMEOUT_MS });
       await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'repo-page.png'), fullPage: true });
       await page.getByRole('tab', { name: 'Tests' }).click();
-      await page.getByText(target.flakyTest.name).first().waitFor({ timeout: TIMEOUT_MS });
-      await page.getByText('Flaky', { exact: true }).first().waitFor();
+      // Hidden tab panels stay in the page (the overview names the same tests): look only in the one shown.
+      const tests = page.getByRole('tabpanel');
+      await tests.getByText(target.flakyTest.name).first().waitFor({ timeout: TIMEOUT_MS });
+      await tests.getByText('Flaky', { exact: true }).first().waitFor();
       // The demo's broken unit test was fixed five default-branch commits after it broke, days before E2E_NOW.
-      await page.getByText('Fixed', { exact: true }).first().waitFor();
+      await tests.getByText('Fixed', { exact: true }).first().waitFor();
       await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'repo-tests.png'), fullPage: true });
     },
   },
@@ -161,6 +163,14 @@ export interface CheckResult {
   error?: string;
 }
 
+/** A failure's first line, and what Playwright was waiting for when it gave up. */
+function describeFailure(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const lines = error.message.split('\n');
+  const waiting = lines.find((line) => /waiting for/.test(line));
+  return waiting ? `${lines[0]} (${waiting.trim()})` : lines[0];
+}
+
 /** Runs every check in a fresh page; a check also fails when the page throws an uncaught error. */
 export async function runChecks(browser: Browser, target: E2eTarget, checks: readonly E2eCheck[] = CHECKS): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
@@ -174,7 +184,8 @@ export async function runChecks(browser: Browser, target: E2eTarget, checks: rea
       assert(pageErrors.length === 0, `uncaught page error: ${pageErrors.join('; ')}`);
       results.push({ name: check.name });
     } catch (error) {
-      results.push({ name: check.name, error: error instanceof Error ? error.message.split('\n')[0] : String(error) });
+      results.push({ name: check.name, error: describeFailure(error) });
+      await page.screenshot({ path: path.join(SCREENSHOT_DIR, `failed-${results.length}.png`), fullPage: true }).catch(() => undefined);
     } finally {
       await context.close();
     }
