@@ -28,7 +28,8 @@ import { daysAgo } from '../src/domain/time';
 import type { RepoRef } from '../src/domain/types';
 import { unwrapUuid } from '../src/domain/uuid';
 import { silentLogger, type ServiceContext } from '../src/services/context';
-import { ingestPipeline, type IngestJob } from '../src/services/ingest-pipeline';
+import { ingestPipeline } from '../src/services/ingest-pipeline';
+import type { IngestJob } from '../src/services/jobs';
 import { sweepWorkspace } from '../src/services/sweep';
 import { isVisible, pipelineView } from '../src/sim/view';
 import {

@@ -7,7 +7,7 @@
  * write per block), and what an invocation reserved and did not spend is handed back when it ends (`release`), so
  * the hour's counter tracks calls spent, not blocks taken (`npm run bench:budget`).
  */
-import { apiBudget } from '../storage/keys';
+import { apiBudget, type ApiBudgetDoc } from '../storage/keys';
 import { StoreConflictError, type Store } from '../storage/store';
 import { BudgetExhaustedError } from './errors';
 
@@ -16,12 +16,6 @@ export interface ApiBudget {
   take(n?: number): Promise<void>;
   /** Hand back the calls reserved and not spent: call once when the invocation's work is over. */
   release(): Promise<void>;
-}
-
-/** The stored counter of one workspace and clock hour. */
-export interface ApiBudgetDoc {
-  /** Calls reserved so far this hour, by every job of the workspace. */
-  reserved: number;
 }
 
 export const unlimitedBudget: ApiBudget = {

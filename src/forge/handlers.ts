@@ -8,17 +8,17 @@
  */
 import { InvocationError, InvocationErrorCode } from '@forge/events';
 import { daysAgo } from '../domain/time';
-import { runBackfillChunk } from '../services/backfill';
+import { countBackfilledPipeline, runBackfillChunk } from '../services/backfill';
 import type { ServiceContext } from '../services/context';
 import { decideBuildStatus, decideDeployment, type EventDecision } from '../services/events';
-import { ingestPipeline, type IngestJob } from '../services/ingest-pipeline';
+import { ingestPipeline } from '../services/ingest-pipeline';
 import { recordIngestionProblem } from '../services/ingestion-problems';
 import { judgeJobError } from '../services/job-errors';
 import { detectorConfigFor } from '../services/settings';
 import { loadSettings, rethrowUnexpected, sweepWorkspace } from '../services/sweep';
 import * as keys from '../storage/keys';
 import type { ForgePlatform } from './platform';
-import { parseQueueBody, type IngestJobBody } from './queue-bodies';
+import { parseQueueBody, type IngestJob, type IngestJobBody } from '../services/jobs';
 import { exportIsOn } from '../services/export/export-journal';
 import {
   backfillQueues,
@@ -130,13 +130,16 @@ export function createForgeHandlers(platform: ForgePlatform): ForgeHandlers {
       ...(body.pipeline ? { listed: body.pipeline } : {}),
     };
     const exportJournal = await exportIsOn(ctx.store, body.workspaceUuid);
-    await ingestPipeline(ctx, job, {
+    const outcome = await ingestPipeline(ctx, job, {
       retentionDays: settings.retentionDays,
       codeInsights: settings.codeInsights,
-      workspace: body.workspaceUuid,
       detector: detectorConfigFor(settings),
       exportJournal,
     });
+    // A backfill's job is done whoever recorded the pipeline (this job, or an event before it): counted once.
+    if (job.reason === 'backfill') {
+      await countBackfilledPipeline(ctx, body.workspaceUuid, body.repoUuid, outcome.pipelineUuid);
+    }
   }
 
   return {

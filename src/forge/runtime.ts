@@ -10,12 +10,11 @@ import { forgeConsumerRetryPolicy } from '../bitbucket/retry-policy';
 import { unwrapUuid, wrapUuid } from '../domain/uuid';
 import type { RepoRef } from '../domain/types';
 import type { BackfillQueues } from '../services/backfill';
-import type { IngestJob } from '../services/ingest-pipeline';
 import type { ServiceContext } from '../services/context';
 import * as keys from '../storage/keys';
 import { ForgeKvsStore } from '../storage/forge-kvs-store';
 import type { ForgePlatform } from './platform';
-import { ingestBody, type BackfillJobBody, type IngestJobBody } from './queue-bodies';
+import { ingestBody, type BackfillJobBody, type IngestJob, type IngestJobBody } from '../services/jobs';
 
 export const INGEST_QUEUE = 'ingest';
 /** Forge: at most 50 events and 200 KB a push; a push stays under this many bytes of bodies. */

@@ -5,7 +5,8 @@
  */
 import { SingleBar, Presets } from 'cli-progress';
 import { judgeJobError } from '../services/job-errors';
-import { ingestPipeline, type IngestJob } from '../services/ingest-pipeline';
+import { ingestPipeline } from '../services/ingest-pipeline';
+import type { IngestJob } from '../services/jobs';
 import { detectorConfigFor } from '../services/settings';
 import { loadSettings, sweepWorkspace, type SweepFailure } from '../services/sweep';
 import { exportIsOn } from '../services/export/export-journal';

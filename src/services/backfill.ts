@@ -12,7 +12,7 @@ import * as keys from '../storage/keys';
 import type { Store } from '../storage/store';
 import { commitWithRetry } from './commit-with-retry';
 import type { ServiceContext } from './context';
-import type { IngestJob } from './ingest-pipeline';
+import type { BackfillChunk, IngestJob } from './jobs';
 import { judgeJobError } from './job-errors';
 import { reconcileRepository, type ReconcileOutcome } from './reconcile';
 import { repositoriesToSweep } from './sweep';
@@ -21,17 +21,6 @@ import { repositoriesToSweep } from './sweep';
 export const CHUNK_PAGES = 10;
 /** A running backfill in which nothing moved for this long (its jobs were given up) may be started again. */
 export const STALE_BACKFILL_HOURS = 6;
-
-export interface BackfillChunk {
-  repoUuid: string;
-  /** ISO date: list pipelines from here to now. */
-  since: string;
-  /** 0 for the first chunk of a repository. */
-  chunk: number;
-  pageUrl?: string;
-  /** The backfill this chunk belongs to (its start time): a chunk of an older backfill changes nothing. */
-  startedAt: string;
-}
 
 export interface BackfillQueues {
   chunks: (chunks: BackfillChunk[]) => Promise<void>;
@@ -43,7 +32,13 @@ export interface BackfillQueues {
  * repositories to backfill and their number, then queue the first chunk of each (the total is written first, so
  * no chunk can find the backfill finished early).
  */
-export async function queueBackfill(ctx: ServiceContext, workspace: string, days: number, startedAt: string, push: BackfillQueues['chunks']): Promise<BackfillStatus> {
+export async function queueBackfill(
+  ctx: ServiceContext,
+  workspace: string,
+  days: number,
+  startedAt: string,
+  push: BackfillQueues['chunks'],
+): Promise<BackfillStatus> {
   const repos = await repositoriesToSweep(ctx, workspace);
   for (const repo of repos) await ctx.store.set(keys.repository(workspace, repo.repoUuid), repo);
   const statusKey = keys.backfill(workspace);
@@ -52,8 +47,18 @@ export async function queueBackfill(ctx: ServiceContext, workspace: string, days
     const current = await ctx.store.getDoc(statusKey);
     if (!current || current.value.startedAt !== startedAt) return undefined;
     const next: keys.StoredBackfill = repos.length
-      ? { ...current.value, reposTotal: repos.length, message: `listing the pipelines of ${repos.length} repositories` }
-      : { ...current.value, reposTotal: 0, state: 'done', finishedAt: ctx.now().toISOString(), message: 'no repository to backfill' };
+      ? {
+          ...current.value,
+          reposTotal: repos.length,
+          message: `listing the pipelines of ${repos.length} repositories`,
+        }
+      : {
+          ...current.value,
+          reposTotal: 0,
+          state: 'done',
+          finishedAt: ctx.now().toISOString(),
+          message: 'no repository to backfill',
+        };
     status = publicBackfillStatus(next, ctx.now());
     return [{ kind: 'put', key: statusKey, value: next, expectedVersion: current.version }];
   });
@@ -105,17 +110,33 @@ export async function runBackfillChunk(
   await countChunk(ctx, workspace, chunk, outcome.enqueued, !more);
 }
 
-async function countChunk(ctx: ServiceContext, workspace: string, chunk: BackfillChunk, queued: number, listed: boolean): Promise<void> {
+async function countChunk(
+  ctx: ServiceContext,
+  workspace: string,
+  chunk: BackfillChunk,
+  queued: number,
+  listed: boolean,
+): Promise<void> {
   const statusKey = keys.backfill(workspace);
   const count = listed ? await ingestedSoFar(ctx.store, chunk.repoUuid, chunk.startedAt) : 0;
   await commitWithRetry(ctx.store, async () => {
     const current = await ctx.store.getDoc(statusKey);
     const status = current?.value;
     if (!current || !status || status.startedAt !== chunk.startedAt) return undefined;
-    const mine = status.progress?.[chunk.repoUuid] ?? { chunks: 0, queued: 0, listed: false, complete: false };
+    const mine = status.progress?.[chunk.repoUuid] ?? {
+      chunks: 0,
+      queued: 0,
+      listed: false,
+      complete: false,
+    };
     if (chunk.chunk < mine.chunks) return undefined; // this chunk was counted already
     const total = mine.queued + queued;
-    const next = withRepoProgress(ctx, status, chunk.repoUuid, { chunks: chunk.chunk + 1, queued: total, listed, complete: listed && count >= total });
+    const next = withRepoProgress(ctx, status, chunk.repoUuid, {
+      chunks: chunk.chunk + 1,
+      queued: total,
+      listed,
+      complete: listed && count >= total,
+    });
     return [{ kind: 'put', key: statusKey, value: next, expectedVersion: current.version }];
   });
 }
@@ -123,7 +144,12 @@ async function countChunk(ctx: ServiceContext, workspace: string, chunk: Backfil
 type RepoProgress = NonNullable<keys.StoredBackfill['progress']>[string];
 
 /** The status with one repository's progress replaced, and the totals, message and state that follow. */
-function withRepoProgress(ctx: ServiceContext, status: keys.StoredBackfill, repoUuid: string, mine: RepoProgress): keys.StoredBackfill {
+function withRepoProgress(
+  ctx: ServiceContext,
+  status: keys.StoredBackfill,
+  repoUuid: string,
+  mine: RepoProgress,
+): keys.StoredBackfill {
   const progress = { ...(status.progress ?? {}), [repoUuid]: mine };
   const all = Object.values(progress);
   const reposDone = all.filter((p) => p.listed).length;
@@ -136,8 +162,17 @@ function withRepoProgress(ctx: ServiceContext, status: keys.StoredBackfill, repo
     pipelinesQueued,
     updatedAt: ctx.now().toISOString(),
     ...(finished
-      ? { state: 'done' as const, finishedAt: ctx.now().toISOString(), message: `${pipelinesQueued} pipelines imported` }
-      : { message: reposDone < status.reposTotal ? `${reposDone} of ${status.reposTotal} repositories listed` : 'importing the queued pipelines' }),
+      ? {
+          state: 'done' as const,
+          finishedAt: ctx.now().toISOString(),
+          message: `${pipelinesQueued} pipelines imported`,
+        }
+      : {
+          message:
+            reposDone < status.reposTotal
+              ? `${reposDone} of ${status.reposTotal} repositories listed`
+              : 'importing the queued pipelines',
+        }),
   };
 }
 
@@ -152,24 +187,45 @@ async function ingestedSoFar(store: Store, repoUuid: string, startedAt: string):
  * the repository whose listing ended and whose queued pipelines are all in is marked complete, and the last one to
  * complete ends the backfill.
  */
-export async function countBackfilledPipeline(ctx: ServiceContext, workspace: string, repoUuid: string, pipelineUuid: string): Promise<void> {
+export async function countBackfilledPipeline(
+  ctx: ServiceContext,
+  workspace: string,
+  repoUuid: string,
+  pipelineUuid: string,
+): Promise<void> {
   const statusKey = keys.backfill(workspace);
   const status = await ctx.store.getDoc(statusKey);
   const startedAt = status?.value.state === 'running' ? status.value.startedAt : undefined;
   if (!startedAt) return;
-  const first = await ctx.store.setIfAbsent(keys.backfillMark(repoUuid, pipelineUuid, startedAt), true, { ttlSeconds: 7 * 86_400 });
+  const first = await ctx.store.setIfAbsent(keys.backfillMark(repoUuid, pipelineUuid, startedAt), true, {
+    ttlSeconds: 7 * 86_400,
+  });
   if (!first) return;
   const countKey = keys.backfillCount(repoUuid);
   let ingested = 0;
   await commitWithRetry(ctx.store, async () => {
     const current = await ctx.store.getDoc(countKey);
     ingested = current?.value.startedAt === startedAt ? current.value.ingested + 1 : 1;
-    return [{ kind: 'put', key: countKey, value: { startedAt, ingested, at: ctx.now().toISOString() }, expectedVersion: current?.version ?? 0 }];
+    return [
+      {
+        kind: 'put',
+        key: countKey,
+        value: { startedAt, ingested, at: ctx.now().toISOString() },
+        expectedVersion: current?.version ?? 0,
+      },
+    ];
   });
   await commitWithRetry(ctx.store, async () => {
     const current = await ctx.store.getDoc(statusKey);
     const mine = current?.value.progress?.[repoUuid];
-    if (!current || current.value.startedAt !== startedAt || !mine?.listed || mine.complete || ingested < mine.queued) return undefined;
+    if (
+      !current ||
+      current.value.startedAt !== startedAt ||
+      !mine?.listed ||
+      mine.complete ||
+      ingested < mine.queued
+    )
+      return undefined;
     const next = withRepoProgress(ctx, current.value, repoUuid, { ...mine, complete: true });
     return [{ kind: 'put', key: statusKey, value: next, expectedVersion: current.version }];
   });
@@ -192,7 +248,11 @@ export async function repoBackfillProgress(
  * What the admin page shows: the status without the per-repository bookkeeping, with the pipelines ingested so far
  * (`counts`: the repositories' counters), and a running backfill that stopped moving called what it is.
  */
-export function publicBackfillStatus(stored: keys.StoredBackfill, now: Date, counts: keys.BackfillCount[] = []): BackfillStatus {
+export function publicBackfillStatus(
+  stored: keys.StoredBackfill,
+  now: Date,
+  counts: keys.BackfillCount[] = [],
+): BackfillStatus {
   const { progress: _progress, updatedAt: _updatedAt, ...status } = stored;
   const mine = counts.filter((c) => c.startedAt === stored.startedAt);
   const ingested = mine.reduce((n, c) => n + c.ingested, 0);
@@ -211,7 +271,11 @@ export function publicBackfillStatus(stored: keys.StoredBackfill, now: Date, cou
  */
 export function isStale(stored: keys.StoredBackfill, now: Date, counts: keys.BackfillCount[] = []): boolean {
   if (!stored.startedAt) return true;
-  const moments = [stored.startedAt, stored.updatedAt, ...counts.filter((c) => c.startedAt === stored.startedAt).map((c) => c.at)];
+  const moments = [
+    stored.startedAt,
+    stored.updatedAt,
+    ...counts.filter((c) => c.startedAt === stored.startedAt).map((c) => c.at),
+  ];
   const last = Math.max(...moments.filter((m): m is string => m !== undefined).map((m) => Date.parse(m)));
   return now.getTime() - last > STALE_BACKFILL_HOURS * 3_600_000;
 }

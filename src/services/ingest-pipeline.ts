@@ -25,30 +25,17 @@ import type { Pipeline, RepoRef, Step, TestCase, TestReportSummary } from '../do
 import * as keys from '../storage/keys';
 import { readDocs } from '../storage/read-docs';
 import type { ServiceContext } from './context';
-import { countBackfilledPipeline } from './backfill';
 import { publishCodeInsights, type InsightsResult } from './code-insights';
 import { InvalidJobError } from './job-errors';
+import type { IngestJob } from './jobs';
 import { recordAttempt } from './record-attempt';
 import { recordRun } from './record-run';
 
 export { InvalidJobError };
 
-export interface IngestJob {
-  repo: RepoRef;
-  /** Known from deployment events and listings. */
-  pipelineUuid?: string;
-  /** Known from build-status events, which carry only the build number in their URL. */
-  buildNumber?: number;
-  /**
-   * The pipeline as a listing returned it (reconcile, backfill): the same fields a `GET` of it answers, so the job
-   * does not fetch it again. Its steps are always read fresh.
-   */
-  listed?: Pipeline;
-  /** Why the job exists: for logs and benchmarks only. */
-  reason: 'build-status' | 'deployment' | 'reconcile' | 'sync' | 'backfill';
-}
-
 export interface IngestOutcome {
+  /** The pipeline the job was about, once known (a build-status job knows only its build number). */
+  pipelineUuid: string;
   attemptsRecorded: number;
   attemptsDuplicate: number;
   runRecorded: boolean;
@@ -61,8 +48,6 @@ export interface IngestOutcome {
 
 export interface IngestOptions {
   retentionDays: number;
-  /** The workspace key a backfill's status lives under: a backfill job counts its pipeline there once recorded. */
-  workspace?: string;
   /** Publish a Code Insights report on a completed pull-request pipeline's commit (workspace setting, on by default). */
   codeInsights?: boolean;
   /** Thresholds and branch scope from the workspace settings (`detectorConfigFor`); the defaults when absent. */
@@ -94,6 +79,7 @@ export async function ingestPipeline(
   const seenKey = keys.pipelineSeen(repo.repoUuid, pipeline.uuid);
   const seen = await store.get(seenKey);
   const outcome: IngestOutcome = {
+    pipelineUuid: pipeline.uuid,
     attemptsRecorded: 0,
     attemptsDuplicate: 0,
     runRecorded: false,
@@ -102,7 +88,6 @@ export async function ingestPipeline(
   };
   if (seen?.complete && seen.runNumber === pipeline.runNumber) {
     outcome.alreadyComplete = true;
-    await countForBackfill(ctx, job, pipeline.uuid, opts);
     return outcome;
   }
   const steps = await client.listSteps(repo, pipeline.uuid);
@@ -145,22 +130,10 @@ export async function ingestPipeline(
     },
     { ttlSeconds: opts.retentionDays * 86_400 },
   );
-  await countForBackfill(ctx, job, pipeline.uuid, opts);
   ctx.log.info(
     `pipeline #${pipeline.buildNumber} of ${repo.fullName ?? repo.repoSlug}: ${outcome.attemptsRecorded} attempt(s) recorded`,
   );
   return outcome;
-}
-
-/** A backfill's job is done (whoever recorded the pipeline): counted once for the backfill's progress. */
-async function countForBackfill(
-  ctx: ServiceContext,
-  job: IngestJob,
-  pipelineUuid: string,
-  opts: IngestOptions,
-): Promise<void> {
-  if (job.reason === 'backfill' && opts.workspace)
-    await countBackfilledPipeline(ctx, opts.workspace, job.repo.repoUuid, pipelineUuid);
 }
 
 /** How far back a build number is looked for: events arrive within minutes, so the first page nearly always has it. */

@@ -7,7 +7,7 @@
 import type { Pipeline, RepoRef } from '../domain/types';
 import * as keys from '../storage/keys';
 import type { ServiceContext } from './context';
-import type { IngestJob } from './ingest-pipeline';
+import type { IngestJob } from './jobs';
 
 export interface ReconcileOptions {
   /** Never look further back than this. */

@@ -12,7 +12,7 @@ import type { WorkspaceSettings } from '../contract/settings';
 import * as keys from '../storage/keys';
 import type { ServiceContext } from './context';
 import { clearIngestionProblem, ingestionProblems, recordIngestionProblem } from './ingestion-problems';
-import type { IngestJob } from './ingest-pipeline';
+import type { IngestJob } from './jobs';
 import { judgeJobError, type JobErrorVerdict } from './job-errors';
 import { refreshPipelinesConfig } from './pipelines-config';
 import { readWorkspaceSettings } from './settings';

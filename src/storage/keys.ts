@@ -17,11 +17,14 @@ export const key = <T>(s: string): Key<T> => s as Key<T>;
 export const prefix = <T>(s: string): KeyPrefix<T> => s as KeyPrefix<T>;
 export const doc = <T>(s: string): DocKey<T> => s as DocKey<T>;
 
+/** The stored counter of one workspace and clock hour. */
+export interface ApiBudgetDoc {
+  /** Calls reserved so far this hour, by every job of the workspace. */
+  reserved: number;
+}
+
 /** The API calls reserved by a workspace in one clock hour (`hourIso` like `2026-01-31T09`): see `src/bitbucket/budget.ts`. */
-export function apiBudget(
-  workspaceId: string,
-  hourIso: string,
-): DocKey<import('../bitbucket/budget').ApiBudgetDoc> {
+export function apiBudget(workspaceId: string, hourIso: string): DocKey<ApiBudgetDoc> {
   return doc(`budget:${workspaceId.replace(/[{}]/g, '').toLowerCase()}:${hourIso}`);
 }
 

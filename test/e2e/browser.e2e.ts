@@ -45,7 +45,11 @@ function assert(condition: unknown, message: string): asserts condition {
   if (!condition) throw new Error(message);
 }
 
-async function waitForCall(target: E2eTarget, match: (call: RecordedCall) => boolean, what: string): Promise<RecordedCall> {
+async function waitForCall(
+  target: E2eTarget,
+  match: (call: RecordedCall) => boolean,
+  what: string,
+): Promise<RecordedCall> {
   const deadline = Date.now() + TIMEOUT_MS;
   while (Date.now() < deadline) {
     const call = target.calls().find(match);
@@ -72,7 +76,10 @@ export const CHECKS: E2eCheck[] = [
       for (const href of [repoRoute(target), settingsRoute(target)]) {
         assert((await page.locator(`a[href="${href}"]`).count()) > 0, `the index has no link to ${href}`);
       }
-      assert((await page.locator(`a[href^="/pr/${target.workspace}/"]`).count()) > 0, 'the index has no pull request page');
+      assert(
+        (await page.locator(`a[href^="/pr/${target.workspace}/"]`).count()) > 0,
+        'the index has no pull request page',
+      );
     },
   },
   {
@@ -100,7 +107,10 @@ export const CHECKS: E2eCheck[] = [
       const row = page.locator('tr', { hasText: target.flakyTest.name }).first();
       await row.getByRole('button', { name: 'Quarantine', exact: true }).click({ timeout: TIMEOUT_MS });
       const call = await waitForCall(target, (c) => c.name === 'setQuarantine', 'setQuarantine');
-      assert(JSON.stringify(call.payload) === JSON.stringify({ testId: target.flakyTest.id, quarantined: true }), `unexpected payload ${JSON.stringify(call.payload)}`);
+      assert(
+        JSON.stringify(call.payload) === JSON.stringify({ testId: target.flakyTest.id, quarantined: true }),
+        `unexpected payload ${JSON.stringify(call.payload)}`,
+      );
       assert(call.caller.repoUuid === target.repo.uuid, 'setQuarantine was not made as the page repository');
       await row.getByRole('button', { name: 'Unquarantine', exact: true }).waitFor({ timeout: TIMEOUT_MS });
       const stored = (await target.insights()).tests.find((t) => t.id === target.flakyTest.id);
@@ -117,7 +127,10 @@ export const CHECKS: E2eCheck[] = [
       const call = await waitForCall(target, (c) => c.name === 'setSuggestionStatus', 'setSuggestionStatus');
       const payload = call.payload as { suggestionId: string; status: string };
       assert(payload.status === 'done', `unexpected payload ${JSON.stringify(payload)}`);
-      await page.locator('.ui-kit-select__single-value', { hasText: 'Done' }).first().waitFor({ timeout: TIMEOUT_MS });
+      await page
+        .locator('.ui-kit-select__single-value', { hasText: 'Done' })
+        .first()
+        .waitFor({ timeout: TIMEOUT_MS });
       const stored = (await target.insights()).suggestions.find((s) => s.id === payload.suggestionId);
       assert(stored?.status === 'done', 'the suggestion status was not stored');
       await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'repo-suggestions.png'), fullPage: true });
@@ -131,7 +144,10 @@ export const CHECKS: E2eCheck[] = [
       await page.getByText(target.flakyTest.name).first().waitFor({ timeout: TIMEOUT_MS });
       await page.getByText('Quarantined', { exact: true }).first().waitFor({ timeout: TIMEOUT_MS });
       const call = await waitForCall(target, (c) => c.name === 'getPullRequestPanel', 'getPullRequestPanel');
-      assert(call.caller.pullRequestId === target.pullRequestId, 'the panel was not loaded for the route pull request');
+      assert(
+        call.caller.pullRequestId === target.pullRequestId,
+        'the panel was not loaded for the route pull request',
+      );
       await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'pr-panel.png'), fullPage: true });
     },
   },
@@ -139,8 +155,13 @@ export const CHECKS: E2eCheck[] = [
     name: 'workspace settings save through the resolver',
     run: async (page, target) => {
       await open(page, target, settingsRoute(target));
-      await page.getByText('Publish a Code Insights report on pull-request commits').waitFor({ timeout: TIMEOUT_MS });
-      const field = page.locator('div').filter({ has: page.locator('label', { hasText: 'Publish a Code Insights report' }) }).last();
+      await page
+        .getByText('Publish a Code Insights report on pull-request commits')
+        .waitFor({ timeout: TIMEOUT_MS });
+      const field = page
+        .locator('div')
+        .filter({ has: page.locator('label', { hasText: 'Publish a Code Insights report' }) })
+        .last();
       await field.locator('input[type="checkbox"]').click({ force: true, timeout: TIMEOUT_MS });
       await page.getByRole('button', { name: 'Save settings' }).click();
       await page.getByText('Settings saved').waitFor({ timeout: TIMEOUT_MS });
@@ -166,13 +187,17 @@ export interface CheckResult {
 /** A failure's first line, and what Playwright was waiting for when it gave up. */
 function describeFailure(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  const lines = error.message.split('\n');
-  const waiting = lines.find((line) => /waiting for/.test(line));
-  return waiting ? `${lines[0]} (${waiting.trim()})` : lines[0];
+  const [first = '', ...rest] = error.message.split('\n');
+  const waiting = rest.find((line) => /waiting for/.test(line));
+  return waiting ? `${first} (${waiting.trim()})` : first;
 }
 
 /** Runs every check in a fresh page; a check also fails when the page throws an uncaught error. */
-export async function runChecks(browser: Browser, target: E2eTarget, checks: readonly E2eCheck[] = CHECKS): Promise<CheckResult[]> {
+export async function runChecks(
+  browser: Browser,
+  target: E2eTarget,
+  checks: readonly E2eCheck[] = CHECKS,
+): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   for (const check of checks) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -185,7 +210,9 @@ export async function runChecks(browser: Browser, target: E2eTarget, checks: rea
       results.push({ name: check.name });
     } catch (error) {
       results.push({ name: check.name, error: describeFailure(error) });
-      await page.screenshot({ path: path.join(SCREENSHOT_DIR, `failed-${results.length}.png`), fullPage: true }).catch(() => undefined);
+      await page
+        .screenshot({ path: path.join(SCREENSHOT_DIR, `failed-${results.length}.png`), fullPage: true })
+        .catch(() => undefined);
     } finally {
       await context.close();
     }

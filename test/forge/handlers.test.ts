@@ -8,7 +8,7 @@ import { InvocationErrorCode } from '@forge/events';
 import type { RepoReport } from '../../src/contract/insights';
 import type { AdminPage } from '../../src/contract/resolvers';
 import { unwrapUuid } from '../../src/domain/uuid';
-import type { IngestJobBody } from '../../src/forge/queue-bodies';
+import type { IngestJobBody } from '../../src/services/jobs';
 import { hourIso } from '../../src/bitbucket/budget';
 import * as keys from '../../src/storage/keys';
 import {

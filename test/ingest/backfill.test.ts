@@ -6,7 +6,7 @@
 import type { RepoReport } from '../../src/contract/insights';
 import type { AdminPage, BackfillStatus } from '../../src/contract/resolvers';
 import { unwrapUuid } from '../../src/domain/uuid';
-import type { BackfillJobBody, IngestJobBody } from '../../src/forge/queue-bodies';
+import type { BackfillJobBody, IngestJobBody } from '../../src/services/jobs';
 import * as keys from '../../src/storage/keys';
 import { generateWorkspace, startSimServer, type SimServer, type SimWorkspace } from '../../src/sim';
 import { fakeForgeApp } from '../support/forge-app';

@@ -8,7 +8,7 @@ import { HttpTransport } from '../../src/bitbucket/http-transport';
 import { daysAgo } from '../../src/domain/time';
 import { unwrapUuid } from '../../src/domain/uuid';
 import type { ServiceContext } from '../../src/services/context';
-import type { IngestJob } from '../../src/services/ingest-pipeline';
+import type { IngestJob } from '../../src/services/jobs';
 import { ingestionProblems } from '../../src/services/ingestion-problems';
 import { rethrowUnexpected, sweepWorkspace } from '../../src/services/sweep';
 import {

@@ -10,7 +10,8 @@ import { unwrapUuid } from '../../src/domain/uuid';
 import { LocalQueue } from '../../src/local/local-queue';
 import { openLocalRuntime, type LocalRuntime } from '../../src/local/runtime';
 import { runSync, type SyncResult } from '../../src/local/sync';
-import { ingestPipeline, type IngestJob } from '../../src/services/ingest-pipeline';
+import { ingestPipeline } from '../../src/services/ingest-pipeline';
+import type { IngestJob } from '../../src/services/jobs';
 import { judgeJobError } from '../../src/services/job-errors';
 import { sweepWorkspace } from '../../src/services/sweep';
 import { advance, generateWorkspace, startSimServer, type SimServer, type SimWorkspace } from '../../src/sim';
@@ -36,12 +37,19 @@ function runtimeFor(sim: SimServer, ws: SimWorkspace): LocalRuntime {
 }
 
 function sync(rt: LocalRuntime, ws: SimWorkspace, concurrency = 2): Promise<SyncResult> {
-  return runSync(rt, { workspace: WORKSPACE, since: daysAgo(new Date(ws.now), DAYS + 1), progress: false, out: sink, concurrency });
+  return runSync(rt, {
+    workspace: WORKSPACE,
+    since: daysAgo(new Date(ws.now), DAYS + 1),
+    progress: false,
+    out: sink,
+    concurrency,
+  });
 }
 
 async function recordedByRepo(rt: LocalRuntime, ws: SimWorkspace): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};
-  for (const repo of ws.repos) out[repo.slug] = sortedList(await recordedAttempts(rt.store, unwrapUuid(repo.uuid)));
+  for (const repo of ws.repos)
+    out[repo.slug] = sortedList(await recordedAttempts(rt.store, unwrapUuid(repo.uuid)));
   return out;
 }
 
@@ -84,7 +92,9 @@ describe('sync against the simulated workspace', () => {
     const recorded = new Set(Object.values(cleanRecorded).flat());
     const hidden = w.repos.flatMap((r) =>
       (w.truth.repos[r.slug]?.pipelines ?? []).flatMap((p) =>
-        p.completedAttempts.filter((a) => a.overwritten).map((a) => attemptKey(p.uuid, a.stepUuid, a.runNumber)),
+        p.completedAttempts
+          .filter((a) => a.overwritten)
+          .map((a) => attemptKey(p.uuid, a.stepUuid, a.runNumber)),
       ),
     );
     expect(hidden.filter((k) => recorded.has(k))).toEqual([]);
@@ -111,7 +121,12 @@ describe('sync against the simulated workspace', () => {
     const server = await startSimServer({ workspace: w });
     const rt = runtimeFor(server, w);
     try {
-      const recent = await runSync(rt, { workspace: WORKSPACE, since: daysAgo(new Date(w.now), 2), progress: false, out: sink });
+      const recent = await runSync(rt, {
+        workspace: WORKSPACE,
+        since: daysAgo(new Date(w.now), 2),
+        progress: false,
+        out: sink,
+      });
       const after2Days = Object.values(await recordedByRepo(rt, w)).flat().length;
       expect(recent.stats.attempts).toBe(after2Days);
       expect(after2Days).toBeLessThan(Object.values(cleanRecorded).flat().length);
@@ -129,7 +144,10 @@ describe('sync against the simulated workspace', () => {
 
   it('ends in the same state when 10% of requests fail with 429, 500, 503 or a truncated body', async () => {
     const w = freshWorkspace();
-    const faulty = await startSimServer({ workspace: w, faults: { rate: 0.1, kinds: ['429', '500', '503', 'truncated'], seed: 5 } });
+    const faulty = await startSimServer({
+      workspace: w,
+      faults: { rate: 0.1, kinds: ['429', '500', '503', 'truncated'], seed: 5 },
+    });
     const rt = runtimeFor(faulty, w);
     try {
       const result = await sync(rt, w, 6);

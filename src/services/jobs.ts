@@ -1,13 +1,39 @@
 /**
- * What travels on the "ingest" queue, validated when it comes back: Forge hands the consumer whatever body was
- * pushed, so a body is parsed like any input from outside. An ingest job carries ids and, from a sweep or a
+ * The jobs of ingestion and what carries them on the "ingest" queue. A job is the service's view (the repository,
+ * the pipeline's ids or its listing, why it exists); its queue body is validated when it comes back: Forge hands the
+ * consumer whatever body was pushed, so a body is parsed like any input from outside. An ingest job carries ids and, from a sweep or a
  * backfill, the pipeline as the listing returned it (so the consumer does not fetch it again); a backfill chunk
  * carries where its listing goes on.
  */
 import { z } from 'zod';
-import type { Pipeline } from '../domain/types';
-import type { BackfillChunk } from '../services/backfill';
-import type { IngestJob } from '../services/ingest-pipeline';
+import type { Pipeline, RepoRef } from '../domain/types';
+
+export interface IngestJob {
+  repo: RepoRef;
+  /** Known from deployment events and listings. */
+  pipelineUuid?: string;
+  /** Known from build-status events, which carry only the build number in their URL. */
+  buildNumber?: number;
+  /**
+   * The pipeline as a listing returned it (reconcile, backfill): the same fields a `GET` of it answers, so the job
+   * does not fetch it again. Its steps are always read fresh.
+   */
+  listed?: Pipeline;
+  /** Why the job exists: for logs and benchmarks only. */
+  reason: 'build-status' | 'deployment' | 'reconcile' | 'sync' | 'backfill';
+}
+
+/** One chunk of a backfill's listing of one repository. */
+export interface BackfillChunk {
+  repoUuid: string;
+  /** ISO date: list pipelines from here to now. */
+  since: string;
+  /** 0 for the first chunk of a repository. */
+  chunk: number;
+  pageUrl?: string;
+  /** The backfill this chunk belongs to (its start time): a chunk of an older backfill changes nothing. */
+  startedAt: string;
+}
 
 const text = z.string().min(1);
 const optionalText = z.string().optional();
