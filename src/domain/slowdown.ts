@@ -3,7 +3,8 @@
  * recent runs did the step get slower, by how much, from which pipeline and commit on, and is it still slow.
  *
  * Which runs count: successful attempts of the step (a failed run stops early or hangs, so its duration says nothing
- * about the step's speed), reruns included, ordered by completion. Runs on the default branch are kept apart from the
+ * about the step's speed), reruns included. Default-branch runs are read in the order of the code they ran (`inCodeOrder`:
+a pipeline started by hand on an older commit is not "the step got fast again"); others in order of completion. Runs on the default branch are kept apart from the
  * others and are used whenever there are enough of them: feature branches and pull requests may run the step on work
  * that differs from the default branch's.
  *
@@ -45,8 +46,17 @@ export const SLOWDOWN = {
   sustainShare: 0.75,
 } as const;
 
-/** One run: whole seconds, build number, completion in epoch minutes, commit (its first 7 hex characters, or ''). */
-export type StepRunTuple = [seconds: number, buildNumber: number, completedMinute: number, commit: string];
+/**
+ * One run: whole seconds, build number, completion in epoch minutes, commit (its first 7 hex characters, or ''), and
+ * whether its pipeline was started by hand (a "Run pipeline" on a commit of the user's choosing, often an older one).
+ */
+export type StepRunTuple = [
+  seconds: number,
+  buildNumber: number,
+  completedMinute: number,
+  commit: string,
+  manual?: boolean,
+];
 
 /** The bounded run history of one step, oldest run first in each list (stored as one document per list). */
 export interface StepRunHistory {
@@ -72,12 +82,12 @@ const COMMIT_CHARS = 7;
 const MINUTE_MS = 60_000;
 
 function tupleOf(a: AttemptRecord, seconds: number): StepRunTuple {
-  return [
-    Math.max(1, Math.round(seconds)),
-    a.buildNumber,
-    Math.floor(Date.parse(a.completedOn) / MINUTE_MS),
-    (a.commit ?? '').slice(0, COMMIT_CHARS),
-  ];
+  const seconds1 = Math.max(1, Math.round(seconds));
+  const minute = Math.floor(Date.parse(a.completedOn) / MINUTE_MS);
+  const commit = (a.commit ?? '').slice(0, COMMIT_CHARS);
+  return a.manualPipeline
+    ? [seconds1, a.buildNumber, minute, commit, true]
+    : [seconds1, a.buildNumber, minute, commit];
 }
 
 const isLater = (a: StepRunTuple, b: StepRunTuple): boolean => a[2] > b[2] || (a[2] === b[2] && a[1] > b[1]);
@@ -197,11 +207,33 @@ export function findChangePoint(seconds: readonly number[]): ChangePoint | undef
   return extraSeconds < SLOWDOWN.minSeconds ? undefined : best;
 }
 
+/**
+ * The runs in the order of the code they ran, not of when they ran: a run goes where its commit was first built by a
+ * pipeline that was not started by hand (the commit's place in history), then by build number. A pipeline started by
+ * hand on a commit no such pipeline built (typically "Run pipeline" on an older commit) has no known place and is
+ * left out, so old code running after a slowdown does not read as the step having recovered. When no run has a
+ * place (a step that only runs in pipelines started by hand), completion order is all there is.
+ */
+export function inCodeOrder(runs: readonly StepRunTuple[]): StepRunTuple[] {
+  const place = new Map<string, number>();
+  for (const [, build, , commit, manual] of runs) {
+    if (manual || commit === '') continue;
+    const known = place.get(commit);
+    if (known === undefined || build < known) place.set(commit, build);
+  }
+  if (place.size === 0) return [...runs];
+  const placeOf = (run: StepRunTuple): number | undefined =>
+    run[4] ? place.get(run[3]) : (place.get(run[3]) ?? run[1]);
+  return runs
+    .filter((run) => placeOf(run) !== undefined)
+    .sort((a, b) => (placeOf(a) ?? 0) - (placeOf(b) ?? 0) || a[1] - b[1] || a[2] - b[2]);
+}
+
 /** The step's current slowdown, from its default-branch runs when it has enough of them, else from all its runs. */
 export function detectSlowdown(history: StepRunHistory): Slowdown | undefined {
   const useDefault = history.defaultBranch.length >= SLOWDOWN.minDefaultBranchRuns;
   const runs = useDefault
-    ? history.defaultBranch
+    ? inCodeOrder(history.defaultBranch)
     : [...history.defaultBranch, ...history.otherBranches].sort((a, b) => (isLater(a, b) ? 1 : -1));
   const found = findChangePoint(runs.map(([seconds]) => seconds));
   const first = found === undefined ? undefined : runs[found.index];
@@ -243,12 +275,15 @@ export interface StoredRunList {
   seconds: number[];
   /** `COMMIT_CHARS` characters a run, `_` for an unknown commit. */
   commits: string;
+  /** Positions of the runs whose pipeline was started by hand (absent when there are none). */
+  manual?: number[];
 }
 
 export function encodeRunList(runs: readonly StepRunTuple[]): StoredRunList {
   const list: StoredRunList = { dt: [], db: [], seconds: [], commits: '' };
-  runs.forEach(([seconds, buildNumber, completedMinute, commit], index) => {
+  runs.forEach(([seconds, buildNumber, completedMinute, commit, manual], index) => {
     const previous = runs[index - 1];
+    if (manual) (list.manual ??= []).push(index);
     list.dt.push(completedMinute - (previous?.[2] ?? 0));
     list.db.push(buildNumber - (previous?.[1] ?? 0));
     list.seconds.push(seconds);
@@ -262,11 +297,12 @@ export function decodeRunList(list: StoredRunList | undefined): StepRunTuple[] {
   const runs: StepRunTuple[] = [];
   let minute = 0;
   let build = 0;
+  const manual = new Set(list.manual ?? []);
   list.seconds.forEach((seconds, index) => {
     minute += list.dt[index] ?? 0;
     build += list.db[index] ?? 0;
     const commit = list.commits.slice(index * COMMIT_CHARS, (index + 1) * COMMIT_CHARS).replace(/_+$/, '');
-    runs.push([seconds, build, minute, commit]);
+    runs.push(manual.has(index) ? [seconds, build, minute, commit, true] : [seconds, build, minute, commit]);
   });
   return runs;
 }

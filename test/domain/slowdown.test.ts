@@ -137,11 +137,46 @@ describe('detectSlowdown', () => {
     expect(JSON.stringify(encodeRunList(withBranches.otherBranches)).length).toBeLessThan(600);
   });
 
+  it('places a run by its code, not by when it ran: pipelines started by hand on older commits do not hide a slowdown', () => {
+    const runs = shiftedRuns(20, 8, 1.6, 0.05);
+    // After the slowdown, "Run pipeline" on commits from before it, one of them never built before: fast runs.
+    const olderCommits = [
+      { ...aRun({ index: 30, seconds: 300 }), commit: runs[15]?.commit, manualPipeline: true },
+      {
+        ...aRun({ index: 31, seconds: 295 }),
+        commit: '0ldc0mm1tneverbuilt00000000000000000000',
+        manualPipeline: true,
+      },
+      {
+        ...aRun({ index: 32, seconds: 305 }),
+        commit: '0ldc0mm1tneverbuilt00000000000000000000',
+        manualPipeline: true,
+      },
+    ];
+    const interleaved = [...runs.slice(0, 22), ...olderCommits, ...runs.slice(22)].map((run, index) => ({
+      ...run,
+      buildNumber: 500 + index,
+      completedOn: new Date(START + index * 8 * HOUR).toISOString(),
+    }));
+    const slowdown = detectSlowdown(record(interleaved));
+    expect(slowdown).toMatchObject({ firstSlow: { buildNumber: 520 }, scope: 'default-branch' });
+    expect(slowdown?.change).toBeGreaterThan(0.45);
+    // The same runs, none started by hand: they are new code that runs at the old speed again, so nothing is slow.
+    const unmarked = interleaved.map(({ manualPipeline: _manual, ...run }) => run);
+    expect(detectSlowdown(record(unmarked))).toBeUndefined();
+  });
+
+  it('a step that only runs in pipelines started by hand is read in completion order', () => {
+    const runs = shiftedRuns(40, 8, 1.6, 0.1).map((run) => ({ ...run, manualPipeline: true }));
+    expect(detectSlowdown(record(runs))).toMatchObject({ firstSlow: { buildNumber: 540 }, runsSince: 8 });
+  });
+
   it('stores the history compactly and reads back exactly what it stored', () => {
     const history = record([
       ...shiftedRuns(40, 8, 1.6, 0.1),
       aRun({ index: 60, seconds: 250, branch: 'feature/x' }),
       { ...aRun({ index: 61, seconds: 251 }), buildNumber: 12 },
+      { ...aRun({ index: 63, seconds: 260 }), manualPipeline: true },
     ]);
     const { commit: _unknown, ...withoutCommit } = aRun({ index: 62, seconds: 240 });
     const withUnknownCommit = record([withoutCommit], history);

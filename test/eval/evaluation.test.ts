@@ -1,7 +1,7 @@
 /**
  * The evaluation end to end on a small history: the generated workspace served on loopback, synced every three
  * simulated hours through the real local path, reported with the CLI's JSON report, scored against the truth and
- * next to the naive rule. The targets of issue 8 are asserted in the skipped test at the end.
+ * next to the naive rule. The targets of issue 8 are asserted in the test at the end.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -37,8 +37,7 @@ describe('evaluation of the detector on a small generated history', () => {
     for (const t of repo.planted) expect(['flaky', 'broken', 'fixed', 'healthy']).toContain(t.product);
   });
 
-  // TARGETS: enable once the detector meets them
-  test.skip('meets the targets of issue 8', () => {
+  test('meets the targets of issue 8', () => {
     const row = result.rows[0];
     expect(row).toBeDefined();
     if (!row) return;
