@@ -5,7 +5,7 @@ import { ok, render, type Screen } from '../support/ui-harness';
 import { AdminPage } from '../../src/ui/admin-page';
 import { anAdminPage } from '../support/ui-builders';
 
-const EXPORT_TAB = 4;
+const EXPORT_TAB = 5;
 const OFF: HistoryExportStatus = {
   enabled: false,
   secretSet: false,
