@@ -1,11 +1,20 @@
 /** `createJiraIssue`: an issue for a suggestion or a test, created directly (token stored) or via Jira's create screen. */
 import type { JiraResult, JiraSubject } from '../../contract/resolvers';
+import type { WorkspaceSettings } from '../../contract/settings';
 import type { RepoRef } from '../../domain/types';
 import * as keys from '../../storage/keys';
 import { ResolverError } from './errors';
 import type { ResolverDeps } from './host';
 import { createScreenUrl, DEFAULT_ISSUE_TYPE, JiraError, type JiraIssueDraft } from './jira';
 import { readSettings, repoReport } from './repo-actions';
+
+/** The Jira settings in effect: the saved ones, over the local defaults (JIRA_SITE, JIRA_EMAIL) where there are any. */
+export function jiraSettingsOf(
+  deps: ResolverDeps,
+  settings: WorkspaceSettings,
+): Partial<NonNullable<WorkspaceSettings['jira']>> {
+  return { ...deps.jira.defaults, ...settings.jira };
+}
 
 /**
  * With the workspace's stored Jira token the issue is created directly, for callers who may write to the repository;
@@ -19,18 +28,27 @@ export async function createJiraIssue(
   subject: JiraSubject,
   mayWrite: () => Promise<boolean>,
 ): Promise<JiraResult> {
-  const settings = await readSettings(deps);
-  const jira = { ...deps.jira.defaults, ...settings.jira };
+  const jira = jiraSettingsOf(deps, await readSettings(deps));
   if (!jira.site) {
-    throw new ResolverError('not-configured', 'No Jira site is set: a workspace admin can set it in Pipeline insights settings, under Jira.');
+    throw new ResolverError(
+      'not-configured',
+      'No Jira site is set: a workspace admin can set it in Pipeline insights settings, under Jira.',
+    );
   }
-  const draft = await draftFor(deps, repo, subject, jira.projectKey ?? '', jira.issueType ?? DEFAULT_ISSUE_TYPE);
-  if (!jira.email || !jira.projectKey || !(await deps.jira.isConfigured()) || !(await mayWrite())) {
+  const draft = await draftFor(
+    deps,
+    repo,
+    subject,
+    jira.projectKey ?? '',
+    jira.issueType ?? DEFAULT_ISSUE_TYPE,
+  );
+  const connection = jira.email ? { site: jira.site, email: jira.email } : undefined;
+  if (!connection || !jira.projectKey || !(await deps.jira.isConfigured(connection)) || !(await mayWrite())) {
     return { mode: 'open-create-screen', url: createScreenUrl(jira.site, draft) };
   }
   let created: { key: string; url: string };
   try {
-    created = await deps.jira.create({ site: jira.site, email: jira.email }, draft);
+    created = await deps.jira.create(connection, draft);
   } catch (error) {
     if (error instanceof JiraError) throw new ResolverError('upstream', error.message);
     throw error;
@@ -49,17 +67,33 @@ export async function createJiraIssue(
   return { mode: 'created', key: created.key, url: created.url };
 }
 
-async function draftFor(deps: ResolverDeps, repo: RepoRef, subject: JiraSubject, projectKey: string, issueType: string): Promise<JiraIssueDraft> {
+async function draftFor(
+  deps: ResolverDeps,
+  repo: RepoRef,
+  subject: JiraSubject,
+  projectKey: string,
+  issueType: string,
+): Promise<JiraIssueDraft> {
   const report = await repoReport(deps, repo);
   const where = `Repository: ${repo.fullName ?? repo.repoSlug} (https://bitbucket.org/${repo.fullName ?? `${repo.workspace}/${repo.repoSlug}`})`;
   if (subject.kind === 'suggestion') {
     const s = report.suggestions.find((x) => x.id === subject.id);
     if (!s) throw new ResolverError('not-found', 'This suggestion no longer applies to the repository.');
-    return { summary: s.title, description: [s.detail, '', ...s.evidence.map((e) => `- ${e}`), '', where].join('\n'), projectKey, issueType };
+    return {
+      summary: s.title,
+      description: [s.detail, '', ...s.evidence.map((e) => `- ${e}`), '', where].join('\n'),
+      projectKey,
+      issueType,
+    };
   }
   const t = report.tests.find((x) => x.id === subject.testId);
   if (!t) throw new ResolverError('not-found', 'This test has no recorded failure in the last 30 days.');
-  const what = t.classification === 'broken' ? 'Fix broken test' : t.classification === 'flaky' ? 'Fix flaky test' : 'Investigate test';
+  const what =
+    t.classification === 'broken'
+      ? 'Fix broken test'
+      : t.classification === 'flaky'
+        ? 'Fix flaky test'
+        : 'Investigate test';
   return {
     summary: `${what} ${t.name}`,
     description: [

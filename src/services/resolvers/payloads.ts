@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { ResolverName, ResolverPayload } from '../../contract/resolvers';
+import { normalizeJiraSite } from './jira';
 
 /** One schema per resolver, whose output is the contract's payload of that resolver. */
 export type PayloadSchemas = { [N in ResolverName]: z.ZodType<ResolverPayload<N>> };
@@ -23,9 +24,7 @@ const suggestionId = z
 const uuid = z.string().regex(/^\{?[0-9a-fA-F-]{36}\}?$/);
 const site = z
   .string()
-  .trim()
-  .toLowerCase()
-  .transform((s) => s.replace(/^https?:\/\//, '').replace(/\/+$/, ''))
+  .transform(normalizeJiraSite)
   .pipe(z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'Enter the Jira site as acme.atlassian.net'));
 const projectKey = z
   .string()
