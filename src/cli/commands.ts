@@ -9,6 +9,7 @@ import { knownRepositories } from '../services/sweep';
 import type { Logger } from '../services/context';
 import { renderReport, type ReportFormat } from '../report/render';
 import { runDemo } from './demo';
+import { describeError } from './errors';
 import { mergeCheckCommand, notifyCommand } from './gates';
 import { runServe } from './serve';
 import { exportCommand, historyReportCommand, historyServerCommand, type HistoryValues } from './history-commands';
@@ -98,12 +99,12 @@ export async function syncCommand(
   );
   for (const f of result.failures) {
     process.stderr.write(
-      `pipeline-insights: could not ingest a pipeline of ${f.job.repo.repoSlug}: ${String((f.error as Error).message ?? f.error)}\n`,
+      `pipeline-insights: could not ingest a pipeline of ${f.job.repo.repoSlug}: ${describeError(f.error)}\n`,
     );
   }
   for (const f of result.repoFailures) {
     process.stderr.write(
-      `pipeline-insights: could not sync ${f.repo.repoSlug}: ${f.error instanceof Error ? f.error.message : String(f.error)}\n`,
+      `pipeline-insights: could not sync ${f.repo.repoSlug}: ${describeError(f.error)}\n`,
     );
   }
   return result.failures.length || result.repoFailures.length ? 1 : 0;

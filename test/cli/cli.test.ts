@@ -24,7 +24,11 @@ function cli(args: string[], env: Record<string, string>): Promise<Run> {
     execFile(
       TSX,
       [path.join(ROOT, 'src/cli/main.ts'), ...args],
-      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', CI: '1', ...env }, timeout: 60_000 },
+      {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', CI: '1', ...env },
+        timeout: 60_000,
+      },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });
@@ -36,7 +40,10 @@ describe('pipeline-insights CLI', () => {
   const env = (): Record<string, string> => ({ BITBUCKET_API_URL: sim.apiUrl, BITBUCKET_TOKEN: TOKEN });
 
   beforeAll(async () => {
-    sim = await startSimServer({ workspace: generateWorkspace({ seed: 31, now: NOW, days: 3 }), token: TOKEN });
+    sim = await startSimServer({
+      workspace: generateWorkspace({ seed: 31, now: NOW, days: 3 }),
+      token: TOKEN,
+    });
     dir = mkdtempSync(path.join(tmpdir(), 'pi-cli-'));
   });
   afterAll(async () => {
@@ -57,7 +64,10 @@ describe('pipeline-insights CLI', () => {
   });
 
   it('an unknown workspace: one line naming it', async () => {
-    const run = await cli(['sync', '--workspace', 'no-such-team', '--data-dir', path.join(dir, 'unknown')], env());
+    const run = await cli(
+      ['sync', '--workspace', 'no-such-team', '--data-dir', path.join(dir, 'unknown')],
+      env(),
+    );
     expect(run.code).not.toBe(0);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toMatch(/not found.*no-such-team.*workspace/);
@@ -73,6 +83,18 @@ describe('pipeline-insights CLI', () => {
     expect(run.stderr).toMatch(/cannot reach Bitbucket.*BITBUCKET_API_URL/);
   });
 
+  it('credentials in BITBUCKET_API_URL: one line, the password never printed', async () => {
+    const withUser = sim.apiUrl.replace('http://', 'http://me:url-pa55word@');
+    const run = await cli(['sync', '--workspace', 'acme', '--data-dir', path.join(dir, 'url-user')], {
+      ...env(),
+      BITBUCKET_API_URL: withUser,
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/must not hold credentials/);
+    expect(run.stderr + run.stdout).not.toContain('url-pa55word');
+  });
+
   it('a data folder that cannot be created: one line saying so', async () => {
     const file = path.join(dir, 'a-file');
     writeFileSync(file, 'not a folder');
@@ -85,7 +107,10 @@ describe('pipeline-insights CLI', () => {
   it('sync --stats writes the numbers; report --format json has the documented shape', async () => {
     const dataDir = path.join(dir, 'ok');
     const statsFile = path.join(dir, 'stats.json');
-    const synced = await cli(['sync', '--workspace', 'acme', '--data-dir', dataDir, '--stats', statsFile], env());
+    const synced = await cli(
+      ['sync', '--workspace', 'acme', '--data-dir', dataDir, '--stats', statsFile],
+      env(),
+    );
     expect(synced.stderr).not.toMatch(/error|warning|pipeline-insights:/i);
     expect(synced.stderr).toMatch(/web-app: \d+ pipelines listed/);
     expect(synced.code).toBe(0);
