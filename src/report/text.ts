@@ -6,6 +6,7 @@ import type { RepoReport } from '../contract/insights';
 import { firstSlowRunText } from '../domain/analysis/step-analysis';
 import { cut, duration, pct, savings } from './format';
 import { summarise, type PeriodSummary, type ReportPeriod } from './summary';
+import { terminalSafe } from './terminal';
 
 export { duration } from './format';
 
@@ -112,5 +113,5 @@ export function renderText(r: RepoReport, period?: ReportPeriod): string {
       lines.push(`  [${s.priority}] ${cut(s.title, 100)}${impact ? ` — saves ${impact}` : ''}${s.status !== 'open' ? ` (${s.status})` : ''}`);
     }
   }
-  return `${lines.join('\n')}\n`;
+  return terminalSafe(`${lines.join('\n')}\n`);
 }

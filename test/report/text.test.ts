@@ -17,15 +17,36 @@ describe('renderText', () => {
 
   it('lists suggestions with their estimated savings', () => {
     const text = renderText(report);
-    expect(text).toContain('[high] Quarantine PaymentRetryIT.retries declined card once — saves 42 min/week, 3 failed pipelines/week');
+    expect(text).toContain(
+      '[high] Quarantine PaymentRetryIT.retries declined card once — saves 42 min/week, 3 failed pipelines/week',
+    );
     expect(text).toContain('[medium] Give Build a 4x step size — saves 1.5 failed pipelines/week');
     expect(text).toContain('[high] Cache the Docker layers — saves 90 min/week (done)');
   });
 
   it('cuts long names and keeps control characters out of the terminal', () => {
-    const text = renderText(aFullReport({ tests: [{ ...report.tests[0]!, name: `Evil\u001b[31mTest ${'x'.repeat(500)}` }] }));
+    const text = renderText(
+      aFullReport({ tests: [{ ...report.tests[0]!, name: `Evil\u001b[31mTest ${'x'.repeat(500)}` }] }),
+    );
     expect(text).not.toContain('\u001b');
     expect(text).toContain(`Evil [31mTest ${'x'.repeat(90 - 15)}…`);
+  });
+
+  it('shows C1 controls and bidirectional overrides escaped, in every section', () => {
+    const name = 'Pay\u009b31mment \u202eevil\u202c \u2066iso\u2069 ok';
+    const shown = 'Pay\\u009b31mment \\u202eevil\\u202c \\u2066iso\\u2069 ok';
+    const text = renderText(
+      aFullReport({
+        tests: [{ ...report.tests[0]!, name }],
+        steps: [{ ...report.steps[0]!, name }],
+        suggestions: [{ ...report.suggestions[0]!, title: name }],
+      }),
+      'week',
+    );
+    expect(text).not.toMatch(/[\u0080-\u009f\u202a-\u202e\u2066-\u2069]/);
+    expect(text).toContain(`FLAKY   ${shown}`);
+    expect(text).toContain(`[high] ${shown}`);
+    expect(text.split(shown).length).toBeGreaterThan(3);
   });
 
   it('leads with the period summary', () => {
