@@ -27,6 +27,7 @@ import { prefix } from '../storage/keys';
 import type { Store } from '../storage/store';
 import { fetchPost, WEBHOOK_ENV, type SecretStore } from '../services/notifications/channels';
 import { DEFAULT_DATA_DIR, UsageError, type CliValues } from './commands';
+import { isSlugOrUuid } from './input';
 
 export interface ServeOptions {
   dataDir: string;
@@ -188,6 +189,8 @@ async function resolveRoute(
   workspace: string,
   repoSlug?: string,
 ): Promise<PreviewRouteTarget | undefined> {
+  // Anything but a slug is no recorded workspace or repository (and would not make a storage key): a 404.
+  if (!isSlugOrUuid(workspace) || (repoSlug !== undefined && !isSlugOrUuid(repoSlug))) return undefined;
   const repos = await repositoriesOf(store, workspace);
   if (!repos.length) return undefined;
   if (repoSlug === undefined) return { workspaceUuid: workspace };
