@@ -68,6 +68,20 @@ export interface CallRecord {
   status?: number;
 }
 
+/** A failed attempt about to be retried: what, why, and how long the client waits first. */
+export interface RetryRecord {
+  endpoint: string;
+  method: HttpMethod;
+  /** Without query string. */
+  path: string;
+  /** The attempt that failed (1-based) and the most the policy allows. */
+  attempt: number;
+  maxAttempts: number;
+  /** The failure, one line (already redacted: the error's message). */
+  reason: string;
+  delayMs: number;
+}
+
 export interface ClientStats {
   /** Requests sent, retries included. */
   calls: number;
@@ -85,6 +99,8 @@ export interface BitbucketClientOptions {
   random?: () => number;
   now?: () => number;
   onCall?: (call: CallRecord) => void;
+  /** Told of each retry as it is decided, before the wait (the command line prints a line for each). */
+  onRetry?: (retry: RetryRecord) => void;
   /** Most pages any list may take before `PageLimitError` (default 50 pages, 5,000 items). */
   maxPages?: number;
 }
@@ -195,6 +211,7 @@ export class BitbucketClient {
   private readonly random: () => number;
   private readonly now: () => number;
   private readonly onCall: ((call: CallRecord) => void) | undefined;
+  private readonly onRetry: ((retry: RetryRecord) => void) | undefined;
   private readonly maxPages: number;
   private readonly counters: ClientStats = { calls: 0, retries: 0, byEndpoint: {} };
 
@@ -206,6 +223,7 @@ export class BitbucketClient {
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
     this.onCall = options.onCall;
+    this.onRetry = options.onRetry;
     this.maxPages = options.maxPages ?? 50;
   }
 
@@ -567,6 +585,18 @@ export class BitbucketClient {
       if ('response' in outcome) return outcome.response;
       const decision = decideRetry(this.policy, outcome.failure, attempt, this.random, idempotent);
       if (!decision.retry) throw outcome.error;
+      this.onRetry?.({
+        endpoint: req.endpoint,
+        method: req.method,
+        path: redactUrl(req.url),
+        attempt,
+        maxAttempts:
+          outcome.failure.kind === 'status' && outcome.failure.status === 429
+            ? this.policy.maxRateLimitAttempts
+            : this.policy.maxAttempts,
+        reason: retryReason(outcome.failure, outcome.error),
+        delayMs: decision.delayMs,
+      });
       await this.sleep(decision.delayMs);
     }
   }
@@ -622,6 +652,12 @@ export class BitbucketClient {
     if (attempt > 1) this.counters.retries++;
     this.counters.byEndpoint[endpoint] = (this.counters.byEndpoint[endpoint] ?? 0) + 1;
   }
+}
+
+/** `timed out after 1000 ms`, `answered 503`: the cause, without the request already named beside it. */
+function retryReason(failure: AttemptFailure, error: Error): string {
+  if (failure.kind === 'status') return `answered ${failure.status}`;
+  return error instanceof TransportError ? error.reason : error.message;
 }
 
 function jsonBody(value: unknown): { body: string; headers: Record<string, string> } {

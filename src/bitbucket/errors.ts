@@ -4,6 +4,9 @@
  * message. Messages are one line and never hold a token or a URL's query string (log storage URLs are signed).
  */
 import type { z } from 'zod';
+import { redactText, redactUrl } from '../domain/redact';
+
+export { redactUrl };
 
 /** Base class: everything the client throws on purpose. */
 export class BitbucketError extends Error {
@@ -11,12 +14,6 @@ export class BitbucketError extends Error {
     super(message, options);
     this.name = new.target.name;
   }
-}
-
-/** `https://host/a/b?sig=...` or `/a/b?x` → the part before `?`: queries may carry signatures. */
-export function redactUrl(url: string): string {
-  const cut = url.search(/[?#]/);
-  return cut === -1 ? url : url.slice(0, cut);
 }
 
 /** A response with a status the client does not accept, after any retries. */
@@ -31,7 +28,8 @@ export class BitbucketHttpError extends BitbucketError {
     readonly retryAfterSeconds?: number,
   ) {
     const path = redactUrl(url);
-    super(`Bitbucket ${method} ${path} answered ${status}${detail ? `: ${detail}` : ''}`);
+    // The server's message may echo the request, Authorization header included.
+    super(`Bitbucket ${method} ${path} answered ${status}${detail ? `: ${redactText(detail)}` : ''}`);
     this.path = path;
   }
 }
@@ -56,16 +54,20 @@ export class RateLimitedError extends BitbucketHttpError {
 /** The network failed or timed out before a response arrived. */
 export class TransportError extends BitbucketError {
   readonly path: string;
+  readonly reason: string;
   constructor(
     readonly method: string,
     url: string,
-    readonly reason: string,
+    reason: string,
     readonly timedOut = false,
     options?: { cause?: unknown },
   ) {
     const path = redactUrl(url);
-    super(`Bitbucket ${method} ${path} failed: ${reason}`, options);
+    // fetch's own messages quote the whole URL, credentials included.
+    const shown = redactText(reason);
+    super(`Bitbucket ${method} ${path} failed: ${shown}`, options);
     this.path = path;
+    this.reason = shown;
   }
 }
 
@@ -100,7 +102,7 @@ export class MalformedResponseError extends BitbucketError {
     readonly problem: string,
     body: string,
   ) {
-    const snippet = oneLine(body).slice(0, BODY_SNIPPET_CHARS);
+    const snippet = redactText(oneLine(body)).slice(0, BODY_SNIPPET_CHARS);
     super(`malformed ${resource}: ${problem}`);
     this.bodySnippet = snippet;
   }

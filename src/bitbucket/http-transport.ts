@@ -3,7 +3,7 @@
  * Credentials go only to the API's origin: log storage URLs (the target of the log endpoint's 307) are fetched
  * without them. Redirects are never followed here (`redirect: 'manual'`); the client decides.
  */
-import { TransportError } from './errors';
+import { redactUrl, TransportError } from './errors';
 import { DEFAULT_TIMEOUT_MS, headersToRecord, isAbsoluteUrl, stringProp, type HttpRequest, type HttpResponse, type Transport } from './transport';
 
 export const DEFAULT_API_URL = 'https://api.bitbucket.org/2.0';
@@ -40,7 +40,13 @@ export class HttpTransport implements Transport {
 
   constructor(options: HttpTransportOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
-    this.origin = new URL(this.baseUrl).origin;
+    const base = new URL(this.baseUrl);
+    // fetch refuses such URLs, and every error would quote them: stop at once, without repeating them.
+    if (base.username || base.password)
+      throw new TransportConfigError(
+        `the API URL must not hold credentials (${redactUrl(this.baseUrl)}): set BITBUCKET_TOKEN, or BITBUCKET_EMAIL and BITBUCKET_API_TOKEN`,
+      );
+    this.origin = base.origin;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.fetchImpl = options.fetch ?? fetch;
     this.#authorization = authorizationHeader(options.auth);

@@ -9,11 +9,19 @@ import { knownRepositories } from '../services/sweep';
 import type { Logger } from '../services/context';
 import { renderReport, type ReportFormat } from '../report/render';
 import { runDemo } from './demo';
+import { describeError } from './errors';
+import { checkSlug, parseIsoDate, parseMonth, parseTimeoutSeconds, UsageError } from './input';
+import type { RetryRecord } from '../bitbucket/client';
 import { mergeCheckCommand, notifyCommand } from './gates';
 import { runServe } from './serve';
-import { exportCommand, historyReportCommand, historyServerCommand, type HistoryValues } from './history-commands';
+import {
+  exportCommand,
+  historyReportCommand,
+  historyServerCommand,
+  type HistoryValues,
+} from './history-commands';
 
-export class UsageError extends Error {}
+export { UsageError };
 
 export interface CliValues {
   workspace?: string;
@@ -33,6 +41,7 @@ export interface CliValues {
   'teams-webhook'?: string;
   digest?: string;
   alerts?: boolean;
+  timeout?: string;
 }
 
 const stderrLogger: Logger = {
@@ -44,11 +53,8 @@ export const DEFAULT_DATA_DIR = '.pipeline-insights';
 const DEFAULT_SINCE_DAYS = 30;
 
 export function parseSince(value: string | undefined, now: Date): Date {
-  if (!value) return daysAgo(now, DEFAULT_SINCE_DAYS);
-  const d = new Date(value);
-  if (Number.isNaN(d.getTime()))
-    throw new UsageError(`--since must be an ISO date such as 2026-01-31, not "${value.slice(0, 40)}"`);
-  return d;
+  if (value === undefined) return daysAgo(now, DEFAULT_SINCE_DAYS);
+  return parseIsoDate(value, '--since', now);
 }
 
 const PERIOD_DAYS = { day: 1, week: 7, month: 30 } as const;
@@ -70,11 +76,31 @@ export function need(value: string | undefined, flag: string): string {
   return value;
 }
 
-export function openRuntime(values: CliValues): LocalRuntime {
+/** One line per retry as it happens, so a slow or hung API shows what it is doing. */
+export function retryLine(r: RetryRecord): string {
+  return (
+    `pipeline-insights: ${r.method} ${r.path} failed (${r.reason}); ` +
+    `retry ${r.attempt} of ${r.maxAttempts - 1} in ${(r.delayMs / 1000).toFixed(1)} s\n`
+  );
+}
+
+export function openRuntime(values: CliValues, options: { readonly?: boolean } = {}): LocalRuntime {
   return openLocalRuntime({
     dataDir: path.resolve(values['data-dir'] ?? DEFAULT_DATA_DIR),
     log: stderrLogger,
+    timeoutMs: parseTimeoutSeconds(values.timeout),
+    readonly: options.readonly,
+    onRetry: (r) => process.stderr.write(retryLine(r)),
   });
+}
+
+/** Workspace and repository slugs, dates and the timeout, checked before any command opens a store or a connection. */
+function checkInput(values: HistoryValues): void {
+  if (values.workspace !== undefined) checkSlug(values.workspace, '--workspace');
+  for (const repo of values.repo ?? []) checkSlug(repo, '--repo');
+  if (values.since !== undefined) parseIsoDate(values.since, '--since', new Date());
+  if (values.month !== undefined) parseMonth(values.month, '--month', new Date());
+  parseTimeoutSeconds(values.timeout);
 }
 
 export async function syncCommand(
@@ -98,13 +124,11 @@ export async function syncCommand(
   );
   for (const f of result.failures) {
     process.stderr.write(
-      `pipeline-insights: could not ingest a pipeline of ${f.job.repo.repoSlug}: ${String((f.error as Error).message ?? f.error)}\n`,
+      `pipeline-insights: could not ingest a pipeline of ${f.job.repo.repoSlug}: ${describeError(f.error)}\n`,
     );
   }
   for (const f of result.repoFailures) {
-    process.stderr.write(
-      `pipeline-insights: could not sync ${f.repo.repoSlug}: ${f.error instanceof Error ? f.error.message : String(f.error)}\n`,
-    );
+    process.stderr.write(`pipeline-insights: could not sync ${f.repo.repoSlug}: ${describeError(f.error)}\n`);
   }
   return result.failures.length || result.repoFailures.length ? 1 : 0;
 }
@@ -144,10 +168,12 @@ export async function reportCommand(
 }
 
 export async function runCommand(command: string, values: HistoryValues): Promise<number> {
+  checkInput(values);
   switch (command) {
     case 'sync':
     case 'report': {
-      const rt = openRuntime(values);
+      // A report only reads: its store is opened read-only, so it can never change what sync recorded.
+      const rt = openRuntime(values, { readonly: command === 'report' });
       try {
         return command === 'sync' ? await syncCommand(rt, values) : await reportCommand(rt, values);
       } finally {

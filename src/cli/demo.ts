@@ -2,7 +2,7 @@
  * `demo` (what `npm start` runs): a simulated Bitbucket workspace on 127.0.0.1, ingested through the real sync
  * path (HTTP client, retries, local queue, SQLite store), its report printed, then the app's pages served.
  */
-import { rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { generateWorkspace, startSimServer } from '../sim';
 import { openLocalRuntime } from '../local/runtime';
@@ -12,17 +12,34 @@ import { knownRepositories } from '../services/sweep';
 import { daysAgo } from '../domain/time';
 import { renderText } from '../report/text';
 import type { CliValues } from './commands';
+import { UsageError } from './input';
 import { serveUntilStopped } from './serve';
 
 export const DEMO_SEED = 20261127;
 export const DEMO_WORKSPACE = 'acme';
 
+/** Written beside the store the demo creates: only a store with this mark beside it is the demo's to delete. */
+export const DEMO_MARKER = 'demo-store';
+
+/**
+ * A fresh simulated history each run: the demo's store is rebuilt, never mixed with a real workspace's. A store
+ * without the demo's mark (one `sync` filled, say) is refused, never deleted.
+ */
+function freshDemoStore(dataDir: string): void {
+  const store = path.join(dataDir, 'store.db');
+  const marker = path.join(dataDir, DEMO_MARKER);
+  if (existsSync(store) && !existsSync(marker))
+    throw new UsageError(
+      `${dataDir} holds a store the demo did not create; it is left as it is: give demo an empty or new --data-dir`,
+    );
+  for (const file of [store, `${store}-wal`, `${store}-shm`]) rmSync(file, { force: true });
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(marker, 'This folder holds the simulated store of `pipeline-insights demo`, rebuilt on each run.\n');
+}
+
 export async function runDemo(values: CliValues): Promise<number> {
   const dataDir = path.resolve(values['data-dir'] ?? path.join('.pipeline-insights', 'demo'));
-  // A fresh simulated history each run: the demo's store is rebuilt, never mixed with a real workspace's.
-  rmSync(path.join(dataDir, 'store.db'), { force: true });
-  rmSync(path.join(dataDir, 'store.db-wal'), { force: true });
-  rmSync(path.join(dataDir, 'store.db-shm'), { force: true });
+  freshDemoStore(dataDir);
   const now = new Date();
   const workspace = generateWorkspace({ seed: DEMO_SEED, now, days: 30 });
   const sim = await startSimServer({ workspace });

@@ -16,6 +16,7 @@ const USAGE = `usage: pipeline-insights <command> [options]
 
 commands:
   sync   --workspace WS [--repo SLUG]... [--since ISO-DATE] [--data-dir DIR] [--stats FILE]
+         [--timeout SECONDS]
   report --workspace WS --repo SLUG [--since ISO-DATE] [--branch NAME] [--period day|week|month]
          [--format text|json|html] [--output FILE] [--data-dir DIR]
   merge-check --workspace WS --repo SLUG --pr N [--check unexplained|new-flaky] [--data-dir DIR]
@@ -26,6 +27,9 @@ commands:
   history-server --port N --database-url URL --secret S [--api-key K] [--raw-dir DIR]
   history-report --workspace WS --month YYYY-MM --database-url URL [--format json|html] [--output FILE]
          [--months N]
+
+ISO-DATE is YYYY-MM-DD or a full timestamp (2026-01-31T09:30:00Z), not in the future; --timeout bounds each
+request to Bitbucket (retries are printed as they happen).
 
 environment: BITBUCKET_API_URL (default https://api.bitbucket.org/2.0), BITBUCKET_TOKEN, or
              BITBUCKET_EMAIL + BITBUCKET_API_TOKEN; PIPELINE_INSIGHTS_SLACK_WEBHOOK, PIPELINE_INSIGHTS_TEAMS_WEBHOOK;
@@ -60,6 +64,7 @@ async function main(argv: string[]): Promise<number> {
       'raw-dir': { type: 'string' },
       month: { type: 'string' },
       months: { type: 'string' },
+      timeout: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });

@@ -14,12 +14,20 @@ import {
 } from '../preview/server';
 import type { ResolverHost } from '../contract/caller';
 import { surfacePath } from '../preview/routes';
-import { createJiraGateway, createResolverHost, localAccess, type JiraGateway } from '../services/resolvers';
+import {
+  createJiraGateway,
+  createResolverHost,
+  localAccess,
+  normalizeJiraSite,
+  type JiraCredential,
+  type JiraGateway,
+} from '../services/resolvers';
 import * as keys from '../storage/keys';
 import { prefix } from '../storage/keys';
 import type { Store } from '../storage/store';
 import { fetchPost, WEBHOOK_ENV, type SecretStore } from '../services/notifications/channels';
 import { DEFAULT_DATA_DIR, UsageError, type CliValues } from './commands';
+import { isSlugOrUuid } from './input';
 
 export interface ServeOptions {
   dataDir: string;
@@ -145,20 +153,31 @@ export function localRoutes(store: Store): Pick<PreviewServerOptions, 'resolveRo
   };
 }
 
-/** Locally the token is JIRA_API_TOKEN, or the one entered on the settings page for the life of the process. */
+/**
+ * Locally the token is JIRA_API_TOKEN, for JIRA_SITE as JIRA_EMAIL (all three set), or the one saved on the settings
+ * page for the life of the process. Once a token is saved or forgotten on the page, the environment's is not used.
+ */
 export function localJiraGateway(
   env: NodeJS.ProcessEnv,
   fetchImpl: typeof fetch = fetch,
 ): JiraGateway & { defaults: { site?: string; email?: string } } {
-  let entered: string | undefined;
+  const fromEnv: JiraCredential | undefined =
+    env.JIRA_SITE && env.JIRA_EMAIL && env.JIRA_API_TOKEN
+      ? { site: normalizeJiraSite(env.JIRA_SITE), email: env.JIRA_EMAIL, token: env.JIRA_API_TOKEN }
+      : undefined;
+  let entered: { credential?: JiraCredential } | undefined;
   const gateway = createJiraGateway({
-    tokens: { get: async () => entered ?? env.JIRA_API_TOKEN, set: async (token) => void (entered = token) },
+    tokens: {
+      get: async () => (entered ? entered.credential : fromEnv),
+      set: async (credential) => void (entered = { credential }),
+      delete: async () => void (entered = {}),
+    },
     fetch: (url, init) => fetchImpl(url, init),
   });
   return {
     ...gateway,
     defaults: {
-      ...(env.JIRA_SITE ? { site: env.JIRA_SITE } : {}),
+      ...(env.JIRA_SITE ? { site: normalizeJiraSite(env.JIRA_SITE) } : {}),
       ...(env.JIRA_EMAIL ? { email: env.JIRA_EMAIL } : {}),
     },
   };
@@ -170,6 +189,8 @@ async function resolveRoute(
   workspace: string,
   repoSlug?: string,
 ): Promise<PreviewRouteTarget | undefined> {
+  // Anything but a slug is no recorded workspace or repository (and would not make a storage key): a 404.
+  if (!isSlugOrUuid(workspace) || (repoSlug !== undefined && !isSlugOrUuid(repoSlug))) return undefined;
   const repos = await repositoriesOf(store, workspace);
   if (!repos.length) return undefined;
   if (repoSlug === undefined) return { workspaceUuid: workspace };

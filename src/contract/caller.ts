@@ -3,7 +3,7 @@
  * (`accountId`, `extension.repository.uuid`, `extension.pullRequest.id`, `workspaceId`); locally, from the preview
  * route. The UI never supplies it in a payload.
  */
-import type { ResolverName } from './resolvers';
+import type { ResolverAnswer, ResolverName } from './resolvers';
 
 export interface CallerContext {
   accountId: string;
@@ -12,7 +12,14 @@ export interface CallerContext {
   pullRequestId?: number;
 }
 
-/** The server side of the contract: both the Forge resolver and the local preview host call this. */
+/**
+ * The server side of the contract: both the Forge resolver and the local preview host call this. The payload is
+ * `unknown` because it arrives from a browser and is validated here; the answer is the contract's.
+ */
 export interface ResolverHost {
-  handle(name: ResolverName, payload: unknown, caller: CallerContext): Promise<unknown>;
+  handle<N extends ResolverName>(
+    name: N,
+    payload: unknown,
+    caller: CallerContext,
+  ): Promise<ResolverAnswer<N>>;
 }

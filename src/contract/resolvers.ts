@@ -166,6 +166,15 @@ export interface ResolverContract {
 export type ResolverName = keyof ResolverContract;
 export type ResolverPayload<N extends ResolverName> = ResolverContract[N][0];
 export type ResolverResult<N extends ResolverName> = ResolverContract[N][1];
+/** What a resolver answers: its result, or an expected failure. */
+export type ResolverAnswer<N extends ResolverName> = ResolverResult<N> | ResolverErrorBody;
+/**
+ * The contract in the form Forge's typed invoke takes (`makeInvoke<ResolverDefinitions>()` from `@forge/bridge`),
+ * so a page's call is checked against the same types as the server's handler.
+ */
+export type ResolverDefinitions = {
+  [N in ResolverName]: (payload: ResolverPayload<N>) => ResolverAnswer<N>;
+};
 
 /** What a resolver answers on an expected failure (no access, bad input, Jira said no): shown as is to the user. */
 export interface ResolverErrorBody {

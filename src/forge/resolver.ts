@@ -4,6 +4,7 @@
  * rethrown so Forge records them. Built from the platform port, like the other handlers.
  */
 import Resolver from '@forge/resolver';
+import { z } from 'zod';
 import type { CallerContext } from '../contract/caller';
 import { RESOLVER_NAMES } from '../contract/resolvers';
 import { unwrapUuid } from '../domain/uuid';
@@ -16,14 +17,22 @@ import type { ForgePlatform, SecretStore } from './platform';
 import { backfillQueues, inInvocation } from './runtime';
 import { exportSecrets } from './export-handlers';
 
-/** Forge's secret store: encrypted, readable only by the app's backend. */
+const storedJiraCredential = z.object({
+  site: z.string().min(1),
+  email: z.string().min(1),
+  token: z.string().min(1),
+});
+
+/** Forge's secret store: encrypted, readable only by the app's backend. The token is kept with its site and account. */
 function jiraTokens(secrets: SecretStore): JiraTokenStore {
   return {
     get: async () => {
-      const token = await secrets.getSecret<string>(JIRA_TOKEN_SECRET);
-      return typeof token === 'string' && token ? token : undefined;
+      // Anything else (a bare token, with no site to tie it to) is not used.
+      const stored = storedJiraCredential.safeParse(await secrets.getSecret<unknown>(JIRA_TOKEN_SECRET));
+      return stored.success ? stored.data : undefined;
     },
-    set: (token) => secrets.setSecret(JIRA_TOKEN_SECRET, token),
+    set: (credential) => secrets.setSecret(JIRA_TOKEN_SECRET, credential),
+    delete: () => secrets.deleteSecret(JIRA_TOKEN_SECRET),
   };
 }
 

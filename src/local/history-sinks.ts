@@ -36,11 +36,4 @@ export function redactDatabaseUrl(url: string): string {
 }
 
 /** A receiver URL as shown and stored: no user, password or query string (they may carry credentials). */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname}`;
-  } catch {
-    return 'an unparseable URL';
-  }
-}
+export { redactUrl } from '../domain/redact';

@@ -7,6 +7,7 @@ import { firstSlowRunText } from '../domain/analysis/step-analysis';
 import { testFiguresText } from '../domain/analysis/test-wording';
 import { cut, duration, nameText, pct, savings } from './format';
 import { summarise, type PeriodSummary, type ReportPeriod } from './summary';
+import { terminalSafe } from './terminal';
 
 export { duration } from './format';
 
@@ -143,5 +144,5 @@ export function renderText(r: RepoReport, period?: ReportPeriod): string {
       if (s.impact.basis) lines.push(`      assumes: ${nameText(s.impact.basis.detail)}`);
     }
   }
-  return `${lines.join('\n')}\n`;
+  return terminalSafe(`${lines.join('\n')}\n`);
 }

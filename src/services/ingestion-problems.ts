@@ -4,7 +4,7 @@
  * sweep problem lasts until a sweep lists the repository again; an ingest problem until a later one replaces it, or
  * two weeks.
  */
-import { redactUrl } from '../bitbucket/errors';
+import { redactText } from '../domain/redact';
 import * as keys from '../storage/keys';
 import type { Store } from '../storage/store';
 
@@ -53,10 +53,9 @@ export async function ingestionProblems(
   return out;
 }
 
-/** One line of at most WHY_CHARS, with any URL's query (a signature) cut away. */
+/** One line of at most WHY_CHARS, with URLs' credentials and queries (signatures) and echoed tokens cut away. */
 function oneLine(text: string): string {
-  return text
-    .replace(/https?:\/\/\S+/g, (url) => redactUrl(url))
+  return redactText(text)
     .replace(/\s+/g, ' ')
     .trim()
     .slice(0, WHY_CHARS);

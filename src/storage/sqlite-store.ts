@@ -37,6 +37,11 @@ export interface SqliteStoreOptions {
   now?: () => number;
   /** Expired rows are deleted on open and after this many writes (reads ignore them either way). */
   sweepEveryWrites?: number;
+  /**
+   * Open an existing store for reading only (SQLite's own read-only mode): nothing is created, swept or written,
+   * and every write is refused with `StoreReadOnlyError`.
+   */
+  readonly?: boolean;
 }
 
 /** The store file or its folder cannot be created or opened (e.g. the folder is not writable). */
@@ -48,6 +53,17 @@ export class StoreOpenError extends Error {
     const reason = cause instanceof Error ? cause.message : String(cause);
     super(`cannot open the store at ${path}: ${reason}`, { cause });
     this.name = 'StoreOpenError';
+  }
+}
+
+/** A write to a store opened read-only (e.g. by `report`). */
+export class StoreReadOnlyError extends Error {
+  constructor(
+    readonly path: string,
+    operation: string,
+  ) {
+    super(`the store at ${path} is open read-only: ${operation} refused`);
+    this.name = 'StoreReadOnlyError';
   }
 }
 
@@ -101,8 +117,9 @@ function decodeCursor(cursor: string, prefix: string): string {
   return lastKey;
 }
 
-function openDatabase(path: string): Database.Database {
+function openDatabase(path: string, readonly: boolean): Database.Database {
   try {
+    if (readonly) return new Database(path, { readonly: true, fileMustExist: true });
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const db = new Database(path);
     db.pragma('journal_mode = WAL');
@@ -120,6 +137,8 @@ export class SqliteStore implements Store {
   private readonly now: () => number;
   private readonly sweepEveryWrites: number;
   private writesSinceSweep = 0;
+  private readonly path: string;
+  private readonly readonly: boolean;
 
   private readonly selectLive;
   private readonly upsert;
@@ -128,7 +147,9 @@ export class SqliteStore implements Store {
   private readonly sweepExpired;
 
   constructor(options: SqliteStoreOptions) {
-    this.db = openDatabase(options.path);
+    this.path = options.path;
+    this.readonly = options.readonly ?? false;
+    this.db = openDatabase(options.path, this.readonly);
     this.now = options.now ?? Date.now;
     this.sweepEveryWrites = options.sweepEveryWrites ?? 500;
     this.selectLive = this.db.prepare<{ ns: Namespace; key: string; now: number }, Row>(
@@ -158,17 +179,22 @@ export class SqliteStore implements Store {
     this.sweepExpired = this.db.prepare<{ now: number }>(
       'DELETE FROM entries WHERE expires_at IS NOT NULL AND expires_at <= @now',
     );
-    this.sweep();
+    if (!this.readonly) this.sweep();
   }
 
   /** Deletes expired rows now; returns how many. */
   sweep(): number {
+    this.refuseIfReadonly('sweep');
     this.writesSinceSweep = 0;
     return this.sweepExpired.run({ now: this.now() }).changes;
   }
 
   close(): void {
     this.db.close();
+  }
+
+  private refuseIfReadonly(operation: string): void {
+    if (this.readonly) throw new StoreReadOnlyError(this.path, operation);
   }
 
   async get<T>(key: Key<T>): Promise<T | undefined> {
@@ -194,6 +220,7 @@ export class SqliteStore implements Store {
   }
 
   async setIfAbsent<T>(key: Key<T>, value: T, options?: SetOptions): Promise<boolean> {
+    this.refuseIfReadonly('setIfAbsent');
     checkKey(key);
     checkValue(key, value);
     checkTtl(key, options?.ttlSeconds);
@@ -206,6 +233,7 @@ export class SqliteStore implements Store {
   }
 
   async delete(key: Key<unknown>): Promise<void> {
+    this.refuseIfReadonly('delete');
     checkKey(key);
     this.remove.run({ ns: 'kv', key });
   }
@@ -248,6 +276,7 @@ export class SqliteStore implements Store {
   }
 
   async commit(ops: DocOp[]): Promise<void> {
+    this.refuseIfReadonly('commit');
     checkDocOps(ops);
     // IMMEDIATE takes the write lock before the version checks, so no other writer can slip in between.
     this.db.transaction(() => this.applyChecked(ops)).immediate();
@@ -274,6 +303,7 @@ export class SqliteStore implements Store {
     version: number,
     ttlSeconds: number | undefined,
   ): void {
+    this.refuseIfReadonly('write');
     checkKey(key);
     checkValue(key, value);
     checkTtl(key, ttlSeconds);

@@ -2,8 +2,20 @@
  * The UI's only way to reach the backend: a typed call over `invoke` from `@forge/bridge`, checked against the
  * resolver contract so a page cannot ask for a resolver that does not exist or send it the wrong payload.
  */
-import { invoke } from '@forge/bridge';
-import type { ResolverErrorBody, ResolverName, ResolverPayload, ResolverResult } from '../contract/resolvers';
+import { makeInvoke } from '@forge/bridge';
+import type { DefArguments } from '@forge/resolver/shared';
+import type {
+  ResolverDefinitions,
+  ResolverErrorBody,
+  ResolverName,
+  ResolverResult,
+} from '../contract/resolvers';
+
+/** Forge's invoke, typed by the contract: the payload and the answer of each resolver are the server's own types. */
+const invokeResolver = makeInvoke<ResolverDefinitions>();
+
+/** The arguments after the name: the resolver's payload (in the tuple form Forge's typed invoke takes). */
+export type ResolverArgs<N extends ResolverName> = DefArguments<ResolverDefinitions, N>;
 
 export type UiErrorCode = ResolverErrorBody['error']['code'] | 'unreachable';
 
@@ -47,17 +59,16 @@ export function isResolverErrorBody(value: unknown): value is ResolverErrorBody 
  */
 export async function call<N extends ResolverName>(
   name: N,
-  payload: ResolverPayload<N>,
-): Promise<ResolverResult<N>> {
-  let answer: unknown;
+  ...payload: ResolverArgs<N>
+): Promise<Awaited<ResolverResult<N>>> {
+  let answer: Awaited<ResolverResult<N>> | ResolverErrorBody;
   try {
-    answer = await invoke(name, payload);
+    answer = await invokeResolver(name, ...payload);
   } catch (thrown) {
     throw new UiError('unreachable', unreachableMessage(thrown));
   }
   if (isResolverErrorBody(answer)) throw new UiError(answer.error.code, answer.error.message);
-  // The resolver and this call share `ResolverContract`; the resolver validates what it returns.
-  return answer as ResolverResult<N>;
+  return answer;
 }
 
 function unreachableMessage(thrown: unknown): string {

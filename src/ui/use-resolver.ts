@@ -3,9 +3,9 @@
  * optimistic changes. Data from an earlier call stays on screen while a new one loads (a branch filter change should
  * not blank the page), and answers that arrive out of order are dropped.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ResolverName, ResolverPayload, ResolverResult } from '../contract/resolvers';
-import { call, toUiError, type UiError } from './invoke';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { ResolverName, ResolverResult } from '../contract/resolvers';
+import { call, toUiError, type ResolverArgs, type UiError } from './invoke';
 
 export interface Resource<T> {
   data?: T;
@@ -15,19 +15,31 @@ export interface Resource<T> {
   update: (change: (current: T) => T) => void;
 }
 
+type Answer<N extends ResolverName> = Awaited<ResolverResult<N>>;
+
 export function useResolver<N extends ResolverName>(
   name: N,
-  payload: ResolverPayload<N>,
-  options: { skip?: boolean } = {},
-): Resource<ResolverResult<N>> {
-  const skip = options.skip ?? false;
-  const [data, setData] = useState<ResolverResult<N>>();
+  ...payload: ResolverArgs<N>
+): Resource<Answer<N>> {
+  return useResolverWhen(true, name, ...payload);
+}
+
+/** As `useResolver`, but loads only while `enabled` (a branch is chosen, say); idle and empty otherwise. */
+export function useResolverWhen<N extends ResolverName>(
+  enabled: boolean,
+  name: N,
+  ...payload: ResolverArgs<N>
+): Resource<Answer<N>> {
+  const skip = !enabled;
+  const [data, setData] = useState<Answer<N>>();
   const [error, setError] = useState<UiError>();
   const [loading, setLoading] = useState(!skip);
   const [generation, setGeneration] = useState(0);
   const latest = useRef(0);
   // Payloads are small JSON objects: comparing them by value keeps a fresh `{}` from refetching on every render.
   const payloadKey = JSON.stringify(payload);
+  // Keyed by that JSON only: the first payload of each value is the one sent.
+  const args = useMemo(() => payload, [payloadKey]);
 
   useEffect(() => {
     if (skip) {
@@ -38,7 +50,7 @@ export function useResolver<N extends ResolverName>(
     let active = true;
     setLoading(true);
     setError(undefined);
-    call(name, JSON.parse(payloadKey) as ResolverPayload<N>).then(
+    call(name, ...args).then(
       (result) => {
         if (!active || request !== latest.current) return;
         setData(result);
@@ -53,10 +65,10 @@ export function useResolver<N extends ResolverName>(
     return () => {
       active = false;
     };
-  }, [name, payloadKey, skip, generation]);
+  }, [name, args, skip, generation]);
 
   const reload = useCallback(() => setGeneration((value) => value + 1), []);
-  const update = useCallback((change: (current: ResolverResult<N>) => ResolverResult<N>) => {
+  const update = useCallback((change: (current: Answer<N>) => Answer<N>) => {
     setData((current) => (current === undefined ? current : change(current)));
   }, []);
 

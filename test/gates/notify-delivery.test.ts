@@ -106,7 +106,7 @@ describe('the admin page after a delivery', () => {
         store,
         access: localAccess,
         jira: createJiraGateway({
-          tokens: { get: async () => undefined, set: async () => undefined },
+          tokens: { get: async () => undefined, set: async () => undefined, delete: async () => undefined },
           fetch: async () => ({ status: 500, text: async () => '' }),
         }),
         now: () => new Date('2026-03-02T12:00:00Z'),

@@ -55,6 +55,23 @@ describe('renderText', () => {
     );
   });
 
+  it('shows C1 controls and bidirectional overrides escaped, in every section', () => {
+    const name = 'Pay\u009b31mment \u202eevil\u202c \u2066iso\u2069 ok';
+    const shown = 'Pay\\u009b31mment \\u202eevil\\u202c \\u2066iso\\u2069 ok';
+    const text = renderText(
+      aFullReport({
+        tests: [{ ...report.tests[0]!, name }],
+        steps: [{ ...report.steps[0]!, name }],
+        suggestions: [{ ...report.suggestions[0]!, title: name }],
+      }),
+      'week',
+    );
+    expect(text).not.toMatch(/[\u0080-\u009f\u202a-\u202e\u2066-\u2069]/);
+    expect(text).toContain(`FLAKY   ${shown}`);
+    expect(text).toContain(`[high] ${shown}`);
+    expect(text.split(shown).length).toBeGreaterThan(3);
+  });
+
   it('leads with the period summary', () => {
     const text = renderText(report, 'week');
     expect(text.indexOf('Summary of the last week')).toBeLessThan(text.indexOf('\nSteps'));

@@ -48,7 +48,10 @@ function setup(store: SqliteStore, fetch: FetchLike) {
   const host = createResolverHost({
     store,
     access: localAccess,
-    jira: createJiraGateway({ tokens: { get: async () => undefined, set: async () => undefined }, fetch }),
+    jira: createJiraGateway({
+      tokens: { get: async () => undefined, set: async () => undefined, delete: async () => undefined },
+      fetch,
+    }),
     now: () => NOW,
     workspace: WORKSPACE,
     historyExport: { secrets, fetch },

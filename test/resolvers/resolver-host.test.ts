@@ -12,6 +12,7 @@ import {
   QUARANTINE_VARIABLE,
   type AccessChecker,
   type FetchLike,
+  type JiraCredential,
   type JiraGateway,
   type ResolverDeps,
 } from '../../src/services/resolvers';
@@ -36,9 +37,17 @@ import {
 
 const TOKEN = 'jira-secret-token-123';
 
+/** A secret store holding, from the start when given, a token saved for acme.atlassian.net as ops@acme.test. */
 function tokenStore(initial?: string) {
-  let token = initial;
-  return { get: async () => token, set: async (t: string) => void (token = t) };
+  let credential: JiraCredential | undefined =
+    initial === undefined
+      ? undefined
+      : { site: 'acme.atlassian.net', email: 'ops@acme.test', token: initial };
+  return {
+    get: async () => credential,
+    set: async (c: JiraCredential) => void (credential = c),
+    delete: async () => void (credential = undefined),
+  };
 }
 
 interface FetchCall {
@@ -558,7 +567,7 @@ describe('admin resolvers', () => {
     expect(await call('saveJiraConnection', VALID_PAYLOADS.saveJiraConnection)).toEqual({
       jiraTokenSet: true,
     });
-    expect(await tokens.get()).toBe(TOKEN);
+    expect(await tokens.get()).toEqual({ site: 'acme.atlassian.net', email: 'ops@acme.test', token: TOKEN });
     const page = await call<AdminPage>('getAdminPage', {});
     expect(page.jiraTokenSet).toBe(true);
     expect(page.settings.jira).toEqual({

@@ -11,6 +11,7 @@ import { ResolverError } from './errors';
 import type { ResolverDeps } from './host';
 import { readSettings, REPORT_WINDOW_DAYS } from './repo-actions';
 import { getHistoryExport } from './history-export';
+import { jiraSettingsOf } from './jira-issue';
 
 const IDLE: BackfillStatus = { state: 'idle', reposDone: 0, reposTotal: 0, pipelinesQueued: 0 };
 
@@ -28,7 +29,7 @@ export async function adminPage(deps: ResolverDeps): Promise<AdminPage> {
   const counts = backfill ? await backfillCounts(deps, repos) : [];
   return {
     settings,
-    jiraTokenSet: await deps.jira.isConfigured(),
+    jiraTokenSet: await jiraTokenSet(deps, settings),
     repos: rows,
     backfill: backfill ? publicBackfillStatus(backfill.value, deps.now(), counts) : IDLE,
     ...(deps.historyExport ? { historyExport: await getHistoryExport(deps) } : {}),
@@ -107,8 +108,17 @@ export async function saveJiraConnection(
     ...(p.issueType ? { issueType: p.issueType } : {}),
   };
   await deps.store.set(keys.settings(deps.workspace), { ...current, jira });
-  if (p.apiToken) await deps.jira.saveToken(p.apiToken);
-  return { jiraTokenSet: await deps.jira.isConfigured() };
+  // The token belongs to this site and account: a new one is saved for them, and one saved for another site or
+  // account is forgotten rather than sent to this one.
+  const connection = { site: p.site, email: p.email };
+  if (p.apiToken) await deps.jira.saveToken(connection, p.apiToken);
+  else await deps.jira.keepTokenOnlyFor(connection);
+  return { jiraTokenSet: await deps.jira.isConfigured(connection) };
+}
+
+async function jiraTokenSet(deps: ResolverDeps, settings: WorkspaceSettings): Promise<boolean> {
+  const { site, email } = jiraSettingsOf(deps, settings);
+  return site !== undefined && email !== undefined && (await deps.jira.isConfigured({ site, email }));
 }
 
 export async function startBackfill(deps: ResolverDeps, days: number): Promise<BackfillStatus> {

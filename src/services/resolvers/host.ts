@@ -4,7 +4,7 @@
  * answer a `ResolverErrorBody`; anything else is thrown so the platform records it.
  */
 import type { CallerContext, ResolverHost } from '../../contract/caller';
-import type { BackfillStatus, ResolverName } from '../../contract/resolvers';
+import type { BackfillStatus, ResolverName, ResolverPayload, ResolverResult } from '../../contract/resolvers';
 import type { BitbucketClient } from '../../bitbucket/client';
 import type { RepoRef } from '../../domain/types';
 import * as keys from '../../storage/keys';
@@ -14,7 +14,7 @@ import { adminPage, saveJiraConnection, saveSettings, startBackfill } from './ad
 import { forbidden, ResolverError } from './errors';
 import type { JiraGateway } from './jira';
 import { createJiraIssue } from './jira-issue';
-import { PAYLOADS, type Payload } from './payloads';
+import { PAYLOADS, type PayloadSchemas } from './payloads';
 import { pullRequestPanel } from './pr-panel';
 import { failuresPage, readSettings, repoReport, setQuarantine, setSuggestionStatus } from './repo-actions';
 import { detectorConfigFor } from '../settings';
@@ -61,17 +61,19 @@ export interface ResolverDeps {
   historyExport?: HistoryExportDeps;
 }
 
-type Handler<N extends ResolverName> = (
+/** The server's handler of resolver N: the contract's payload in (validated), the contract's result out. */
+export type ResolverHandler<N extends ResolverName> = (
   deps: ResolverDeps,
-  payload: Payload<N>,
+  payload: ResolverPayload<N>,
   caller: CallerContext,
-) => Promise<unknown>;
+) => Promise<ResolverResult<N>>;
+type Handler<N extends ResolverName> = ResolverHandler<N>;
 type RepoHandler<N extends ResolverName> = (
   deps: ResolverDeps,
-  payload: Payload<N>,
+  payload: ResolverPayload<N>,
   caller: CallerContext,
   repo: RepoRef,
-) => Promise<unknown>;
+) => Promise<ResolverResult<N>>;
 
 /** Repository surfaces: the repository is the one of the page the call comes from, never one named in a payload. */
 function onRepo<N extends ResolverName>(run: RepoHandler<N>): Handler<N> {
@@ -165,16 +167,19 @@ export function createResolverHost(deps: ResolverDeps): ResolverHost {
   };
 }
 
+const SCHEMAS: PayloadSchemas = PAYLOADS;
+
 async function dispatch<N extends ResolverName>(
   deps: ResolverDeps,
   name: N,
   payload: unknown,
   caller: CallerContext,
-): Promise<unknown> {
-  const schema = PAYLOADS[name] as (typeof PAYLOADS)[ResolverName] | undefined;
-  const handler = HANDLERS[name] as Handler<N> | undefined;
-  if (!schema || !handler)
+): Promise<ResolverResult<N>> {
+  // The name is typed, but it came from outside: one that is not the contract's own is refused.
+  if (!Object.hasOwn(SCHEMAS, name) || !Object.hasOwn(HANDLERS, name))
     throw new ResolverError('invalid', `Unknown resolver ${String(name).slice(0, 60)}.`);
+  const schema = SCHEMAS[name];
+  const handler = HANDLERS[name];
   const parsed = schema.safeParse(payload ?? {});
   if (!parsed.success) {
     // Issue paths and messages only: the input itself (which may hold a token) is never echoed.
@@ -183,5 +188,5 @@ async function dispatch<N extends ResolverName>(
       .join('; ');
     throw new ResolverError('invalid', `Invalid ${name} payload: ${detail.slice(0, 500)}`);
   }
-  return handler(deps, parsed.data as Payload<N>, caller);
+  return handler(deps, parsed.data, caller);
 }

@@ -1,5 +1,6 @@
 /** `createJiraIssue`: an issue for a suggestion or a test, created directly (token stored) or via Jira's create screen. */
 import type { JiraResult, JiraSubject } from '../../contract/resolvers';
+import type { WorkspaceSettings } from '../../contract/settings';
 import { escapeControls, fitText } from '../../domain/test-identity';
 import type { RepoRef } from '../../domain/types';
 import * as keys from '../../storage/keys';
@@ -7,6 +8,14 @@ import { ResolverError } from './errors';
 import type { ResolverDeps } from './host';
 import { createScreenUrl, DEFAULT_ISSUE_TYPE, JiraError, MAX_SUMMARY, type JiraIssueDraft } from './jira';
 import { readSettings, repoReport } from './repo-actions';
+
+/** The Jira settings in effect: the saved ones, over the local defaults (JIRA_SITE, JIRA_EMAIL) where there are any. */
+export function jiraSettingsOf(
+  deps: ResolverDeps,
+  settings: WorkspaceSettings,
+): Partial<NonNullable<WorkspaceSettings['jira']>> {
+  return { ...deps.jira.defaults, ...settings.jira };
+}
 
 /**
  * With the workspace's stored Jira token the issue is created directly, for callers who may write to the repository;
@@ -20,8 +29,7 @@ export async function createJiraIssue(
   subject: JiraSubject,
   mayWrite: () => Promise<boolean>,
 ): Promise<JiraResult> {
-  const settings = await readSettings(deps);
-  const jira = { ...deps.jira.defaults, ...settings.jira };
+  const jira = jiraSettingsOf(deps, await readSettings(deps));
   if (!jira.site) {
     throw new ResolverError(
       'not-configured',
@@ -35,12 +43,13 @@ export async function createJiraIssue(
     jira.projectKey ?? '',
     jira.issueType ?? DEFAULT_ISSUE_TYPE,
   );
-  if (!jira.email || !jira.projectKey || !(await deps.jira.isConfigured()) || !(await mayWrite())) {
+  const connection = jira.email ? { site: jira.site, email: jira.email } : undefined;
+  if (!connection || !jira.projectKey || !(await deps.jira.isConfigured(connection)) || !(await mayWrite())) {
     return { mode: 'open-create-screen', url: createScreenUrl(jira.site, draft) };
   }
   let created: { key: string; url: string };
   try {
-    created = await deps.jira.create({ site: jira.site, email: jira.email }, draft);
+    created = await deps.jira.create(connection, draft);
   } catch (error) {
     if (error instanceof JiraError) throw new ResolverError('upstream', error.message);
     throw error;

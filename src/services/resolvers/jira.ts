@@ -19,17 +19,31 @@ export interface JiraConnection {
   email: string;
 }
 
-/** Where the API token lives: Forge's secret store, or the environment locally. Never returned to the UI. */
+/**
+ * The API token with the site and account it was saved for: it is sent to that site, as that account, and nowhere
+ * else, so a connection changed to another site cannot carry the old token there.
+ */
+export interface JiraCredential {
+  site: string;
+  email: string;
+  token: string;
+}
+
+/** Where the credential lives: Forge's secret store, or the environment locally. Never returned to the UI. */
 export interface JiraTokenStore {
-  get(): Promise<string | undefined>;
-  set(token: string): Promise<void>;
+  get(): Promise<JiraCredential | undefined>;
+  set(credential: JiraCredential): Promise<void>;
+  delete(): Promise<void>;
 }
 
 export interface JiraGateway {
-  /** A token is stored, so issues can be created directly. */
-  isConfigured(): Promise<boolean>;
+  /** A token is stored for this site and account, so issues can be created directly. */
+  isConfigured(connection: JiraConnection): Promise<boolean>;
   create(connection: JiraConnection, issue: JiraIssueDraft): Promise<{ key: string; url: string }>;
-  saveToken(token: string): Promise<void>;
+  /** Stores the token for this site and account, in place of any other. */
+  saveToken(connection: JiraConnection, token: string): Promise<void>;
+  /** Forgets the stored token unless it was saved for this site and account. */
+  keepTokenOnlyFor(connection: JiraConnection): Promise<void>;
 }
 
 /** Jira refused or could not be reached; `message` is Jira's own words, never the request. */
@@ -58,13 +72,41 @@ const MAX_DESCRIPTION = 30_000;
 /** The create screen's whole URL must stay usable in a browser: its description is cut well below URL length limits. */
 const MAX_SCREEN_DESCRIPTION = 1500;
 
+/** `acme.atlassian.net` however it was typed (`https://ACME.atlassian.net/`). */
+export function normalizeJiraSite(site: string): string {
+  return site
+    .trim()
+    .toLowerCase()
+    .replace(/^https?:\/\//, '')
+    .replace(/\/+$/, '');
+}
+
+/** Whether a stored credential was saved for this site and account. */
+export function credentialFits(
+  credential: JiraCredential | undefined,
+  connection: JiraConnection,
+): credential is JiraCredential {
+  return (
+    credential !== undefined &&
+    normalizeJiraSite(credential.site) === normalizeJiraSite(connection.site) &&
+    credential.email.trim().toLowerCase() === connection.email.trim().toLowerCase()
+  );
+}
+
 export function createJiraGateway(deps: { tokens: JiraTokenStore; fetch: FetchLike }): JiraGateway {
   return {
-    isConfigured: async () => Boolean(await deps.tokens.get()),
-    saveToken: (token) => deps.tokens.set(token),
+    isConfigured: async (connection) => credentialFits(await deps.tokens.get(), connection),
+    saveToken: (connection, token) =>
+      deps.tokens.set({ site: normalizeJiraSite(connection.site), email: connection.email, token }),
+    keepTokenOnlyFor: async (connection) => {
+      const stored = await deps.tokens.get();
+      if (stored && !credentialFits(stored, connection)) await deps.tokens.delete();
+    },
     create: async (connection, issue) => {
-      const token = await deps.tokens.get();
-      if (!token) throw new JiraError('No Jira API token is stored.');
+      const stored = await deps.tokens.get();
+      if (!credentialFits(stored, connection))
+        throw new JiraError('No Jira API token is stored for this site and account.');
+      const { token } = stored;
       const response = await deps
         .fetch(`https://${connection.site}/rest/api/3/issue`, {
           method: 'POST',

@@ -1,7 +1,15 @@
-/** The payload of every resolver, validated at the boundary: the UI is not trusted to send what the contract says. */
+/**
+ * The payload of every resolver, validated at the boundary: the UI is not trusted to send what the contract says.
+ * The contract (src/contract/resolvers.ts) is the one source of the payload types; each schema here must produce
+ * exactly its resolver's payload, which the compiler checks both ways (`PayloadSchemas` and `Disagreeing` below).
+ */
 import { z } from 'zod';
 import { FAILURE_CATEGORIES } from '../../contract/insights';
-import type { ResolverName } from '../../contract/resolvers';
+import type { ResolverName, ResolverPayload } from '../../contract/resolvers';
+import { normalizeJiraSite } from './jira';
+
+/** One schema per resolver, whose output is the contract's payload of that resolver. */
+export type PayloadSchemas = { [N in ResolverName]: z.ZodType<ResolverPayload<N>> };
 
 const empty = z.object({}).strict();
 const testId = z
@@ -17,9 +25,7 @@ const suggestionId = z
 const uuid = z.string().regex(/^\{?[0-9a-fA-F-]{36}\}?$/);
 const site = z
   .string()
-  .trim()
-  .toLowerCase()
-  .transform((s) => s.replace(/^https?:\/\//, '').replace(/\/+$/, ''))
+  .transform(normalizeJiraSite)
   .pipe(z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'Enter the Jira site as acme.atlassian.net'));
 const projectKey = z
   .string()
@@ -133,6 +139,15 @@ export const PAYLOADS = {
   newHistoryExportSecret: empty,
   sendHistoryTestBatch: empty,
   retryHistoryExport: empty,
-} satisfies Record<ResolverName, z.ZodType>;
+} satisfies PayloadSchemas;
 
-export type Payload<N extends ResolverName> = z.output<(typeof PAYLOADS)[N]>;
+/**
+ * `satisfies` checks that each schema's output fits the contract; this checks the other way, so a field the contract
+ * has and a schema lacks (which a strict schema would refuse at run time) fails the type check, naming the resolver.
+ */
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Disagreeing = {
+  [N in ResolverName]: Same<z.output<(typeof PAYLOADS)[N]>, ResolverPayload<N>> extends true ? never : N;
+}[ResolverName];
+const schemasMatchTheContract: [Disagreeing] extends [never] ? true : Disagreeing = true;
+void schemasMatchTheContract;

@@ -98,8 +98,10 @@ const CATEGORY_APPEARANCE: Record<FailureCategory, Appearance> = {
 
 /** Categories arrive as strings on the PR panel; an unknown one still gets a readable label. */
 export function categoryText(category: string): string {
-  return category in CATEGORY_TEXT ? CATEGORY_TEXT[category as FailureCategory] : category;
+  return CATEGORY_TEXT_BY_NAME.get(category) ?? category;
 }
+
+const CATEGORY_TEXT_BY_NAME: ReadonlyMap<string, string> = new Map(Object.entries(CATEGORY_TEXT));
 
 export function CategoryLozenge({ category }: { category: FailureCategory }) {
   return <Lozenge appearance={CATEGORY_APPEARANCE[category]}>{CATEGORY_TEXT[category]}</Lozenge>;

@@ -9,7 +9,7 @@ import { call } from '../invoke';
 import { isolate } from '../format';
 import { useJiraIssues, jiraSubjectKey } from '../use-jira-issues';
 import { useOptimisticChanges } from '../use-optimistic-changes';
-import { useResolver } from '../use-resolver';
+import { useResolverWhen } from '../use-resolver';
 import { BranchFilter } from './branch-filter';
 import { ActionError, EmptyNotice, ErrorNotice } from './status-messages';
 import { TestsTable } from './tests-table';
@@ -30,7 +30,7 @@ function nameInMessage(name: string): string {
 
 export function TestsTab({ report }: { report: RepoReport }) {
   const [branch, setBranch] = useState<string>();
-  const scoped = useResolver('getRepoInsights', { branch }, { skip: branch === undefined });
+  const scoped = useResolverWhen(branch !== undefined, 'getRepoInsights', { branch });
   const quarantine = useOptimisticChanges<boolean>();
   const jira = useJiraIssues();
 
