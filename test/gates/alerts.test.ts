@@ -67,9 +67,10 @@ describe('alerts', () => {
   it('a slower step, build minutes above the threshold, a stalled sweep and a spent API budget', async () => {
     const store = await seededStore();
     // Recorded as ingestion records them: the step's run history finds the change from 200 s to 300 s, 12 runs ago.
+    // Build numbers grow with time, after the seeded history's (builds 1-30, its last at minute 1800).
     for (let day = 0; day < 42; day++) {
       for (let run = 0; run < 3; run++) {
-        const a = anAttempt({ build: 100 + day * 3 + run, minute: -60 * 24 * 42 + day * 24 * 60 + run * 60 });
+        const a = anAttempt({ build: 100 + day * 3 + run, minute: 1900 + (day * 3 + run) * 20 });
         await recordAttempt(store, { ...a, durationSeconds: day < 38 ? 200 : 300 }, { retentionDays: 90, now: () => NOW });
       }
     }
