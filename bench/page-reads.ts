@@ -6,6 +6,7 @@
  *
  *   npm run bench:page-reads [-- --sizes 1000,100000]
  */
+import { updateDoc } from '../src/services/commit-with-retry';
 import { createRng } from '../src/sim/prng';
 import { parseArgs } from 'node:util';
 import type { CallerContext } from '../src/contract/caller';
@@ -23,7 +24,13 @@ import { MeteredStore } from '../src/storage/metered-store';
 import { SqliteStore } from '../src/storage/sqlite-store';
 
 const WORKSPACE = 'acme';
-const REPO: RepoRef = { workspace: WORKSPACE, repoSlug: 'shop', repoUuid: '00000000-0000-4000-8000-00000000abcd', defaultBranch: 'main', fullName: 'acme/shop' };
+const REPO: RepoRef = {
+  workspace: WORKSPACE,
+  repoSlug: 'shop',
+  repoUuid: '00000000-0000-4000-8000-00000000abcd',
+  defaultBranch: 'main',
+  fullName: 'acme/shop',
+};
 const STEPS = ['Build', 'Unit tests', 'Integration tests'] as const;
 const SUITE = 400;
 const FLAKY = Array.from({ length: 12 }, (_, i) => `suite.Flaky${i}.retries under load`);
@@ -77,10 +84,29 @@ function attemptOf(p: PipelinePlan, stepIndex: number, runNumber: number, failin
     queueSeconds: 10,
     buildSecondsUsed: 170,
     sizeMultiplier: 1,
-    ...(stepIndex > 0 ? { tests: { total: SUITE, successful: SUITE - failing.length, failed: failing.length, error: 0, skipped: 0 } } : {}),
+    ...(stepIndex > 0
+      ? {
+          tests: {
+            total: SUITE,
+            successful: SUITE - failing.length,
+            failed: failing.length,
+            error: 0,
+            skipped: 0,
+          },
+        }
+      : {}),
     failedTests: failing.map((name) => ({ id: stepTestId(stepName, name), name })),
     failedTestsOmitted: 0,
-    ...(failed ? { failure: { category: 'test' as const, cause: 'test-failure' as const, fingerprint: 'f'.repeat(16), message: `${failing.length} test(s) failed` } } : {}),
+    ...(failed
+      ? {
+          failure: {
+            category: 'test' as const,
+            cause: 'test-failure' as const,
+            fingerprint: 'f'.repeat(16),
+            message: `${failing.length} test(s) failed`,
+          },
+        }
+      : {}),
     logRead: failed,
   };
 }
@@ -95,7 +121,10 @@ async function recordHistory(store: MeteredStore, attempts: number): Promise<num
   for (let i = 0; recorded < attempts; i++) {
     const p = planOf(i, random);
     if (p.pullRequestId !== undefined) newestPr = p.pullRequestId;
-    const brokenNow = p.pullRequestId === undefined && i % 400 > 300 ? [BROKEN[Math.floor(i / 400) % BROKEN.length] as string] : [];
+    const brokenNow =
+      p.pullRequestId === undefined && i % 400 > 300
+        ? [BROKEN[Math.floor(i / 400) % BROKEN.length] as string]
+        : [];
     let result: PipelineRunRecord['result'] = 'SUCCESSFUL';
     for (let s = 0; s < STEPS.length && recorded < attempts; s++) {
       const flaky = s > 0 ? FLAKY.filter(() => random() < 0.007) : [];
@@ -127,7 +156,13 @@ async function recordHistory(store: MeteredStore, attempts: number): Promise<num
         durationSeconds: 600,
         buildSecondsUsed: 510,
         deployed: false,
-        steps: STEPS.map((name, s) => ({ name, durationSeconds: 170, result: 'SUCCESSFUL' as const, startedOn: new Date(p.at + s * 180_000).toISOString(), completedOn: new Date(p.at + (s + 1) * 180_000).toISOString() })),
+        steps: STEPS.map((name, s) => ({
+          name,
+          durationSeconds: 170,
+          result: 'SUCCESSFUL' as const,
+          startedOn: new Date(p.at + s * 180_000).toISOString(),
+          completedOn: new Date(p.at + (s + 1) * 180_000).toISOString(),
+        })),
       },
       opts,
     );
@@ -170,10 +205,16 @@ interface Measured {
 async function measure(size: number): Promise<{ records: number; rows: Measured[] }> {
   const store = new MeteredStore(new SqliteStore({ path: ':memory:' }));
   await store.set(keys.repository(WORKSPACE, REPO.repoUuid), REPO);
-  await store.set(keys.settings(WORKSPACE), DEFAULT_SETTINGS);
+  await updateDoc(store, keys.settings(WORKSPACE), () => DEFAULT_SETTINGS);
   const newestPr = await recordHistory(store, size);
   const records = await countRecords(store);
-  const host = createResolverHost({ store, access: localAccess, jira: localJiraGateway({}), now: () => new Date(), workspace: WORKSPACE });
+  const host = createResolverHost({
+    store,
+    access: localAccess,
+    jira: localJiraGateway({}),
+    now: () => new Date(),
+    workspace: WORKSPACE,
+  });
   const failingPr = await prWithMostFailures(store, newestPr);
   const caller: CallerContext = { accountId: 'bench', workspaceUuid: WORKSPACE, repoUuid: REPO.repoUuid };
   const loads: [string, ResolverName, object, number?][] = [
@@ -187,11 +228,21 @@ async function measure(size: number): Promise<{ records: number; rows: Measured[
   for (const [surface, name, payload, pullRequestId] of loads) {
     store.reset();
     const started = process.hrtime.bigint();
-    const answer = (await host.handle(name, payload, { ...caller, ...(pullRequestId ? { pullRequestId } : {}) })) as { error?: { message: string } };
+    const answer = (await host.handle(name, payload, {
+      ...caller,
+      ...(pullRequestId ? { pullRequestId } : {}),
+    })) as { error?: { message: string } };
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    if (answer && typeof answer === 'object' && 'error' in answer && answer.error) throw new Error(`${name}: ${answer.error.message}`);
+    if (answer && typeof answer === 'object' && 'error' in answer && answer.error)
+      throw new Error(`${name}: ${answer.error.message}`);
     const s = store.stats();
-    rows.push({ surface, reads: s.reads, kbRead: s.bytesRead / 1024, kbAnswer: Buffer.byteLength(JSON.stringify(answer)) / 1024, ms });
+    rows.push({
+      surface,
+      reads: s.reads,
+      kbRead: s.bytesRead / 1024,
+      kbAnswer: Buffer.byteLength(JSON.stringify(answer)) / 1024,
+      ms,
+    });
   }
   return { records, rows };
 }
@@ -206,13 +257,20 @@ async function main(): Promise<void> {
     process.stderr.write(`recorded ${size} attempts in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
     results.push({ size, ...r });
   }
-  const header = ['surface'.padEnd(32), ...results.map((r) => `${r.records.toLocaleString('en')} attempts: reads, KB read, KB answer, ms`.padStart(52))].join('');
+  const header = [
+    'surface'.padEnd(32),
+    ...results.map((r) =>
+      `${r.records.toLocaleString('en')} attempts: reads, KB read, KB answer, ms`.padStart(52),
+    ),
+  ].join('');
   console.log(header);
   const first = results[0];
   for (let i = 0; i < (first?.rows.length ?? 0); i++) {
     const cells = results.map((r) => {
       const row = r.rows[i] as Measured;
-      return `${row.reads}, ${row.kbRead.toFixed(1)} KB, ${row.kbAnswer.toFixed(1)} KB, ${row.ms.toFixed(0)} ms`.padStart(52);
+      return `${row.reads}, ${row.kbRead.toFixed(1)} KB, ${row.kbAnswer.toFixed(1)} KB, ${row.ms.toFixed(0)} ms`.padStart(
+        52,
+      );
     });
     console.log(`${(first?.rows[i]?.surface ?? '').padEnd(32)}${cells.join('')}`);
   }

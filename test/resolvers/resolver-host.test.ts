@@ -1,8 +1,10 @@
+import { updateDoc } from '../../src/services/commit-with-retry';
 import { BitbucketClient } from '../../src/bitbucket/client';
 import type { CallerContext } from '../../src/contract/caller';
 import type { AdminPage, PrPanel, ResolverName } from '../../src/contract/resolvers';
 import type { RepoReport } from '../../src/contract/insights';
-import type { WorkspaceSettings } from '../../src/contract/settings';
+import { DEFAULT_MERGE_CHECK_SETTINGS, DEFAULT_NOTIFICATION_SETTINGS } from '../../src/contract/gates';
+import { DEFAULT_SETTINGS, type WorkspaceSettings } from '../../src/contract/settings';
 import {
   createJiraGateway,
   createResolverHost,
@@ -105,7 +107,7 @@ const VALID_PAYLOADS: Record<ResolverName, unknown> = {
   setSuggestionStatus: { suggestionId: 'abc', status: 'done' },
   createJiraIssue: { subject: { kind: 'test', testId: FLAKY.id } },
   getAdminPage: {},
-  saveSettings: { settings: SETTINGS },
+  saveSettings: { settings: SETTINGS, base: DEFAULT_SETTINGS },
   saveJiraConnection: {
     site: 'acme.atlassian.net',
     projectKey: 'OPS',
@@ -121,6 +123,7 @@ const VALID_PAYLOADS: Record<ResolverName, unknown> = {
       buildMinutesPerWeek: 500,
     },
     mergeCheck: { passWithoutPipeline: [REPO.repoUuid] },
+    base: { settings: DEFAULT_NOTIFICATION_SETTINGS, mergeCheck: DEFAULT_MERGE_CHECK_SETTINGS },
   },
   saveChatWebhook: { channel: 'slack', url: 'https://hooks.slack.com/services/T000/B000/XXXX' },
   sendTestMessage: { channel: 'slack' },
@@ -151,9 +154,9 @@ describe('access', () => {
       );
       expect(answer.error.code).toBe('forbidden');
       expect(await store.getDoc(keys.quarantine(REPO.repoUuid))).toBeUndefined();
-      expect(await store.get(keys.settings(WORKSPACE))).toBeUndefined();
-      expect(await store.get(keys.notificationSettings(WORKSPACE))).toBeUndefined();
-      expect(await store.get(keys.mergeCheckSettings(WORKSPACE))).toBeUndefined();
+      expect(await store.getDoc(keys.settings(WORKSPACE))).toBeUndefined();
+      expect(await store.getDoc(keys.notificationSettings(WORKSPACE))).toBeUndefined();
+      expect(await store.getDoc(keys.mergeCheckSettings(WORKSPACE))).toBeUndefined();
     },
   );
 
@@ -253,7 +256,7 @@ describe('setQuarantine', () => {
 
   it('does not publish when the workspace turned publishing off', async () => {
     const store = await seededStore();
-    await store.set(keys.settings(WORKSPACE), { ...SETTINGS, publishQuarantine: false });
+    await updateDoc(store, keys.settings(WORKSPACE), () => ({ ...SETTINGS, publishQuarantine: false }));
     const { transport } = variablesTransport();
     const call = hostWith(store, { client: new BitbucketClient({ transport }) });
     await call('setQuarantine', { testId: FLAKY.id, quarantined: true });
@@ -293,10 +296,10 @@ describe('setSuggestionStatus', () => {
 
 describe('createJiraIssue', () => {
   const jiraSettings = (store: SqliteStore) =>
-    store.set(keys.settings(WORKSPACE), {
+    updateDoc(store, keys.settings(WORKSPACE), () => ({
       ...SETTINGS,
       jira: { site: 'acme.atlassian.net', projectKey: 'OPS', email: 'ops@acme.test' },
-    });
+    }));
 
   it('tells the admin to set a site when there is none', async () => {
     const call = hostWith(await seededStore());

@@ -6,7 +6,7 @@ import { daysAgo } from '../../domain/time';
 import type { RepoRef } from '../../domain/types';
 import * as keys from '../../storage/keys';
 import { repoBackfillProgress } from '../backfill';
-import { commitWithRetry } from '../commit-with-retry';
+import { commitWithRetry, updateDoc } from '../commit-with-retry';
 import { buildRepoReport } from '../repo-report';
 import { readWorkspaceSettings } from '../settings';
 import { ResolverError } from './errors';
@@ -56,7 +56,11 @@ export async function setQuarantine(
     const next = p.quarantined
       ? [...tests, { id: p.testId, name: state.value.name, at: deps.now().toISOString(), by: accountId }]
       : tests.filter((t) => t.id !== p.testId);
-    if (next.length > MAX_QUARANTINED) throw new ResolverError('invalid', `At most ${MAX_QUARANTINED} tests can be quarantined in a repository.`);
+    if (next.length > MAX_QUARANTINED)
+      throw new ResolverError(
+        'invalid',
+        `At most ${MAX_QUARANTINED} tests can be quarantined in a repository.`,
+      );
     names = next.map((t) => t.name);
     return [{ kind: 'put', key: docKey, value: { tests: next }, expectedVersion: current?.version ?? 0 }];
   });
@@ -74,13 +78,21 @@ async function publishQuarantine(deps: ResolverDeps, repo: RepoRef, names: strin
     await deps.client.setPipelineVariable(repo, QUARANTINE_VARIABLE, JSON.stringify(names));
   } catch (error) {
     if (!(error instanceof BitbucketError)) throw error;
-    throw new ResolverError('upstream', `The quarantine is saved, but Bitbucket refused the ${QUARANTINE_VARIABLE} variable: ${error.message}`);
+    throw new ResolverError(
+      'upstream',
+      `The quarantine is saved, but Bitbucket refused the ${QUARANTINE_VARIABLE} variable: ${error.message}`,
+    );
   }
 }
 
-export async function findSuggestion(deps: ResolverDeps, repo: RepoRef, suggestionId: string): Promise<Suggestion> {
+export async function findSuggestion(
+  deps: ResolverDeps,
+  repo: RepoRef,
+  suggestionId: string,
+): Promise<Suggestion> {
   const suggestion = (await repoReport(deps, repo)).suggestions.find((s) => s.id === suggestionId);
-  if (!suggestion) throw new ResolverError('not-found', 'This suggestion no longer applies to the repository.');
+  if (!suggestion)
+    throw new ResolverError('not-found', 'This suggestion no longer applies to the repository.');
   return suggestion;
 }
 
@@ -91,8 +103,12 @@ export async function setSuggestionStatus(
   p: { suggestionId: string; status: SuggestionStatus },
 ): Promise<{ suggestionId: string; status: SuggestionStatus }> {
   await findSuggestion(deps, repo, p.suggestionId);
-  const stateKey = keys.suggestionState(repo.repoUuid, p.suggestionId);
-  const current = await deps.store.get(stateKey);
-  await deps.store.set(stateKey, { ...current, status: p.status, updatedAt: deps.now().toISOString(), updatedBy: accountId });
+  // A conditional write: a Jira link saved meanwhile for this suggestion is kept, not overwritten.
+  await updateDoc(deps.store, keys.suggestionState(repo.repoUuid, p.suggestionId), (current) => ({
+    ...current,
+    status: p.status,
+    updatedAt: deps.now().toISOString(),
+    updatedBy: accountId,
+  }));
   return { suggestionId: p.suggestionId, status: p.status };
 }
