@@ -12,6 +12,7 @@
  *
  *   npm run bench:history [-- --export-pipelines 6000 --report-runs 5]
  */
+import { updateDoc } from '../src/services/commit-with-retry';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -150,12 +151,12 @@ async function exportRun(
   sink: ExportSink,
   generation: string,
 ): Promise<{ records: number; batches: number; ms: number }> {
-  await store.set(keys.exportConfig(WORKSPACE), {
+  await updateDoc(store, keys.exportConfig(WORKSPACE), () => ({
     enabled: true,
     destination: generation,
     generation,
     enabledAt: NOW.toISOString(),
-  });
+  }));
   const t0 = process.hrtime.bigint();
   const result = await runExport(
     { store, now: () => NOW, log: silent },

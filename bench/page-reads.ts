@@ -8,6 +8,7 @@
  *
  *   npm run bench:page-reads [-- --sizes 1000,100000]
  */
+import { updateDoc } from '../src/services/commit-with-retry';
 import { createRng } from '../src/sim/prng';
 import { parseArgs } from 'node:util';
 import type { CallerContext } from '../src/contract/caller';
@@ -233,7 +234,7 @@ interface Measured {
 async function measure(size: number): Promise<{ records: number; rows: Measured[] }> {
   const store = new MeteredStore(new SqliteStore({ path: ':memory:' }));
   await store.set(keys.repository(WORKSPACE, REPO.repoUuid), REPO);
-  await store.set(keys.settings(WORKSPACE), DEFAULT_SETTINGS);
+  await updateDoc(store, keys.settings(WORKSPACE), () => DEFAULT_SETTINGS);
   const { newestPr, lastAt } = await recordHistory(store, size);
   const records = await countRecords(store);
   // The pages look at the last 30 days: an hour after the last pipeline.

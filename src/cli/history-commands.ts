@@ -19,6 +19,7 @@ import { SecretFormatError, signBatch } from '../../history/src/signing';
 import type { LocalRuntime } from '../local/runtime';
 import { postgresSink, redactDatabaseUrl, redactUrl, type RowTally } from '../local/history-sinks';
 import * as keys from '../storage/keys';
+import { updateDoc } from '../services/commit-with-retry';
 import { retryExportNow, runExport, type ExportSink } from '../services/export/history-export';
 import { webhookSink } from '../services/export/webhook-sink';
 import { DEFAULT_DATA_DIR, need, UsageError, type CliValues } from './commands';
@@ -54,15 +55,11 @@ function secretOf(values: HistoryValues, env: NodeJS.ProcessEnv): string {
 
 /** Export to this destination; a new destination (or the first export) starts with everything already stored. */
 async function chooseDestination(rt: LocalRuntime, workspace: string, destination: string): Promise<void> {
-  const key = keys.exportConfig(workspace);
-  const current = await rt.store.get(key);
-  if (current?.enabled && current.destination === destination) return;
-  await rt.store.set(key, {
-    enabled: true,
-    destination,
-    generation: randomUUID(),
-    enabledAt: rt.now().toISOString(),
-  });
+  await updateDoc(rt.store, keys.exportConfig(workspace), (current) =>
+    current?.enabled && current.destination === destination
+      ? undefined
+      : { enabled: true, destination, generation: randomUUID(), enabledAt: rt.now().toISOString() },
+  );
 }
 
 export async function exportCommand(

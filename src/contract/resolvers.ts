@@ -140,15 +140,21 @@ export interface ResolverContract {
   ];
   createJiraIssue: [{ subject: JiraSubject }, JiraResult];
   getAdminPage: [Record<string, never>, AdminPage];
-  saveSettings: [{ settings: WorkspaceSettings }, WorkspaceSettings];
+  /** `base`: the settings the form was loaded with; only the fields it changed are saved over what is stored. */
+  saveSettings: [{ settings: WorkspaceSettings; base: WorkspaceSettings }, WorkspaceSettings];
   saveJiraConnection: [
     { site: string; projectKey: string; email: string; apiToken?: string; issueType?: string },
     { jiraTokenSet: boolean },
   ];
   startBackfill: [{ days: number }, BackfillStatus];
   getNotifications: [Record<string, never>, NotificationsPage];
+  /** `base`: what the form was loaded with; only the fields it changed are saved over what is stored. */
   saveNotificationSettings: [
-    { settings: NotificationSettings; mergeCheck: MergeCheckSettings },
+    {
+      settings: NotificationSettings;
+      mergeCheck: MergeCheckSettings;
+      base: { settings: NotificationSettings; mergeCheck: MergeCheckSettings };
+    },
     { settings: NotificationSettings; mergeCheck: MergeCheckSettings },
   ];
   /** Without `url`, the channel's webhook is removed. */

@@ -4,6 +4,7 @@
  * back-off. A run that finds another one exporting (a storage conflict) leaves it to that one. Built from the
  * platform port, like the other handlers.
  */
+import { readExportConfig } from '../services/export/export-journal';
 import { runExport, type ExportRunResult } from '../services/export/history-export';
 import { webhookSink } from '../services/export/webhook-sink';
 import * as keys from '../storage/keys';
@@ -49,9 +50,14 @@ export function createExportHandlers(platform: ForgePlatform) {
 
   async function exportWorkspace(workspaceUuid: string): Promise<void> {
     const store = new ForgeKvsStore({ kvs: platform.kvs });
-    const config = await store.get(keys.exportConfig(workspaceUuid));
+    const config = await readExportConfig(store, workspaceUuid);
     if (!config?.enabled) return;
-    const sink = webhookSink({ url: config.destination, secret: secrets.get, fetch: platform.fetch, now: platform.now });
+    const sink = webhookSink({
+      url: config.destination,
+      secret: secrets.get,
+      fetch: platform.fetch,
+      now: platform.now,
+    });
     try {
       const result = await runExport(
         { store, now: platform.now, log: platform.log },

@@ -46,7 +46,10 @@ const NAME_CHARS = 120;
 const short = (commit: string): string => commit.slice(0, 12).toLowerCase();
 
 export async function loadMergeCheckSettings(store: Store, workspace: string): Promise<MergeCheckSettings> {
-  return { ...DEFAULT_MERGE_CHECK_SETTINGS, ...(await store.get(keys.mergeCheckSettings(workspace))) };
+  return {
+    ...DEFAULT_MERGE_CHECK_SETTINGS,
+    ...(await store.getDoc(keys.mergeCheckSettings(workspace)))?.value,
+  };
 }
 
 export async function runMergeCheck(

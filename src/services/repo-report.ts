@@ -428,15 +428,31 @@ export async function buildRepoReport(store: Store, options: ReportOptions): Pro
   };
 }
 
+/** What people set on these suggestions (status, Jira link), by suggestion id: one batch read per 25. */
+export async function suggestionStates(
+  store: Store,
+  repo: string,
+  ids: string[],
+): Promise<Map<string, keys.SuggestionState>> {
+  const states = new Map<string, keys.SuggestionState>();
+  for (let i = 0; i < ids.length; i += 25) {
+    const batch = ids.slice(i, i + 25);
+    const docs = await store.getDocs(batch.map((id) => keys.suggestionState(repo, id)));
+    for (const id of batch) {
+      const found = docs.get(keys.suggestionState(repo, id));
+      if (found) states.set(id, found.value);
+    }
+  }
+  return states;
+}
+
 /** A status a person set (and a Jira link) survives recomputation: suggestions have stable ids. */
 async function withStatuses(store: Store, repo: string, suggestions: Suggestion[]): Promise<Suggestion[]> {
-  const states = new Map<string, keys.SuggestionState>();
-  let cursor: string | undefined;
-  do {
-    const page = await store.query(keys.suggestionStatesOf(repo), { limit: 100, cursor });
-    for (const item of page.items) states.set(item.key.slice(item.key.lastIndexOf(':') + 1), item.value);
-    cursor = page.cursor;
-  } while (cursor);
+  const states = await suggestionStates(
+    store,
+    repo,
+    suggestions.map((s) => s.id),
+  );
   return suggestions.map((s) => {
     const st = states.get(s.id);
     return st

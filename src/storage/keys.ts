@@ -221,7 +221,11 @@ export const ingestionProblemsOf = (workspace: string): KeyPrefix<IngestionProbl
 export const repository = (workspace: string, repoUuid: string): Key<RepoRef> =>
   key(`repo:${bare(workspace)}:${bare(repoUuid)}`);
 export const repositoriesOf = (workspace: string): KeyPrefix<RepoRef> => prefix(`repo:${bare(workspace)}:`);
-export const settings = (workspace: string): Key<WorkspaceSettings> => key(`settings:${bare(workspace)}`);
+/**
+ * Settings a person edits are versioned documents: every save is a conditional write on the version it read, so two
+ * saves (two admins, or the settings form and the Jira form) cannot overwrite each other unseen.
+ */
+export const settings = (workspace: string): DocKey<WorkspaceSettings> => doc(`settings:${bare(workspace)}`);
 /** The backfill's status, with per-repository progress so a retried chunk counts once (src/services/backfill.ts). */
 export interface StoredBackfill extends BackfillStatus {
   /** Per repository: chunks listed, pipelines queued, listing ended, every queued pipeline recorded. */
@@ -258,10 +262,9 @@ export interface SuggestionState {
   updatedAt: string;
   updatedBy?: string;
 }
-export const suggestionState = (repo: string, suggestionId: string): Key<SuggestionState> =>
-  key(`suggestion:${bare(repo)}:${suggestionId}`);
-export const suggestionStatesOf = (repo: string): KeyPrefix<SuggestionState> =>
-  prefix(`suggestion:${bare(repo)}:`);
+/** One document per suggestion: its status and its Jira link are changed by conditional writes, never lost. */
+export const suggestionState = (repo: string, suggestionId: string): DocKey<SuggestionState> =>
+  doc(`suggestion:${bare(repo)}:${suggestionId}`);
 export interface QuarantineList {
   tests: { id: string; name: string; at: string; by?: string }[];
 }
@@ -279,11 +282,12 @@ export const pipelinesConfig = (repo: string): Key<StoredPipelinesConfig> => key
 export const JIRA_TOKEN_SECRET = 'jira-api-token';
 
 /* ---- Where people act (src/contract/gates.ts): merge check, notifications, the Slack command ---- */
-export const mergeCheckSettings = (workspace: string): Key<import('../contract/gates').MergeCheckSettings> =>
-  key(`mergecheck:${bare(workspace)}`);
+export const mergeCheckSettings = (
+  workspace: string,
+): DocKey<import('../contract/gates').MergeCheckSettings> => doc(`mergecheck:${bare(workspace)}`);
 export const notificationSettings = (
   workspace: string,
-): Key<import('../contract/gates').NotificationSettings> => key(`notify:${bare(workspace)}`);
+): DocKey<import('../contract/gates').NotificationSettings> => doc(`notify:${bare(workspace)}`);
 /** An alert or digest already handed to a channel: its event key, hashed. Kept for ALERT_MEMORY_DAYS, then it expires. */
 export interface SentMark {
   at: string;
@@ -322,7 +326,7 @@ export const pipelineRunsOfMonth = (repo: string, yyyymm: string): KeyPrefix<Pip
   prefix(`run:${bare(repo)}:${yyyymm}`);
 export const exportConfig = (
   workspace: string,
-): Key<import('../services/export/export-state').ExportConfig> => key(`exportcfg:${bare(workspace)}`);
+): DocKey<import('../services/export/export-state').ExportConfig> => doc(`exportcfg:${bare(workspace)}`);
 export const exportState = (
   workspace: string,
 ): DocKey<import('../services/export/export-state').ExportState> => doc(`exportstate:${bare(workspace)}`);

@@ -4,6 +4,7 @@
  * simulated workspace. Event → trigger → queue → consumer → store → resolver answer, with lost, duplicated and
  * retried deliveries, rate limits, bodies that are not jobs, and a limit no retry passes.
  */
+import { updateDoc } from '../../src/services/commit-with-retry';
 import { InvocationErrorCode } from '@forge/events';
 import type { RepoReport } from '../../src/contract/insights';
 import type { AdminPage } from '../../src/contract/resolvers';
@@ -175,7 +176,7 @@ describe('the Forge handlers over the fakes', () => {
   it('a limit no retry passes is final: logged, shown on the admin page, and not queued again by the sweep', async () => {
     const f = forge();
     // A retention longer than KVS's one-year TTL: every record of the job is refused by the store's limits.
-    await f.store.set(keys.settings(unwrapUuid(ws.uuid)), { retentionDays: 400 } as never);
+    await updateDoc(f.store, keys.settings(unwrapUuid(ws.uuid)), () => ({ retentionDays: 400 }) as never);
     await f.handlers.reconcile({}, { installContext: f.installContext });
     const queued = f.queue.size();
     expect(queued).toBeGreaterThan(0);

@@ -2,6 +2,7 @@
  * Alerts derived from what is stored now (the recorded history of test/resolvers/resolver-fixtures: a test broken
  * on main since build #21, a flaky one), each keyed by what happened, each sent once, quarantined tests left out.
  */
+import { updateDoc } from '../../src/services/commit-with-retry';
 import { DEFAULT_NOTIFICATION_SETTINGS, type NotificationSettings } from '../../src/contract/gates';
 import { recordAttempt } from '../../src/services/record-attempt';
 import { deriveAlerts, type AlertEvent } from '../../src/services/notifications/alerts';
@@ -107,7 +108,10 @@ describe('alerts', () => {
         now: () => SOON,
         policy: { ...NOTIFY_RETRY, timeoutMs: 2000 },
       };
-      await store.set(keys.notificationSettings(WORKSPACE), { ...ALL, alerts: ['broken', 'flaky'] });
+      await updateDoc(store, keys.notificationSettings(WORKSPACE), () => ({
+        ...ALL,
+        alerts: ['broken', 'flaky'],
+      }));
       const channels = [
         { channel: 'slack' as const, url: receiver.url('/slack') },
         { channel: 'teams' as const, url: receiver.url('/teams') },

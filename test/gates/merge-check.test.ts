@@ -3,6 +3,7 @@
  * refuses, the pull-request request it makes (exactly one), and the repository setting for a commit with no
  * finished pipeline.
  */
+import { updateDoc } from '../../src/services/commit-with-retry';
 import { BitbucketClient } from '../../src/bitbucket/client';
 import { flakyInChange, runMergeCheck, type MergeCheckRequest } from '../../src/services/merge-check';
 import type { PrAttempt } from '../../src/domain/pr-index';
@@ -181,7 +182,9 @@ describe('merge check "No unexplained test failures"', () => {
       success: false,
       message: `No finished pipeline on ${COMMIT} yet: wait for it, or run one.`,
     });
-    await store.set(keys.mergeCheckSettings(WORKSPACE), { passWithoutPipeline: [REPO.repoUuid] });
+    await updateDoc(store, keys.mergeCheckSettings(WORKSPACE), () => ({
+      passWithoutPipeline: [REPO.repoUuid],
+    }));
     expect(await check(store)).toMatchObject({
       success: true,
       message: `No finished pipeline on ${COMMIT}; this repository lets pull requests merge without one.`,

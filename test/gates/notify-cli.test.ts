@@ -1,4 +1,5 @@
 /** `notify` as a person meets it: which flags it needs, that it never repeats a webhook URL, what it prints. */
+import { updateDoc } from '../../src/services/commit-with-retry';
 import { notifyCommand } from '../../src/cli/gates';
 import { UsageError, type CliValues } from '../../src/cli/commands';
 import type { LocalRuntime } from '../../src/local/runtime';
@@ -11,11 +12,11 @@ const SOON = new Date('2026-02-22T12:00:00Z');
 
 async function runtime(): Promise<LocalRuntime> {
   const store = new MeteredStore(await seededStore());
-  await store.set(keys.notificationSettings(WORKSPACE), {
+  await updateDoc(store, keys.notificationSettings(WORKSPACE), () => ({
     alerts: ['broken'],
     digest: { frequency: 'week', hourUtc: 8, weekday: 1 },
     buildMinutesPerWeek: 1000,
-  });
+  }));
   return { store, now: () => SOON, close: () => undefined } as unknown as LocalRuntime;
 }
 

@@ -4,6 +4,7 @@
  * be the stored records, one per pipeline and per step attempt; a second export adds nothing; new pipelines arrive
  * through the journal; and an export killed at any write and run again ends with the same rows as a clean one.
  */
+import { updateDoc } from '../../src/services/commit-with-retry';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -268,12 +269,12 @@ describe('an export killed midway and run again', () => {
     await migrate(killed.pool);
     const tally = { inserted: 0, updated: 0 };
     const sink = postgresSink(killed.pool, tally);
-    await rt.store.set(keys.exportConfig(WORKSPACE), {
+    await updateDoc(rt.store, keys.exportConfig(WORKSPACE), () => ({
       enabled: true,
       destination: 'killed',
       generation: 'killed-1',
       enabledAt: new Date(ws.now).toISOString(),
-    });
+    }));
     const run = (store: Store) =>
       runExport(
         { store, now: rt.now, log: silent },

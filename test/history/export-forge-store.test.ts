@@ -4,6 +4,7 @@
  * attempt with a hundred 1,200-character test names is split so every batch stays under 200 KB and every staged
  * batch fits one stored value, and every record arrives.
  */
+import { updateDoc } from '../../src/services/commit-with-retry';
 import {
   BATCH_SCHEMA_VERSION,
   MAX_BATCH_BYTES,
@@ -71,12 +72,12 @@ it('exports everything over Forge KVS, after the settle delay, in batches that f
       now,
     });
   clock.advanceTo(T0);
-  await store.set(keys.exportConfig(WORKSPACE), {
+  await updateDoc(store, keys.exportConfig(WORKSPACE), () => ({
     enabled: true,
     destination: 'https://history.example.com/batches',
     generation: 'g1',
     enabledAt: now().toISOString(),
-  });
+  }));
   for (let n = 21; n <= 25; n++)
     await recordAttempt(store, attempt(n, clock.now(), 0), { retentionDays: 90, now, exportJournal: true });
 

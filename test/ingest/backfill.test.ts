@@ -3,6 +3,7 @@
  * repository; chunks list a page at a time, queue the ingestion and their own continuation; the status reaches
  * "done" once, with every chunk delivered twice. The API is the simulated workspace; KVS and the queue are fakes.
  */
+import { updateDoc } from '../../src/services/commit-with-retry';
 import type { RepoReport } from '../../src/contract/insights';
 import type { AdminPage, BackfillStatus } from '../../src/contract/resolvers';
 import { unwrapUuid } from '../../src/domain/uuid';
@@ -40,10 +41,12 @@ describe('a backfill queued from the admin page', () => {
     // An hourly sweep (over a two-day retention) has recorded the last two days: its watermark must not stop the
     // backfill.
     const settingsKey = keys.settings(unwrapUuid(ws.uuid));
-    await store.set(settingsKey, { retentionDays: 2 } as never);
+    await updateDoc(store, settingsKey, () => ({ retentionDays: 2 }) as never);
     await handlers.reconcile({}, { installContext });
     expect((await queue.drain((e) => consume(e.body))).failed).toEqual([]);
-    await store.delete(settingsKey);
+    await store.commit([
+      { kind: 'delete', key: settingsKey, expectedVersion: (await store.getDoc(settingsKey))?.version ?? 0 },
+    ]);
 
     const started = (await call('startBackfill', { days: 21 })) as BackfillStatus;
     expect(started).toMatchObject({ state: 'running', days: 21, reposTotal: ws.repos.length, reposDone: 0 });

@@ -2,6 +2,7 @@
  * The workspace settings "flag at a score of", "clear below a score of" and the branch scope change the labels the
  * report (and so the pages, the CLI and the PR panel) shows, and ingestion's test index agrees with the report.
  */
+import { updateDoc } from '../../src/services/commit-with-retry';
 import { buildRepoReport } from '../../src/services/repo-report';
 import { pullRequestPanel } from '../../src/services/resolvers/pr-panel';
 import { detectorConfigFor, readWorkspaceSettings } from '../../src/services/settings';
@@ -26,14 +27,19 @@ function history(): AttemptSpec[] {
 async function storeWith(settings: Partial<WorkspaceSettings>): Promise<SqliteStore> {
   const store = new SqliteStore({ path: ':memory:', now: () => NOW.getTime() });
   const saved = { ...DEFAULT_SETTINGS, ...settings };
-  await store.set(keys.settings(WORKSPACE), saved);
+  await updateDoc(store, keys.settings(WORKSPACE), () => saved);
   // Ingestion takes its configuration from the settings, as sync and the Forge consumer do.
   await record(store, history(), detectorConfigFor(saved));
   return store;
 }
 
 async function labels(store: SqliteStore): Promise<Map<string, string>> {
-  const report = await buildRepoReport(store, { workspace: WORKSPACE, repo: REPO, since: new Date('2026-02-01T00:00:00Z'), until: NOW });
+  const report = await buildRepoReport(store, {
+    workspace: WORKSPACE,
+    repo: REPO,
+    since: new Date('2026-02-01T00:00:00Z'),
+    until: NOW,
+  });
   return new Map(report.tests.map((t) => [t.name, t.classification]));
 }
 
@@ -52,12 +58,18 @@ describe('workspace settings and labels', () => {
 
   it('flags a test with two isolated failures at the default threshold, and not when the admin raised it', async () => {
     expect((await labels(await storeWith({}))).get(FLAKY.name)).toBe('flaky');
-    expect((await labels(await storeWith({ flakyAlarmThreshold: 0.97, flakyRecoveryThreshold: 0.9 }))).get(FLAKY.name)).not.toBe('flaky');
+    expect(
+      (await labels(await storeWith({ flakyAlarmThreshold: 0.97, flakyRecoveryThreshold: 0.9 }))).get(
+        FLAKY.name,
+      ),
+    ).not.toBe('flaky');
   });
 
   it('leaves branch-only evidence out when the branch scope is the default branch', async () => {
     expect((await labels(await storeWith({ branchScope: 'all' }))).get(BRANCH_ONLY.name)).toBe('flaky');
-    expect((await labels(await storeWith({ branchScope: 'default' }))).get(BRANCH_ONLY.name)).not.toBe('flaky');
+    expect((await labels(await storeWith({ branchScope: 'default' }))).get(BRANCH_ONLY.name)).not.toBe(
+      'flaky',
+    );
   });
 
   it('records the same label in the step index at ingestion as the report shows', async () => {
@@ -69,7 +81,9 @@ describe('workspace settings and labels', () => {
 
   it('judges a pull request failure with the same thresholds', async () => {
     const store = await storeWith({ flakyAlarmThreshold: 0.97, flakyRecoveryThreshold: 0.9 });
-    await record(store, [{ build: 130, minute: 130 * 30, branch: 'feature/pay', pullRequestId: 7, failed: [FLAKY] }]);
+    await record(store, [
+      { build: 130, minute: 130 * 30, branch: 'feature/pay', pullRequestId: 7, failed: [FLAKY] },
+    ]);
     const settings = await readWorkspaceSettings(store, WORKSPACE);
     const panel = await pullRequestPanel(store, REPO, 7, detectorConfigFor(settings));
     expect(panel.failingTests.find((t) => t.testId === FLAKY.id)?.verdict).not.toBe('known-flaky');

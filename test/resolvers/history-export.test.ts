@@ -3,6 +3,7 @@
  * and never again, a test batch checked by the backend's own receiver, and a delivery that fails (retried with
  * back-off) or is refused (stopped until an admin retries), as the status shows them.
  */
+import { updateDoc } from '../../src/services/commit-with-retry';
 import {
   createResolverHost,
   createJiraGateway,
@@ -122,11 +123,11 @@ it('retries a batch the receiver could not take, stops at one it refuses, and an
   const { call } = setup(store, answers);
   await call('saveHistoryExport', { enabled: true, endpointUrl: URL });
   await call('newHistoryExportSecret');
-  const config = await store.get(keys.exportConfig(WORKSPACE));
-  await store.set(keys.exportConfig(WORKSPACE), {
+  const config = (await store.getDoc(keys.exportConfig(WORKSPACE)))?.value;
+  await updateDoc(store, keys.exportConfig(WORKSPACE), () => ({
     ...(config ?? { destination: URL, generation: 'g', enabled: true }),
     enabledAt: new Date(NOW.getTime() - 3_600_000).toISOString(),
-  });
+  }));
   const exportOnce = () =>
     runExport(
       { store, now: () => NOW, log: silent },

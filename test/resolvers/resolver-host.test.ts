@@ -1,10 +1,12 @@
+import { updateDoc } from '../../src/services/commit-with-retry';
 import { BitbucketClient } from '../../src/bitbucket/client';
 import type { CallerContext } from '../../src/contract/caller';
 import type { AdminPage, FailuresPage, PrPanel, ResolverName } from '../../src/contract/resolvers';
 import { recordAttempt } from '../../src/services/record-attempt';
 import { buildRepoReport } from '../../src/services/repo-report';
 import type { RepoReport } from '../../src/contract/insights';
-import type { WorkspaceSettings } from '../../src/contract/settings';
+import { DEFAULT_MERGE_CHECK_SETTINGS, DEFAULT_NOTIFICATION_SETTINGS } from '../../src/contract/gates';
+import { DEFAULT_SETTINGS, type WorkspaceSettings } from '../../src/contract/settings';
 import {
   createJiraGateway,
   createResolverHost,
@@ -121,7 +123,7 @@ const VALID_PAYLOADS: Record<ResolverName, unknown> = {
   setSuggestionStatus: { suggestionId: 'abc', status: 'done' },
   createJiraIssue: { subject: { kind: 'test', testId: FLAKY.id } },
   getAdminPage: {},
-  saveSettings: { settings: SETTINGS },
+  saveSettings: { settings: SETTINGS, base: DEFAULT_SETTINGS },
   saveJiraConnection: {
     site: 'acme.atlassian.net',
     projectKey: 'OPS',
@@ -137,6 +139,7 @@ const VALID_PAYLOADS: Record<ResolverName, unknown> = {
       buildMinutesPerWeek: 500,
     },
     mergeCheck: { passWithoutPipeline: [REPO.repoUuid] },
+    base: { settings: DEFAULT_NOTIFICATION_SETTINGS, mergeCheck: DEFAULT_MERGE_CHECK_SETTINGS },
   },
   saveChatWebhook: { channel: 'slack', url: 'https://hooks.slack.com/services/T000/B000/XXXX' },
   sendTestMessage: { channel: 'slack' },
@@ -167,9 +170,9 @@ describe('access', () => {
       );
       expect(answer.error.code).toBe('forbidden');
       expect(await store.getDoc(keys.quarantine(REPO.repoUuid))).toBeUndefined();
-      expect(await store.get(keys.settings(WORKSPACE))).toBeUndefined();
-      expect(await store.get(keys.notificationSettings(WORKSPACE))).toBeUndefined();
-      expect(await store.get(keys.mergeCheckSettings(WORKSPACE))).toBeUndefined();
+      expect(await store.getDoc(keys.settings(WORKSPACE))).toBeUndefined();
+      expect(await store.getDoc(keys.notificationSettings(WORKSPACE))).toBeUndefined();
+      expect(await store.getDoc(keys.mergeCheckSettings(WORKSPACE))).toBeUndefined();
     },
   );
 
@@ -269,7 +272,7 @@ describe('setQuarantine', () => {
 
   it('does not publish when the workspace turned publishing off', async () => {
     const store = await seededStore();
-    await store.set(keys.settings(WORKSPACE), { ...SETTINGS, publishQuarantine: false });
+    await updateDoc(store, keys.settings(WORKSPACE), () => ({ ...SETTINGS, publishQuarantine: false }));
     const { transport } = variablesTransport();
     const call = hostWith(store, { client: new BitbucketClient({ transport }) });
     await call('setQuarantine', { testId: FLAKY.id, quarantined: true });
@@ -435,10 +438,10 @@ describe('names published verbatim', () => {
 
   it('cuts a name in the 250-character Jira summary with a visible mark, and keeps it whole in the description', async () => {
     const store = await seededStore([{ build: 31, minute: 31 * 60, failed: [LONG] }]);
-    await store.set(keys.settings(WORKSPACE), {
+    await updateDoc(store, keys.settings(WORKSPACE), () => ({
       ...SETTINGS,
       jira: { site: 'acme.atlassian.net', projectKey: 'OPS', email: 'ops@acme.test' },
-    });
+    }));
     const fetch = fakeFetch(201, { id: '10001', key: 'OPS-43' });
     const call = hostWith(store, { jira: createJiraGateway({ tokens: tokenStore(TOKEN), fetch }) });
     await call('createJiraIssue', { subject: { kind: 'test', testId: LONG.id } });
@@ -475,10 +478,10 @@ describe('setSuggestionStatus', () => {
 
 describe('createJiraIssue', () => {
   const jiraSettings = (store: SqliteStore) =>
-    store.set(keys.settings(WORKSPACE), {
+    updateDoc(store, keys.settings(WORKSPACE), () => ({
       ...SETTINGS,
       jira: { site: 'acme.atlassian.net', projectKey: 'OPS', email: 'ops@acme.test' },
-    });
+    }));
 
   it('tells the admin to set a site when there is none', async () => {
     const call = hostWith(await seededStore());

@@ -76,6 +76,7 @@ describe('workspace admin page', () => {
           retentionDays: 120,
           codeInsights: false,
         },
+        base: DEFAULT_SETTINGS,
       },
     ]);
     expect(tab(screen, SETTINGS).one('SectionMessage').props.title).toBe('Settings saved');

@@ -96,7 +96,7 @@ describe('the Notifications tab', () => {
   it('saves the alerts, the digest schedule and the merge-check setting together', async () => {
     const screen = await render(<NotificationsPanel now={NOW} />, {
       getNotifications: ok(aPage()),
-      saveNotificationSettings: (payload) => ok(payload),
+      saveNotificationSettings: ({ settings, mergeCheck }) => ok({ settings, mergeCheck }),
     });
     await screen.toggle(screen.one('Checkbox', byId('alert-build-minutes')), true);
     await screen.toggle(screen.one('Checkbox', byId('alert-flaky')), false);
@@ -115,6 +115,7 @@ describe('the Notifications tab', () => {
           buildMinutesPerWeek: 2500,
         },
         mergeCheck: { passWithoutPipeline: [REPO_UUID] },
+        base: { settings: aPage().settings, mergeCheck: aPage().mergeCheck },
       },
     ]);
     expect(screen.text()).toContain('Notification settings saved');

@@ -8,6 +8,8 @@ import { newSigningSecret } from '../../../history/src/signing';
 import type { HistoryExportStatus } from '../../contract/resolvers';
 import * as keys from '../../storage/keys';
 import type { Store } from '../../storage/store';
+import { updateDoc } from '../commit-with-retry';
+import { readExportConfig } from './export-journal';
 import type { ExportConfig } from './export-state';
 import { workspaceRepositories } from './history-export';
 
@@ -41,7 +43,7 @@ export async function historyExportStatus(
   now: Date,
 ): Promise<HistoryExportStatus> {
   const [config, state, pending] = await Promise.all([
-    store.get(keys.exportConfig(workspace)),
+    readExportConfig(store, workspace),
     store.getDoc(keys.exportState(workspace)),
     store.getDoc(keys.exportPending(workspace)),
   ]);
@@ -85,18 +87,19 @@ export async function saveHistoryExport(
   p: { enabled: boolean; endpointUrl?: string },
   now: Date,
 ): Promise<void> {
-  const key = keys.exportConfig(workspace);
-  const current = await store.get(key);
-  const destination = p.endpointUrl ?? current?.destination ?? '';
-  const restart = p.enabled && (!current?.enabled || current.destination !== destination);
-  const next: ExportConfig = restart
-    ? { enabled: true, destination, generation: randomUUID(), enabledAt: now.toISOString() }
-    : {
-        ...(current ?? { generation: randomUUID(), enabledAt: now.toISOString() }),
-        enabled: p.enabled,
-        destination,
-      };
-  await store.set(key, next);
+  // Decided on the stored configuration, again if another save lands first: two saves that switch the export on
+  // start it once, with one generation, rather than the second restarting what the first began.
+  await updateDoc(store, keys.exportConfig(workspace), (current): ExportConfig => {
+    const destination = p.endpointUrl ?? current?.destination ?? '';
+    const restart = p.enabled && (!current?.enabled || current.destination !== destination);
+    return restart
+      ? { enabled: true, destination, generation: randomUUID(), enabledAt: now.toISOString() }
+      : {
+          ...(current ?? { generation: randomUUID(), enabledAt: now.toISOString() }),
+          enabled: p.enabled,
+          destination,
+        };
+  });
 }
 
 /** A new secret, stored and answered once: the page shows it for the admin to copy into the receiver. */

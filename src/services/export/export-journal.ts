@@ -6,6 +6,7 @@
  */
 import * as keys from '../../storage/keys';
 import type { Key, Store } from '../../storage/store';
+import type { ExportConfig } from './export-state';
 
 export async function noteForExport(
   store: Store,
@@ -20,5 +21,10 @@ export async function noteForExport(
 
 /** Whether ingestion should note its records: read once per job. */
 export async function exportIsOn(store: Store, workspace: string): Promise<boolean> {
-  return (await store.get(keys.exportConfig(workspace)))?.enabled === true;
+  return (await readExportConfig(store, workspace))?.enabled === true;
+}
+
+/** The export's configuration (a versioned document: the admin page and the command line change it conditionally). */
+export async function readExportConfig(store: Store, workspace: string): Promise<ExportConfig | undefined> {
+  return (await store.getDoc(keys.exportConfig(workspace)))?.value;
 }

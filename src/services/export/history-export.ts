@@ -24,9 +24,10 @@ import * as keys from '../../storage/keys';
 import type { DocOp, Key, Store, Versioned } from '../../storage/store';
 import { commitWithRetry } from '../commit-with-retry';
 import type { Logger } from '../context';
-import { buildRepoReport, listTestVerdicts } from '../repo-report';
+import { buildRepoReport, listTestVerdicts, suggestionStates } from '../repo-report';
 import { knownRepositories } from '../sweep';
 import { BatchBuilder } from './export-batch-builder';
+import { readExportConfig } from './export-journal';
 import { derivedChanges, pipelineRecord, splitToFit, stepAttemptRecord } from './export-records';
 import {
   backoffSeconds,
@@ -97,7 +98,7 @@ export async function runExport(ctx: ExportContext, o: ExportOptions): Promise<E
   let derivedDone = false;
   const scan: ScanMemo = {};
   for (;;) {
-    const config = await ctx.store.get(keys.exportConfig(o.workspace));
+    const config = await readExportConfig(ctx.store, o.workspace);
     if (!config?.enabled) return { ...result, outcome: 'disabled' };
     const repos = await workspaceRepositories(ctx.store, o.workspace);
     const state = await currentState(ctx, o, config, repos);
@@ -400,19 +401,15 @@ async function derivedState(store: Store, workspace: string, repo: RepoRef, now:
     buildRepoReport(store, { workspace, repo, since, until: now }),
     store.getDoc(keys.quarantine(repo.repoUuid)),
   ]);
-  const suggestionStates = new Map<string, keys.SuggestionState>();
-  let cursor: string | undefined;
-  do {
-    const page = await store.query(keys.suggestionStatesOf(repo.repoUuid), { limit: 100, cursor });
-    for (const item of page.items)
-      suggestionStates.set(item.key.slice(item.key.lastIndexOf(':') + 1), item.value);
-    cursor = page.cursor;
-  } while (cursor);
   return {
     repoUuid: repo.repoUuid,
     tests,
     suggestions: report.suggestions,
-    suggestionStates,
+    suggestionStates: await suggestionStates(
+      store,
+      repo.repoUuid,
+      report.suggestions.map((s) => s.id),
+    ),
     quarantine: quarantine?.value ?? { tests: [] },
   };
 }

@@ -38,7 +38,11 @@ export async function loadNotificationSettings(
   store: Store,
   workspace: string,
 ): Promise<NotificationSettings> {
-  const saved = await store.get(keys.notificationSettings(workspace));
+  return withNotificationDefaults((await store.getDoc(keys.notificationSettings(workspace)))?.value);
+}
+
+/** Saved notification settings over the defaults (the digest field by field). */
+export function withNotificationDefaults(saved: NotificationSettings | undefined): NotificationSettings {
   return {
     ...DEFAULT_NOTIFICATION_SETTINGS,
     ...saved,

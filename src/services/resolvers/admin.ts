@@ -1,12 +1,13 @@
 /** Workspace-admin resolvers: the settings page, its saves, and starting a backfill. */
 import type { AdminPage, BackfillStatus, RepoHealthRow } from '../../contract/resolvers';
-import type { WorkspaceSettings } from '../../contract/settings';
+import { DEFAULT_SETTINGS, type WorkspaceSettings } from '../../contract/settings';
 import { daysAgo, weekOf } from '../../domain/time';
 import type { RepoRef } from '../../domain/types';
 import * as keys from '../../storage/keys';
 import { isStale, publicBackfillStatus } from '../backfill';
-import { commitWithRetry } from '../commit-with-retry';
+import { commitWithRetry, updateDoc } from '../commit-with-retry';
 import { ingestionProblems } from '../ingestion-problems';
+import { applyEdits } from '../settings';
 import { ResolverError } from './errors';
 import type { ResolverDeps } from './host';
 import { readSettings, REPORT_WINDOW_DAYS } from './repo-actions';
@@ -87,27 +88,38 @@ async function healthRow(
   };
 }
 
-/** The Jira connection is saved only by saveJiraConnection: a settings save keeps the stored one. */
-export async function saveSettings(deps: ResolverDeps, next: WorkspaceSettings): Promise<WorkspaceSettings> {
-  const current = await readSettings(deps);
-  const { jira: _ignored, ...rest } = next;
-  const saved: WorkspaceSettings = { ...rest, ...(current.jira ? { jira: current.jira } : {}) };
-  await deps.store.set(keys.settings(deps.workspace), saved);
-  return saved;
+/**
+ * Saves the fields the form changed from what it was given (`base`) over what is stored now, so a form loaded before
+ * another admin's save does not revert it. The Jira connection is saved only by saveJiraConnection: a settings save
+ * keeps the stored one.
+ */
+export async function saveSettings(
+  deps: ResolverDeps,
+  p: { settings: WorkspaceSettings; base: WorkspaceSettings },
+): Promise<WorkspaceSettings> {
+  const { jira: _edited, ...edited } = p.settings;
+  const { jira: _base, ...base } = p.base;
+  const saved = await updateDoc(deps.store, keys.settings(deps.workspace), (current) =>
+    applyEdits({ ...DEFAULT_SETTINGS, ...current }, base, edited),
+  );
+  return { ...DEFAULT_SETTINGS, ...saved };
 }
 
 export async function saveJiraConnection(
   deps: ResolverDeps,
   p: { site: string; projectKey: string; email: string; apiToken?: string; issueType?: string },
 ): Promise<{ jiraTokenSet: boolean }> {
-  const current = await readSettings(deps);
   const jira = {
     site: p.site,
     projectKey: p.projectKey,
     email: p.email,
     ...(p.issueType ? { issueType: p.issueType } : {}),
   };
-  await deps.store.set(keys.settings(deps.workspace), { ...current, jira });
+  await updateDoc(deps.store, keys.settings(deps.workspace), (current) => ({
+    ...DEFAULT_SETTINGS,
+    ...current,
+    jira,
+  }));
   // The token belongs to this site and account: a new one is saved for them, and one saved for another site or
   // account is forgotten rather than sent to this one.
   const connection = { site: p.site, email: p.email };

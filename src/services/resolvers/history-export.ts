@@ -1,6 +1,5 @@
 /** Workspace-admin resolvers of the history export (src/services/export/export-admin.ts). */
 import type { HistoryExportStatus, HistoryTestResult } from '../../contract/resolvers';
-import * as keys from '../../storage/keys';
 import { silentLogger } from '../context';
 import {
   historyExportStatus,
@@ -8,6 +7,7 @@ import {
   saveHistoryExport,
   type ExportSecretStore,
 } from '../export/export-admin';
+import { readExportConfig } from '../export/export-journal';
 import { retryExportNow } from '../export/history-export';
 import { sendTestBatch } from '../export/webhook-sink';
 import { ResolverError } from './errors';
@@ -49,7 +49,7 @@ export async function retryHistoryExport(deps: ResolverDeps): Promise<HistoryExp
 
 export async function sendHistoryTestBatch(deps: ResolverDeps): Promise<HistoryTestResult> {
   const { secrets, fetch } = exportDeps(deps);
-  const config = await deps.store.get(keys.exportConfig(deps.workspace));
+  const config = await readExportConfig(deps.store, deps.workspace);
   if (!config?.destination) throw new ResolverError('invalid', 'Save an endpoint URL first.');
   const result = await sendTestBatch(
     { url: config.destination, secret: () => secrets.get(), fetch, now: () => new Date() },

@@ -139,7 +139,7 @@ const HANDLERS: { [N in ResolverName]: Handler<N> } = {
     ),
   ),
   getAdminPage: asAdmin((deps) => adminPage(deps)),
-  saveSettings: asAdmin((deps, p) => saveSettings(deps, p.settings)),
+  saveSettings: asAdmin((deps, p) => saveSettings(deps, p)),
   saveJiraConnection: asAdmin((deps, p) => saveJiraConnection(deps, p)),
   startBackfill: asAdmin((deps, p) => startBackfill(deps, p.days)),
   getNotifications: asAdmin((deps) => notificationsPage(deps)),

@@ -4,6 +4,7 @@ import type { WorkspaceSettings } from '../../contract/settings';
 import { escapeControls, fitText } from '../../domain/test-identity';
 import type { RepoRef } from '../../domain/types';
 import * as keys from '../../storage/keys';
+import { updateDoc } from '../commit-with-retry';
 import { ResolverError } from './errors';
 import type { ResolverDeps } from './host';
 import { createScreenUrl, DEFAULT_ISSUE_TYPE, JiraError, MAX_SUMMARY, type JiraIssueDraft } from './jira';
@@ -55,15 +56,14 @@ export async function createJiraIssue(
     throw error;
   }
   if (subject.kind === 'suggestion') {
-    const stateKey = keys.suggestionState(repo.repoUuid, subject.id);
-    const current = await deps.store.get(stateKey);
-    await deps.store.set(stateKey, {
+    // A conditional write: a status set meanwhile for this suggestion is kept, not reverted.
+    await updateDoc(deps.store, keys.suggestionState(repo.repoUuid, subject.id), (current) => ({
       status: current?.status ?? 'open',
       jiraIssueKey: created.key,
       jiraIssueUrl: created.url,
       updatedAt: deps.now().toISOString(),
       updatedBy: accountId,
-    });
+    }));
   }
   return { mode: 'created', key: created.key, url: created.url };
 }

@@ -4,14 +4,17 @@
  * the secret store and never come back to the page: it sees whether one is stored, a hint of it, and the last
  * delivery of each channel.
  */
-import type {
-  ChannelStatus,
-  ChatChannel,
-  MergeCheckSettings,
-  NotificationSettings,
-  NotificationsPage,
+import {
+  DEFAULT_MERGE_CHECK_SETTINGS,
+  type ChannelStatus,
+  type ChatChannel,
+  type MergeCheckSettings,
+  type NotificationSettings,
+  type NotificationsPage,
 } from '../../contract/gates';
 import * as keys from '../../storage/keys';
+import { readDocs } from '../../storage/read-docs';
+import { commitWithRetry } from '../commit-with-retry';
 import { loadMergeCheckSettings } from '../merge-check';
 import {
   channelStatus,
@@ -22,7 +25,13 @@ import {
   WebhookUrlError,
   type SecretStore,
 } from '../notifications/channels';
-import { loadNotificationSettings, monitoredRepositories, testMessage } from '../notifications/notify';
+import {
+  loadNotificationSettings,
+  monitoredRepositories,
+  testMessage,
+  withNotificationDefaults,
+} from '../notifications/notify';
+import { applyEdits } from '../settings';
 import { ResolverError } from './errors';
 import type { ResolverDeps } from './host';
 
@@ -48,13 +57,47 @@ export async function notificationsPage(deps: ResolverDeps): Promise<Notificatio
   };
 }
 
+type NotificationForm = { settings: NotificationSettings; mergeCheck: MergeCheckSettings };
+
+/**
+ * Both documents in one conditional commit. Only the fields the form changed from what it was loaded with (`base`)
+ * are saved over what is stored, so a form loaded before another admin's save does not revert it.
+ */
 export async function saveNotificationSettings(
   deps: ResolverDeps,
-  p: { settings: NotificationSettings; mergeCheck: MergeCheckSettings },
-): Promise<{ settings: NotificationSettings; mergeCheck: MergeCheckSettings }> {
-  await deps.store.set(keys.notificationSettings(deps.workspace), p.settings);
-  await deps.store.set(keys.mergeCheckSettings(deps.workspace), p.mergeCheck);
-  return p;
+  p: NotificationForm & { base: NotificationForm },
+): Promise<NotificationForm> {
+  const named = {
+    settings: keys.notificationSettings(deps.workspace),
+    mergeCheck: keys.mergeCheckSettings(deps.workspace),
+  };
+  let saved: NotificationForm = { settings: p.settings, mergeCheck: p.mergeCheck };
+  await commitWithRetry(deps.store, async () => {
+    const current = await readDocs(deps.store, named);
+    saved = {
+      settings: applyEdits(withNotificationDefaults(current.settings?.value), p.base.settings, p.settings),
+      mergeCheck: applyEdits(
+        { ...DEFAULT_MERGE_CHECK_SETTINGS, ...current.mergeCheck?.value },
+        p.base.mergeCheck,
+        p.mergeCheck,
+      ),
+    };
+    return [
+      {
+        kind: 'put',
+        key: named.settings,
+        value: saved.settings,
+        expectedVersion: current.settings?.version ?? 0,
+      },
+      {
+        kind: 'put',
+        key: named.mergeCheck,
+        value: saved.mergeCheck,
+        expectedVersion: current.mergeCheck?.version ?? 0,
+      },
+    ];
+  });
+  return saved;
 }
 
 /** Stores (or, without a URL, removes) a channel's webhook URL after checking where it points. */

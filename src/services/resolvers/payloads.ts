@@ -40,7 +40,8 @@ export const jiraSettingsSchema = z.object({
   issueType: issueType.optional(),
 });
 
-export const settingsSchema = z
+/** The settings as stored and shown: what a form was loaded with (`base`), without the cross-field rule. */
+const settingsFields = z
   .object({
     monitoredRepos: z.array(uuid).max(500),
     branchScope: z.enum(['default', 'all']),
@@ -51,11 +52,12 @@ export const settingsSchema = z
     publishQuarantine: z.boolean(),
     jira: jiraSettingsSchema.optional(),
   })
-  .strict()
-  .refine(
-    (s) => s.flakyRecoveryThreshold < s.flakyAlarmThreshold,
-    'The recovery threshold must be below the alarm threshold',
-  );
+  .strict();
+
+export const settingsSchema = settingsFields.refine(
+  (s) => s.flakyRecoveryThreshold < s.flakyAlarmThreshold,
+  'The recovery threshold must be below the alarm threshold',
+);
 
 const chatChannel = z.enum(['slack', 'teams']);
 
@@ -98,7 +100,7 @@ export const PAYLOADS = {
     })
     .strict(),
   getAdminPage: empty,
-  saveSettings: z.object({ settings: settingsSchema }).strict(),
+  saveSettings: z.object({ settings: settingsSchema, base: settingsFields }).strict(),
   saveJiraConnection: z
     .object({
       site,
@@ -111,7 +113,11 @@ export const PAYLOADS = {
   startBackfill: z.object({ days: z.number().int().min(1).max(365) }).strict(),
   getNotifications: empty,
   saveNotificationSettings: z
-    .object({ settings: notificationSettingsSchema, mergeCheck: mergeCheckSettingsSchema })
+    .object({
+      settings: notificationSettingsSchema,
+      mergeCheck: mergeCheckSettingsSchema,
+      base: z.object({ settings: notificationSettingsSchema, mergeCheck: mergeCheckSettingsSchema }).strict(),
+    })
     .strict(),
   saveChatWebhook: z
     .object({ channel: chatChannel, url: z.string().trim().min(1).max(2000).optional() })

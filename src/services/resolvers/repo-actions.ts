@@ -7,7 +7,7 @@ import type { FailureCategory, RepoRef } from '../../domain/types';
 import type { FailuresPage } from '../../contract/resolvers';
 import * as keys from '../../storage/keys';
 import { repoBackfillProgress } from '../backfill';
-import { commitWithRetry } from '../commit-with-retry';
+import { commitWithRetry, updateDoc } from '../commit-with-retry';
 import { listFailures } from '../failure-list';
 import { buildRepoReport, failureReport } from '../repo-report';
 import { readWorkspaceSettings } from '../settings';
@@ -151,13 +151,12 @@ export async function setSuggestionStatus(
   p: { suggestionId: string; status: SuggestionStatus },
 ): Promise<{ suggestionId: string; status: SuggestionStatus }> {
   await findSuggestion(deps, repo, p.suggestionId);
-  const stateKey = keys.suggestionState(repo.repoUuid, p.suggestionId);
-  const current = await deps.store.get(stateKey);
-  await deps.store.set(stateKey, {
+  // A conditional write: a Jira link saved meanwhile for this suggestion is kept, not overwritten.
+  await updateDoc(deps.store, keys.suggestionState(repo.repoUuid, p.suggestionId), (current) => ({
     ...current,
     status: p.status,
     updatedAt: deps.now().toISOString(),
     updatedBy: accountId,
-  });
+  }));
   return { suggestionId: p.suggestionId, status: p.status };
 }

@@ -178,6 +178,8 @@ function ChannelForm({
 
 function SettingsForm({ page }: { page: NotificationsPage }) {
   const [settings, setSettings] = useState(page.settings);
+  // What the form was loaded with: the server saves only what changed from it, keeping another admin's save.
+  const [base, setBase] = useState({ settings: page.settings, mergeCheck: page.mergeCheck });
   const [passWithout, setPassWithout] = useState(page.mergeCheck.passWithoutPipeline);
   const [minutes, setMinutes] = useState(String(page.settings.buildMinutesPerWeek));
   const [saving, setSaving] = useState(false);
@@ -194,9 +196,16 @@ function SettingsForm({ page }: { page: NotificationsPage }) {
     call('saveNotificationSettings', {
       settings: { ...settings, buildMinutesPerWeek: Number(minutes) },
       mergeCheck: { passWithoutPipeline: passWithout },
+      base,
     })
       .then(
-        () => setOutcome({ kind: 'saved' }),
+        (saved) => {
+          setBase(saved);
+          setSettings(saved.settings);
+          setPassWithout(saved.mergeCheck.passWithoutPipeline);
+          setMinutes(String(saved.settings.buildMinutesPerWeek));
+          setOutcome({ kind: 'saved' });
+        },
         (thrown: unknown) => setOutcome({ kind: 'failed', message: toUiError(thrown).message }),
       )
       .finally(() => setSaving(false));

@@ -44,6 +44,9 @@ export function SettingsForm({
   onSaved: (settings: WorkspaceSettings) => void;
 }) {
   const [draft, setDraft] = useState<SettingsDraft>(() => draftOf(settings));
+  // What the draft was made from: the server saves only the fields changed from it, so another admin's save made
+  // since this page loaded is kept, not reverted (the page may also reload `settings` while someone types).
+  const [base, setBase] = useState(settings);
   const [errors, setErrors] = useState<Partial<Record<DraftField, string>>>({});
   const [saving, setSaving] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>();
@@ -53,16 +56,18 @@ export function SettingsForm({
   };
 
   const save = () => {
-    const result = validateDraft(draft, settings);
+    const result = validateDraft(draft, base);
     if (!result.ok) {
       setErrors(result.errors);
       return;
     }
     setErrors({});
     setSaving(true);
-    call('saveSettings', { settings: result.settings })
+    call('saveSettings', { settings: result.settings, base })
       .then(
         (saved) => {
+          setBase(saved);
+          setDraft(draftOf(saved));
           onSaved(saved);
           setOutcome({ kind: 'saved' });
         },
@@ -134,7 +139,10 @@ export function SettingsForm({
       />
       <SaveOutcome
         outcome={outcome}
-        saved={{ title: 'Settings saved', text: 'Ingestion and analysis use them from the next pipeline on.' }}
+        saved={{
+          title: 'Settings saved',
+          text: 'Ingestion and analysis use them from the next pipeline on.',
+        }}
         notSaved="Settings were not saved"
       />
       <LoadingButton appearance="primary" isLoading={saving} onClick={save}>
