@@ -2,16 +2,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { daysAgo } from '../domain/time';
-import { openLocalRuntime, type LocalRuntime } from '../local/runtime';
+import type { LocalRuntime } from '../local/runtime';
 import { runSync } from '../local/sync';
 import { buildRepoReport } from '../services/repo-report';
 import { knownRepositories } from '../services/sweep';
-import type { Logger } from '../services/context';
 import { renderReport, type ReportFormat } from '../report/render';
 import { runDemo } from './demo';
 import { describeError } from './errors';
 import { checkSlug, parseIsoDate, parseMonth, parseTimeoutSeconds, UsageError } from './input';
-import type { RetryRecord } from '../bitbucket/client';
+import { need, openRuntime, type CliValues } from './options';
 import { mergeCheckCommand, notifyCommand } from './gates';
 import { runServe } from './serve';
 import {
@@ -22,34 +21,8 @@ import {
 } from './history-commands';
 
 export { UsageError };
+export type { CliValues };
 
-export interface CliValues {
-  workspace?: string;
-  repo?: string[];
-  since?: string;
-  branch?: string;
-  period?: string;
-  format?: string;
-  output?: string;
-  'data-dir'?: string;
-  stats?: string;
-  port?: string;
-  'no-serve'?: boolean;
-  pr?: string;
-  check?: string;
-  'slack-webhook'?: string;
-  'teams-webhook'?: string;
-  digest?: string;
-  alerts?: boolean;
-  timeout?: string;
-}
-
-const stderrLogger: Logger = {
-  info: () => undefined,
-  warn: (m) => process.stderr.write(`warning: ${m}\n`),
-};
-
-export const DEFAULT_DATA_DIR = '.pipeline-insights';
 const DEFAULT_SINCE_DAYS = 30;
 
 export function parseSince(value: string | undefined, now: Date): Date {
@@ -69,29 +42,6 @@ function parseFormat(value: string | undefined): ReportFormat {
   const f = value ?? 'text';
   if (f === 'text' || f === 'json' || f === 'html') return f;
   throw new UsageError('--format must be text, json or html');
-}
-
-export function need(value: string | undefined, flag: string): string {
-  if (!value) throw new UsageError(`${flag} is required`);
-  return value;
-}
-
-/** One line per retry as it happens, so a slow or hung API shows what it is doing. */
-export function retryLine(r: RetryRecord): string {
-  return (
-    `pipeline-insights: ${r.method} ${r.path} failed (${r.reason}); ` +
-    `retry ${r.attempt} of ${r.maxAttempts - 1} in ${(r.delayMs / 1000).toFixed(1)} s\n`
-  );
-}
-
-export function openRuntime(values: CliValues, options: { readonly?: boolean } = {}): LocalRuntime {
-  return openLocalRuntime({
-    dataDir: path.resolve(values['data-dir'] ?? DEFAULT_DATA_DIR),
-    log: stderrLogger,
-    timeoutMs: parseTimeoutSeconds(values.timeout),
-    readonly: options.readonly,
-    onRetry: (r) => process.stderr.write(retryLine(r)),
-  });
 }
 
 /** Workspace and repository slugs, dates and the timeout, checked before any command opens a store or a connection. */

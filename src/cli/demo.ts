@@ -11,7 +11,7 @@ import { buildRepoReport } from '../services/repo-report';
 import { knownRepositories } from '../services/sweep';
 import { daysAgo } from '../domain/time';
 import { renderText } from '../report/text';
-import type { CliValues } from './commands';
+import type { CliValues } from './options';
 import { UsageError } from './input';
 import { serveUntilStopped } from './serve';
 
@@ -34,7 +34,10 @@ function freshDemoStore(dataDir: string): void {
     );
   for (const file of [store, `${store}-wal`, `${store}-shm`]) rmSync(file, { force: true });
   mkdirSync(dataDir, { recursive: true });
-  writeFileSync(marker, 'This folder holds the simulated store of `pipeline-insights demo`, rebuilt on each run.\n');
+  writeFileSync(
+    marker,
+    'This folder holds the simulated store of `pipeline-insights demo`, rebuilt on each run.\n',
+  );
 }
 
 export async function runDemo(values: CliValues): Promise<number> {
@@ -43,10 +46,22 @@ export async function runDemo(values: CliValues): Promise<number> {
   const now = new Date();
   const workspace = generateWorkspace({ seed: DEMO_SEED, now, days: 30 });
   const sim = await startSimServer({ workspace });
-  const rt = openLocalRuntime({ dataDir, apiUrl: sim.apiUrl, env: {}, log: { info: () => undefined, warn: () => undefined }, now: () => now });
+  const rt = openLocalRuntime({
+    dataDir,
+    apiUrl: sim.apiUrl,
+    env: {},
+    log: { info: () => undefined, warn: () => undefined },
+    now: () => now,
+  });
   try {
-    process.stderr.write(`simulated workspace "${DEMO_WORKSPACE}" on ${sim.apiUrl}; ingesting 30 days of pipelines…\n`);
-    const result = await runSync(rt, { workspace: DEMO_WORKSPACE, since: daysAgo(now, 30), progress: Boolean(process.stderr.isTTY) && !process.env.CI });
+    process.stderr.write(
+      `simulated workspace "${DEMO_WORKSPACE}" on ${sim.apiUrl}; ingesting 30 days of pipelines…\n`,
+    );
+    const result = await runSync(rt, {
+      workspace: DEMO_WORKSPACE,
+      since: daysAgo(now, 30),
+      progress: Boolean(process.stderr.isTTY) && !process.env.CI,
+    });
     const s = result.stats;
     process.stdout.write(
       `ingested ${s.pipelines} pipelines (${s.attempts} step attempts) with ${s.apiCalls} API calls, ` +
@@ -54,7 +69,13 @@ export async function runDemo(values: CliValues): Promise<number> {
         `${s.storage.writes} storage writes, ${(s.storage.bytesWritten / 1024).toFixed(0)} KiB written\n\n`,
     );
     for (const repo of await knownRepositories(rt, DEMO_WORKSPACE)) {
-      const report = await buildRepoReport(rt.store, { workspace: DEMO_WORKSPACE, repo, since: daysAgo(now, 30), until: now, webUrl: 'https://bitbucket.org' });
+      const report = await buildRepoReport(rt.store, {
+        workspace: DEMO_WORKSPACE,
+        repo,
+        since: daysAgo(now, 30),
+        until: now,
+        webUrl: 'https://bitbucket.org',
+      });
       process.stdout.write(`${renderText(report)}\n`);
     }
   } finally {
@@ -64,5 +85,12 @@ export async function runDemo(values: CliValues): Promise<number> {
     await sim.close();
     return 0;
   }
-  return serveUntilStopped({ dataDir, port: values.port, apiUrl: sim.apiUrl, env: {}, onClose: () => sim.close(), now: () => now });
+  return serveUntilStopped({
+    dataDir,
+    port: values.port,
+    apiUrl: sim.apiUrl,
+    env: {},
+    onClose: () => sim.close(),
+    now: () => now,
+  });
 }

@@ -13,7 +13,8 @@ import {
 } from '../services/notifications/channels';
 import { sendAlertsNow, sendDigestNow, type SentReport } from '../services/notifications/notify';
 import { knownRepositories } from '../services/sweep';
-import { UsageError, type CliValues } from './commands';
+import { UsageError } from './input';
+import type { CliValues } from './options';
 
 function need(value: string | undefined, flag: string): string {
   if (!value) throw new UsageError(`${flag} is required`);

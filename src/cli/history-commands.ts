@@ -22,7 +22,8 @@ import * as keys from '../storage/keys';
 import { updateDoc } from '../services/commit-with-retry';
 import { retryExportNow, runExport, type ExportSink } from '../services/export/history-export';
 import { webhookSink } from '../services/export/webhook-sink';
-import { DEFAULT_DATA_DIR, need, UsageError, type CliValues } from './commands';
+import { UsageError } from './input';
+import { DEFAULT_DATA_DIR, need, type CliValues } from './options';
 
 export interface HistoryValues extends CliValues {
   'database-url'?: string;

@@ -26,7 +26,8 @@ import * as keys from '../storage/keys';
 import { prefix } from '../storage/keys';
 import type { Store } from '../storage/store';
 import { fetchPost, WEBHOOK_ENV, type SecretStore } from '../services/notifications/channels';
-import { DEFAULT_DATA_DIR, UsageError, type CliValues } from './commands';
+import { UsageError } from './input';
+import { DEFAULT_DATA_DIR, type CliValues } from './options';
 import { isSlugOrUuid } from './input';
 
 export interface ServeOptions {

@@ -9,7 +9,7 @@ import { commitWithRetry, updateDoc } from '../commit-with-retry';
 import { ingestionProblems } from '../ingestion-problems';
 import { applyEdits } from '../settings';
 import { ResolverError } from './errors';
-import type { ResolverDeps } from './host';
+import type { ResolverDeps } from './deps';
 import { readSettings, REPORT_WINDOW_DAYS } from './repo-actions';
 import { getHistoryExport } from './history-export';
 import { jiraSettingsOf } from './jira-issue';

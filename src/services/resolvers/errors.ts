@@ -17,4 +17,5 @@ export class ResolverError extends Error {
   }
 }
 
-export const forbidden = (what: string): ResolverError => new ResolverError('forbidden', `You do not have access to ${what}.`);
+export const forbidden = (what: string): ResolverError =>
+  new ResolverError('forbidden', `You do not have access to ${what}.`);

@@ -1,24 +1,12 @@
 /** Workspace-admin resolvers of the history export (src/services/export/export-admin.ts). */
 import type { HistoryExportStatus, HistoryTestResult } from '../../contract/resolvers';
 import { silentLogger } from '../context';
-import {
-  historyExportStatus,
-  rotateExportSecret,
-  saveHistoryExport,
-  type ExportSecretStore,
-} from '../export/export-admin';
+import { historyExportStatus, rotateExportSecret, saveHistoryExport } from '../export/export-admin';
 import { readExportConfig } from '../export/export-journal';
 import { retryExportNow } from '../export/history-export';
 import { sendTestBatch } from '../export/webhook-sink';
 import { ResolverError } from './errors';
-import type { ResolverDeps } from './host';
-import type { FetchLike } from './jira';
-
-/** What the export resolvers need beyond storage: the secret store and a way to reach the receiver. */
-export interface HistoryExportDeps {
-  secrets: ExportSecretStore;
-  fetch: FetchLike;
-}
+import type { HistoryExportDeps, ResolverDeps } from './deps';
 
 function exportDeps(deps: ResolverDeps): HistoryExportDeps {
   if (!deps.historyExport)

@@ -4,21 +4,16 @@
  * answer a `ResolverErrorBody`; anything else is thrown so the platform records it.
  */
 import type { CallerContext, ResolverHost } from '../../contract/caller';
-import type { BackfillStatus, ResolverName, ResolverPayload, ResolverResult } from '../../contract/resolvers';
-import type { BitbucketClient } from '../../bitbucket/client';
+import type { ResolverName, ResolverPayload, ResolverResult } from '../../contract/resolvers';
 import type { RepoRef } from '../../domain/types';
 import * as keys from '../../storage/keys';
-import type { Store } from '../../storage/store';
-import type { AccessChecker } from './access';
 import { adminPage, saveJiraConnection, saveSettings, startBackfill } from './admin';
 import { forbidden, ResolverError } from './errors';
-import type { JiraGateway } from './jira';
 import { createJiraIssue } from './jira-issue';
 import { PAYLOADS, type PayloadSchemas } from './payloads';
 import { pullRequestPanel } from './pr-panel';
 import { failuresPage, readSettings, repoReport, setQuarantine, setSuggestionStatus } from './repo-actions';
 import { detectorConfigFor } from '../settings';
-import type { SecretStore, WebhookPost } from '../notifications/channels';
 import {
   notificationsPage,
   saveChatWebhook,
@@ -32,34 +27,8 @@ import {
   retryHistoryExport,
   sendHistoryTestBatch,
   setHistoryExport,
-  type HistoryExportDeps,
 } from './history-export';
-
-export interface ResolverDeps {
-  store: Store;
-  /** Absent when the app cannot call Bitbucket (then nothing is published). */
-  client?: BitbucketClient;
-  access: AccessChecker;
-  jira: JiraGateway & {
-    defaults?: { site?: string; email?: string; projectKey?: string; issueType?: string };
-  };
-  now: () => Date;
-  /** The workspace key used by ingestion: the slug locally, the UUID on Forge. */
-  workspace: string;
-  /**
-   * Queues the backfill claimed at `startedAt` (src/services/backfill.ts) and answers its status; absent where a
-   * backfill runs from the command line.
-   */
-  queueBackfill?: (days: number, startedAt: string) => Promise<BackfillStatus>;
-  /** Where webhook URLs and the Slack signing secret live; absent where notifications are not available. */
-  secrets?: SecretStore;
-  /** Posts a chat message ("send a test message"). */
-  postWebhook?: WebhookPost;
-  /** Locally only: a webhook on 127.0.0.1 is accepted (a test receiver). */
-  allowLoopbackWebhooks?: boolean;
-  /** The history export's secret store and HTTP client; absent where there is no export. */
-  historyExport?: HistoryExportDeps;
-}
+import type { ResolverDeps } from './deps';
 
 /** The server's handler of resolver N: the contract's payload in (validated), the contract's result out. */
 export type ResolverHandler<N extends ResolverName> = (

@@ -1,5 +1,6 @@
 /** The resolvers of the contract, behind one host: see host.ts. */
-export { createResolverHost, type ResolverDeps } from './host';
+export { createResolverHost } from './host';
+export type { ResolverDeps } from './deps';
 export { localAccess, type AccessChecker } from './access';
 export { ResolverError } from './errors';
 export {

@@ -6,7 +6,7 @@ import type { RepoRef } from '../../domain/types';
 import * as keys from '../../storage/keys';
 import { updateDoc } from '../commit-with-retry';
 import { ResolverError } from './errors';
-import type { ResolverDeps } from './host';
+import type { ResolverDeps } from './deps';
 import { createScreenUrl, DEFAULT_ISSUE_TYPE, JiraError, MAX_SUMMARY, type JiraIssueDraft } from './jira';
 import { readSettings, repoReport } from './repo-actions';
 

@@ -33,7 +33,7 @@ import {
 } from '../notifications/notify';
 import { applyEdits } from '../settings';
 import { ResolverError } from './errors';
-import type { ResolverDeps } from './host';
+import type { ResolverDeps } from './deps';
 
 function secretsOf(deps: ResolverDeps): SecretStore {
   if (!deps.secrets) throw new ResolverError('not-configured', 'Notifications are not available here.');

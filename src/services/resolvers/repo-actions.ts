@@ -12,7 +12,7 @@ import { listFailures } from '../failure-list';
 import { buildRepoReport, failureReport } from '../repo-report';
 import { readWorkspaceSettings } from '../settings';
 import { ResolverError } from './errors';
-import type { ResolverDeps } from './host';
+import type { ResolverDeps } from './deps';
 
 export const QUARANTINE_VARIABLE = 'PIPELINE_INSIGHTS_QUARANTINE';
 /**
