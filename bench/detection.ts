@@ -74,7 +74,8 @@ function runDetector(history: SimulatedHistory): DetectorRun {
       const view = currentView(track, state, config);
       if (view.label === 'flaky' && !result.flaggedFlaky.has(id)) {
         result.flaggedFlaky.set(id, { index, at: Date.parse(obs.at) });
-        if (view.evidence.some((e) => e.kind === 'passed-same-commit' || e.kind === 'step-passed-on-rerun')) result.flaggedByHardEvidence.add(id);
+        if (view.evidence.some((e) => e.kind === 'passed-same-commit' || e.kind === 'step-passed-on-rerun'))
+          result.flaggedByHardEvidence.add(id);
       }
       if (view.label === 'broken') result.labelledBroken.add(id);
     }

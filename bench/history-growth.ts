@@ -39,10 +39,25 @@ function attemptAt(i: number, random: () => number): AttemptRecord {
     queueSeconds: 10,
     buildSecondsUsed: 230,
     sizeMultiplier: 1,
-    tests: { total: SUITE, successful: SUITE - failing.length, failed: rerun ? 0 : failing.length, error: 0, skipped: 0 },
+    tests: {
+      total: SUITE,
+      successful: SUITE - failing.length,
+      failed: rerun ? 0 : failing.length,
+      error: 0,
+      skipped: 0,
+    },
     failedTests: rerun ? [] : failing.map((name) => ({ id: stepTestId('Unit tests', name), name })),
     failedTestsOmitted: 0,
-    ...(failing.length && !rerun ? { failure: { category: 'test' as const, cause: 'test-failure' as const, fingerprint: 'f'.repeat(16), message: 'Tests: 1 failed' } } : {}),
+    ...(failing.length && !rerun
+      ? {
+          failure: {
+            category: 'test' as const,
+            cause: 'test-failure' as const,
+            fingerprint: 'f'.repeat(16),
+            message: 'Tests: 1 failed',
+          },
+        }
+      : {}),
     logRead: failing.length > 0 && !rerun,
   };
 }
@@ -62,7 +77,13 @@ async function main(): Promise<void> {
     if ((i + 1) % WINDOW === 0) {
       const s = store.stats();
       const used = process.cpuUsage(cpu);
-      rows.push({ from: i + 1 - WINDOW, reads: s.reads / WINDOW, writes: s.writes / WINDOW, bytes: s.bytesWritten / WINDOW, cpuMs: (used.user + used.system) / 1000 / WINDOW });
+      rows.push({
+        from: i + 1 - WINDOW,
+        reads: s.reads / WINDOW,
+        writes: s.writes / WINDOW,
+        bytes: s.bytesWritten / WINDOW,
+        cpuMs: (used.user + used.system) / 1000 / WINDOW,
+      });
     }
   }
   console.log('attempts          reads/attempt  writes/attempt  bytes written/attempt  CPU ms/attempt');

@@ -29,7 +29,8 @@ export const pipelinesPath = (repo: RepoRef): string => `${repoPath(repo)}/pipel
 export const pipelinePath = (repo: RepoRef, pipelineUuid: string): string =>
   `${pipelinesPath(repo)}/${uuidPathSegment(pipelineUuid)}`;
 
-export const stepsPath = (repo: RepoRef, pipelineUuid: string): string => `${pipelinePath(repo, pipelineUuid)}/steps`;
+export const stepsPath = (repo: RepoRef, pipelineUuid: string): string =>
+  `${pipelinePath(repo, pipelineUuid)}/steps`;
 
 export const stepPath = (repo: RepoRef, pipelineUuid: string, stepUuid: string): string =>
   `${stepsPath(repo, pipelineUuid)}/${uuidPathSegment(stepUuid)}`;
@@ -41,7 +42,8 @@ const COMMIT_HASH = /^[0-9a-f]{7,40}$/i;
 
 /** A commit hash, checked: `src/{commit}/...` with anything else would read another ref. */
 export function commitSegment(commit: string): string {
-  if (!COMMIT_HASH.test(commit)) throw new RangeError(`not a commit hash: ${JSON.stringify(commit.slice(0, 60))}`);
+  if (!COMMIT_HASH.test(commit))
+    throw new RangeError(`not a commit hash: ${JSON.stringify(commit.slice(0, 60))}`);
   return commit.toLowerCase();
 }
 
@@ -60,6 +62,7 @@ export const reportPath = (repo: RepoRef, commit: string, reportId: string): str
 export const variablesPath = (repo: RepoRef): string => `${repoPath(repo)}/pipelines_config/variables`;
 
 export function pullRequestPath(repo: RepoRef, pullRequestId: number): string {
-  if (!Number.isSafeInteger(pullRequestId) || pullRequestId < 1) throw new RangeError(`not a pull request id: ${pullRequestId}`);
+  if (!Number.isSafeInteger(pullRequestId) || pullRequestId < 1)
+    throw new RangeError(`not a pull request id: ${pullRequestId}`);
   return `${repoPath(repo)}/pullrequests/${pullRequestId}`;
 }

@@ -166,7 +166,13 @@ const STEP_FIELDS = [
   'image',
   'size',
 ];
-const PULL_REQUEST_FIELDS = ['id', 'state', 'source.commit.hash', 'source.branch.name', 'destination.branch.name'];
+const PULL_REQUEST_FIELDS = [
+  'id',
+  'state',
+  'source.commit.hash',
+  'source.branch.name',
+  'destination.branch.name',
+];
 const TEST_CASE_FIELDS = ['uuid', 'name', 'fully_qualified_name', 'package_name', 'status', 'duration'];
 
 const listFields = (fields: readonly string[]): string =>

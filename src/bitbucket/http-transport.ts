@@ -4,7 +4,15 @@
  * without them. Redirects are never followed here (`redirect: 'manual'`); the client decides.
  */
 import { redactUrl, TransportError } from './errors';
-import { DEFAULT_TIMEOUT_MS, headersToRecord, isAbsoluteUrl, stringProp, type HttpRequest, type HttpResponse, type Transport } from './transport';
+import {
+  DEFAULT_TIMEOUT_MS,
+  headersToRecord,
+  isAbsoluteUrl,
+  stringProp,
+  type HttpRequest,
+  type HttpResponse,
+  type Transport,
+} from './transport';
 
 export const DEFAULT_API_URL = 'https://api.bitbucket.org/2.0';
 
@@ -53,7 +61,9 @@ export class HttpTransport implements Transport {
   }
 
   async request(req: HttpRequest): Promise<HttpResponse> {
-    const url = isAbsoluteUrl(req.url) ? req.url : `${this.baseUrl}${req.url.startsWith('/') ? '' : '/'}${req.url}`;
+    const url = isAbsoluteUrl(req.url)
+      ? req.url
+      : `${this.baseUrl}${req.url.startsWith('/') ? '' : '/'}${req.url}`;
     const headers: Record<string, string> = { ...req.headers };
     if (this.#authorization !== undefined && new URL(url).origin === this.origin) {
       headers.authorization = this.#authorization;
@@ -96,7 +106,11 @@ function toTransportError(req: HttpRequest, url: string, error: unknown, timeout
     return new TransportError(req.method, url, `timed out after ${timeoutMs} ms`, true, { cause: error });
   }
   const cause = error !== null && typeof error === 'object' && 'cause' in error ? error.cause : undefined;
-  const reason = stringProp(cause, 'code') ?? stringProp(cause, 'message') ?? stringProp(error, 'message') ?? 'network error';
+  const reason =
+    stringProp(cause, 'code') ??
+    stringProp(cause, 'message') ??
+    stringProp(error, 'message') ??
+    'network error';
   return new TransportError(req.method, url, reason, false, { cause: error });
 }
 

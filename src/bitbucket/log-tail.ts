@@ -28,6 +28,7 @@ export function tailOfFullBody(body: string, maxBytes: number): LogTail {
 export function tailOfPartialBody(body: string, contentRange: string | undefined, maxBytes: number): LogTail {
   const text = dropCutCharacter(body);
   const match = /^bytes\s+(\d+)-\d+\/(?:\d+|\*)$/i.exec(contentRange?.trim() ?? '');
-  const truncated = match?.[1] !== undefined ? Number(match[1]) > 0 : Buffer.byteLength(body, 'utf8') >= maxBytes;
+  const truncated =
+    match?.[1] !== undefined ? Number(match[1]) > 0 : Buffer.byteLength(body, 'utf8') >= maxBytes;
   return { text, truncated };
 }

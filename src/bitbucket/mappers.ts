@@ -70,8 +70,21 @@ function knownOr<T extends string>(known: readonly Exclude<T, 'UNKNOWN'>[]): (na
 }
 
 export const pipelineStatusFromApi = knownOr<PipelineStatus>(['PENDING', 'IN_PROGRESS', 'COMPLETED']);
-export const pipelineResultFromApi = knownOr<PipelineResult>(['SUCCESSFUL', 'FAILED', 'ERROR', 'STOPPED', 'EXPIRED']);
-export const stepResultFromApi = knownOr<StepResult>(['SUCCESSFUL', 'FAILED', 'ERROR', 'STOPPED', 'EXPIRED', 'NOT_RUN']);
+export const pipelineResultFromApi = knownOr<PipelineResult>([
+  'SUCCESSFUL',
+  'FAILED',
+  'ERROR',
+  'STOPPED',
+  'EXPIRED',
+]);
+export const stepResultFromApi = knownOr<StepResult>([
+  'SUCCESSFUL',
+  'FAILED',
+  'ERROR',
+  'STOPPED',
+  'EXPIRED',
+  'NOT_RUN',
+]);
 
 /** Status values of test cases are unverified (PLATFORM.md): accept the spellings JUnit-style reporters use. */
 export function testCaseStatusFromApi(name: string): TestCaseStatus {
@@ -160,7 +173,11 @@ export function stepFromApi(raw: unknown, pipelineUuid?: string): Step {
   const api = parseApi(apiStep, raw, 'step');
   const ownerUuid = api.pipeline?.uuid ?? pipelineUuid;
   if (ownerUuid === undefined) {
-    throw new MalformedResponseError('step', 'pipeline.uuid: required when the pipeline is not known', safeStringify(raw));
+    throw new MalformedResponseError(
+      'step',
+      'pipeline.uuid: required when the pipeline is not known',
+      safeStringify(raw),
+    );
   }
   const status = pipelineStatusFromApi(api.state.name);
   const resultName = api.state.result?.name;
@@ -200,7 +217,11 @@ export function testReportSummaryFromApi(raw: unknown): TestReportSummary {
   };
 }
 
-function testCaseName(fqn: string | undefined, packageName: string | undefined, name: string | undefined): string | undefined {
+function testCaseName(
+  fqn: string | undefined,
+  packageName: string | undefined,
+  name: string | undefined,
+): string | undefined {
   if (fqn) return fqn;
   if (packageName && name) return `${packageName}.${name}`;
   return name || undefined;
@@ -211,13 +232,21 @@ export function testCaseFromApi(raw: unknown): TestCase {
   const packageName = orUndefined(api.package_name) || undefined;
   const name = testCaseName(orUndefined(api.fully_qualified_name), packageName, api.name);
   if (name === undefined) {
-    throw new MalformedResponseError('test case', 'name: neither fully_qualified_name nor name', safeStringify(raw));
+    throw new MalformedResponseError(
+      'test case',
+      'name: neither fully_qualified_name nor name',
+      safeStringify(raw),
+    );
   }
   let durationMs: number | undefined;
   if (api.duration != null) {
     durationMs = parseIsoDurationMs(api.duration);
     if (durationMs === undefined) {
-      throw new MalformedResponseError('test case', `duration: not ISO-8601 ${JSON.stringify(api.duration)}`, safeStringify(raw));
+      throw new MalformedResponseError(
+        'test case',
+        `duration: not ISO-8601 ${JSON.stringify(api.duration)}`,
+        safeStringify(raw),
+      );
     }
   }
   return dropUndefined({
@@ -233,7 +262,9 @@ export function testCaseFromApi(raw: unknown): TestCase {
 export function testCaseReasonsFromApi(raw: unknown): string | undefined {
   const api = parseApi(apiTestCaseReasons, raw, 'test case reasons');
   const reasons = 'values' in api ? api.values : [api];
-  const parts = reasons.flatMap((r) => [r.message, r.stack_trace]).filter((s): s is string => !!s && s.trim() !== '');
+  const parts = reasons
+    .flatMap((r) => [r.message, r.stack_trace])
+    .filter((s): s is string => !!s && s.trim() !== '');
   if (parts.length === 0) return undefined;
   return parts.join('\n').slice(0, MAX_TEST_FIELD_CHARS);
 }

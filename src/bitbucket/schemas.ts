@@ -9,13 +9,19 @@ import { z } from 'zod';
 import { isUuid } from '../domain/uuid';
 
 export const uuidString = z.string().refine(isUuid, { message: 'not a UUID' });
-export const timestamp = z.string().refine((s) => !Number.isNaN(Date.parse(s)), { message: 'not a timestamp' });
+export const timestamp = z
+  .string()
+  .refine((s) => !Number.isNaN(Date.parse(s)), { message: 'not a timestamp' });
 
 /** `{ name, type }` pairs used by states, stages and results; `result: {}` appears on pending steps. */
 const apiError = z.object({ key: z.string().optional(), message: z.string().optional() });
 
 /** ERROR results carry `error { key, message }` inside the result. */
-const namedState = z.object({ name: z.string().optional(), type: z.string().optional(), error: apiError.nullish() });
+const namedState = z.object({
+  name: z.string().optional(),
+  type: z.string().optional(),
+  error: apiError.nullish(),
+});
 
 /** A PR branch: `"feature/x"`, `{ name }` or `{ branch: { name } }` depending on where it appears. */
 export const apiBranchRef = z.union([

@@ -37,7 +37,9 @@ export function isAbsoluteUrl(url: string): boolean {
 }
 
 /** Lower-case header names of a fetch `Headers`-like object. */
-export function headersToRecord(headers: { forEach(cb: (value: string, key: string) => void): void }): Record<string, string> {
+export function headersToRecord(headers: {
+  forEach(cb: (value: string, key: string) => void): void;
+}): Record<string, string> {
   const out: Record<string, string> = {};
   headers.forEach((value, key) => {
     out[key.toLowerCase()] = value;

@@ -111,14 +111,7 @@ export interface TestCase {
 
 /** The failure categories of DESIGN.md §3 "Failures". */
 export type FailureCategory =
-  | 'test'
-  | 'build'
-  | 'dependency'
-  | 'infrastructure'
-  | 'timeout'
-  | 'configuration'
-  | 'deployment'
-  | 'unknown';
+  'test' | 'build' | 'dependency' | 'infrastructure' | 'timeout' | 'configuration' | 'deployment' | 'unknown';
 
 /** Finer causes, mostly for `infrastructure`. */
 export type FailureCause =

@@ -16,23 +16,31 @@ import { wrapUuid } from '../domain/uuid';
 import type { AccessChecker } from '../services/resolvers';
 
 /** The one `@forge/api` call used, so tests can pass a scripted fake. */
-export type UserBitbucketFetch = (path: ReturnType<typeof route>) => Promise<Pick<APIResponse, 'status' | 'json'>>;
+export type UserBitbucketFetch = (
+  path: ReturnType<typeof route>,
+) => Promise<Pick<APIResponse, 'status' | 'json'>>;
 
 export const asUserFetch: UserBitbucketFetch = (path) => api.asUser().requestBitbucket(path);
 
-const permissionsSchema = z.object({ values: z.array(z.object({ permission: z.string().optional() }).passthrough()).default([]) });
+const permissionsSchema = z.object({
+  values: z.array(z.object({ permission: z.string().optional() }).passthrough()).default([]),
+});
 const membershipSchema = z.object({ permission: z.string().optional() }).passthrough();
 const WRITE = new Set(['write', 'admin']);
 
 export function forgeAccess(fetch: UserBitbucketFetch = asUserFetch): AccessChecker {
   return {
     canReadRepo: async (caller: CallerContext, repoUuid: string) => {
-      const response = await fetch(route`/2.0/repositories/${wrapUuid(caller.workspaceUuid)}/${wrapUuid(repoUuid)}?fields=uuid`);
+      const response = await fetch(
+        route`/2.0/repositories/${wrapUuid(caller.workspaceUuid)}/${wrapUuid(repoUuid)}?fields=uuid`,
+      );
       return response.status === 200;
     },
     canWriteRepo: async (caller: CallerContext, repoUuid: string) => {
       const q = `repository.uuid="${wrapUuid(repoUuid)}"`;
-      const response = await fetch(route`/2.0/user/workspaces/${wrapUuid(caller.workspaceUuid)}/permissions/repositories?q=${q}`);
+      const response = await fetch(
+        route`/2.0/user/workspaces/${wrapUuid(caller.workspaceUuid)}/permissions/repositories?q=${q}`,
+      );
       if (response.status === 200) {
         const parsed = permissionsSchema.safeParse(await response.json());
         if (parsed.success && parsed.data.values.some((v) => WRITE.has(v.permission ?? ''))) return true;

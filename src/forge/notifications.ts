@@ -9,7 +9,12 @@
 import { InvocationError, InvocationErrorCode } from '@forge/events';
 import type { Logger } from '../services/context';
 import type { SecretStore, WebhookPost } from '../services/notifications/channels';
-import { handleNotifyJob, notifyJobSchema, runNotifyTick, type NotifyJob } from '../services/notifications/jobs';
+import {
+  handleNotifyJob,
+  notifyJobSchema,
+  runNotifyTick,
+  type NotifyJob,
+} from '../services/notifications/jobs';
 import { parseSlackCommand, verifySlackRequest } from '../services/slack-command';
 import * as keys from '../storage/keys';
 import { ForgeKvsStore } from '../storage/forge-kvs-store';
@@ -70,7 +75,10 @@ export function notifyTickHandler(edges: NotifyEdges) {
 }
 
 export function notifySendHandler(edges: NotifyEdges) {
-  return async (event: { body?: unknown; retryContext?: { retryCount?: number } }): Promise<InvocationError | void> => {
+  return async (event: {
+    body?: unknown;
+    retryContext?: { retryCount?: number };
+  }): Promise<InvocationError | void> => {
     const parsed = notifyJobSchema.safeParse(event.body);
     if (!parsed.success) {
       edges.log.warn('notify job dropped: malformed body');
@@ -79,8 +87,13 @@ export function notifySendHandler(edges: NotifyEdges) {
     const job = parsed.data;
     const attempt = (event.retryContext?.retryCount ?? 0) + 1;
     const result = await handleNotifyJob({ ...edges, store: edges.store(job.workspaceUuid) }, job, attempt);
-    if (!result.done) return new InvocationError({ retryAfter: result.retryAfterSeconds, retryReason: InvocationErrorCode.FUNCTION_RETRY_REQUEST });
-    if (result.outcome === 'failed') edges.log.warn(`notify job (${job.kind}) failed for good after ${attempt} attempt(s)`);
+    if (!result.done)
+      return new InvocationError({
+        retryAfter: result.retryAfterSeconds,
+        retryReason: InvocationErrorCode.FUNCTION_RETRY_REQUEST,
+      });
+    if (result.outcome === 'failed')
+      edges.log.warn(`notify job (${job.kind}) failed for good after ${attempt} attempt(s)`);
   };
 }
 
@@ -91,7 +104,10 @@ export interface WebTriggerRequest {
 }
 
 export function slackCommandHandler(edges: NotifyEdges) {
-  return async (request: WebTriggerRequest, context?: InvocationContext): Promise<{ outputKey: SlackCommandOutput }> => {
+  return async (
+    request: WebTriggerRequest,
+    context?: InvocationContext,
+  ): Promise<{ outputKey: SlackCommandOutput }> => {
     const rawBody = request.body ?? '';
     const secret = await edges.secrets.get(keys.SECRET_NAMES.slackSigningSecret);
     const check = verifySlackRequest(secret, request.headers ?? {}, rawBody, edges.now().getTime());
@@ -102,8 +118,9 @@ export function slackCommandHandler(edges: NotifyEdges) {
     const command = parseSlackCommand(rawBody);
     if (request.method !== 'POST' || !command) return { outputKey: 'bad-request' };
     const workspaceUuid = workspaceFromInstallContext(context?.installContext);
-    await edges.push([{ kind: 'slack-command', workspaceUuid, text: command.text, responseUrl: command.responseUrl }]);
+    await edges.push([
+      { kind: 'slack-command', workspaceUuid, text: command.text, responseUrl: command.responseUrl },
+    ]);
     return { outputKey: 'accepted' };
   };
 }
-

@@ -22,7 +22,12 @@ export const SURFACE_ENTRIES: Readonly<Record<SurfaceKind, string>> = {
   'admin-page': path.join(PROJECT_ROOT, 'src/ui/admin-page-entry.tsx'),
 };
 
-export const DEFAULT_BUNDLE_CACHE_DIR = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'pipeline-insights-preview');
+export const DEFAULT_BUNDLE_CACHE_DIR = path.join(
+  PROJECT_ROOT,
+  'node_modules',
+  '.cache',
+  'pipeline-insights-preview',
+);
 
 export interface PreviewBundles {
   /** Files served under `/assets/`, by file name. */
@@ -76,9 +81,15 @@ export async function buildPreviewBundles(options: BundleOptions = {}): Promise<
   const page = (surface: SurfaceKind) => {
     const app = appTargets.get(path.resolve(entries[surface]));
     const names = [...Object.keys(filesOf(host)), ...(app ? Object.keys(filesOf(app)) : [])];
-    return { scripts: names.filter((n) => n.endsWith('.js')), styles: names.filter((n) => n.endsWith('.css')) };
+    return {
+      scripts: names.filter((n) => n.endsWith('.js')),
+      styles: names.filter((n) => n.endsWith('.css')),
+    };
   };
-  return { assets, pages: { 'repo-page': page('repo-page'), 'pr-panel': page('pr-panel'), 'admin-page': page('admin-page') } };
+  return {
+    assets,
+    pages: { 'repo-page': page('repo-page'), 'pr-panel': page('pr-panel'), 'admin-page': page('admin-page') },
+  };
 }
 
 async function cachedBundle(target: BundleTarget, cacheDir: string): Promise<BuiltBundle> {
@@ -107,7 +118,13 @@ function esbuildOptions(target: BundleTarget): BuildOptions {
     legalComments: 'none',
     jsx: 'automatic',
     define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis' },
-    loader: { '.svg': 'dataurl', '.png': 'dataurl', '.gif': 'dataurl', '.woff': 'dataurl', '.woff2': 'dataurl' },
+    loader: {
+      '.svg': 'dataurl',
+      '.png': 'dataurl',
+      '.gif': 'dataurl',
+      '.woff': 'dataurl',
+      '.woff2': 'dataurl',
+    },
     logLevel: 'silent',
   };
 }
@@ -129,7 +146,9 @@ function cacheKey(target: BundleTarget): string {
 async function readCacheRecord(file: string): Promise<CacheRecord | undefined> {
   try {
     const record = JSON.parse(await readFile(file, 'utf8')) as Partial<CacheRecord>;
-    return typeof record.key === 'string' && record.inputs && record.files ? (record as CacheRecord) : undefined;
+    return typeof record.key === 'string' && record.inputs && record.files
+      ? (record as CacheRecord)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -147,7 +166,9 @@ async function inputsUnchanged(inputs: Record<string, string>): Promise<boolean>
 
 async function hashFile(file: string): Promise<string> {
   try {
-    return createHash('sha256').update(await readFile(file)).digest('hex');
+    return createHash('sha256')
+      .update(await readFile(file))
+      .digest('hex');
   } catch {
     return 'missing';
   }

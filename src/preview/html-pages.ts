@@ -35,28 +35,46 @@ ${body}
 }
 
 export function indexPage(surfaces: readonly SurfaceLink[]): string {
-  const items = surfaces.map((s) => `<li><a href="${escapeHtml(s.url)}">${escapeHtml(s.title)}</a></li>`).join('\n');
+  const items = surfaces
+    .map((s) => `<li><a href="${escapeHtml(s.url)}">${escapeHtml(s.title)}</a></li>`)
+    .join('\n');
   const list = surfaces.length > 0 ? `<ul>${items}</ul>` : '<p>No repositories have been ingested yet.</p>';
-  return layout('Pipeline Insights preview', `<main class="preview-page"><h1>Pipeline Insights</h1>
+  return layout(
+    'Pipeline Insights preview',
+    `<main class="preview-page"><h1>Pipeline Insights</h1>
 <p>The app's pages, as Bitbucket shows them, running against the local data.</p>
-${list}</main>`);
+${list}</main>`,
+  );
 }
 
 /**
  * The shell of a surface: the config global first, then the host bundle (which installs `__bridge`), then the
  * app bundle, in document order.
  */
-export function surfacePage(title: string, config: PreviewPageConfig, assets: { scripts: readonly string[]; styles: readonly string[] }): string {
+export function surfacePage(
+  title: string,
+  config: PreviewPageConfig,
+  assets: { scripts: readonly string[]; styles: readonly string[] },
+): string {
   // `<` is escaped so no value in the config can close the script element.
   const json = JSON.stringify(config).replace(/</g, '\\u003c');
-  const styles = assets.styles.map((s) => `<link rel="stylesheet" href="/assets/${escapeHtml(s)}">`).join('\n');
+  const styles = assets.styles
+    .map((s) => `<link rel="stylesheet" href="/assets/${escapeHtml(s)}">`)
+    .join('\n');
   const scripts = assets.scripts.map((s) => `<script src="/assets/${escapeHtml(s)}"></script>`).join('\n');
-  return layout(title, `<div id="root"></div>
+  return layout(
+    title,
+    `<div id="root"></div>
 <script>window[${JSON.stringify(PAGE_CONFIG_GLOBAL)}] = ${json};</script>
-${scripts}`, styles);
+${scripts}`,
+    styles,
+  );
 }
 
 export function notFoundPage(message: string): string {
-  return layout('Not found · Pipeline Insights preview', `<main class="preview-page"><h1>Not found</h1>
-<p>${escapeHtml(message)}</p><p><a href="/">See the pages this preview serves</a></p></main>`);
+  return layout(
+    'Not found · Pipeline Insights preview',
+    `<main class="preview-page"><h1>Not found</h1>
+<p>${escapeHtml(message)}</p><p><a href="/">See the pages this preview serves</a></p></main>`,
+  );
 }

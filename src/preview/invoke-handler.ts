@@ -43,12 +43,17 @@ export async function handleInvoke(rawBody: string, deps: InvokeDeps): Promise<I
   try {
     const result = await deps.host.handle(request.name, request.payload, caller);
     const errorBody = asResolverError(result);
-    return errorBody ? { status: STATUS_BY_CODE[errorBody.error.code], body: errorBody } : { status: 200, body: { result } };
+    return errorBody
+      ? { status: STATUS_BY_CODE[errorBody.error.code], body: errorBody }
+      : { status: 200, body: { result } };
   } catch (error) {
     const errorBody = asResolverError({ error });
     if (errorBody) return { status: STATUS_BY_CODE[errorBody.error.code], body: errorBody };
     deps.onUnexpectedError?.(error);
-    return { status: 500, body: { error: { code: 'internal', message: `The ${request.name} resolver failed.` } } };
+    return {
+      status: 500,
+      body: { error: { code: 'internal', message: `The ${request.name} resolver failed.` } },
+    };
   }
 }
 
@@ -65,11 +70,14 @@ function parseRequest(rawBody: string): ParsedRequest | { error: InvokeOutcome }
   } catch {
     return { error: errorOutcome('invalid', 'The request body is not JSON.') };
   }
-  if (typeof body !== 'object' || body === null) return { error: errorOutcome('invalid', 'The request body must be an object.') };
+  if (typeof body !== 'object' || body === null)
+    return { error: errorOutcome('invalid', 'The request body must be an object.') };
   const { name, payload, context } = body as Record<string, unknown>;
-  if (!isResolverName(name)) return { error: errorOutcome('invalid', `Unknown resolver: ${JSON.stringify(name)}.`) };
+  if (!isResolverName(name))
+    return { error: errorOutcome('invalid', `Unknown resolver: ${JSON.stringify(name)}.`) };
   const route = (context as { route?: unknown } | undefined)?.route;
-  if (typeof route !== 'string') return { error: errorOutcome('invalid', 'context.route must name the calling page.') };
+  if (typeof route !== 'string')
+    return { error: errorOutcome('invalid', 'context.route must name the calling page.') };
   if (payload !== undefined && (typeof payload !== 'object' || payload === null || Array.isArray(payload))) {
     return { error: errorOutcome('invalid', 'The payload must be an object.') };
   }

@@ -81,8 +81,10 @@ interface RequestContext {
 
 async function routeRequest(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://preview.invalid').pathname;
-  if (!isLocalHost(req.headers.host)) return send(res, 421, 'text/plain; charset=utf-8', 'Use the 127.0.0.1 address.');
-  if (path === '/api/invoke') return req.method === 'POST' ? serveInvoke(req, res, ctx) : methodNotAllowed(res, 'POST');
+  if (!isLocalHost(req.headers.host))
+    return send(res, 421, 'text/plain; charset=utf-8', 'Use the 127.0.0.1 address.');
+  if (path === '/api/invoke')
+    return req.method === 'POST' ? serveInvoke(req, res, ctx) : methodNotAllowed(res, 'POST');
   if (req.method !== 'GET' && req.method !== 'HEAD') return methodNotAllowed(res, 'GET');
   if (path === '/') return send(res, 200, HTML, indexPage(await ctx.options.listSurfaces()));
   if (path.startsWith('/assets/')) return serveAsset(res, ctx.bundles, path.slice('/assets/'.length));
@@ -97,7 +99,11 @@ async function serveSurface(res: ServerResponse, ctx: RequestContext, path: stri
   if (!route) return send(res, 404, HTML, notFoundPage(`There is no page at ${path}.`));
   const target = await ctx.resolvePage(path);
   if (!target) return send(res, 404, HTML, notFoundPage(unknownTargetMessage(route)));
-  const config: PreviewPageConfig = { surface: route.surface, routePath: path, context: productContext(route, target.caller) };
+  const config: PreviewPageConfig = {
+    surface: route.surface,
+    routePath: path,
+    context: productContext(route, target.caller),
+  };
   send(res, 200, HTML, surfacePage(pageTitle(route), config, ctx.bundles.pages[route.surface]));
 }
 
@@ -117,7 +123,8 @@ async function invokeOutcome(req: IncomingMessage, ctx: RequestContext): Promise
     return errorOutcome('forbidden', 'Resolvers may only be called from the preview pages.');
   }
   const body = await readBody(req, MAX_INVOKE_BYTES);
-  if (body === undefined) return { status: 413, body: { error: { code: 'invalid', message: 'The payload is over 500 KB.' } } };
+  if (body === undefined)
+    return { status: 413, body: { error: { code: 'invalid', message: 'The payload is over 500 KB.' } } };
   return handleInvoke(body, {
     host: ctx.options.host,
     callerForRoute: async (routePath) => (await ctx.resolvePage(routePath))?.caller,

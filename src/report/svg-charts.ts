@@ -50,7 +50,12 @@ function frame(title: string, width: number, height: number, body: string): stri
 }
 
 const empty = (title: string, width: number, height: number): string =>
-  frame(title, width, height, `<text class="empty" x="${width / 2}" y="${height / 2}" text-anchor="middle">No data</text>`);
+  frame(
+    title,
+    width,
+    height,
+    `<text class="empty" x="${width / 2}" y="${height / 2}" text-anchor="middle">No data</text>`,
+  );
 
 /** Vertical bars, one per point (e.g. weekly runs), coloured by success rate. */
 export function barChart(title: string, points: BarPoint[], width = 520, height = 200): string {
@@ -77,21 +82,30 @@ export function barChart(title: string, points: BarPoint[], width = 520, height 
         `<title>${escapeHtml(tip)}</title></rect>`,
     );
     if (i % labelEvery === 0) {
-      parts.push(`<text class="tick" x="${num(x + barW / 2)}" y="${height - 10}" text-anchor="middle">${escapeHtml(p.label)}</text>`);
+      parts.push(
+        `<text class="tick" x="${num(x + barW / 2)}" y="${height - 10}" text-anchor="middle">${escapeHtml(p.label)}</text>`,
+      );
     }
   });
   return frame(title, width, height, parts.join(''));
 }
 
 /** A line through the defined points (gaps where a value is missing), with a dot per point. */
-export function lineChart(title: string, points: LinePoint[], format: (v: number) => string = num, width = 520, height = 200): string {
+export function lineChart(
+  title: string,
+  points: LinePoint[],
+  format: (v: number) => string = num,
+  width = 520,
+  height = 200,
+): string {
   const defined = points.filter((p): p is LinePoint & { value: number } => p.value !== undefined);
   if (!defined.length) return empty(title, width, height);
   const pad = { top: 12, right: 24, bottom: 28, left: 56 };
   const plotW = width - pad.left - pad.right;
   const plotH = height - pad.top - pad.bottom;
   const max = niceMax(Math.max(...defined.map((p) => p.value)));
-  const x = (i: number): number => pad.left + (points.length === 1 ? plotW / 2 : (i / (points.length - 1)) * plotW);
+  const x = (i: number): number =>
+    pad.left + (points.length === 1 ? plotW / 2 : (i / (points.length - 1)) * plotW);
   const y = (v: number): number => pad.top + plotH - (v / max) * plotH;
   const segments: string[][] = [[]];
   const dots: string[] = [];
@@ -107,13 +121,22 @@ export function lineChart(title: string, points: LinePoint[], format: (v: number
   });
   const labelEvery = Math.ceil(points.length / 8);
   const ticks = points
-    .map((p, i) => (i % labelEvery === 0 ? `<text class="tick" x="${num(x(i))}" y="${height - 10}" text-anchor="middle">${escapeHtml(p.label)}</text>` : ''))
+    .map((p, i) =>
+      i % labelEvery === 0
+        ? `<text class="tick" x="${num(x(i))}" y="${height - 10}" text-anchor="middle">${escapeHtml(p.label)}</text>`
+        : '',
+    )
     .join('');
   const body = [
     `<line class="axis" x1="${pad.left}" y1="${pad.top + plotH}" x2="${width - pad.right}" y2="${pad.top + plotH}"/>`,
     `<text class="tick" x="${pad.left - 6}" y="${pad.top + 4}" text-anchor="end">${escapeHtml(format(max))}</text>`,
     `<text class="tick" x="${pad.left - 6}" y="${pad.top + plotH}" text-anchor="end">0</text>`,
-    ...segments.filter((s) => s.length > 1).map((s) => `<polyline class="line" fill="none" stroke="#0c66e4" stroke-width="2" points="${s.join(' ')}"/>`),
+    ...segments
+      .filter((s) => s.length > 1)
+      .map(
+        (s) =>
+          `<polyline class="line" fill="none" stroke="#0c66e4" stroke-width="2" points="${s.join(' ')}"/>`,
+      ),
     ...dots,
     ticks,
   ];
@@ -143,12 +166,15 @@ export function horizontalBarChart(title: string, items: HBarItem[], width = 520
 
 /** A small trend line for a table cell; the last point is marked. Missing values are skipped. */
 export function sparkline(title: string, values: (number | undefined)[], width = 96, height = 24): string {
-  const defined = values.map((v, i) => ({ v, i })).filter((p): p is { v: number; i: number } => p.v !== undefined);
+  const defined = values
+    .map((v, i) => ({ v, i }))
+    .filter((p): p is { v: number; i: number } => p.v !== undefined);
   if (!defined.length) return '';
   const min = Math.min(...defined.map((p) => p.v));
   const max = Math.max(...defined.map((p) => p.v));
   const span = max - min || 1;
-  const x = (i: number): number => (values.length === 1 ? width / 2 : 2 + (i / (values.length - 1)) * (width - 4));
+  const x = (i: number): number =>
+    values.length === 1 ? width / 2 : 2 + (i / (values.length - 1)) * (width - 4);
   const y = (v: number): number => (max === min ? height / 2 : 2 + (1 - (v - min) / span) * (height - 4));
   const pts = defined.map((p) => `${num(x(p.i))},${num(y(p.v))}`).join(' ');
   const last = defined[defined.length - 1] as { v: number; i: number };

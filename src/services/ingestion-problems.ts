@@ -55,8 +55,5 @@ export async function ingestionProblems(
 
 /** One line of at most WHY_CHARS, with URLs' credentials and queries (signatures) and echoed tokens cut away. */
 function oneLine(text: string): string {
-  return redactText(text)
-    .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, WHY_CHARS);
+  return redactText(text).replace(/\s+/g, ' ').trim().slice(0, WHY_CHARS);
 }

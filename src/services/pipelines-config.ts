@@ -10,7 +10,11 @@ import type { ServiceContext } from './context';
 
 const REFRESH_MS = 24 * 3600 * 1000;
 
-export async function refreshPipelinesConfig(ctx: ServiceContext, repo: RepoRef, commit: string | undefined): Promise<void> {
+export async function refreshPipelinesConfig(
+  ctx: ServiceContext,
+  repo: RepoRef,
+  commit: string | undefined,
+): Promise<void> {
   if (!commit) return;
   const key = keys.pipelinesConfig(repo.repoUuid);
   const stored = await ctx.store.get(key);

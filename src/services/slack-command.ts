@@ -108,7 +108,9 @@ async function flakyAnswer(store: Store, workspace: string, slug: string): Promi
     };
   }
   const config = await workspaceDetectorConfig(store, workspace);
-  const flaky = (await repoVerdicts(store, repo, config)).filter((v) => v.label === 'flaky' && !v.quarantined);
+  const flaky = (await repoVerdicts(store, repo, config)).filter(
+    (v) => v.label === 'flaky' && !v.quarantined,
+  );
   return {
     title: `${repo.repoSlug}: ${flaky.length} flaky ${flaky.length === 1 ? 'test' : 'tests'}`,
     sections: [

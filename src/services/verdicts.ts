@@ -66,7 +66,9 @@ function evidenceOf(
   entry: keys.TestIndexEntry | undefined,
 ): EvidenceItem[] {
   const evidence: EvidenceItem[] = [];
-  const same = view?.evidence.find((e) => e.kind === 'passed-same-commit' || e.kind === 'step-passed-on-rerun');
+  const same = view?.evidence.find(
+    (e) => e.kind === 'passed-same-commit' || e.kind === 'step-passed-on-rerun',
+  );
   if (verdict === 'quarantined' && q) {
     evidence.push({
       kind: 'score',

@@ -108,7 +108,8 @@ export class MeteredStore implements Store {
       if (error instanceof StoreConflictError) this.counts.conflicts += 1;
       throw error;
     }
-    for (const op of ops) this.countWrite(op.key, entryBytes(op.key, op.kind === 'put' ? op.value : undefined));
+    for (const op of ops)
+      this.countWrite(op.key, entryBytes(op.key, op.kind === 'put' ? op.value : undefined));
   }
 
   private countRead(operations: number, bytes: number): void {

@@ -35,7 +35,8 @@ function PrPanelBody({ panel }: { panel: PrPanelData }) {
       />
     );
   }
-  const green = panel.failingTests.length === 0 && panel.otherFailures.length === 0 && panel.unnamedFailures === 0;
+  const green =
+    panel.failingTests.length === 0 && panel.otherFailures.length === 0 && panel.unnamedFailures === 0;
   return (
     <Stack space="space.200">
       <PipelineRuns pipelines={panel.pipelines} />
@@ -71,8 +72,14 @@ function Failures({ panel }: { panel: PrPanelData }) {
         </>
       )}
       {panel.unnamedFailures > 0 && (
-        <SectionMessage appearance="warning" title={`${panel.unnamedFailures} more failed ${panel.unnamedFailures === 1 ? 'test is' : 'tests are'} not listed`}>
-          <Text>Only the first failures of a step are kept by name. The pipeline&apos;s test report in Bitbucket lists them all.</Text>
+        <SectionMessage
+          appearance="warning"
+          title={`${panel.unnamedFailures} more failed ${panel.unnamedFailures === 1 ? 'test is' : 'tests are'} not listed`}
+        >
+          <Text>
+            Only the first failures of a step are kept by name. The pipeline&apos;s test report in Bitbucket
+            lists them all.
+          </Text>
         </SectionMessage>
       )}
       {panel.otherFailures.length > 0 && (

@@ -41,7 +41,8 @@ export function RepoPage() {
       <BackfillBanner ingestion={report.ingestion} />
       {report.viewer?.canChange === false && (
         <Text color="color.text.subtle">
-          You can read these insights. Quarantining tests and changing suggestion statuses need write access to this repository.
+          You can read these insights. Quarantining tests and changing suggestion statuses need write access
+          to this repository.
         </Text>
       )}
       <InsightTabs report={report} />

@@ -11,7 +11,14 @@ import {
   testCaseStatusFromApi,
   testReportSummaryFromApi,
 } from '../../src/bitbucket/mappers';
-import { GOLDEN_CASES, goldenPath, loadCapture, mapCapture, renderGolden, writeGoldens } from '../support/bitbucket-goldens';
+import {
+  GOLDEN_CASES,
+  goldenPath,
+  loadCapture,
+  mapCapture,
+  renderGolden,
+  writeGoldens,
+} from '../support/bitbucket-goldens';
 import { aPipeline, aRepository, aStep, aTestCase, PIPELINE_UUID } from '../support/bitbucket-builders';
 
 describe('golden outputs on captured responses', () => {
@@ -31,14 +38,23 @@ describe('pipelineFromApi', () => {
 
   it('maps results only for completed pipelines, and a stage while in progress', () => {
     const failed = pipelineFromApi(aPipeline());
-    expect(failed).toMatchObject({ uuid: PIPELINE_UUID, status: 'COMPLETED', result: 'FAILED', buildNumber: 2 });
-    const paused = pipelineFromApi(aPipeline({ state: { name: 'IN_PROGRESS', stage: { name: 'PAUSED' }, result: { name: 'FAILED' } } }));
+    expect(failed).toMatchObject({
+      uuid: PIPELINE_UUID,
+      status: 'COMPLETED',
+      result: 'FAILED',
+      buildNumber: 2,
+    });
+    const paused = pipelineFromApi(
+      aPipeline({ state: { name: 'IN_PROGRESS', stage: { name: 'PAUSED' }, result: { name: 'FAILED' } } }),
+    );
     expect(paused.result).toBeUndefined();
     expect(paused.stage).toBe('PAUSED');
   });
 
   it('maps states Bitbucket may add later to UNKNOWN instead of failing', () => {
-    const p = pipelineFromApi(aPipeline({ state: { name: 'COMPLETED', result: { name: 'CANCELLED_BY_ROBOT' } } }));
+    const p = pipelineFromApi(
+      aPipeline({ state: { name: 'COMPLETED', result: { name: 'CANCELLED_BY_ROBOT' } } }),
+    );
     expect(p.result).toBe('UNKNOWN');
     expect(pipelineFromApi(aPipeline({ state: { name: 'QUEUED' } })).status).toBe('UNKNOWN');
   });
@@ -48,10 +64,19 @@ describe('pipelineFromApi', () => {
       aPipeline({
         run_number: 2,
         run_creation_date: '2021-12-07T10:00:00.123456Z',
-        state: { name: 'COMPLETED', result: { name: 'ERROR', error: { key: 'plan-service.parse.parse-error', message: 'bad yml' } } },
+        state: {
+          name: 'COMPLETED',
+          result: { name: 'ERROR', error: { key: 'plan-service.parse.parse-error', message: 'bad yml' } },
+        },
       }),
     );
-    expect(p).toMatchObject({ runNumber: 2, runCreatedOn: '2021-12-07T10:00:00.123Z', result: 'ERROR', errorKey: 'plan-service.parse.parse-error', errorMessage: 'bad yml' });
+    expect(p).toMatchObject({
+      runNumber: 2,
+      runCreatedOn: '2021-12-07T10:00:00.123Z',
+      result: 'ERROR',
+      errorKey: 'plan-service.parse.parse-error',
+      errorMessage: 'bad yml',
+    });
   });
 
   it('reads pull request targets with branches as strings', () => {
@@ -82,7 +107,10 @@ describe('pipelineFromApi', () => {
   it('reads pull request branches given as objects inside pullrequest', () => {
     const p = pipelineFromApi(
       aPipeline({
-        target: { type: 'pipeline_pullrequest_target', pullrequest: { id: 7, source: { branch: { name: 'fix' } }, destination: { name: 'main' } } },
+        target: {
+          type: 'pipeline_pullrequest_target',
+          pullrequest: { id: 7, source: { branch: { name: 'fix' } }, destination: { name: 'main' } },
+        },
       }),
     );
     expect(p.target).toMatchObject({ pullRequestId: 7, sourceBranch: 'fix', destinationBranch: 'main' });
@@ -110,7 +138,9 @@ describe('pipelineFromApi', () => {
 });
 
 describe('stepFromApi', () => {
-  const devlakeSteps = loadCapture('devlake-pipeline-steps-fields-filtered.json').map((raw) => stepFromApi(raw));
+  const devlakeSteps = loadCapture('devlake-pipeline-steps-fields-filtered.json').map((raw) =>
+    stepFromApi(raw),
+  );
 
   it('marks the captured redeploy step (run_number 2) as a rerun, and only it', () => {
     const reruns = devlakeSteps.filter((s) => s.isRerun);
@@ -128,7 +158,11 @@ describe('stepFromApi', () => {
   it('keeps NOT_RUN and leaves no result on pending steps with an empty result object', () => {
     expect(devlakeSteps.some((s) => s.result === 'NOT_RUN')).toBe(true);
     const pending = stepFromApi(loadCapture('faros-pipeline-steps-values.json')[4]);
-    expect(pending).toMatchObject({ status: 'PENDING', triggerType: 'pipeline_step_trigger_manual', image: 'atlassian/default-image:3' });
+    expect(pending).toMatchObject({
+      status: 'PENDING',
+      triggerType: 'pipeline_step_trigger_manual',
+      image: 'atlassian/default-image:3',
+    });
     expect(pending.result).toBeUndefined();
   });
 
@@ -158,21 +192,35 @@ describe('stepFromApi', () => {
 
 describe('test reports', () => {
   it('maps the summary, treating counts left out as zero', () => {
-    expect(testReportSummaryFromApi({ number_of_test_cases: 12, number_of_failed_test_cases: 2, number_of_skipped_test_cases: 1 })).toEqual({
+    expect(
+      testReportSummaryFromApi({
+        number_of_test_cases: 12,
+        number_of_failed_test_cases: 2,
+        number_of_skipped_test_cases: 1,
+      }),
+    ).toEqual({
       total: 12,
       successful: 0,
       failed: 2,
       error: 0,
       skipped: 1,
     });
-    expect(() => testReportSummaryFromApi({ number_of_failed_test_cases: 2 })).toThrow(MalformedResponseError);
+    expect(() => testReportSummaryFromApi({ number_of_failed_test_cases: 2 })).toThrow(
+      MalformedResponseError,
+    );
   });
 
   it('names a test by fully_qualified_name, else package + name, else name', () => {
     expect(testCaseFromApi(aTestCase()).name).toBe('com.example.auth.TokenTest.rejects an expired token');
-    expect(testCaseFromApi(aTestCase({ fully_qualified_name: undefined })).name).toBe('com.example.auth.rejects an expired token');
-    expect(testCaseFromApi(aTestCase({ fully_qualified_name: null, package_name: '' })).name).toBe('rejects an expired token');
-    expect(() => testCaseFromApi(aTestCase({ fully_qualified_name: undefined, name: undefined }))).toThrow(/name/);
+    expect(testCaseFromApi(aTestCase({ fully_qualified_name: undefined })).name).toBe(
+      'com.example.auth.rejects an expired token',
+    );
+    expect(testCaseFromApi(aTestCase({ fully_qualified_name: null, package_name: '' })).name).toBe(
+      'rejects an expired token',
+    );
+    expect(() => testCaseFromApi(aTestCase({ fully_qualified_name: undefined, name: undefined }))).toThrow(
+      /name/,
+    );
   });
 
   it('maps the test case fields and unwraps its uuid', () => {
@@ -206,9 +254,9 @@ describe('test reports', () => {
   });
 
   it('joins reason messages and stack traces from either shape', () => {
-    expect(testCaseReasonsFromApi({ message: 'expected 1 to be 2', stack_trace: 'at Foo.test(Foo.java:3)' })).toBe(
-      'expected 1 to be 2\nat Foo.test(Foo.java:3)',
-    );
+    expect(
+      testCaseReasonsFromApi({ message: 'expected 1 to be 2', stack_trace: 'at Foo.test(Foo.java:3)' }),
+    ).toBe('expected 1 to be 2\nat Foo.test(Foo.java:3)');
     expect(testCaseReasonsFromApi({ values: [{ message: 'boom' }, { message: '' }] })).toBe('boom');
     expect(testCaseReasonsFromApi({ values: [] })).toBeUndefined();
   });
@@ -246,7 +294,9 @@ describe('repositoryFromApi', () => {
     const repo = repositoryFromApi(aRepository({ slug: undefined, workspace: undefined, mainbranch: null }));
     expect(repo).toMatchObject({ workspace: 'RomanKyrnis', repoSlug: 'geekhub2019' });
     expect(repo.defaultBranch).toBeUndefined();
-    expect(() => repositoryFromApi(aRepository({ slug: undefined, full_name: undefined }), 'ws')).toThrow(/slug/);
+    expect(() => repositoryFromApi(aRepository({ slug: undefined, full_name: undefined }), 'ws')).toThrow(
+      /slug/,
+    );
   });
 });
 

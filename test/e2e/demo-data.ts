@@ -22,10 +22,23 @@ export interface DemoData {
 
 export async function syncDemoData(): Promise<DemoData> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'pipeline-insights-e2e-'));
-  const sim = await startSimServer({ workspace: generateWorkspace({ seed: DEMO_SEED, now: E2E_NOW, days: 30 }) });
-  const rt = openLocalRuntime({ dataDir, apiUrl: sim.apiUrl, env: {}, log: { info: () => undefined, warn: () => undefined }, now: () => E2E_NOW });
+  const sim = await startSimServer({
+    workspace: generateWorkspace({ seed: DEMO_SEED, now: E2E_NOW, days: 30 }),
+  });
+  const rt = openLocalRuntime({
+    dataDir,
+    apiUrl: sim.apiUrl,
+    env: {},
+    log: { info: () => undefined, warn: () => undefined },
+    now: () => E2E_NOW,
+  });
   try {
-    const result = await runSync(rt, { workspace: E2E_WORKSPACE, since: daysAgo(E2E_NOW, 30), progress: false, out: { write: () => true } as unknown as NodeJS.WritableStream });
+    const result = await runSync(rt, {
+      workspace: E2E_WORKSPACE,
+      since: daysAgo(E2E_NOW, 30),
+      progress: false,
+      out: { write: () => true } as unknown as NodeJS.WritableStream,
+    });
     if (result.failures.length) throw new Error(`${result.failures.length} pipeline(s) failed to ingest`);
     return { dataDir, sim, pipelines: result.stats.pipelines };
   } finally {

@@ -20,21 +20,34 @@ import { E2E_NOW, E2E_WORKSPACE, syncDemoData } from './demo-data';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 const DOCS = path.join(__dirname, '..', '..', 'docs');
 const PLAIN_NAME = /^[\w./ ›-]+$/;
 
 /** The demo repository the checks use: one with a pull request whose latest pipeline failed on a plain-named flaky test. */
-async function chooseTarget(rt: LocalRuntime, host: ResolverHost): Promise<Omit<E2eTarget, 'baseUrl' | 'calls'>> {
+async function chooseTarget(
+  rt: LocalRuntime,
+  host: ResolverHost,
+): Promise<Omit<E2eTarget, 'baseUrl' | 'calls'>> {
   for (const repo of await knownRepositories(rt, E2E_WORKSPACE)) {
     const caller: CallerContext = { accountId: 'e2e', workspaceUuid: E2E_WORKSPACE, repoUuid: repo.repoUuid };
     const insights = async () => (await host.handle('getRepoInsights', {}, caller)) as RepoReport;
-    const flaky = (await insights()).tests.filter((t) => t.classification === 'flaky' && PLAIN_NAME.test(t.name));
+    const flaky = (await insights()).tests.filter(
+      (t) => t.classification === 'flaky' && PLAIN_NAME.test(t.name),
+    );
     for (const pullRequestId of await pullRequestsWithPipelines(rt.store, repo.repoUuid)) {
       const panel = (await host.handle('getPullRequestPanel', {}, { ...caller, pullRequestId })) as PrPanel;
-      const hit = panel.failingTests.find((t) => t.verdict === 'known-flaky' && flaky.some((f) => f.id === t.testId));
+      const hit = panel.failingTests.find(
+        (t) => t.verdict === 'known-flaky' && flaky.some((f) => f.id === t.testId),
+      );
       if (!hit) continue;
       return {
         workspace: E2E_WORKSPACE,
@@ -42,7 +55,12 @@ async function chooseTarget(rt: LocalRuntime, host: ResolverHost): Promise<Omit<
         flakyTest: { id: hit.testId, name: hit.name },
         pullRequestId,
         insights,
-        adminPage: async () => (await host.handle('getAdminPage', {}, { accountId: 'e2e', workspaceUuid: E2E_WORKSPACE })) as AdminPage,
+        adminPage: async () =>
+          (await host.handle(
+            'getAdminPage',
+            {},
+            { accountId: 'e2e', workspaceUuid: E2E_WORKSPACE },
+          )) as AdminPage,
       };
     }
   }
@@ -54,7 +72,13 @@ async function main(): Promise<number> {
   const started = Date.now();
   const data = await syncDemoData();
   console.log(`synced ${data.pipelines} demo pipelines in ${Date.now() - started} ms`);
-  const rt = openLocalRuntime({ dataDir: data.dataDir, apiUrl: data.sim.apiUrl, env: {}, log: { info: () => undefined, warn: () => undefined }, now: () => E2E_NOW });
+  const rt = openLocalRuntime({
+    dataDir: data.dataDir,
+    apiUrl: data.sim.apiUrl,
+    env: {},
+    log: { info: () => undefined, warn: () => undefined },
+    now: () => E2E_NOW,
+  });
   const real = localResolverHost(rt, {});
   const calls: RecordedCall[] = [];
   const host: ResolverHost = {
@@ -70,7 +94,10 @@ async function main(): Promise<number> {
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     try {
       const results = await runChecks(browser, { ...chosen, baseUrl: server.url, calls: () => calls });
-      for (const result of results) console.log(`${result.error ? 'FAIL' : 'ok  '} ${result.name}${result.error ? `: ${result.error}` : ''}`);
+      for (const result of results)
+        console.log(
+          `${result.error ? 'FAIL' : 'ok  '} ${result.name}${result.error ? `: ${result.error}` : ''}`,
+        );
       const failed = results.filter((r) => r.error).length;
       if (failed === 0) {
         await copyFile(path.join(SCREENSHOT_DIR, 'repo-page.png'), path.join(DOCS, 'repo-page.png'));

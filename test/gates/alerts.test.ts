@@ -72,7 +72,11 @@ describe('alerts', () => {
     for (let day = 0; day < 42; day++) {
       for (let run = 0; run < 3; run++) {
         const a = anAttempt({ build: 100 + day * 3 + run, minute: 1900 + (day * 3 + run) * 20 });
-        await recordAttempt(store, { ...a, durationSeconds: day < 38 ? 200 : 300 }, { retentionDays: 90, now: () => NOW });
+        await recordAttempt(
+          store,
+          { ...a, durationSeconds: day < 38 ? 200 : 300 },
+          { retentionDays: 90, now: () => NOW },
+        );
       }
     }
     await store.set(keys.reconcileState(REPO.repoUuid), { lastSweepAt: '2026-02-22T06:00:00.000Z' });

@@ -6,9 +6,19 @@ const config: PreviewPageConfig = {
   surface: 'pr-panel',
   routePath: '/pr/acme/web/7',
   context: {
-    accountId: 'local-user', workspaceId: '{w}', localId: 'l', moduleKey: 'pr-panel', locale: 'en-US', timezone: 'UTC',
+    accountId: 'local-user',
+    workspaceId: '{w}',
+    localId: 'l',
+    moduleKey: 'pr-panel',
+    locale: 'en-US',
+    timezone: 'UTC',
     environmentType: 'DEVELOPMENT',
-    extension: { type: 'bitbucket:repoPullRequestOverviewPanel', workspace: { uuid: '{w}' }, repository: { uuid: '{r}' }, pullRequest: { id: 7 } },
+    extension: {
+      type: 'bitbucket:repoPullRequestOverviewPanel',
+      workspace: { uuid: '{w}' },
+      repository: { uuid: '{r}' },
+      pullRequest: { id: 7 },
+    },
   },
 };
 
@@ -32,19 +42,28 @@ function bridgeAnswering(status: number, body: unknown) {
 describe('preview bridge', () => {
   it('sends invoke to /api/invoke with the page route and answers the result', async () => {
     const { callBridge, requests } = bridgeAnswering(200, { result: { ok: 1 } });
-    await expect(callBridge('invoke', { functionKey: 'getPullRequestPanel', payload: {} })).resolves.toEqual({ ok: 1 });
+    await expect(callBridge('invoke', { functionKey: 'getPullRequestPanel', payload: {} })).resolves.toEqual({
+      ok: 1,
+    });
     expect(requests).toEqual([
-      { url: '/api/invoke', body: { name: 'getPullRequestPanel', payload: {}, context: { route: '/pr/acme/web/7' } } },
+      {
+        url: '/api/invoke',
+        body: { name: 'getPullRequestPanel', payload: {}, context: { route: '/pr/acme/web/7' } },
+      },
     ]);
   });
 
   it('answers a resolver error body as a value and rejects on an unexpected failure', async () => {
     const refused = bridgeAnswering(403, { error: { code: 'forbidden', message: 'No access' } });
-    await expect(refused.callBridge('invoke', { functionKey: 'setQuarantine', payload: {} })).resolves.toEqual({
+    await expect(
+      refused.callBridge('invoke', { functionKey: 'setQuarantine', payload: {} }),
+    ).resolves.toEqual({
       error: { code: 'forbidden', message: 'No access' },
     });
     const broken = bridgeAnswering(500, { error: { code: 'internal', message: 'The x resolver failed.' } });
-    await expect(broken.callBridge('invoke', { functionKey: 'startBackfill', payload: {} })).rejects.toThrow(/HTTP 500/);
+    await expect(broken.callBridge('invoke', { functionKey: 'startBackfill', payload: {} })).rejects.toThrow(
+      /HTTP 500/,
+    );
   });
 
   it('answers getContext with a copy of the route context', async () => {
@@ -52,7 +71,9 @@ describe('preview bridge', () => {
     const context = (await callBridge('getContext')) as PreviewPageConfig['context'];
     expect(context.extension.pullRequest).toEqual({ id: 7 });
     context.extension.pullRequest = { id: 99 };
-    expect(((await callBridge('getContext')) as PreviewPageConfig['context']).extension.pullRequest).toEqual({ id: 7 });
+    expect(((await callBridge('getContext')) as PreviewPageConfig['context']).extension.pullRequest).toEqual({
+      id: 7,
+    });
   });
 
   it('opens router links in a new tab and publishes reconciled trees', async () => {
@@ -68,6 +89,8 @@ describe('preview bridge', () => {
 
   it('refuses commands the preview does not provide', async () => {
     const { callBridge } = bridgeAnswering(200, {});
-    await expect(callBridge('requestTeamworkGraph', {})).rejects.toThrow(/not available in the local preview/);
+    await expect(callBridge('requestTeamworkGraph', {})).rejects.toThrow(
+      /not available in the local preview/,
+    );
   });
 });

@@ -8,14 +8,35 @@ describe('chart data for recharts', () => {
   });
 
   it('names the single series after the y accessor and skips rows without a number', () => {
-    const table = seriesTable([{ week: 'w1', minutes: 10 }, { week: 'w2', minutes: 'n/a' }, { week: 'w3', minutes: '7' }], 'week', 'minutes');
-    expect(table).toEqual({ rows: [{ x: 'w1', minutes: 10 }, { x: 'w3', minutes: 7 }], series: ['minutes'] });
+    const table = seriesTable(
+      [
+        { week: 'w1', minutes: 10 },
+        { week: 'w2', minutes: 'n/a' },
+        { week: 'w3', minutes: '7' },
+      ],
+      'week',
+      'minutes',
+    );
+    expect(table).toEqual({
+      rows: [
+        { x: 'w1', minutes: 10 },
+        { x: 'w3', minutes: 7 },
+      ],
+      series: ['minutes'],
+    });
   });
 
   it('pivots a colour accessor into one field per series, one row per x value', () => {
-    const data = [['w1', 5, 'Build'], ['w1', 8, 'Test'], ['w2', 6, 'Build']];
+    const data = [
+      ['w1', 5, 'Build'],
+      ['w1', 8, 'Test'],
+      ['w2', 6, 'Build'],
+    ];
     expect(seriesTable(data, 0, 1, 2)).toEqual({
-      rows: [{ x: 'w1', Build: 5, Test: 8 }, { x: 'w2', Build: 6 }],
+      rows: [
+        { x: 'w1', Build: 5, Test: 8 },
+        { x: 'w2', Build: 6 },
+      ],
       series: ['Build', 'Test'],
     });
   });

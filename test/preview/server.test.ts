@@ -30,7 +30,9 @@ beforeEach(async () => {
     resolveRoute: async (workspace, repo) => {
       if (workspace !== SAMPLE_WORKSPACE.slug) return undefined;
       if (repo === undefined) return { workspaceUuid: SAMPLE_WORKSPACE.uuid };
-      return repo === SAMPLE_REPO.slug ? { workspaceUuid: SAMPLE_WORKSPACE.uuid, repoUuid: SAMPLE_REPO.uuid } : undefined;
+      return repo === SAMPLE_REPO.slug
+        ? { workspaceUuid: SAMPLE_WORKSPACE.uuid, repoUuid: SAMPLE_REPO.uuid }
+        : undefined;
     },
     listSurfaces: async () => [
       { title: 'acme/web', url: '/repo/acme/web' },
@@ -86,7 +88,9 @@ describe('pages', () => {
 
   it('gives the pull request panel the pull request id and the settings page no repository', async () => {
     const pr = await pageConfig('/pr/acme/web/7');
-    expect(pr.context).toMatchObject({ extension: { repository: { uuid: SAMPLE_REPO.uuid }, pullRequest: { id: 7 } } });
+    expect(pr.context).toMatchObject({
+      extension: { repository: { uuid: SAMPLE_REPO.uuid }, pullRequest: { id: 7 } },
+    });
     const admin = await pageConfig('/workspace/acme/settings');
     expect(admin.surface).toBe('admin-page');
     expect((admin.context as { extension: object }).extension).toEqual({
@@ -114,16 +118,26 @@ describe('pages', () => {
 
 describe('POST /api/invoke', () => {
   it('runs the resolver and answers { result }', async () => {
-    const response = await invoke({ name: 'getRepoInsights', payload: {}, context: { route: '/repo/acme/web' } });
+    const response = await invoke({
+      name: 'getRepoInsights',
+      payload: {},
+      context: { route: '/repo/acme/web' },
+    });
     expect(response.status).toBe(200);
     const body = (await response.json()) as { result: { repository: { slug: string } } };
     expect(body.result.repository.slug).toBe('web');
   });
 
   it('rejects a name outside the resolver contract without calling the host', async () => {
-    const response = await invoke({ name: 'requestBitbucket', payload: { path: '/2.0/user' }, context: { route: '/repo/acme/web' } });
+    const response = await invoke({
+      name: 'requestBitbucket',
+      payload: { path: '/2.0/user' },
+      context: { route: '/repo/acme/web' },
+    });
     expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ error: { code: 'invalid', message: 'Unknown resolver: "requestBitbucket".' } });
+    expect(await response.json()).toEqual({
+      error: { code: 'invalid', message: 'Unknown resolver: "requestBitbucket".' },
+    });
     expect(host.calls).toHaveLength(0);
   });
 
@@ -143,33 +157,62 @@ describe('POST /api/invoke', () => {
   });
 
   it('refuses calls from a route that names no known page', async () => {
-    const response = await invoke({ name: 'getRepoInsights', payload: {}, context: { route: '/repo/acme/nope' } });
+    const response = await invoke({
+      name: 'getRepoInsights',
+      payload: {},
+      context: { route: '/repo/acme/nope' },
+    });
     expect(response.status).toBe(404);
     expect(host.calls).toHaveLength(0);
     expect((await invoke({ name: 'getRepoInsights', payload: {} })).status).toBe(400);
   });
 
   it('passes a resolver error body through with its status', async () => {
-    const response = await invoke({ name: 'setQuarantine', payload: { testId: 'nope', quarantined: true }, context: { route: '/repo/acme/web' } });
+    const response = await invoke({
+      name: 'setQuarantine',
+      payload: { testId: 'nope', quarantined: true },
+      context: { route: '/repo/acme/web' },
+    });
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({ error: { code: 'not-found', message: 'No such test' } });
-    const notConfigured = await invoke({ name: 'createJiraIssue', payload: {}, context: { route: '/repo/acme/web' } });
+    const notConfigured = await invoke({
+      name: 'createJiraIssue',
+      payload: {},
+      context: { route: '/repo/acme/web' },
+    });
     expect(notConfigured.status).toBe(409);
   });
 
   it('answers an unexpected failure with a 500 that hides its detail and reports it', async () => {
-    const response = await invoke({ name: 'startBackfill', payload: { days: 30 }, context: { route: '/workspace/acme/settings' } });
+    const response = await invoke({
+      name: 'startBackfill',
+      payload: { days: 30 },
+      context: { route: '/workspace/acme/settings' },
+    });
     expect(response.status).toBe(500);
-    expect(await response.json()).toEqual({ error: { code: 'internal', message: 'The startBackfill resolver failed.' } });
+    expect(await response.json()).toEqual({
+      error: { code: 'internal', message: 'The startBackfill resolver failed.' },
+    });
     expect(unexpected).toHaveLength(1);
   });
 
   it('refuses non-JSON bodies, other origins, oversized payloads and GET', async () => {
-    const plain = await fetch(`${server.url}/api/invoke`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' });
+    const plain = await fetch(`${server.url}/api/invoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: '{}',
+    });
     expect(plain.status).toBe(400);
-    const foreign = await invoke({ name: 'getRepoInsights', payload: {}, context: { route: '/repo/acme/web' } }, { origin: 'http://evil.example' });
+    const foreign = await invoke(
+      { name: 'getRepoInsights', payload: {}, context: { route: '/repo/acme/web' } },
+      { origin: 'http://evil.example' },
+    );
     expect(foreign.status).toBe(403);
-    const huge = await invoke({ name: 'saveSettings', payload: { blob: 'x'.repeat(600 * 1024) }, context: { route: '/workspace/acme/settings' } });
+    const huge = await invoke({
+      name: 'saveSettings',
+      payload: { blob: 'x'.repeat(600 * 1024) },
+      context: { route: '/workspace/acme/settings' },
+    });
     expect(huge.status).toBe(413);
     expect((await fetch(`${server.url}/api/invoke`)).status).toBe(405);
     expect(host.calls).toHaveLength(0);

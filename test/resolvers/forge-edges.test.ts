@@ -4,7 +4,9 @@ import { callerFromContext } from '../../src/forge/resolver';
 const WS = '7a1c2b3d-0000-4000-8000-00000000000a';
 const REPO = '7a1c2b3d-0000-4000-8000-00000000000b';
 
-function fakeUserFetch(answers: Record<string, { status: number; body?: unknown }>): UserBitbucketFetch & { paths: string[] } {
+function fakeUserFetch(
+  answers: Record<string, { status: number; body?: unknown }>,
+): UserBitbucketFetch & { paths: string[] } {
   const paths: string[] = [];
   const f: UserBitbucketFetch = async (path) => {
     const p = path.value;
@@ -26,8 +28,15 @@ describe('forgeAccess', () => {
   });
 
   it('administers the workspace only as its owner', async () => {
-    const owner = fakeUserFetch({ [`/2.0/user/workspaces/{${WS}}/permission`]: { status: 200, body: { type: 'workspace_membership', permission: 'owner' } } });
-    const member = fakeUserFetch({ [`/2.0/user/workspaces/{${WS}}/permission`]: { status: 200, body: { permission: 'member' } } });
+    const owner = fakeUserFetch({
+      [`/2.0/user/workspaces/{${WS}}/permission`]: {
+        status: 200,
+        body: { type: 'workspace_membership', permission: 'owner' },
+      },
+    });
+    const member = fakeUserFetch({
+      [`/2.0/user/workspaces/{${WS}}/permission`]: { status: 200, body: { permission: 'member' } },
+    });
     expect(await forgeAccess(owner).canAdminWorkspace(caller)).toBe(true);
     expect(owner.paths).toEqual([`/2.0/user/workspaces/{${WS}}/permission`]);
     expect(await forgeAccess(member).canAdminWorkspace(caller)).toBe(false);
@@ -57,10 +66,16 @@ describe('callerFromContext', () => {
       callerFromContext({
         accountId: 'acc-1',
         workspaceId: 'ignored',
-        extension: { workspace: { uuid: `{${WS}}` }, repository: { uuid: `{${REPO}}` }, pullRequest: { id: '12' } },
+        extension: {
+          workspace: { uuid: `{${WS}}` },
+          repository: { uuid: `{${REPO}}` },
+          pullRequest: { id: '12' },
+        },
       }),
     ).toEqual({ accountId: 'acc-1', workspaceUuid: WS, repoUuid: REPO, pullRequestId: 12 });
-    expect(callerFromContext({ accountId: 'acc-1', workspaceId: WS, extension: { pullRequest: { id: 'x' } } })).toEqual({ accountId: 'acc-1', workspaceUuid: WS });
+    expect(
+      callerFromContext({ accountId: 'acc-1', workspaceId: WS, extension: { pullRequest: { id: 'x' } } }),
+    ).toEqual({ accountId: 'acc-1', workspaceUuid: WS });
     expect(callerFromContext({ extension: {} })).toBeUndefined();
   });
 });

@@ -21,7 +21,12 @@ export const REPO: RepoRef = {
   defaultBranch: 'main',
   fullName: 'acme/shop',
 };
-export const caller = (over: Partial<CallerContext> = {}): CallerContext => ({ accountId: 'u-1', workspaceUuid: WORKSPACE, repoUuid: REPO.repoUuid, ...over });
+export const caller = (over: Partial<CallerContext> = {}): CallerContext => ({
+  accountId: 'u-1',
+  workspaceUuid: WORKSPACE,
+  repoUuid: REPO.repoUuid,
+  ...over,
+});
 
 export const BROKEN = { name: 'cart.spec.ts › totals include tax', id: '' };
 export const FLAKY = { name: 'checkout.spec.ts › retries the payment', id: '' };
@@ -71,7 +76,15 @@ export function anAttempt(s: AttemptSpec): AttemptRecord {
     tests: { total: 40, successful: 40 - failed.length, failed: failed.length, error: 0, skipped: 0 },
     failedTests: failed,
     failedTestsOmitted: 0,
-    ...(failed.length ? { failure: { category: 'test' as const, message: `${failed.length} test(s) failed`, fingerprint: 'f-test' } } : {}),
+    ...(failed.length
+      ? {
+          failure: {
+            category: 'test' as const,
+            message: `${failed.length} test(s) failed`,
+            fingerprint: 'f-test',
+          },
+        }
+      : {}),
     logRead: false,
   };
 }
@@ -92,11 +105,23 @@ function runOf(a: AttemptRecord): PipelineRunRecord {
     durationSeconds: 300,
     buildSecondsUsed: 240,
     deployed: false,
-    steps: [{ name: a.stepName, startedOn: a.startedOn, completedOn: a.completedOn, durationSeconds: 240, result: a.result }],
+    steps: [
+      {
+        name: a.stepName,
+        startedOn: a.startedOn,
+        completedOn: a.completedOn,
+        durationSeconds: 240,
+        result: a.result,
+      },
+    ],
   };
 }
 
-export async function record(store: SqliteStore, specs: AttemptSpec[], detector?: DetectorConfig): Promise<void> {
+export async function record(
+  store: SqliteStore,
+  specs: AttemptSpec[],
+  detector?: DetectorConfig,
+): Promise<void> {
   const opts = { retentionDays: 90, now: () => NOW, ...(detector ? { detector } : {}) };
   for (const s of specs) {
     const a = anAttempt(s);

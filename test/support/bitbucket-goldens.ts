@@ -36,8 +36,16 @@ export const GOLDEN_CASES: ReadonlyArray<{ fixture: string; golden: string; mapp
     golden: 'devlake-pipelines-with-build-number',
     mapper: (raw, i) => pipelineFromApi(withBuildNumber(raw, i)),
   },
-  { fixture: 'faros-pipeline-steps-values.json', golden: 'faros-pipeline-steps', mapper: (raw) => stepFromApi(raw) },
-  { fixture: 'devlake-pipeline-steps-fields-filtered.json', golden: 'devlake-pipeline-steps', mapper: (raw) => stepFromApi(raw) },
+  {
+    fixture: 'faros-pipeline-steps-values.json',
+    golden: 'faros-pipeline-steps',
+    mapper: (raw) => stepFromApi(raw),
+  },
+  {
+    fixture: 'devlake-pipeline-steps-fields-filtered.json',
+    golden: 'devlake-pipeline-steps',
+    mapper: (raw) => stepFromApi(raw),
+  },
 ];
 
 export type GoldenItem = { ok: unknown } | { error: string };
@@ -47,7 +55,9 @@ export function mapCapture(fixture: string, mapper: Mapper): GoldenItem[] {
     try {
       return { ok: mapper(raw, index) };
     } catch (error) {
-      return { error: `${error instanceof Error ? error.name : 'Error'}: ${String(error instanceof Error ? error.message : error)}` };
+      return {
+        error: `${error instanceof Error ? error.name : 'Error'}: ${String(error instanceof Error ? error.message : error)}`,
+      };
     }
   });
 }

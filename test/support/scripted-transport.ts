@@ -52,7 +52,8 @@ export class ScriptedTransport implements Transport {
     const step = this.steps.shift();
     const line = callLine(req);
     if (!step) throw new Error(`unexpected request (script is empty): ${line}`);
-    if (step.expect !== line) throw new Error(`request mismatch:\n  expected ${step.expect}\n  actual   ${line}`);
+    if (step.expect !== line)
+      throw new Error(`request mismatch:\n  expected ${step.expect}\n  actual   ${line}`);
     for (const [name, value] of Object.entries(step.headers ?? {})) {
       const actual = headerOf(req, name);
       if (actual !== (value ?? undefined)) {

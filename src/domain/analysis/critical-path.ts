@@ -31,7 +31,11 @@ export function criticalPath(run: PipelineRunRecord): CriticalPath | undefined {
     wallSeconds: Math.round(((last?.end ?? created) - created) / 1000),
     steps: chain.map((s, i) => {
       const readyAt = i === 0 ? created : (chain[i - 1]?.end ?? created);
-      return { name: s.name, seconds: Math.round((s.end - s.start) / 1000), queueSeconds: Math.max(0, Math.round((s.start - readyAt) / 1000)) };
+      return {
+        name: s.name,
+        seconds: Math.round((s.end - s.start) / 1000),
+        queueSeconds: Math.max(0, Math.round((s.start - readyAt) / 1000)),
+      };
     }),
   };
 }

@@ -30,14 +30,18 @@ const INSTALLS: [ConfigStep['installs'][number], RegExp][] = [
   ['composer', /\bcomposer install\b/],
   ['docker', /\bdocker (build|pull)\b/],
 ];
-const TESTS = /\b(npm (run )?test|jest|pytest|mvn (-\S+ )*(test|verify)|gradlew? test|go test|phpunit|rspec)\b/;
+const TESTS =
+  /\b(npm (run )?test|jest|pytest|mvn (-\S+ )*(test|verify)|gradlew? test|go test|phpunit|rspec)\b/;
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function stepFrom(raw: unknown, pipeline: string, index: number, parallel: boolean): ConfigStep | undefined {
   if (!isObj(raw) || !isObj(raw.step)) return undefined;
   const step = raw.step;
-  const script = Array.isArray(step.script) ? step.script.filter((l): l is string => typeof l === 'string').join('\n') : '';
+  const script = Array.isArray(step.script)
+    ? step.script.filter((l): l is string => typeof l === 'string').join('\n')
+    : '';
   return {
     name: typeof step.name === 'string' ? step.name : `step ${index + 1}`,
     parallel,
@@ -55,11 +59,13 @@ function stepsOf(items: unknown, pipeline: string): ConfigStep[] {
   const out: ConfigStep[] = [];
   items.forEach((item, index) => {
     if (isObj(item) && 'parallel' in item) {
-      const group = isObj(item.parallel) && Array.isArray(item.parallel.steps) ? item.parallel.steps : item.parallel;
-      if (Array.isArray(group)) for (const g of group) {
-        const s = stepFrom(g, pipeline, index, true);
-        if (s) out.push(s);
-      }
+      const group =
+        isObj(item.parallel) && Array.isArray(item.parallel.steps) ? item.parallel.steps : item.parallel;
+      if (Array.isArray(group))
+        for (const g of group) {
+          const s = stepFrom(g, pipeline, index, true);
+          if (s) out.push(s);
+        }
       return;
     }
     const s = stepFrom(item, pipeline, index, false);
@@ -75,14 +81,18 @@ export function parsePipelinesConfig(text: string): PipelinesConfig {
   try {
     doc = parse(text);
   } catch (error) {
-    throw new PipelinesConfigError(`bitbucket-pipelines.yml is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+    throw new PipelinesConfigError(
+      `bitbucket-pipelines.yml is not valid YAML: ${(error as Error).message.split('\n')[0]}`,
+    );
   }
   if (!isObj(doc) || !isObj(doc.pipelines)) return { steps: [], definedCaches: [] };
   const steps: ConfigStep[] = [];
   for (const [section, value] of Object.entries(doc.pipelines)) {
     if (Array.isArray(value)) steps.push(...stepsOf(value, section));
-    else if (isObj(value)) for (const [name, items] of Object.entries(value)) steps.push(...stepsOf(items, `${section}/${name}`));
+    else if (isObj(value))
+      for (const [name, items] of Object.entries(value)) steps.push(...stepsOf(items, `${section}/${name}`));
   }
-  const definitions = isObj(doc.definitions) && isObj(doc.definitions.caches) ? Object.keys(doc.definitions.caches) : [];
+  const definitions =
+    isObj(doc.definitions) && isObj(doc.definitions.caches) ? Object.keys(doc.definitions.caches) : [];
   return { steps, definedCaches: definitions };
 }

@@ -34,7 +34,14 @@ import {
   shortCommit,
   scopeOf,
 } from './timeline';
-import type { DetectorConfig, ExclusionReason, StepTrack, TestObservation, TestState, WatchedTest } from './types';
+import type {
+  DetectorConfig,
+  ExclusionReason,
+  StepTrack,
+  TestObservation,
+  TestState,
+  WatchedTest,
+} from './types';
 import { DEFAULT_DETECTOR_CONFIG } from './types';
 
 export interface AttemptOutcome {
@@ -62,7 +69,8 @@ function failedOnCommit(track: StepTrack, commit: string): string[] {
 function passingTestsToLoad(track: StepTrack, obs: TestObservation, failed: Set<string>): string[] {
   const scopeKey = scopeKeyOf(obs);
   const ids = new Set<string>();
-  for (const entry of track.watched) if (entry.scopeKey === scopeKey && !failed.has(entry.id)) ids.add(entry.id);
+  for (const entry of track.watched)
+    if (entry.scopeKey === scopeKey && !failed.has(entry.id)) ids.add(entry.id);
   for (const id of failedOnCommit(track, obs.commit)) if (!failed.has(id)) ids.add(id);
   return [...ids];
 }
@@ -80,8 +88,16 @@ export function testsToLoad(
 }
 
 /** Replace the watched entries of one test by its open runs; keep the list bounded, dropping the stalest first. */
-function rewatch(watched: WatchedTest[], testId: string, open: { scopeKey: string; at: string }[], limit: number): WatchedTest[] {
-  const merged = [...watched.filter((entry) => entry.id !== testId), ...open.map(({ scopeKey, at }) => ({ id: testId, scopeKey, at }))];
+function rewatch(
+  watched: WatchedTest[],
+  testId: string,
+  open: { scopeKey: string; at: string }[],
+  limit: number,
+): WatchedTest[] {
+  const merged = [
+    ...watched.filter((entry) => entry.id !== testId),
+    ...open.map(({ scopeKey, at }) => ({ id: testId, scopeKey, at })),
+  ];
   if (merged.length <= limit) return merged;
   return [...merged].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0)).slice(0, limit);
 }
@@ -99,18 +115,31 @@ export function observeAttempt(
   const current = track ?? newStepTrack(obs.stepName);
   const excluded = exclusionOf(obs, config);
   if (excluded) {
-    return { track: { ...current, excluded: { ...current.excluded, [excluded]: current.excluded[excluded] + 1 } }, updates: new Map(), excluded };
+    return {
+      track: { ...current, excluded: { ...current.excluded, [excluded]: current.excluded[excluded] + 1 } },
+      updates: new Map(),
+      excluded,
+    };
   }
   const failed = failedTestsOf(obs);
   const passing = passingTestsToLoad(current, obs, new Set(failed.keys()));
   const scope = scopeOf(obs);
   const seqBefore = current.seq;
   const seq = advanceSeq(seqBefore, scope);
-  const next = insertEntry({ ...current, seq }, entryOf(obs, seq, [...failed.keys()], config), config.timelineLimit);
+  const next = insertEntry(
+    { ...current, seq },
+    entryOf(obs, seq, [...failed.keys()], config),
+    config.timelineLimit,
+  );
   const ref = attemptRefOf(obs);
   const updates = new Map<string, TestState>();
   for (const [id, name] of failed) {
-    const state = recordFailure(tests.get(id) ?? newTestState(id, name, seqBefore), ref, scope === 'default', config);
+    const state = recordFailure(
+      tests.get(id) ?? newTestState(id, name, seqBefore),
+      ref,
+      scope === 'default',
+      config,
+    );
     updates.set(id, refreshState(state, next, config, ref));
   }
   for (const id of passing) {
@@ -120,7 +149,9 @@ export function observeAttempt(
   let watched = next.watched;
   for (const [id, state] of updates) {
     // `refreshState` stored the runs as the new timeline shows them.
-    const open = state.runs.filter((run) => !run.closedBy).map((run) => ({ scopeKey: run.scopeKey, at: run.end.at }));
+    const open = state.runs
+      .filter((run) => !run.closedBy)
+      .map((run) => ({ scopeKey: run.scopeKey, at: run.end.at }));
     watched = rewatch(watched, id, open, config.watchedLimit);
   }
   return { track: { ...next, watched }, updates };

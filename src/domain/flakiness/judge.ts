@@ -66,7 +66,12 @@ function secondsOf(ref: AttemptRef): number {
  * request that caused it, branches that merged the break and not yet the fix), and those that began while the
  * default branch was failing the test at all (branches fork from and merge that code).
  */
-function explainedBy(run: FailureRun, defaultRuns: FailureRun[], regressions: FailureRun[], config: DetectorConfig): boolean {
+function explainedBy(
+  run: FailureRun,
+  defaultRuns: FailureRun[],
+  regressions: FailureRun[],
+  config: DetectorConfig,
+): boolean {
   if (isDefaultScope(run.scopeKey)) return false;
   const start = secondsOf(run.start);
   const until = (other: FailureRun, trail: number): number =>
@@ -76,7 +81,9 @@ function explainedBy(run: FailureRun, defaultRuns: FailureRun[], regressions: Fa
       start >= secondsOf(regression.start) - config.regressionLeadSeconds &&
       start <= until(regression, config.regressionTrailSeconds),
   );
-  return aroundRegression || defaultRuns.some((red) => start >= secondsOf(red.start) && start <= until(red, 0));
+  return (
+    aroundRegression || defaultRuns.some((red) => start >= secondsOf(red.start) && start <= until(red, 0))
+  );
 }
 
 /**
@@ -85,7 +92,11 @@ function explainedBy(run: FailureRun, defaultRuns: FailureRun[], regressions: Fa
  * it would have pushed again.)
  */
 function staleBranchFailure(run: FailureRun, latestAt: number, config: DetectorConfig): boolean {
-  return !isDefaultScope(run.scopeKey) && run.attempts === 1 && latestAt - secondsOf(run.end) >= config.staleBranchSeconds;
+  return (
+    !isDefaultScope(run.scopeKey) &&
+    run.attempts === 1 &&
+    latestAt - secondsOf(run.end) >= config.staleBranchSeconds
+  );
 }
 
 /** Failing attempts that are not part of `run`, each run counting at most two (a long regression is one cause). */
@@ -103,7 +114,13 @@ function hasSameCommit(run: FailureRun, sameCommit: SameCommitEvidence[]): boole
   );
 }
 
-function isRegression(run: FailureRun, runs: FailureRun[], sameCommit: SameCommitEvidence[], counted: number, config: DetectorConfig): boolean {
+function isRegression(
+  run: FailureRun,
+  runs: FailureRun[],
+  sameCommit: SameCommitEvidence[],
+  counted: number,
+  config: DetectorConfig,
+): boolean {
   if (run.attempts < 2 || hasSameCommit(run, sameCommit)) return false;
   const rate = rateWithout(runs, run, counted);
   return Math.pow(rate, run.attempts) < config.regressionChance;
@@ -125,12 +142,22 @@ function episodeRatio(run: FailureRun, branchesSeen: Set<string>, config: Detect
   return config.branchEpisodeRatio;
 }
 
-function flakyEvents(episodes: FailureRun[], sameCommit: SameCommitEvidence[], config: DetectorConfig): FlakyEvent[] {
+function flakyEvents(
+  episodes: FailureRun[],
+  sameCommit: SameCommitEvidence[],
+  config: DetectorConfig,
+): FlakyEvent[] {
   const branchesSeen = new Set<string>();
   const events: FlakyEvent[] = [];
   // The first branch an episode happened on counts as new; order matters only for which repeat is "new".
   for (const run of [...episodes].sort((a, b) => compareKeys(a.startKey, b.startKey))) {
-    events.push({ key: run.startKey, seq: run.seqEnd, ref: run.start, ratio: episodeRatio(run, branchesSeen, config), isEpisode: true });
+    events.push({
+      key: run.startKey,
+      seq: run.seqEnd,
+      ref: run.start,
+      ratio: episodeRatio(run, branchesSeen, config),
+      isEpisode: true,
+    });
   }
   for (const item of sameCommit) {
     events.push({
@@ -157,7 +184,12 @@ const probability = (odds: number): number => odds / (1 + odds);
  * The regime's odds and the score now (see the module comment). A regime's failure rate counts the passes since
  * its base: the start of the step's counted history for the first regime, the last failure before a reset after.
  */
-function flakyScore(events: FlakyEvent[], now: StepTrack['seq'], includeOther: boolean, config: DetectorConfig): FlakyScore {
+function flakyScore(
+  events: FlakyEvent[],
+  now: StepTrack['seq'],
+  includeOther: boolean,
+  config: DetectorConfig,
+): FlakyScore {
   const origin = { default: 0, other: 0 };
   let odds = config.priorOdds;
   let episodes = 0;
@@ -165,7 +197,8 @@ function flakyScore(events: FlakyEvent[], now: StepTrack['seq'], includeOther: b
   let since: AttemptRef | undefined;
   let last: FlakyEvent | undefined;
   const rateAt = (seq: FlakyEvent['seq']): number =>
-    (Math.max(episodes, 1) + PRIOR_FAILURES) / (Math.max(attemptsBetween(base, seq, includeOther), episodes) + RECOVERY_PRIOR_RUNS);
+    (Math.max(episodes, 1) + PRIOR_FAILURES) /
+    (Math.max(attemptsBetween(base, seq, includeOther), episodes) + RECOVERY_PRIOR_RUNS);
   for (const event of events) {
     if (last) {
       const gap = Math.max(0, attemptsBetween(last.seq, event.seq, includeOther) - 1);
@@ -204,36 +237,57 @@ export function judge(
   // it and would otherwise make the break look like the test's usual rate.
   const defaultRuns = runs.filter((run) => isDefaultScope(run.scopeKey));
   const countedDefault = attemptsBetween(state.firstSeen, track.seq, false);
-  const defaultRegressions = defaultRuns.filter((run) => isRegression(run, defaultRuns, sameCommit, countedDefault, config));
+  const defaultRegressions = defaultRuns.filter((run) =>
+    isRegression(run, defaultRuns, sameCommit, countedDefault, config),
+  );
   const explained = new Set(runs.filter((run) => explainedBy(run, defaultRuns, defaultRegressions, config)));
   const unexplained = runs.filter((run) => !explained.has(run) && !defaultRegressions.includes(run));
   const branchRegressions = unexplained.filter(
-    (run) => !isDefaultScope(run.scopeKey) && isRegression(run, [...defaultRuns, ...unexplained], sameCommit, counted, config),
+    (run) =>
+      !isDefaultScope(run.scopeKey) &&
+      isRegression(run, [...defaultRuns, ...unexplained], sameCommit, counted, config),
   );
   const regressions = new Set([...defaultRegressions, ...branchRegressions]);
   // An open run may still turn out to be a regression: only a run a pass has closed is an isolated episode.
   const latestAt = track.timeline.reduce((latest, entry) => Math.max(latest, entry.at), 0);
-  const over = (run: FailureRun): boolean => run.closedBy !== undefined || staleBranchFailure(run, latestAt, config);
+  const over = (run: FailureRun): boolean =>
+    run.closedBy !== undefined || staleBranchFailure(run, latestAt, config);
   const episodes = runs.filter((run) => over(run) && !regressions.has(run) && !explained.has(run));
   const flaky = flakyScore(flakyEvents(episodes, sameCommit, config), track.seq, includeOther, config);
   const isFlaky = flaky.peak >= config.alarmScore && flaky.score >= config.recoveryScore;
 
   const latest = defaultRuns[defaultRuns.length - 1];
   const broken =
-    latest !== undefined && !latest.closedBy && regressions.has(latest) && latest.attempts >= config.brokenRunLength
+    latest !== undefined &&
+    !latest.closedBy &&
+    regressions.has(latest) &&
+    latest.attempts >= config.brokenRunLength
       ? latest
       : undefined;
   const lastRegression = defaultRegressions[defaultRegressions.length - 1];
   const fixed =
     !broken && lastRegression?.closedBy && lastRegression.attempts >= 2 ? lastRegression : undefined;
   const brokenOnBranches = runs
-    .filter((run) => !isDefaultScope(run.scopeKey) && !run.closedBy && regressions.has(run) && !explained.has(run))
+    .filter(
+      (run) => !isDefaultScope(run.scopeKey) && !run.closedBy && regressions.has(run) && !explained.has(run),
+    )
     .map((run) => run.scopeKey.slice(BRANCH_PREFIX.length));
 
-  const verdict: Verdict = { label: 'healthy', score: flaky.score, confidence: 1 - flaky.score, brokenOnBranches, sameCommit };
+  const verdict: Verdict = {
+    label: 'healthy',
+    score: flaky.score,
+    confidence: 1 - flaky.score,
+    brokenOnBranches,
+    sameCommit,
+  };
   if (broken) {
     const rate = rateWithout(defaultRuns, broken, countedDefault);
-    Object.assign(verdict, { label: 'broken', confidence: 1 - Math.pow(rate, broken.attempts), brokenSince: broken.start, regression: broken });
+    Object.assign(verdict, {
+      label: 'broken',
+      confidence: 1 - Math.pow(rate, broken.attempts),
+      brokenSince: broken.start,
+      regression: broken,
+    });
     return verdict;
   }
   if (fixed?.closedBy) {
@@ -241,7 +295,11 @@ export function judge(
     verdict.regression = fixed;
   }
   if (isFlaky) {
-    Object.assign(verdict, { label: 'flaky', confidence: flaky.score, ...(flaky.since ? { flakySince: flaky.since } : {}) });
+    Object.assign(verdict, {
+      label: 'flaky',
+      confidence: flaky.score,
+      ...(flaky.since ? { flakySince: flaky.since } : {}),
+    });
     return verdict;
   }
   if (fixed && attemptsBetween(fixed.seqEnd, track.seq, false) <= config.fixedHold) {

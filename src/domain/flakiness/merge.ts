@@ -155,7 +155,13 @@ function windowRuns(
 }
 
 /** Failures of a window run that the state's run already counted (up to its latest failure as last written). */
-function overlap(history: FailureRun, run: WindowRun, timeline: readonly TimelineEntry[], keys: OrderKey[], id: string): number {
+function overlap(
+  history: FailureRun,
+  run: WindowRun,
+  timeline: readonly TimelineEntry[],
+  keys: OrderKey[],
+  id: string,
+): number {
   let n = 0;
   for (const [index, entry] of timeline.entries()) {
     if (entry.scopeKey !== run.scopeKey || !entry.failed.includes(id)) continue;
@@ -222,10 +228,16 @@ function windowSameCommit(
   return out;
 }
 
-const before = (key: OrderKey, horizon: OrderKey | undefined): boolean => horizon !== undefined && compareKeys(key, horizon) < 0;
+const before = (key: OrderKey, horizon: OrderKey | undefined): boolean =>
+  horizon !== undefined && compareKeys(key, horizon) < 0;
 
 /** The test's runs and same-commit evidence, from the timeline and, before it, from the state. */
-export function testHistory(track: StepTrack, state: TestState, config: DetectorConfig, current?: AttemptRef): TestHistory {
+export function testHistory(
+  track: StepTrack,
+  state: TestState,
+  config: DetectorConfig,
+  current?: AttemptRef,
+): TestHistory {
   const keys = timelineKeys(track.timeline);
   const horizon = horizonOf(track);
   const failing = failingIndices(track.timeline, state.id);
@@ -255,7 +267,9 @@ export function testHistory(track: StepTrack, state: TestState, config: Detector
     if (run.closedBy || !horizon) return run;
     const at = indexOf(track.timeline).firstOfScope.get(run.scopeKey);
     const next = at === undefined ? undefined : track.timeline[at];
-    return next && at !== undefined ? { ...run, closedBy: refOfEntry(next), closedKey: keys[at] as OrderKey } : run;
+    return next && at !== undefined
+      ? { ...run, closedBy: refOfEntry(next), closedKey: keys[at] as OrderKey }
+      : run;
   });
   const all = [...oldRuns, ...runs].sort((a, b) => compareKeys(a.startKey, b.startKey));
   const sameCommit = [

@@ -7,7 +7,16 @@
 import { pushEvidence } from './evidence';
 import { boundedHistory, testHistory } from './merge';
 import { shortCommit } from './timeline';
-import type { AttemptRef, DetectorConfig, FailureRun, OrderKey, SameCommitEvidence, ScopeSeq, StepTrack, TestState } from './types';
+import type {
+  AttemptRef,
+  DetectorConfig,
+  FailureRun,
+  OrderKey,
+  SameCommitEvidence,
+  ScopeSeq,
+  StepTrack,
+  TestState,
+} from './types';
 
 export function newTestState(id: string, name: string, seqBefore: ScopeSeq): TestState {
   return {
@@ -24,20 +33,31 @@ export function newTestState(id: string, name: string, seqBefore: ScopeSeq): Tes
 }
 
 /** The test failed in the attempt `ref` (counted in `scope`). */
-export function recordFailure(state: TestState, ref: AttemptRef, isDefault: boolean, config: DetectorConfig): TestState {
+export function recordFailure(
+  state: TestState,
+  ref: AttemptRef,
+  isDefault: boolean,
+  config: DetectorConfig,
+): TestState {
   return {
     ...state,
     failures: {
       default: state.failures.default + (isDefault ? 1 : 0),
       other: state.failures.other + (isDefault ? 0 : 1),
     },
-    lastFailureAt: state.lastFailureAt !== undefined && state.lastFailureAt > ref.at ? state.lastFailureAt : ref.at,
+    lastFailureAt:
+      state.lastFailureAt !== undefined && state.lastFailureAt > ref.at ? state.lastFailureAt : ref.at,
     evidence: pushEvidence(state.evidence, ref, 'failed', config.evidenceLimit),
   };
 }
 
 /** Store what the timeline now shows of the test; `current` is the attempt being observed, known in full. */
-export function refreshState(state: TestState, track: StepTrack, config: DetectorConfig, current?: AttemptRef): TestState {
+export function refreshState(
+  state: TestState,
+  track: StepTrack,
+  config: DetectorConfig,
+  current?: AttemptRef,
+): TestState {
   const history = boundedHistory(testHistory(track, state, config, current), config);
   return { ...state, runs: history.runs, sameCommit: history.sameCommit };
 }
@@ -65,7 +85,11 @@ const keyOfRef = (ref: AttemptRef): OrderKey => [ref.buildNumber, ref.buildNumbe
  */
 export function decodeTestState(stored: StoredTestState | LegacyTestState): TestState {
   if (stored.v === 2) {
-    return { ...stored, runs: stored.runs.map(decodeRun), sameCommit: stored.sameCommit.map(decodeSameCommit) };
+    return {
+      ...stored,
+      runs: stored.runs.map(decodeRun),
+      sameCommit: stored.sameCommit.map(decodeSameCommit),
+    };
   }
   const at = stored.firstSeen;
   const run = (start: AttemptRef, end: AttemptRef, closedBy?: AttemptRef): FailureRun => ({
@@ -113,7 +137,22 @@ export function decodeTestState(stored: StoredTestState | LegacyTestState): Test
 /** `[commit, build, run, completed (epoch s), pipeline uuid?, step uuid?]`. */
 type RefTuple = [string, number, number, number, string?, string?];
 /** `[scope, start, startKey, end, endKey, seqStart d, o, seqEnd d, o, attempts, commits, crowded, closedBy?, closedKey?]`. */
-type RunTuple = [string, RefTuple, OrderKey, RefTuple, OrderKey, number, number, number, number, number, number, 0 | 1, RefTuple?, OrderKey?];
+type RunTuple = [
+  string,
+  RefTuple,
+  OrderKey,
+  RefTuple,
+  OrderKey,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  0 | 1,
+  RefTuple?,
+  OrderKey?,
+];
 /** `[failed, passed, key, scope, seq d, o, rerun, crowded]`. */
 type SameCommitTuple = [RefTuple, RefTuple, OrderKey, string, number, number, 0 | 1, 0 | 1];
 
@@ -181,7 +220,22 @@ export function encodeTestState(state: TestState): StoredTestState {
 }
 
 function decodeRun(tuple: RunTuple): FailureRun {
-  const [scopeKey, start, startKey, end, endKey, sd, so, ed, eo, attempts, commits, crowded, closedBy, closedKey] = tuple;
+  const [
+    scopeKey,
+    start,
+    startKey,
+    end,
+    endKey,
+    sd,
+    so,
+    ed,
+    eo,
+    attempts,
+    commits,
+    crowded,
+    closedBy,
+    closedKey,
+  ] = tuple;
   return {
     scopeKey,
     start: refOf(start),
@@ -199,5 +253,13 @@ function decodeRun(tuple: RunTuple): FailureRun {
 
 function decodeSameCommit(tuple: SameCommitTuple): SameCommitEvidence {
   const [failed, passed, key, scopeKey, sd, so, rerun, crowded] = tuple;
-  return { failed: refOf(failed), passed: refOf(passed), key, scopeKey, seq: { default: sd, other: so }, rerun: rerun === 1, crowded: crowded === 1 };
+  return {
+    failed: refOf(failed),
+    passed: refOf(passed),
+    key,
+    scopeKey,
+    seq: { default: sd, other: so },
+    rerun: rerun === 1,
+    crowded: crowded === 1,
+  };
 }

@@ -64,7 +64,8 @@ export function exclusionOf(obs: TestObservation, config: DetectorConfig): Exclu
   const failing = Math.max(failingCount(obs), obs.failedTests.length);
   const total = Math.max(obs.summary.total, failing);
   if (total === 0) return 'no-tests';
-  if (failing >= config.massFailureMinTests && failing / total >= config.massFailureShare) return 'mass-failure';
+  if (failing >= config.massFailureMinTests && failing / total >= config.massFailureShare)
+    return 'mass-failure';
   if (failingCount(obs) > 0 && obs.failedTests.length === 0) return 'unnamed-failures';
   return undefined;
 }
@@ -94,7 +95,10 @@ export function commitOrder(timeline: readonly TimelineEntry[]): Map<string, num
   return first;
 }
 
-export function keyOf(entry: Pick<TimelineEntry, 'commit' | 'buildNumber' | 'runNumber'>, order: Map<string, number>): OrderKey {
+export function keyOf(
+  entry: Pick<TimelineEntry, 'commit' | 'buildNumber' | 'runNumber'>,
+  order: Map<string, number>,
+): OrderKey {
   return [order.get(entry.commit) ?? entry.buildNumber, entry.buildNumber, entry.runNumber];
 }
 
@@ -141,7 +145,8 @@ function placed(timeline: readonly TimelineEntry[], entry: TimelineEntry): Timel
   const earlier = timeline.find((e) => e.commit === entry.commit);
   const order = commitOrder(timeline);
   const commitFirst = order.get(entry.commit);
-  if (earlier && commitFirst !== undefined && commitFirst > entry.buildNumber) return sortTimeline([...timeline, entry]);
+  if (earlier && commitFirst !== undefined && commitFirst > entry.buildNumber)
+    return sortTimeline([...timeline, entry]);
   const at = insertionPoint(timelineKeys(timeline), keyOf(entry, order));
   return [...timeline.slice(0, at), entry, ...timeline.slice(at)];
 }
@@ -174,7 +179,12 @@ export function shortCommit(hash: string): string {
   return hash.slice(0, 12);
 }
 
-export function entryOf(obs: TestObservation, seq: ScopeSeq, failedIds: string[], config: DetectorConfig): TimelineEntry {
+export function entryOf(
+  obs: TestObservation,
+  seq: ScopeSeq,
+  failedIds: string[],
+  config: DetectorConfig,
+): TimelineEntry {
   return {
     commit: shortCommit(obs.commit),
     scopeKey: scopeKeyOf(obs),

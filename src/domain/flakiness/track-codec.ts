@@ -65,24 +65,23 @@ export function encodeTrack(track: StepTrack): StoredStepTrack {
     commits: commits.table,
     scopes: scopes.table,
     t0: base,
-    tl: track.timeline.map(
-      (e): EntryTuple => [
-        commits.of(e.commit),
-        scopes.of(e.scopeKey),
-        e.buildNumber,
-        e.runNumber,
-        e.at - base,
-        track.seq.default - e.seq.default,
-        track.seq.other - e.seq.other,
-        e.crowd * 2 + (e.manual ? 1 : 0),
-        ...e.failed,
-      ],
-    ),
+    tl: track.timeline.map((e): EntryTuple => [
+      commits.of(e.commit),
+      scopes.of(e.scopeKey),
+      e.buildNumber,
+      e.runNumber,
+      e.at - base,
+      track.seq.default - e.seq.default,
+      track.seq.other - e.seq.other,
+      e.crowd * 2 + (e.manual ? 1 : 0),
+      ...e.failed,
+    ]),
   };
 }
 
 function decodeEntry(tuple: EntryTuple, stored: StoredStepTrack): TimelineEntry {
-  const [commit, scope, buildNumber, runNumber, offset, seqDefault, seqOther, crowdAndManual, ...failed] = tuple;
+  const [commit, scope, buildNumber, runNumber, offset, seqDefault, seqOther, crowdAndManual, ...failed] =
+    tuple;
   return {
     commit: stored.commits[commit] ?? '',
     scopeKey: stored.scopes[scope] ?? 'default',
@@ -101,7 +100,14 @@ export function decodeTrack(stored: StoredStepTrack | LegacyStepTrack | undefine
 export function decodeTrack(stored: StoredStepTrack | LegacyStepTrack | undefined): StepTrack | undefined {
   if (!stored) return undefined;
   if (stored.v !== 2) {
-    return { stepName: stored.stepName, seq: stored.seq, excluded: stored.excluded, timeline: [], truncated: true, watched: [] };
+    return {
+      stepName: stored.stepName,
+      seq: stored.seq,
+      excluded: stored.excluded,
+      timeline: [],
+      truncated: true,
+      watched: [],
+    };
   }
   return {
     stepName: stored.stepName,

@@ -4,7 +4,14 @@ import Button, { LinkButton } from '@atlaskit/button/new';
 import { Inline } from '@atlaskit/primitives';
 import Spinner from '@atlaskit/spinner';
 import type { ComponentMap, HostComponentProps } from './render-doc';
-import { callApp, readBoolean, readCallback, readString, serialisableEvent, type DocProps } from './prop-readers';
+import {
+  callApp,
+  readBoolean,
+  readCallback,
+  readString,
+  serialisableEvent,
+  type DocProps,
+} from './prop-readers';
 
 type Appearance = ComponentProps<typeof Button>['appearance'];
 type Spacing = ComponentProps<typeof Button>['spacing'];
@@ -52,7 +59,9 @@ function LinkButtonHost({ props, children }: HostComponentProps): ReactElement {
   return (
     <LinkButton
       {...commonButtonProps(props)}
-      appearance={(appearance === 'link' || appearance === 'subtle-link' ? 'subtle' : appearance) as Appearance}
+      appearance={
+        (appearance === 'link' || appearance === 'subtle-link' ? 'subtle' : appearance) as Appearance
+      }
       href={href}
       target={readString(props, 'target')}
     >

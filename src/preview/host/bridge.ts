@@ -47,13 +47,18 @@ function reconcile(store: DocStore, data: unknown): void {
 async function invoke(deps: BridgeDeps, data: unknown): Promise<unknown> {
   const { functionKey, payload } = (data ?? {}) as { functionKey?: unknown; payload?: unknown };
   if (typeof functionKey !== 'string') throw new Error('functionKey must be a string');
-  const body: InvokeRequestBody = { name: functionKey, payload: payload ?? {}, context: { route: deps.config.routePath } };
+  const body: InvokeRequestBody = {
+    name: functionKey,
+    payload: payload ?? {},
+    context: { route: deps.config.routePath },
+  };
   const response = await deps.fetch('/api/invoke', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  const answer = (await response.json().catch(() => undefined)) as { result?: unknown; error?: { code?: unknown } } | undefined;
+  const answer = (await response.json().catch(() => undefined)) as
+    { result?: unknown; error?: { code?: unknown } } | undefined;
   if (response.ok && answer !== undefined) return answer.result;
   if (answer?.error && answer.error.code !== 'internal') return { error: answer.error };
   throw new Error(`There was an error invoking the function - ${functionKey} (HTTP ${response.status})`);
@@ -62,6 +67,7 @@ async function invoke(deps: BridgeDeps, data: unknown): Promise<unknown> {
 /** `router.open(url)` / `router.navigate(url)`: external links open in a new tab, as Bitbucket does after asking. */
 function navigate(deps: BridgeDeps, data: unknown): void {
   const { url, type } = (data ?? {}) as { url?: unknown; type?: unknown };
-  if (typeof url !== 'string') throw new Error('navigation needs a URL; product targets are not available locally');
+  if (typeof url !== 'string')
+    throw new Error('navigation needs a URL; product targets are not available locally');
   deps.openWindow(url, type === 'same-tab' ? '_self' : '_blank');
 }

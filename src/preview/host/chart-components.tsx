@@ -1,7 +1,18 @@
 /** UI Kit charts drawn with recharts: line, bar (stacked, horizontal) and pie/donut, with title and subtitle. */
 import type { ReactElement, ReactNode } from 'react';
 import {
-  Bar, BarChart, CartesianGrid, Cell, Legend, Line, LineChart, Pie, PieChart, ResponsiveContainer, Tooltip, XAxis,
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Cell,
+  Legend,
+  Line,
+  LineChart,
+  Pie,
+  PieChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
   YAxis,
 } from 'recharts';
 import Heading from '@atlaskit/heading';
@@ -27,7 +38,14 @@ function ChartFrame({ props, children }: { props: DocProps; children: ReactEleme
   return (
     <figure
       data-ui-kit-chart
-      style={{ margin: 0, padding: 8, border: props.showBorder === false ? 'none' : '1px solid #dfe1e6', borderRadius: 4, width: width ?? '100%', boxSizing: 'border-box' }}
+      style={{
+        margin: 0,
+        padding: 8,
+        border: props.showBorder === false ? 'none' : '1px solid #dfe1e6',
+        borderRadius: 4,
+        width: width ?? '100%',
+        boxSizing: 'border-box',
+      }}
     >
       {title ? <Heading size="small">{title}</Heading> : null}
       {subtitle ? <small style={{ color: '#626f86' }}>{subtitle}</small> : null}
@@ -41,8 +59,12 @@ function ChartFrame({ props, children }: { props: DocProps; children: ReactEleme
 }
 
 function table(props: DocProps) {
-  return seriesTable(readArray(props, 'data') ?? [], accessor(props, 'xAccessor'), accessor(props, 'yAccessor'),
-    readKey(props, 'colorAccessor'));
+  return seriesTable(
+    readArray(props, 'data') ?? [],
+    accessor(props, 'xAccessor'),
+    accessor(props, 'yAccessor'),
+    readKey(props, 'colorAccessor'),
+  );
 }
 
 function LineChartHost({ props }: HostComponentProps): ReactElement {
@@ -57,7 +79,14 @@ function LineChartHost({ props }: HostComponentProps): ReactElement {
         <Tooltip />
         {series.length > 1 ? <Legend /> : null}
         {series.map((name, i) => (
-          <Line key={name} dataKey={name} stroke={paletteColor(i, colors)} dot={false} isAnimationActive={false} connectNulls />
+          <Line
+            key={name}
+            dataKey={name}
+            stroke={paletteColor(i, colors)}
+            dot={false}
+            isAnimationActive={false}
+            connectNulls
+          />
         ))}
       </LineChart>
     </ChartFrame>
@@ -69,7 +98,13 @@ function barChart(options: { horizontal: boolean; stacked: boolean }) {
     const { rows, series } = table(props);
     const colors = palette(props);
     const bars: ReactNode = series.map((name, i) => (
-      <Bar key={name} dataKey={name} fill={paletteColor(i, colors)} stackId={options.stacked ? 'stack' : undefined} isAnimationActive={false} />
+      <Bar
+        key={name}
+        dataKey={name}
+        fill={paletteColor(i, colors)}
+        stackId={options.stacked ? 'stack' : undefined}
+        isAnimationActive={false}
+      />
     ));
     return (
       <ChartFrame props={props}>
@@ -88,8 +123,12 @@ function barChart(options: { horizontal: boolean; stacked: boolean }) {
 
 function pieChart(options: { donut: boolean }) {
   return function PieChartHost({ props }: HostComponentProps): ReactElement {
-    const slices = pieSlices(readArray(props, 'data') ?? [], accessor(props, 'labelAccessor'),
-      accessor(props, 'valueAccessor'), accessor(props, 'colorAccessor'));
+    const slices = pieSlices(
+      readArray(props, 'data') ?? [],
+      accessor(props, 'labelAccessor'),
+      accessor(props, 'valueAccessor'),
+      accessor(props, 'colorAccessor'),
+    );
     const groups = [...new Set(slices.map((s) => s.group))];
     const colors = palette(props);
     return (

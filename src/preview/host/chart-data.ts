@@ -31,7 +31,12 @@ function asNumber(value: unknown): number | undefined {
 }
 
 /** The x field is named `x`; series are named by colour value, or by the y accessor without grouping. */
-export function seriesTable(data: readonly unknown[], x: Accessor, y: Accessor, color?: Accessor): SeriesTable {
+export function seriesTable(
+  data: readonly unknown[],
+  x: Accessor,
+  y: Accessor,
+  color?: Accessor,
+): SeriesTable {
   const byX = new Map<string, ChartRow>();
   const series: string[] = [];
   const fallbackSeries = typeof y === 'string' ? y : 'value';
@@ -49,7 +54,12 @@ export function seriesTable(data: readonly unknown[], x: Accessor, y: Accessor, 
   return { rows: [...byX.values()], series };
 }
 
-export function pieSlices(data: readonly unknown[], label: Accessor, value: Accessor, color: Accessor): PieSlice[] {
+export function pieSlices(
+  data: readonly unknown[],
+  label: Accessor,
+  value: Accessor,
+  color: Accessor,
+): PieSlice[] {
   const slices: PieSlice[] = [];
   for (const datum of data) {
     const amount = asNumber(readDatum(datum, value));
@@ -61,7 +71,16 @@ export function pieSlices(data: readonly unknown[], label: Accessor, value: Acce
 }
 
 /** A colour-blind-safe palette close to Atlassian's data-visualisation colours. */
-export const CHART_PALETTE = ['#1D7AFC', '#E2B203', '#6A9A23', '#C97CF4', '#FCA700', '#2898BD', '#F87168', '#8590A2'];
+export const CHART_PALETTE = [
+  '#1D7AFC',
+  '#E2B203',
+  '#6A9A23',
+  '#C97CF4',
+  '#FCA700',
+  '#2898BD',
+  '#F87168',
+  '#8590A2',
+];
 
 export function paletteColor(index: number, palette: readonly string[] = CHART_PALETTE): string {
   return palette[index % palette.length] ?? '#1D7AFC';

@@ -67,7 +67,9 @@ export function DynamicTableHost({ props, doc, render }: HostComponentProps): Re
       emptyView={emptyView.length > 0 ? <>{emptyView}</> : undefined}
       label={readString(props, 'label')}
       testId={readString(props, 'testId')}
-      onSort={(sort: { key: string; sortOrder: string }) => callApp(onSort, { key: sort.key, sortOrder: sort.sortOrder })}
+      onSort={(sort: { key: string; sortOrder: string }) =>
+        callApp(onSort, { key: sort.key, sortOrder: sort.sortOrder })
+      }
       onSetPage={(page: number) => callApp(onSetPage, page)}
     />
   );

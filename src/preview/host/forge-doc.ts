@@ -18,6 +18,7 @@ export function isForgeDoc(value: unknown): value is ForgeDoc {
 
 /** The concatenated text of a node, for places where Atlaskit wants a string (tab labels, tooltips). */
 export function docText(doc: ForgeDoc): string {
-  if (doc.type === 'String') return typeof doc.props.text === 'string' ? doc.props.text : String(doc.props.text ?? '');
+  if (doc.type === 'String')
+    return typeof doc.props.text === 'string' ? doc.props.text : String(doc.props.text ?? '');
   return doc.children.map(docText).join('');
 }

@@ -11,7 +11,13 @@ import { RadioGroup } from '@atlaskit/radio';
 import { FormFooter, FormHeader, FormSection } from '@atlaskit/form';
 import type { ComponentMap, HostComponentProps } from './render-doc';
 import {
-  callApp, serialisableEvent, readArray, readBoolean, readCallback, readString, type DocProps,
+  callApp,
+  serialisableEvent,
+  readArray,
+  readBoolean,
+  readCallback,
+  readString,
+  type DocProps,
 } from './prop-readers';
 
 /** Values crossing to the app are copied, so the app never holds host objects (as over Forge's bridge). */
@@ -74,7 +80,10 @@ function TextfieldHost({ props }: HostComponentProps): ReactElement {
       testId={readString(props, 'testId')}
       onChange={(event: ChangeEvent<HTMLInputElement>) => {
         setValue(event.target.value);
-        callApp(onChange, serialisableEvent('change', { type, value: event.target.value, name: event.target.name }));
+        callApp(
+          onChange,
+          serialisableEvent('change', { type, value: event.target.value, name: event.target.name }),
+        );
       }}
       onBlur={() => callApp(readCallback(props, 'onBlur'))}
     />
@@ -94,7 +103,14 @@ function TextAreaHost({ props }: HostComponentProps): ReactElement {
       testId={readString(props, 'testId')}
       onChange={(event: ChangeEvent<HTMLTextAreaElement>) => {
         setValue(event.target.value);
-        callApp(onChange, serialisableEvent('change', { type: 'textarea', value: event.target.value, name: event.target.name }));
+        callApp(
+          onChange,
+          serialisableEvent('change', {
+            type: 'textarea',
+            value: event.target.value,
+            name: event.target.name,
+          }),
+        );
       }}
     />
   );
@@ -108,11 +124,20 @@ function ToggleHost({ props }: HostComponentProps): ReactElement {
       id={readString(props, 'id')}
       name={readString(props, 'name')}
       label={readString(props, 'label')}
-      {...(isChecked === undefined ? { defaultChecked: readBoolean(props, 'defaultChecked') } : { isChecked })}
+      {...(isChecked === undefined
+        ? { defaultChecked: readBoolean(props, 'defaultChecked') }
+        : { isChecked })}
       isDisabled={readBoolean(props, 'isDisabled')}
       testId={readString(props, 'testId')}
       onChange={(event: ChangeEvent<HTMLInputElement>) =>
-        callApp(onChange, serialisableEvent('change', { type: 'checkbox', checked: event.target.checked, name: event.target.name }))
+        callApp(
+          onChange,
+          serialisableEvent('change', {
+            type: 'checkbox',
+            checked: event.target.checked,
+            name: event.target.name,
+          }),
+        )
       }
     />
   );
@@ -129,9 +154,18 @@ function CheckboxHost({ props }: HostComponentProps): ReactElement {
         name={readString(props, 'name')}
         value={readString(props, 'value')}
         disabled={readBoolean(props, 'isDisabled')}
-        {...(isChecked === undefined ? { defaultChecked: readBoolean(props, 'defaultChecked') } : { checked: isChecked })}
+        {...(isChecked === undefined
+          ? { defaultChecked: readBoolean(props, 'defaultChecked') }
+          : { checked: isChecked })}
         onChange={(event) =>
-          callApp(onChange, serialisableEvent('change', { type: 'checkbox', checked: event.target.checked, name: event.target.name }))
+          callApp(
+            onChange,
+            serialisableEvent('change', {
+              type: 'checkbox',
+              checked: event.target.checked,
+              name: event.target.name,
+            }),
+          )
         }
       />
       {readString(props, 'label')}
@@ -149,7 +183,10 @@ function RadioGroupHost({ props }: HostComponentProps): ReactElement {
       {...(value === undefined ? { defaultValue: readString(props, 'defaultValue') } : { value })}
       isDisabled={readBoolean(props, 'isDisabled')}
       onChange={(event: ChangeEvent<HTMLInputElement>) =>
-        callApp(onChange, serialisableEvent('change', { type: 'radio', value: event.target.value, name: event.target.name }))
+        callApp(
+          onChange,
+          serialisableEvent('change', { type: 'radio', value: event.target.value, name: event.target.name }),
+        )
       }
     />
   );
@@ -178,9 +215,7 @@ export const INPUT_COMPONENTS: ComponentMap = {
   Checkbox: CheckboxHost,
   RadioGroup: RadioGroupHost,
   Form: FormHost,
-  FormHeader: ({ props, children }) => (
-    <FormHeader title={readString(props, 'title')}>{children}</FormHeader>
-  ),
+  FormHeader: ({ props, children }) => <FormHeader title={readString(props, 'title')}>{children}</FormHeader>,
   FormSection: ({ props, children }) => (
     <FormSection title={readString(props, 'title')}>{children}</FormSection>
   ),

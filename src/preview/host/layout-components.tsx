@@ -8,14 +8,40 @@ import type { ComponentMap, HostComponentProps } from './render-doc';
 import { pickDefined, readString, type DocProps } from './prop-readers';
 
 const BOX_PROPS = [
-  'padding', 'paddingBlock', 'paddingBlockStart', 'paddingBlockEnd', 'paddingInline', 'paddingInlineStart',
-  'paddingInlineEnd', 'backgroundColor', 'as', 'role', 'testId',
+  'padding',
+  'paddingBlock',
+  'paddingBlockStart',
+  'paddingBlockEnd',
+  'paddingInline',
+  'paddingInlineStart',
+  'paddingInlineEnd',
+  'backgroundColor',
+  'as',
+  'role',
+  'testId',
 ] as const;
 const STACK_PROPS = ['alignBlock', 'alignInline', 'grow', 'space', 'spread', 'testId'] as const;
-const INLINE_PROPS = ['alignBlock', 'alignInline', 'spread', 'grow', 'space', 'shouldWrap', 'rowSpace', 'testId'] as const;
+const INLINE_PROPS = [
+  'alignBlock',
+  'alignInline',
+  'spread',
+  'grow',
+  'space',
+  'shouldWrap',
+  'rowSpace',
+  'testId',
+] as const;
 const TEXT_PROPS = ['align', 'color', 'maxLines', 'size', 'weight', 'testId'] as const;
 type HeadingSize = 'xxlarge' | 'xlarge' | 'large' | 'medium' | 'small' | 'xsmall' | 'xxsmall';
-const HEADING_SIZES: readonly HeadingSize[] = ['xxlarge', 'xlarge', 'large', 'medium', 'small', 'xsmall', 'xxsmall'];
+const HEADING_SIZES: readonly HeadingSize[] = [
+  'xxlarge',
+  'xlarge',
+  'large',
+  'medium',
+  'small',
+  'xsmall',
+  'xxsmall',
+];
 
 /** UI Kit's `xcss()` returns the raw style object; Atlaskit's Box wants it compiled by its own `xcss()`. */
 function boxStyle(props: DocProps): ReturnType<typeof xcss> | undefined {
@@ -97,7 +123,9 @@ function ListHost({ props, children }: HostComponentProps): ReactElement {
 }
 
 function ImageHost({ props }: HostComponentProps): ReactElement {
-  return <img src={readString(props, 'src')} alt={readString(props, 'alt') ?? ''} style={{ maxWidth: '100%' }} />;
+  return (
+    <img src={readString(props, 'src')} alt={readString(props, 'alt') ?? ''} style={{ maxWidth: '100%' }} />
+  );
 }
 
 function LabelHost({ props, children }: HostComponentProps): ReactElement {

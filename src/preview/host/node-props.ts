@@ -19,7 +19,8 @@ export function nodeToDocs(node: unknown, keyPrefix = 'n', depth = 0): ForgeDoc[
   if (typeof node === 'string' || typeof node === 'number') {
     return [{ type: 'String', props: { text: String(node) }, children: [], key: keyPrefix }];
   }
-  if (Array.isArray(node)) return node.flatMap((child, i) => nodeToDocs(child, `${keyPrefix}.${i}`, depth + 1));
+  if (Array.isArray(node))
+    return node.flatMap((child, i) => nodeToDocs(child, `${keyPrefix}.${i}`, depth + 1));
   if (isForgeDoc(node)) return [node];
   if (!isElementLike(node)) return [];
   if (typeof node.type === 'function') {
@@ -27,7 +28,9 @@ export function nodeToDocs(node: unknown, keyPrefix = 'n', depth = 0): ForgeDoc[
   }
   if (typeof node.type !== 'string') return nodeToDocs(node.props.children, keyPrefix, depth + 1);
   const { children, ...props } = node.props;
-  return [{ type: node.type, props, children: nodeToDocs(children, `${keyPrefix}.c`, depth + 1), key: keyPrefix }];
+  return [
+    { type: node.type, props, children: nodeToDocs(children, `${keyPrefix}.c`, depth + 1), key: keyPrefix },
+  ];
 }
 
 /** A node prop as plain text, for Atlaskit props that only take strings. */

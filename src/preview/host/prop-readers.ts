@@ -52,7 +52,8 @@ export function callApp(callback: AppCallback | undefined, ...args: unknown[]): 
   if (!callback) return;
   try {
     const result = callback(...args);
-    if (result instanceof Promise) result.catch((error: unknown) => console.error('UI Kit handler failed', error));
+    if (result instanceof Promise)
+      result.catch((error: unknown) => console.error('UI Kit handler failed', error));
   } catch (error) {
     console.error('UI Kit handler failed', error);
   }

@@ -33,7 +33,10 @@ function LozengeHost({ props, children }: HostComponentProps): ReactElement {
 
 function BadgeHost({ props, children }: HostComponentProps): ReactElement {
   return (
-    <Badge appearance={readString(props, 'appearance') as BadgeAppearance} testId={readString(props, 'testId')}>
+    <Badge
+      appearance={readString(props, 'appearance') as BadgeAppearance}
+      testId={readString(props, 'testId')}
+    >
       {children as ComponentProps<typeof Badge>['children']}
     </Badge>
   );
@@ -61,7 +64,10 @@ function SectionMessageHost({ props, children, render }: HostComponentProps): Re
 function SectionMessageActionHost({ props, children }: HostComponentProps): ReactElement {
   const onClick = readCallback(props, 'onClick');
   return (
-    <SectionMessageAction href={readString(props, 'href')} onClick={onClick ? () => callApp(onClick) : undefined}>
+    <SectionMessageAction
+      href={readString(props, 'href')}
+      onClick={onClick ? () => callApp(onClick) : undefined}
+    >
       {children}
     </SectionMessageAction>
   );

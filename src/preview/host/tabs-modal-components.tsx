@@ -1,7 +1,13 @@
 /** UI Kit Tabs and Modal families, mapped one to one onto `@atlaskit/tabs` and `@atlaskit/modal-dialog`. */
 import type { ComponentProps, ReactElement } from 'react';
 import Tabs, { Tab, TabList, TabPanel } from '@atlaskit/tabs';
-import Modal, { ModalBody, ModalFooter, ModalHeader, ModalTitle, ModalTransition } from '@atlaskit/modal-dialog';
+import Modal, {
+  ModalBody,
+  ModalFooter,
+  ModalHeader,
+  ModalTitle,
+  ModalTransition,
+} from '@atlaskit/modal-dialog';
 import type { ComponentMap, HostComponentProps } from './render-doc';
 import { callApp, readCallback, readKey, readNumber, readString } from './prop-readers';
 

@@ -220,7 +220,13 @@ export async function configuredChannels(
 /** The part of a `fetch` a webhook POST uses: Node's, or `@forge/api`'s on Forge. */
 export type PostFetch = (
   url: string,
-  init: { method: 'POST'; headers: Record<string, string>; body: string; redirect: 'error' | 'manual'; signal: AbortSignal },
+  init: {
+    method: 'POST';
+    headers: Record<string, string>;
+    body: string;
+    redirect: 'error' | 'manual';
+    signal: AbortSignal;
+  },
 ) => Promise<{ status: number; text(): Promise<string>; headers: { get(name: string): string | null } }>;
 
 /** The HTTP POST of Node's fetch (the command line, the local preview); Forge passes `@forge/api`'s fetch. */

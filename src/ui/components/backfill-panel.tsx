@@ -75,8 +75,11 @@ export function BackfillPanel({
 
 /** Listing first (repositories), then importing (pipelines): the bar follows the phase the backfill is in. */
 function progressValue(status: BackfillStatus): number {
-  if (status.reposDone < status.reposTotal) return status.reposTotal > 0 ? status.reposDone / status.reposTotal : 0;
-  return status.pipelinesQueued > 0 ? Math.min(1, (status.pipelinesIngested ?? 0) / status.pipelinesQueued) : 1;
+  if (status.reposDone < status.reposTotal)
+    return status.reposTotal > 0 ? status.reposDone / status.reposTotal : 0;
+  return status.pipelinesQueued > 0
+    ? Math.min(1, (status.pipelinesIngested ?? 0) / status.pipelinesQueued)
+    : 1;
 }
 
 function BackfillProgress({ status }: { status: BackfillStatus }) {
@@ -97,7 +100,11 @@ function BackfillProgress({ status }: { status: BackfillStatus }) {
       return (
         <Stack space="space.050">
           <Text>{`Running${status.days !== undefined ? ` (last ${status.days} days)` : ''}: ${counts}. Started ${formatRelative(status.startedAt)}.`}</Text>
-          <ProgressBar ariaLabel="Backfill progress" value={progressValue(status)} isIndeterminate={status.reposTotal === 0} />
+          <ProgressBar
+            ariaLabel="Backfill progress"
+            value={progressValue(status)}
+            isIndeterminate={status.reposTotal === 0}
+          />
         </Stack>
       );
     case 'done':

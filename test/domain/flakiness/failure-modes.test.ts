@@ -16,7 +16,8 @@ function passes(replay: Replay, count: number, overrides: Partial<TestObservatio
   return out;
 }
 
-const failing = (overrides: Partial<TestObservation> = {}): TestObservation => anObservation({ failedTests: [FLAKY], ...overrides });
+const failing = (overrides: Partial<TestObservation> = {}): TestObservation =>
+  anObservation({ failedTests: [FLAKY], ...overrides });
 
 describe('a. a high-rate flaky test with a streak of failures', () => {
   it('stays flaky, neither broken nor fixed, when the streak sits inside intermittent history', () => {
@@ -161,7 +162,8 @@ describe('d. a low-rate flaky test', () => {
   it('finds a 2% flaky test among 1,000 runs without any rerun', () => {
     const replay = new Replay();
     const random = mulberry32(4);
-    for (let i = 0; i < 1000; i++) replay.observe(anObservation(random() < 0.02 ? { failedTests: [FLAKY] } : {}));
+    for (let i = 0; i < 1000; i++)
+      replay.observe(anObservation(random() < 0.02 ? { failedTests: [FLAKY] } : {}));
     expect(replay.view(FLAKY.id).label).toBe('flaky');
   });
 });
@@ -169,10 +171,16 @@ describe('d. a low-rate flaky test', () => {
 describe('e. outages', () => {
   it('does not call stable tests flaky when partial outages (a few tests failing together, the rerun passing) hit them twice', () => {
     const replay = new Replay();
-    const suite = Array.from({ length: 8 }, (_, i) => ({ id: `0000000000000${i}aa`, name: `db.ConnectionTest.query${i}` }));
+    const suite = Array.from({ length: 8 }, (_, i) => ({
+      id: `0000000000000${i}aa`,
+      name: `db.ConnectionTest.query${i}`,
+    }));
     passes(replay, 60, { summary: { total: 300, failed: 0, error: 0, skipped: 0 } });
     for (let outage = 0; outage < 2; outage++) {
-      const hit = anObservation({ failedTests: suite, summary: { total: 300, failed: suite.length, error: 0, skipped: 0 } });
+      const hit = anObservation({
+        failedTests: suite,
+        summary: { total: 300, failed: suite.length, error: 0, skipped: 0 },
+      });
       replay.observe(hit);
       replay.observe(aRerunOf(hit, { summary: { total: 300, failed: 0, error: 0, skipped: 0 } }));
       passes(replay, 40, { summary: { total: 300, failed: 0, error: 0, skipped: 0 } });

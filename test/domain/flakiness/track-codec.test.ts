@@ -7,7 +7,11 @@ function busyTrack() {
   const random = mulberry32(9);
   for (let i = 0; i < 60; i++) {
     const failedTests = [FLAKY, OTHER].filter(() => random() < 0.2);
-    const first = anObservation({ failedTests, branch: i % 3 ? 'main' : `feature/${i}`, isDefaultBranch: i % 3 !== 0 });
+    const first = anObservation({
+      failedTests,
+      branch: i % 3 ? 'main' : `feature/${i}`,
+      isDefaultBranch: i % 3 !== 0,
+    });
     replay.observe(first);
     if (failedTests.length && random() < 0.5) replay.observe(aRerunOf(first));
   }
@@ -31,9 +35,22 @@ describe('the stored step track', () => {
     expect(stored).toBeLessThan(plain * 0.75);
   });
 
-  it('reads a document written before the timeline as an empty timeline whose past is in the tests\' states', () => {
-    const legacy = { stepName: 'Unit tests', seq: { default: 40, other: 12 }, excluded: { infrastructure: 1, 'mass-failure': 0, 'no-tests': 0, 'unnamed-failures': 0 }, commits: [], watched: [] };
-    expect(decodeTrack(legacy)).toEqual({ stepName: 'Unit tests', seq: { default: 40, other: 12 }, excluded: legacy.excluded, timeline: [], truncated: true, watched: [] });
+  it("reads a document written before the timeline as an empty timeline whose past is in the tests' states", () => {
+    const legacy = {
+      stepName: 'Unit tests',
+      seq: { default: 40, other: 12 },
+      excluded: { infrastructure: 1, 'mass-failure': 0, 'no-tests': 0, 'unnamed-failures': 0 },
+      commits: [],
+      watched: [],
+    };
+    expect(decodeTrack(legacy)).toEqual({
+      stepName: 'Unit tests',
+      seq: { default: 40, other: 12 },
+      excluded: legacy.excluded,
+      timeline: [],
+      truncated: true,
+      watched: [],
+    });
     expect(decodeTrack(undefined)).toBeUndefined();
   });
 });
