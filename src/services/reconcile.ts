@@ -34,7 +34,6 @@ export interface ReconcileOutcome {
 
 /** Events can lag by minutes: re-list this much before the watermark. */
 const OVERLAP_MS = 60 * 60 * 1000;
-const STAGES_WITH_WORK_DONE = new Set(['PAUSED', 'HALTED']);
 
 const runTime = (p: Pipeline): string => p.runCreatedOn ?? p.createdOn;
 
@@ -109,7 +108,10 @@ export async function reconcileRepository(
   return outcome;
 }
 
-/** Pipelines worth a job: completed and not fully recorded at this run number, or paused with finished steps. */
+/**
+ * Pipelines worth a job: completed and not fully recorded at this run number, or running or paused (once per run:
+ * the steps that finished so far are recorded).
+ */
 async function jobsFor(
   ctx: ServiceContext,
   repo: RepoRef,
@@ -123,9 +125,11 @@ async function jobsFor(
     for (const p of batch) {
       const s = seen.get(keys.pipelineSeen(repo.repoUuid, p.uuid));
       const done = s?.complete && s.runNumber === p.runNumber;
-      const paused =
-        p.status === 'IN_PROGRESS' && p.stage !== undefined && STAGES_WITH_WORK_DONE.has(p.stage);
-      const worth = p.status === 'COMPLETED' ? !done : paused && s?.runNumber !== p.runNumber;
+      // A running or paused pipeline may already hold finished steps: they are read once per run (its steps that
+      // finish later are read when it completes), since a failed attempt can be replaced by "Rerun failed steps"
+      // soon after the pipeline completes, before a sweep sees it completed.
+      const worth =
+        p.status === 'COMPLETED' ? !done : p.status === 'IN_PROGRESS' && s?.runNumber !== p.runNumber;
       if (worth) jobs.push({ repo, pipelineUuid: p.uuid, listed: p, reason });
     }
   }

@@ -3,25 +3,21 @@ import { unwrapUuid } from '../../src/domain/uuid';
 import type { Store } from '../../src/storage/store';
 import * as keys from '../../src/storage/keys';
 import type { SimWorkspace } from '../../src/sim';
-import { pipelineView } from '../../src/sim/view';
 
 export const attemptKey = (pipelineUuid: string, stepUuid: string, runNumber: number): string =>
   `${unwrapUuid(pipelineUuid)}:${unwrapUuid(stepUuid)}:${runNumber}`;
 
 /**
  * The attempts an ingest at the workspace's `now` can see and must record: completed, not NOT_RUN, not hidden by a
- * rerun, in a pipeline that completed or is paused on a manual step (a running pipeline is picked up when it ends).
+ * rerun, whether their pipeline completed, is paused on a manual step or is still running.
  */
 export function expectedAttempts(ws: SimWorkspace, slug: string): Set<string> {
-  const now = Date.parse(ws.now);
   const repo = ws.repos.find((r) => r.slug === slug);
   const truth = ws.truth.repos[slug];
   if (!repo || !truth) throw new Error(`no repository ${slug} in the simulated workspace`);
   const out = new Set<string>();
   for (const p of truth.pipelines) {
-    const plan = repo.pipelines.find((x) => x.uuid === p.uuid);
-    const paused = plan !== undefined && pipelineView(plan, now).stage === 'PAUSED';
-    if (p.state !== 'COMPLETED' && !paused) continue;
+    // Finished steps of a running or paused pipeline count as well: they are recorded before the pipeline ends.
     for (const a of p.completedAttempts) {
       if (a.overwritten || a.result === 'NOT_RUN') continue;
       out.add(attemptKey(p.uuid, a.stepUuid, a.runNumber));
