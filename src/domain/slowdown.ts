@@ -2,8 +2,8 @@
  * Slowdowns found from a step's runs, not from calendar weeks (DESIGN.md §3 "Durations"): where in the sequence of its
  * recent runs did the step get slower, by how much, from which pipeline and commit on, and is it still slow.
  *
- * Which runs count: successful attempts of the step (a failed run stops early or hangs, so its duration says nothing
- * about the step's speed), reruns included. Default-branch runs are read in the order of the code they ran (`inCodeOrder`:
+ * Which runs count: successful attempts of the step, and attempts that failed only on a few tests of a suite that ran
+ * (other failed runs stop early or hang, so their duration says nothing about the step's speed), reruns included. Default-branch runs are read in the order of the code they ran (`inCodeOrder`:
 a pipeline started by hand on an older commit is not "the step got fast again"); others in order of completion. Runs on the default branch are kept apart from the
  * others and are used whenever there are enough of them: feature branches and pull requests may run the step on work
  * that differs from the default branch's.
@@ -99,10 +99,24 @@ function withRun(runs: readonly StepRunTuple[], run: StepRunTuple, limit: number
   return inserted.slice(-limit);
 }
 
+/** Failed tests that still leave a run as long as a green one: a few, in a suite that ran. */
+const FEW_FAILED_TESTS = 3;
+const FEW_FAILED_SHARE = 0.05;
+
+/**
+ * Whether the attempt ran the whole step: it succeeded, or it failed only on a few of the tests of a suite that
+ * ran (a step that fails on a broken test every run still shows how long it takes).
+ */
+function ranInFull(a: AttemptRecord): boolean {
+  if (a.result === 'SUCCESSFUL') return true;
+  if (a.result !== 'FAILED' || a.failure?.category !== 'test' || !a.tests || a.tests.total <= 0) return false;
+  const failed = a.tests.failed + a.tests.error;
+  return failed > 0 && failed <= Math.max(FEW_FAILED_TESTS, FEW_FAILED_SHARE * a.tests.total);
+}
+
 /** The history with this attempt's run, or `undefined` when the attempt is not a run that counts. */
 export function recordRun(history: StepRunHistory, a: AttemptRecord): StepRunHistory | undefined {
-  if (a.result !== 'SUCCESSFUL' || a.durationSeconds === undefined || a.durationSeconds <= 0)
-    return undefined;
+  if (!ranInFull(a) || a.durationSeconds === undefined || a.durationSeconds <= 0) return undefined;
   const scope = scopeOf(a);
   const limit = scope === 'defaultBranch' ? SLOWDOWN.defaultBranchRuns : SLOWDOWN.otherBranchRuns;
   return { ...history, [scope]: withRun(history[scope], tupleOf(a, a.durationSeconds), limit) };

@@ -99,7 +99,33 @@ describe('detectSlowdown', () => {
     expect(detectSlowdown(record(shuffled))).toEqual(detectSlowdown(record(runs)));
   });
 
-  it('counts successful runs only', () => {
+  it('counts a run that failed on a few tests of a suite that ran: a step broken by one test still shows its speed', () => {
+    const failedOnOneTest = (index: number, seconds: number): AttemptRecord => ({
+      ...aRun({ index, seconds, result: 'FAILED' }),
+      tests: { total: 400, successful: 399, failed: 1, error: 0, skipped: 0 },
+      failure: { category: 'test', fingerprint: 'one-test' },
+    });
+    // The step slows down 1.6x after a test broke: every run since fails on that one test.
+    const runs = [
+      ...shiftedRuns(30, 0, 1, 0.05),
+      ...Array.from({ length: 4 }, (_, i) => failedOnOneTest(30 + i, 300)),
+      ...Array.from({ length: 8 }, (_, i) => failedOnOneTest(34 + i, 480)),
+    ];
+    expect(detectSlowdown(record(runs))).toMatchObject({ firstSlow: { buildNumber: 534 }, runsSince: 8 });
+    // Many failed tests, or a failure of another kind, say nothing about the step's speed.
+    const manyFailed = {
+      ...failedOnOneTest(1, 900),
+      tests: { total: 400, successful: 300, failed: 100, error: 0, skipped: 0 },
+    };
+    const timedOut = {
+      ...failedOnOneTest(1, 900),
+      failure: { category: 'timeout' as const, fingerprint: 't' },
+    };
+    expect(recordRun(emptyStepRunHistory(), manyFailed)).toBeUndefined();
+    expect(recordRun(emptyStepRunHistory(), timedOut)).toBeUndefined();
+  });
+
+  it('counts successful runs only, of the runs that failed for other reasons than a few tests', () => {
     const runs = shiftedRuns(40, 7, 1, 0.05);
     const failedSlow = Array.from({ length: 7 }, (_, i) =>
       aRun({ index: 47 + i, seconds: 900, result: 'FAILED' }),
