@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { DEFAULT_TEST_CASE_PAGES } from '../../src/bitbucket/client';
 import { daysAgo } from '../../src/domain/time';
 import { unwrapUuid } from '../../src/domain/uuid';
 import { openLocalRuntime } from '../../src/local/runtime';
@@ -69,9 +70,9 @@ describe('a suite of 6,000 tests with failures', () => {
           );
           if (filter) expect(a.failedTestsOmitted).toBe(0);
         }
-        // At most 20 pages for a step's failures; one page when the server filters.
+        // At most DEFAULT_TEST_CASE_PAGES pages for a step's failures; one page when the server filters.
         const casePages = sim.stats.byEndpoint['test_cases.list'] ?? 0;
-        expect(casePages).toBeLessThanOrEqual(failing.length * (filter ? 1 : 20));
+        expect(casePages).toBeLessThanOrEqual(failing.length * (filter ? 1 : DEFAULT_TEST_CASE_PAGES));
 
         const second = await sync();
         expect(second.failures).toEqual([]);
