@@ -11,7 +11,8 @@
  *    bench/unseen-logs.tsv (labelled by reading each log before the classifier ran on it). Their licences do not all
  *    allow committing them, so the files live outside the repository: DIR holds them at the listed paths. Parts `A`
  *    and `B` may be read to improve rules (B was measured untuned first: 62/82); part `C`, gathered later from other
- *    projects and CI systems, is only measured. Each part is also shown on its clear-cut labels alone.
+ *    projects and CI systems, is only measured. Each part is also shown on its clear-cut labels alone. `--parts A,B`
+ *    measures only the parts named, for tuning runs that must not show part C.
  *
  * Then every miss, and the time per 64 KB tail.
  */
@@ -85,7 +86,17 @@ interface UnseenRow {
   part: string;
 }
 
+/** `--parts A,B`: only those parts of the manifest, so that tuning runs never show the held-out part. */
+function selectedParts(argv: readonly string[]): ReadonlySet<string> | undefined {
+  const index = argv.indexOf('--parts');
+  if (index < 0) return undefined;
+  const list = argv[index + 1];
+  if (list === undefined || list.startsWith('--')) throw new Error('--parts needs a list such as A,B');
+  return new Set(list.split(','));
+}
+
 function unseenRows(): UnseenRow[] {
+  const parts = selectedParts(process.argv);
   return readFileSync(UNSEEN_MANIFEST, 'utf8')
     .trim()
     .split('\n')
@@ -95,7 +106,8 @@ function unseenRows(): UnseenRow[] {
       if (!isCategory(category))
         throw new Error(`${UNSEEN_MANIFEST}: unknown category '${category}' for ${file}`);
       return { file, category, confidence, part };
-    });
+    })
+    .filter((row) => parts === undefined || parts.has(row.part));
 }
 
 function unseenCases(
