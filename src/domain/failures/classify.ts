@@ -27,7 +27,14 @@ import type {
   TestReportSummary,
 } from '../types';
 import { fingerprint, normaliseMessage } from './fingerprint';
-import { cleanLine, isShellSourceLine, isWarningLine, readableLine, splitLines } from './log-lines';
+import {
+  cleanLine,
+  isShellSourceLine,
+  isToleratedFailureLine,
+  isWarningLine,
+  readableLine,
+  splitLines,
+} from './log-lines';
 import {
   BUILD_RUNNERS,
   COMMAND_LINE,
@@ -199,7 +206,13 @@ function scanTail(logTail: string): TailScan {
       line,
       scan.lastDecisiveIndex >= 0 && scan.lastDecisiveIndex - index > MESSAGE_WINDOW_LINES,
     );
-    if (rules === undefined || !rules.gate.test(line) || isShellSourceLine(line)) continue;
+    if (
+      rules === undefined ||
+      !rules.gate.test(line) ||
+      isShellSourceLine(line) ||
+      isToleratedFailureLine(line)
+    )
+      continue;
     const rule = strongestRuleFor(line, rules, lines.length - 1 - index);
     if (rule === undefined) continue;
     recordMatch(scan, { rule, lineIndex: index, line });

@@ -45,6 +45,13 @@ const WARNING_LINE =
 const SHELL_SOURCE_LINE = /^\+{1,4} |^\s*echo\s|\bif \[\[? |; then\b|\|\| (?:exit|fail|echo)\b/;
 
 /**
+ * A best-effort step reporting its own failure and carrying on: a script that uploads artifacts or test reports after
+ * the work says so (`Failed to upload artifacts: Unable to locate credentials`) and the job goes on to its verdict. The
+ * upload did not fail the step; the work before it did.
+ */
+const TOLERATED_FAILURE_LINE = /^Failed to (?:parse and )?upload\b/;
+
+/**
  * A `go test -json` (test2json) record, and `go build -json` output: `{"Time":…,"Action":"output",…,"Output":"…"}`.
  * The text a person reads is in `Output`; records without it (`run`, `pass`, `fail`, `build-fail`) only repeat what
  * the output records already said, so they read as empty lines.
@@ -105,4 +112,8 @@ export function isShellSourceLine(cleaned: string): boolean {
 
 export function isWarningLine(cleaned: string): boolean {
   return WARNING_LINE.test(cleaned);
+}
+
+export function isToleratedFailureLine(cleaned: string): boolean {
+  return TOLERATED_FAILURE_LINE.test(cleaned);
 }

@@ -433,7 +433,7 @@ const configurationRules: readonly FailureRule[] = [
     category: 'configuration',
     cause: 'missing-config',
     pattern:
-      /\bNo Rakefile found \(looking for|npm (?:ERR!|error) [Mm]issing script: |^error Command "[^"]{1,100}" not found\.|\bthe goal you specified requires a project to execute but there is no POM in this directory\b|\bTask '[^']{1,200}' not found in (?:root )?project\b|make(?:\[\d+\])?: \*\*\* No (?:rule to make target '[^']{1,200}'\.|targets specified and no makefile found\.)\s+Stop\./i,
+      /\bNo Rakefile found \(looking for|^npm (?:ERR!|error) [Mm]issing script: |^error Command "[^"]{1,100}" not found\.|\bthe goal you specified requires a project to execute but there is no POM in this directory\b|\bTask '[^']{1,200}' not found in (?:root )?project\b|make(?:\[\d+\])?: \*\*\* No (?:rule to make target '[^']{1,200}'\.|targets specified and no makefile found\.)\s+Stop\./i,
     strength: 'decisive',
     priority: 40,
     description:

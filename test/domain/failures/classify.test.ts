@@ -630,6 +630,24 @@ describe('classifyFailure: configuration the pipeline relies on', () => {
     expect(classifyTail(pipelinesTail(...lines))).toMatchObject({ category: 'configuration', cause });
   });
 
+  it('does not blame the credentials of an upload that ran after the tests failed', () => {
+    // pytorch/pytorch on GitHub Actions (fixture test_file_failed_wrapper): the report upload after the failure.
+    const tail = [
+      '2026-07-29T20:03:33.9832158Z test_cuda 1/1 failed!',
+      '2026-07-29T20:03:35.0003363Z RuntimeError: test_cuda 1/1 failed!',
+      '2026-07-29T20:03:35.0003736Z Failed to upload artifacts: Unable to locate credentials',
+      '2026-07-29T20:03:35.0004108Z Uploading artifacts took 1.13 seconds',
+    ].join('\n');
+    expect(classifyTail(tail)).toMatchObject({ category: 'test' });
+  });
+
+  it("does not read npm's missing-script message quoted inside a test's name", () => {
+    // nvbn/thefuck on Travis CI (LogChunks 545320732): a parametrised test whose id quotes npm's output.
+    const line =
+      'tests/rules/test_npm_missing_script.py::test_get_new_command[npm -i run-script buld -X POST-\\nnpm ERR! missing script: buld\\nnpm ERR!] PASSED [ 70%]';
+    expect(classifyTail(pipelinesTail('+ pytest -v', line)).rule).not.toBe('ci-entrypoint-missing');
+  });
+
   it('still calls a denied deploy call a deployment failure when it is not about permissions', () => {
     const line =
       'An error occurred (ValidationError) when calling the UpdateStack operation: Stack:arn:aws:cloudformation:eu-west-1:1:stack/app is in UPDATE_ROLLBACK_FAILED state';
