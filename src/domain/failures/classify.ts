@@ -27,12 +27,21 @@ import type {
   TestReportSummary,
 } from '../types';
 import { fingerprint, normaliseMessage } from './fingerprint';
-import { cleanLine, isShellSourceLine, isWarningLine, readableLine, splitLines } from './log-lines';
+import {
+  cleanLine,
+  isShellSourceLine,
+  isToleratedFailureLine,
+  isWarningLine,
+  readableLine,
+  splitLines,
+} from './log-lines';
 import {
   BUILD_RUNNERS,
   COMMAND_LINE,
   FAILED_COMMAND_MARKER,
   FAILURE_RULES,
+  JOB_END_MARKER,
+  JOB_END_WITHIN_LAST_LINES,
   TOOL_SUMMARY_GATE,
   TOOL_SUMMARY_RULES,
   TRIVIAL_COMMAND,
@@ -188,7 +197,7 @@ interface TailScan {
 function scanTail(logTail: string): TailScan {
   const lines = splitLines(logTail);
   const scan: TailScan = { decisive: [], lastDecisiveIndex: -1, context: { sawFailureMarker: false } };
-  for (let index = lines.length - 1; index >= 0; index -= 1) {
+  for (let index = lastJobLine(lines); index >= 0; index -= 1) {
     const raw = lines[index] ?? '';
     if (raw.length < MIN_MATCHABLE_CHARS) continue;
     const line = cleanLine(raw);
@@ -197,12 +206,27 @@ function scanTail(logTail: string): TailScan {
       line,
       scan.lastDecisiveIndex >= 0 && scan.lastDecisiveIndex - index > MESSAGE_WINDOW_LINES,
     );
-    if (rules === undefined || !rules.gate.test(line) || isShellSourceLine(line)) continue;
+    if (
+      rules === undefined ||
+      !rules.gate.test(line) ||
+      isShellSourceLine(line) ||
+      isToleratedFailureLine(line)
+    )
+      continue;
     const rule = strongestRuleFor(line, rules, lines.length - 1 - index);
     if (rule === undefined) continue;
     recordMatch(scan, { rule, lineIndex: index, line });
   }
   return scan;
+}
+
+/** The last line of the job itself: the one before the CI system's final verdict, when the tail shows it. */
+function lastJobLine(lines: readonly string[]): number {
+  const last = lines.length - 1;
+  for (let index = last; index >= 0 && last - index < JOB_END_WITHIN_LAST_LINES; index -= 1) {
+    if (JOB_END_MARKER.test(cleanLine(lines[index] ?? ''))) return index - 1;
+  }
+  return last;
 }
 
 function rulesFor(line: string, pastDecisiveWindow: boolean): RuleSet | undefined {
@@ -277,13 +301,15 @@ function isNearer(found: SummaryMatch, current: SummaryMatch | undefined): boole
 }
 
 /**
- * A command as evidence of the work it does: without variable assignments, variable references and URLs, whose words
- * (`$BUILD_DIR`, `https://ci.acme.dev/test-results`) name places, not work.
+ * A command as evidence of the work it does: without variable assignments, variable references, URLs and the
+ * directories of paths, whose words (`$BUILD_DIR`, `https://ci.acme.dev/test-results`, `build/ci.go`) name places, not
+ * work. A script's own name stays (`./scripts/ci/test.sh` → `test.sh`).
  */
 function commandWords(command: string): string {
   return command
     .replace(/^(?:[A-Za-z_]\w{0,100}=\S{0,500}\s+)+/, '')
-    .replace(/\$\{?\w{1,100}\}?|\b[a-z][a-z0-9+.-]{1,20}:\/\/\S{0,500}/gi, ' ');
+    .replace(/\$\{?\w{1,100}\}?|\b[a-z][a-z0-9+.-]{1,20}:\/\/\S{0,500}/gi, ' ')
+    .replace(/\S{0,500}\/(?=[^\s/])/g, '');
 }
 
 const kindById = (id: WorkKind['id']): WorkKind | undefined => WORK_KINDS.find((kind) => kind.id === id);
@@ -307,7 +333,7 @@ function workVerdict(kind: WorkKind, rule: string, message: string): Verdict {
 
 /** The kind of work a summary says failed: what it names, else the tool's own kind unless the name is ambiguous. */
 function summaryKind({ rule, named }: SummaryMatch): WorkKind | undefined {
-  const byName = named === undefined ? 'none' : kindOfWork(named);
+  const byName = named === undefined ? 'none' : kindOfWork(commandWords(named));
   if (byName !== 'none') return oneKind(byName);
   return rule.kind === undefined ? undefined : kindById(rule.kind);
 }

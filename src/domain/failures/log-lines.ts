@@ -18,7 +18,7 @@ const DATE_TIME = String.raw`\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[
 
 /**
  * What CI systems put before a tool's own output, in the order they nest: `gh run view --log` columns (job, step)
- * before a timestamp, a byte-order mark, Buildkite's `_bk;t=<ms>` marker, a timestamp (ISO-8601 as GitHub Actions and
+ * before a timestamp, a byte-order mark, Travis CI's timing marker (which the next line runs into), Buildkite's `_bk;t=<ms>` marker, a timestamp (ISO-8601 as GitHub Actions and
  * Azure print it, or bracketed as Jenkins' timestamper, Buildkite and Taskcluster do), a clock `HH:MM:SS` with
  * mozharness' level column after it (`21:47:57     INFO - `, but not its `WARNING` level, which marks a warning), the
  * `##[error]` / `::error::` workflow commands. Each part is optional and anchored: a line without them is left as it is.
@@ -26,6 +26,7 @@ const DATE_TIME = String.raw`\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[
 const CI_LINE_PREFIX = new RegExp(
   [
     String.raw`^(?:(?:[^\t]{0,200}\t){1,2}(?=\d{4}-\d\d-\d\dT))?\uFEFF?`,
+    String.raw`(?:travis_time:end:[0-9a-f]{1,20}:start=\d{1,25},finish=\d{1,25},duration=\d{1,25}|travis_time:start:[0-9a-f]{1,20})?`,
     String.raw`(?:\x1b?_bk;t=\d{10,16}\x07?)?`,
     String.raw`(?:${DATE_TIME} ?|\[(?:[a-z]{1,20} )?${DATE_TIME}\] ?)?`,
     String.raw`(?:\[?\d\d:\d\d:\d\d(?:\.\d+)?\]? {1,8}(?:(?:INFO|ERROR|CRITICAL|FATAL|DEBUG) - {1,2})?)?`,
@@ -42,6 +43,13 @@ const WARNING_LINE =
  * not errors that happened (`if [[ -z ${X} ]]; then fail "X is not set"; fi`, `echo >&2 "ERROR: go.sum is stale"`).
  */
 const SHELL_SOURCE_LINE = /^\+{1,4} |^\s*echo\s|\bif \[\[? |; then\b|\|\| (?:exit|fail|echo)\b/;
+
+/**
+ * A best-effort step reporting its own failure and carrying on: a script that uploads artifacts or test reports after
+ * the work says so (`Failed to upload artifacts: Unable to locate credentials`) and the job goes on to its verdict. The
+ * upload did not fail the step; the work before it did.
+ */
+const TOLERATED_FAILURE_LINE = /^Failed to (?:parse and )?upload\b/;
 
 /**
  * A `go test -json` (test2json) record, and `go build -json` output: `{"Time":…,"Action":"output",…,"Output":"…"}`.
@@ -104,4 +112,8 @@ export function isShellSourceLine(cleaned: string): boolean {
 
 export function isWarningLine(cleaned: string): boolean {
   return WARNING_LINE.test(cleaned);
+}
+
+export function isToleratedFailureLine(cleaned: string): boolean {
+  return TOLERATED_FAILURE_LINE.test(cleaned);
 }

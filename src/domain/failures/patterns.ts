@@ -192,11 +192,11 @@ const timeoutRules: readonly FailureRule[] = [
     category: 'timeout',
     cause: 'time-limit',
     pattern:
-      /\b(?:job|build|step|action|task|stage|workflow|pipeline)\b.{0,120}?\btimed out after \d+(?:\.\d+)? ?(?:m|min|mins|minutes?|h|hours?)\b|\bBuild timed out \(after \d+ minutes\)/i,
+      /\b(?:job|build|step|action|task|stage|workflow|pipeline)\b.{0,120}?\btimed out after \d+(?:\.\d+)? ?(?:m|min|mins|minutes?|h|hours?)\b|Build timed out \(after \d+ minutes\)/i,
     strength: 'override',
     priority: 70,
     description:
-      'The CI system timed out the job or step (the limit is in minutes or hours, not a test timeout)',
+      "The CI system timed out the job or step (the limit is in minutes or hours, not a test timeout); Jenkins' message can run into the build's own output",
   },
   {
     id: 'job-max-run-time',
@@ -407,6 +407,48 @@ const configurationRules: readonly FailureRule[] = [
     priority: 40,
     description:
       'A branch, tag or commit the pipeline checks out no longer exists (deleted, or never pushed)',
+  },
+  {
+    id: 'git-describe-no-tags',
+    category: 'configuration',
+    cause: 'missing-config',
+    pattern: /\bfatal: No (?:tags can describe '[0-9a-f]{7,40}'|names found, cannot describe anything)/,
+    strength: 'decisive',
+    priority: 40,
+    description:
+      'The build names its version with `git describe`, and the clone has no tags: a shallow or tagless checkout',
+  },
+  {
+    id: 'git-unsafe-repository',
+    category: 'configuration',
+    cause: 'invalid-config',
+    pattern: /\bfatal: (?:unsafe repository \(|detected dubious ownership in repository at )/,
+    strength: 'decisive',
+    priority: 40,
+    description:
+      'git refuses a checkout owned by another user (a container running as another user than the clone): `safe.directory`',
+  },
+  {
+    id: 'ci-entrypoint-missing',
+    category: 'configuration',
+    cause: 'missing-config',
+    pattern:
+      /\bNo Rakefile found \(looking for|^npm (?:ERR!|error) [Mm]issing script: |^error Command "[^"]{1,100}" not found\.|\bthe goal you specified requires a project to execute but there is no POM in this directory\b|\bTask '[^']{1,200}' not found in (?:root )?project\b|make(?:\[\d+\])?: \*\*\* No (?:rule to make target '[^']{1,200}'\.|targets specified and no makefile found\.)\s+Stop\./i,
+    strength: 'decisive',
+    priority: 40,
+    description:
+      "The build file, script, task or target the pipeline runs does not exist in the repository (rake, npm, yarn, Maven, Gradle, make): the pipeline's command does not fit the project",
+  },
+  {
+    id: 'cloud-permission-denied',
+    category: 'configuration',
+    cause: 'missing-config',
+    pattern:
+      /\bis not authorized to perform: [\w:*-]{1,100}|\bAn error occurred \((?:AccessDenied(?:Exception)?|UnauthorizedOperation|InvalidClientTokenId|ExpiredToken(?:Exception)?|UnrecognizedClientException|SignatureDoesNotMatch|AuthFailure|InvalidAccessKeyId)\) when calling\b|\bCould not load credentials from any providers\b|\bUnable to locate credentials\b|\bNoCredentialProviders\b|\bThe security token included in the request is (?:invalid|expired)\b|\bPermission '[\w.]{1,100}' denied on resource\b|\bPERMISSION_DENIED: The caller does not have permission\b/,
+    strength: 'decisive',
+    priority: 46,
+    description:
+      "A cloud call (AWS, Google Cloud) was refused for missing credentials or permissions: the pipeline's credentials or role, not the code",
   },
   {
     id: 'command-not-found',
@@ -713,11 +755,11 @@ const testRules: readonly FailureRule[] = [
     category: 'test',
     cause: 'test-failure',
     pattern:
-      /^\s*Tests:\s+[1-9]\d* failed\b|^\s*Test (?:Suites|Files):?\s+[1-9]\d* failed\b|^\s*=+ .{0,200}?\b[1-9]\d* (?:failed|errors?)\b.{0,200}?=+\s*$|^\s*[1-9]\d* failed(?:, \d+ (?:passed|skipped|deselected|xfailed|xpassed|warnings?|errors?))* in \d|Tests run: \d+, Failures: (?:[1-9]\d*, Errors: \d+|\d+, Errors: [1-9])|\b\d+ tests? completed, [1-9]\d* failed|^\s*[1-9]\d* failing\s*$|\b\d+ examples?, [1-9]\d* failures?\b|\b\d+ (?:runs|tests), \d+ assertions, (?:[1-9]\d* failures, \d+ errors|\d+ failures, [1-9]\d* errors)|Tests: \d+, Assertions: \d+, (?:Failures|Errors): [1-9]|test result: FAILED\b|\bFailed!\s+-\s+Failed:\s+[1-9]|(?:^|\s-\s+)Failed:\s+[1-9]\d*\s*$|Executed \d+ of \d+ \([1-9]\d* FAILED\)|\*\* TEST FAILED \*\*|^# fail\s+[1-9]\d*\s*$|\bGot [1-9]\d* unexpected (?:statuses|results|crashes)\b|\bREFTEST INFO \| Unexpected: [1-9]|^FAILED \((?:failures|errors)=[1-9]|\b\d+ specs?, [1-9]\d* failures?\b|\b\d+ scenarios? \([1-9]\d* failed|\b\d+ (?:tests?|doctests?|properties), [1-9]\d* failures?\b|\bExecuted \d+ tests?, with [1-9]\d* failures?\b|\btests passed, [1-9]\d* tests? failed out of \d+|^The following tests FAILED:|✖\s+[1-9]\d* of \d+ failed|^\s*[1-9]\d* failed\s*$/,
+      /^\s*Tests:\s+[1-9]\d* failed\b|^\s*Test (?:Suites|Files):?\s+[1-9]\d* failed\b|^\s*=+ .{0,200}?\b[1-9]\d* (?:failed|errors?)\b.{0,200}?=+\s*$|^\s*[1-9]\d* failed(?:, \d+ (?:passed|skipped|deselected|xfailed|xpassed|warnings?|errors?))* in \d|Tests run: \d+, Failures: (?:[1-9]\d*, Errors: \d+|\d+, Errors: [1-9])|\b\d+ tests? completed, [1-9]\d* failed|^\s*[1-9]\d* failing\s*$|\b\d+ examples?, [1-9]\d* failures?\b|\b\d+ (?:runs|tests), \d+ assertions, (?:[1-9]\d* failures, \d+ errors|\d+ failures, [1-9]\d* errors)|Tests: \d+, Assertions: \d+, (?:Failures|Errors): [1-9]|test result: FAILED\b|\bFailed!\s+-\s+Failed:\s+[1-9]|(?:^|\s-\s+)Failed:\s+[1-9]\d*\s*$|Executed \d+ of \d+ \([1-9]\d* FAILED\)|\*\* TEST FAILED \*\*|^# fail\s+[1-9]\d*\s*$|\bGot [1-9]\d* unexpected (?:statuses|results|crashes)\b|\bOne or more unittests failed\b|\|\s+Failed:\s+[1-9]\d*\s*$|\bREFTEST INFO \| Unexpected: [1-9]|^FAILED \((?:failures|errors)=[1-9]|\b\d+ specs?, [1-9]\d* failures?\b|\b\d+ scenarios? \([1-9]\d* failed|\b\d+ (?:tests?|doctests?|properties), [1-9]\d* failures?\b|\bExecuted \d+ tests?, with [1-9]\d* failures?\b|\btests passed, [1-9]\d* tests? failed out of \d+|^The following tests FAILED:|✖\s+[1-9]\d* of \d+ failed|^\s*[1-9]\d* failed\s*$/,
     strength: 'decisive',
     priority: 30,
     description:
-      'A test runner summary with failures (jest, vitest, pytest, JUnit, Gradle, mocha, RSpec, minitest, PHPUnit, cargo, dotnet, mozharness, karma, xcodebuild, TAP)',
+      'A test runner summary with failures (jest, vitest, pytest, JUnit, Gradle, mocha, RSpec, minitest, PHPUnit, cargo, dotnet, mozharness and its xpcshell summary, karma, xcodebuild, TAP)',
   },
   {
     id: 'test-task-failed',
@@ -887,6 +929,17 @@ export const COMMAND_LINE = /^(?:\+ |##\[group\]Run |\$ )(\S.{0,500})$/;
 /** Commands that only set up or report, never the work that failed. */
 export const TRIVIAL_COMMAND =
   /^(?:echo|printf|set|export|unset|cd|pushd|popd|true|false|:|exit|return|sleep|cat|ls|pwd|date|env|trap|source|\.|mkdir|rm|cp|mv|ln|chmod|touch|tee|test|\[\[?|eval|local|declare|shopt|wait|which|command|type|hash|ulimit|umask|sccache|ccache|git (?:config|version|status|log|rev-parse|diff))\b/;
+
+/**
+ * The CI system's final verdict on the whole job (Travis CI's `Done. Your build exited with 1.`, Jenkins'
+ * `Finished: FAILURE`). What it prints after that is its own epilogue (cache uploads, its shell's noise such as
+ * `job_stages: line 166: shell_session_update: command not found` on macOS): never the cause.
+ */
+export const JOB_END_MARKER =
+  /^Done\. Your build exited with \d+\.|^Finished: (?:FAILURE|ABORTED|UNSTABLE)\s*$/;
+
+/** How far from the end of the tail the job's final verdict is looked for: epilogues are short. */
+export const JOB_END_WITHIN_LAST_LINES = 50;
 
 /** A line saying the command before it failed: the next command up the log is the one that failed. */
 export const FAILED_COMMAND_MARKER =

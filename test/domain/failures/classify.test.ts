@@ -523,3 +523,157 @@ describe('classifyFailure: what it reads', () => {
     expect(other.fingerprint).not.toBe(first.fingerprint);
   });
 });
+
+/**
+ * Excerpts of public CI logs of other projects (bench/unseen-logs.tsv, parts A and B, with their provenance there),
+ * cut to the lines that decide, as the CI system printed them.
+ */
+describe('classifyFailure: what the CI system prints around the job', () => {
+  it("stops reading at the CI system's final verdict: its epilogue is not the cause", () => {
+    // Microsoft/vscode on Travis CI (LogChunks 374142911): a mocha integration test failed.
+    const tail = [
+      '  82 passing (16s)',
+      '  1 failing',
+      '  1) window namespace',
+      '       editor, assign and check view columns:',
+      '     AssertionError: wanted fileName:/var/folders/bb/T/dkwnjrjb/viewColumn:1 but got fileName:/var/folders/bb/T/goslwd/viewColumn:2',
+      'The command "./scripts/test-integration.sh" exited with 1.',
+      'store build cache',
+      'nothing changed, not updating cache',
+      'Done. Your build exited with 1.',
+      '/Users/travis/.travis/job_stages: line 166: shell_session_update: command not found',
+    ].join('\n');
+    expect(classifyTail(tail)).toMatchObject({ category: 'test' });
+  });
+
+  it("reads a line that Travis CI's timing marker runs into", () => {
+    // ethereum/go-ethereum on Travis CI (LogChunks 566442292): the lint command failed.
+    const tail = [
+      '>>> /home/travis/gopath/src/github.com/ethereum/go-ethereum/build/bin/gometalinter.v2 --vendor --tests --deadline=2m --disable-all --enable=goimports --enable=vet --enable=gofmt ./...',
+      'eth/config.go:1::warning: file is not goimported (goimports)',
+      'eth/config.go:1::warning: file is not gofmted with -s (gofmt)',
+      'util.go:45: exit status 1',
+      'exit status 1',
+      'travis_time:end:0d6db824:start=1564661250086511413,finish=1564661319426204432,duration=69339693019\u001b[0KThe command "go run build/ci.go lint" exited with 1.',
+      'Done. Your build exited with 1.',
+    ].join('\r\n');
+    expect(classifyTail(tail)).toMatchObject({ category: 'build', cause: 'lint' });
+  });
+
+  it('takes the kind of work from the script, not from the directories on its path', () => {
+    const result = classifyTail(
+      pipelinesTail('+ go run build/ci.go lint', 'util.go:45: exit status 1', 'exit status 1'),
+    );
+    expect(result).toMatchObject({ category: 'build', cause: 'lint', rule: 'context-failed-command' });
+    const script = classifyTail(pipelinesTail('+ ./build/scripts/run-tests.sh', 'exit status 1'));
+    expect(script).toMatchObject({ category: 'test', rule: 'context-failed-command' });
+  });
+});
+
+describe('classifyFailure: configuration the pipeline relies on', () => {
+  it.each([
+    [
+      // angular/angular on Travis CI (LogChunks 476567056): no language set, so Travis ran Ruby's default `rake`.
+      'a build file the CI command expects is missing',
+      [
+        '$ rake',
+        'rake aborted!',
+        'No Rakefile found (looking for: rakefile, Rakefile, rakefile.rb, Rakefile.rb)',
+        "/home/travis/.rvm/gems/ruby-2.4.1/bin/ruby_executable_hooks:15:in `eval'",
+        '(See full trace by running task with --trace)',
+        'The command "rake" exited with 1.',
+      ],
+      'missing-config',
+    ],
+    [
+      'an npm script the pipeline calls is not defined',
+      ['+ npm run e2e', 'npm error Missing script: "e2e"'],
+      'missing-config',
+    ],
+    [
+      // pytorch/pytorch on GitHub Actions (pytorch/test-infra log-classifier fixture s3_access_denied).
+      'the role has no permission for a cloud call',
+      [
+        '##[error]Error uploading logs-test-default-5-12-linux.idc.xpu_90550893925.zip',
+        '##[error]User: arn:aws:sts::308535385114:assumed-role/gha_workflow_s3_and_ecr_read_only/gha-ecr-login is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::gha-artifacts/pytorch/pytorch/30442391378/1/artifact/logs.zip"',
+      ],
+      'missing-config',
+    ],
+    [
+      // pytorch/pytorch on GitHub Actions (fixture aws_credentials_load_failure).
+      'cloud credentials are missing',
+      [
+        '##[error]Credentials could not be loaded, please check your action inputs: Could not load credentials from any providers',
+        '##[error]Process completed with exit code 1.',
+      ],
+      'missing-config',
+    ],
+    [
+      // hashicorp/terraform on GitHub Actions (cidiff run390): a shallow clone has no tags to describe.
+      'a checkout without the history or tags the build reads',
+      [
+        "fatal: No tags can describe '60a189413d732eccd0158591618422c7cad1aed7'.",
+        '##[error]Process completed with exit code 1.',
+      ],
+      'missing-config',
+    ],
+    [
+      // A LaTeX action on GitHub Actions (cidiff cv_45): git refuses a workspace owned by another user.
+      "git refuses the checkout's owner",
+      [
+        "fatal: unsafe repository ('/github/workspace' is owned by someone else)",
+        'tar: Exiting with failure status due to previous errors',
+      ],
+      'invalid-config',
+    ],
+  ])('%s', (_name, lines, cause) => {
+    expect(classifyTail(pipelinesTail(...lines))).toMatchObject({ category: 'configuration', cause });
+  });
+
+  it('does not blame the credentials of an upload that ran after the tests failed', () => {
+    // pytorch/pytorch on GitHub Actions (fixture test_file_failed_wrapper): the report upload after the failure.
+    const tail = [
+      '2026-07-29T20:03:33.9832158Z test_cuda 1/1 failed!',
+      '2026-07-29T20:03:35.0003363Z RuntimeError: test_cuda 1/1 failed!',
+      '2026-07-29T20:03:35.0003736Z Failed to upload artifacts: Unable to locate credentials',
+      '2026-07-29T20:03:35.0004108Z Uploading artifacts took 1.13 seconds',
+    ].join('\n');
+    expect(classifyTail(tail)).toMatchObject({ category: 'test' });
+  });
+
+  it("does not read npm's missing-script message quoted inside a test's name", () => {
+    // nvbn/thefuck on Travis CI (LogChunks 545320732): a parametrised test whose id quotes npm's output.
+    const line =
+      'tests/rules/test_npm_missing_script.py::test_get_new_command[npm -i run-script buld -X POST-\\nnpm ERR! missing script: buld\\nnpm ERR!] PASSED [ 70%]';
+    expect(classifyTail(pipelinesTail('+ pytest -v', line)).rule).not.toBe('ci-entrypoint-missing');
+  });
+
+  it('still calls a denied deploy call a deployment failure when it is not about permissions', () => {
+    const line =
+      'An error occurred (ValidationError) when calling the UpdateStack operation: Stack:arn:aws:cloudformation:eu-west-1:1:stack/app is in UPDATE_ROLLBACK_FAILED state';
+    expect(classifyTail(pipelinesTail(line))).toMatchObject({ category: 'deployment' });
+  });
+});
+
+describe('classifyFailure: harness summaries of other CI systems', () => {
+  it('reads a Jenkins build timeout printed into the middle of a line', () => {
+    // RobotLocomotion/drake on Jenkins (issue 3079): the timeout message runs into the build's own output.
+    const line =
+      '[drake:make] -- Installing: /home/ubuntu/workspace/linux-gcc-exBuild timed out (after 240 minutes). Marking the build as aborted.';
+    expect(classifyTail(pipelinesTail(line))).toMatchObject({ category: 'timeout', cause: 'time-limit' });
+  });
+
+  it("reads mozharness' unit test summary at warning level", () => {
+    // Firefox CI on Taskcluster (mozilla/treeherder sample log xpcshell-crash).
+    const tail = [
+      '[task 2025-02-13T21:48:23.330Z] 21:48:23     INFO -  INFO | Result summary:',
+      '[task 2025-02-13T21:48:23.330Z] 21:48:23     INFO -  INFO | Passed: 1785',
+      '[task 2025-02-13T21:48:23.330Z] 21:48:23  WARNING -  INFO | Failed: 25',
+      '[task 2025-02-13T21:48:23.330Z] 21:48:23  WARNING -  One or more unittests failed.',
+      '[task 2025-02-13T21:48:23.330Z] 21:48:23     INFO -  INFO | Todo: 0',
+      '[task 2025-02-13T21:48:23.666Z] 21:48:23     INFO - Return code: 1',
+      '[task 2025-02-13T21:48:23.668Z] 21:48:23  WARNING - setting return code to 2',
+    ].join('\n');
+    expect(classifyTail(tail)).toMatchObject({ category: 'test', cause: 'test-failure' });
+  });
+});

@@ -122,6 +122,31 @@ const EXAMPLES: Record<string, string[]> = {
     "fatal: couldn't find remote ref refs/heads/feature/checkout",
     'fatal: Remote branch release/2.4 not found in upstream origin',
   ],
+  'git-describe-no-tags': [
+    "fatal: No tags can describe '60a189413d732eccd0158591618422c7cad1aed7'.",
+    'fatal: No names found, cannot describe anything.',
+  ],
+  'git-unsafe-repository': [
+    "fatal: unsafe repository ('/github/workspace' is owned by someone else)",
+    "fatal: detected dubious ownership in repository at '/builds/acme/app'",
+  ],
+  'ci-entrypoint-missing': [
+    'No Rakefile found (looking for: rakefile, Rakefile, rakefile.rb, Rakefile.rb)',
+    'npm ERR! missing script: test',
+    'npm error Missing script: "e2e"',
+    'error Command "e2e" not found.',
+    "make: *** No rule to make target 'check'.  Stop.",
+    'make: *** No targets specified and no makefile found.  Stop.',
+    "Task 'integrationTest' not found in root project 'app'.",
+    '[ERROR] The goal you specified requires a project to execute but there is no POM in this directory (/builds/acme). Please verify you invoked Maven from the correct directory. -> [Help 1]',
+  ],
+  'cloud-permission-denied': [
+    'An error occurred (AccessDenied) when calling the UpdateService operation: User is not authorized',
+    'User: arn:aws:sts::308535385114:assumed-role/gha_workflow_s3_and_ecr_read_only/gha-ecr-login is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::gha-artifacts/x"',
+    'Credentials could not be loaded, please check your action inputs: Could not load credentials from any providers',
+    'Unable to locate credentials. You can configure credentials by running "aws configure".',
+    "ERROR: (gcloud.run.deploy) PERMISSION_DENIED: Permission 'run.services.get' denied on resource 'namespaces/acme/services/web' (or resource may not exist).",
+  ],
   'command-not-found': ['bash: yarn: command not found'],
   'kubectl-rollout-failed': [
     'error: deployment "web" exceeded its progress deadline',
@@ -132,7 +157,7 @@ const EXAMPLES: Record<string, string[]> = {
   ],
   'terraform-apply-failed': ['│ Error: creating S3 Bucket (acme-assets): BucketAlreadyExists'],
   'aws-cli-error': [
-    'An error occurred (AccessDenied) when calling the UpdateService operation: User is not authorized',
+    'An error occurred (ServiceNotFoundException) when calling the UpdateService operation: Service not found.',
     'Waiter ServicesStable failed: Max attempts exceeded',
   ],
   'deployment-failed': ['✖ Deployment failed.'],
