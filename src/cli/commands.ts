@@ -5,12 +5,11 @@ import { daysAgo } from '../domain/time';
 import type { LocalRuntime } from '../local/runtime';
 import { runSync } from '../local/sync';
 import { buildRepoReport } from '../services/repo-report';
-import { knownRepositories } from '../services/sweep';
 import { renderReport, type ReportFormat } from '../report/render';
 import { runDemo } from './demo';
 import { describeError } from './errors';
 import { checkSlug, parseIsoDate, parseMonth, parseTimeoutSeconds, UsageError } from './input';
-import { need, openRuntime, type CliValues } from './options';
+import { need, openRuntime, recordedRepository, type CliValues } from './options';
 import { mergeCheckCommand, notifyCommand } from './gates';
 import { runServe } from './serve';
 import {
@@ -94,13 +93,7 @@ export async function reportCommand(
   const period = parsePeriod(values.period);
   const now = rt.now();
   const since = period ? daysAgo(now, PERIOD_DAYS[period]) : parseSince(values.since, now);
-  const repo = (await knownRepositories(rt, workspace)).find(
-    (r) => r.repoSlug === slug || r.repoUuid === slug,
-  );
-  if (!repo)
-    throw new UsageError(
-      `nothing recorded for ${workspace}/${slug}: run \`sync --workspace ${workspace} --repo ${slug}\` first`,
-    );
+  const repo = await recordedRepository(rt, workspace, slug);
   const report = await buildRepoReport(rt.store, {
     workspace,
     repo,

@@ -14,7 +14,7 @@ import {
 import { sendAlertsNow, sendDigestNow, type SentReport } from '../services/notifications/notify';
 import { knownRepositories } from '../services/sweep';
 import { UsageError } from './input';
-import type { CliValues } from './options';
+import { recordedRepository, type CliValues } from './options';
 
 function need(value: string | undefined, flag: string): string {
   if (!value) throw new UsageError(`${flag} is required`);
@@ -44,13 +44,7 @@ export async function mergeCheckCommand(
   const slug = need(values.repo?.[0], '--repo');
   const pullRequestId = parsePullRequest(values.pr);
   const check = parseCheck(values.check);
-  const repo = (await knownRepositories(rt, workspace)).find(
-    (r) => r.repoSlug === slug || r.repoUuid === slug,
-  );
-  if (!repo)
-    throw new UsageError(
-      `nothing recorded for ${workspace}/${slug}: run \`sync --workspace ${workspace} --repo ${slug}\` first`,
-    );
+  const repo = await recordedRepository(rt, workspace, slug);
   const result = await runMergeCheck(rt, { workspace, repo, pullRequestId, check });
   out.write(`${JSON.stringify({ success: result.success, message: result.message })}\n`);
   return result.success ? 0 : 1;

@@ -5,7 +5,9 @@
 import path from 'node:path';
 import type { RetryRecord } from '../bitbucket/client';
 import { openLocalRuntime, type LocalRuntime } from '../local/runtime';
+import type { RepoRef } from '../domain/types';
 import type { Logger } from '../services/context';
+import { knownRepositories } from '../services/sweep';
 import { parseTimeoutSeconds, UsageError } from './input';
 
 export interface CliValues {
@@ -56,4 +58,20 @@ export function openRuntime(values: CliValues, options: { readonly?: boolean } =
     readonly: options.readonly,
     onRetry: (r) => process.stderr.write(retryLine(r)),
   });
+}
+
+/** A repository `sync` has recorded, by slug or uuid; a usage error that says to sync it first otherwise. */
+export async function recordedRepository(
+  rt: LocalRuntime,
+  workspace: string,
+  slug: string,
+): Promise<RepoRef> {
+  const repo = (await knownRepositories(rt, workspace)).find(
+    (r) => r.repoSlug === slug || r.repoUuid === slug,
+  );
+  if (!repo)
+    throw new UsageError(
+      `nothing recorded for ${workspace}/${slug}: run \`sync --workspace ${workspace} --repo ${slug}\` first`,
+    );
+  return repo;
 }
